@@ -1,0 +1,71 @@
+import { Scalar } from '@scalar/hono-api-reference';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { AppEnv } from './env';
+import { ApiError, errorBody, type ErrorCode } from './lib/errors';
+import { requestContext } from './middleware/request-context';
+import { requireAccount, requireAdmin } from './middleware/auth';
+import { newRouter } from './routes/router';
+import { adminRoutes } from './routes/admin';
+import { v1Routes } from './routes/v1';
+import { callaiRoutes } from './routes/callai';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const HTTP_CODES: Record<number, ErrorCode> = {
+  400: 'invalid_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'invalid_request',
+  409: 'conflict', 413: 'payload_too_large', 415: 'invalid_request', 422: 'unprocessable', 429: 'rate_limited',
+};
+
+function errorResponse(c: Context<AppEnv>, err: unknown) {
+  const requestId = c.get('requestId') ?? 'req_unknown';
+  if (err instanceof ApiError) {
+    return c.json(errorBody(err.code, err.message, requestId, err.param), err.status, err.headers);
+  }
+  if (err instanceof HTTPException && err.status < 500) {
+    const code = HTTP_CODES[err.status] ?? 'invalid_request';
+    const message = err.status === 415 ? 'Content-Type must be application/json' : err.message || code;
+    return c.json(errorBody(code, message, requestId), err.status === 415 || err.status === 405 ? 400 : (err.status as 400));
+  }
+  console.error(JSON.stringify({
+    level: 'error', request_id: requestId, path: c.req.path,
+    error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
+  }));
+  return c.json(errorBody('server_error', 'Something went wrong on our side; quote the request id to support', requestId), 500);
+}
+
+export function createApp() {
+  const app = newRouter();
+
+  app.use('*', requestContext);
+  app.use('*', bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => { throw new ApiError('payload_too_large', `Request body is larger than ${MAX_BODY_BYTES} bytes`); },
+  }));
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  app.use('/admin/*', requireAdmin);
+  app.route('/admin', adminRoutes());
+
+  app.use('/v1/*', requireAccount({ clerk: true }));
+  app.route('/v1', v1Routes());
+
+  app.use('/api/v1/*', requireAccount({ clerk: false }));
+  app.route('/api/v1', callaiRoutes());
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http', scheme: 'bearer', description: 'An API key (sk_live_… / sk_test_…) or a Clerk session token',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'callplane API', version: '1.0.0', description: 'AI phone agents, calls, webhooks, RTB and reporting on Cloudflare Workers.' },
+    security: [{ bearer: [] }],
+  });
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'callplane API reference' }));
+
+  app.notFound((c) => c.json(errorBody('not_found', `No route ${c.req.method} ${c.req.path}`, c.get('requestId')), 404));
+  app.onError((err, c) => errorResponse(c, err));
+  return app;
+}

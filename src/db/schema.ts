@@ -1,0 +1,128 @@
+// The D1 schema. `npm run db:generate` turns changes here into a SQL migration in migrations/.
+// Times are unix seconds (integers) unless the column name ends in _ms.
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export type AnalysisField = { name: string; type: 'string' | 'number' | 'boolean' | 'integer' | 'array' | 'object'; description?: string };
+
+const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>();
+
+export const accounts = sqliteTable('accounts', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  plan: text('plan', { enum: ['starter', 'growth', 'business', 'enterprise'] }).notNull(),
+  limits: json<Record<string, number>>('limits').notNull().default(sql`'{}'`),
+  timezone: text('timezone').notNull().default('UTC'),
+  webhookAuthKeyHash: text('webhook_auth_key_hash').notNull(),
+  ingestPublicKeyHash: text('ingest_public_key_hash').notNull(),
+  ingestPrivateKeyHash: text('ingest_private_key_hash').notNull(),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [
+  uniqueIndex('accounts_webhook_auth_key_hash').on(t.webhookAuthKeyHash),
+  uniqueIndex('accounts_ingest_public_key_hash').on(t.ingestPublicKeyHash),
+]);
+
+export const apiKeys = sqliteTable('api_keys', {
+  id: text('id').primaryKey(),
+  accountId: text('account_id').notNull().references(() => accounts.id),
+  name: text('name'),
+  mode: text('mode', { enum: ['live', 'test'] }).notNull(),
+  prefix: text('prefix').notNull(),
+  last4: text('last4').notNull(),
+  keyHash: text('key_hash').notNull(),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at'),
+  revokedAt: integer('revoked_at'),
+  lastUsedAt: integer('last_used_at'),
+}, (t) => [
+  uniqueIndex('api_keys_key_hash').on(t.keyHash),
+  index('api_keys_account').on(t.accountId, t.createdAt),
+]);
+
+export const clerkLinks = sqliteTable('clerk_links', {
+  subject: text('subject').primaryKey(),
+  accountId: text('account_id').notNull().references(() => accounts.id),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const agents = sqliteTable('agents', {
+  id: text('id').primaryKey(),
+  accountId: text('account_id').notNull().references(() => accounts.id),
+  name: text('name').notNull(),
+  prompt: text('prompt').notNull(),
+  firstMessage: text('first_message'),
+  voiceId: text('voice_id'),
+  language: text('language').notNull().default('en-US'),
+  status: text('status', { enum: ['active', 'inactive'] }).notNull().default('active'),
+  maxDuration: integer('max_duration').notNull().default(1800),
+  analysisSchema: json<AnalysisField[]>('analysis_schema').notNull().default(sql`'[]'`),
+  metadata: json<Record<string, unknown>>('metadata').notNull().default(sql`'{}'`),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  deletedAt: integer('deleted_at'),
+}, (t) => [index('agents_account').on(t.accountId, t.createdAt)]);
+
+export const phoneNumbers = sqliteTable('phone_numbers', {
+  id: text('id').primaryKey(),
+  accountId: text('account_id').notNull().references(() => accounts.id),
+  number: text('number').notNull(),
+  provider: text('provider', { enum: ['simulator', 'twilio'] }).notNull(),
+  agentId: text('agent_id'),
+  rtbRouteId: text('rtb_route_id'),
+  name: text('name'),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [
+  uniqueIndex('phone_numbers_number').on(t.number),
+  index('phone_numbers_account').on(t.accountId, t.createdAt),
+]);
+
+export const calls = sqliteTable('calls', {
+  id: text('id').primaryKey(),
+  accountId: text('account_id').notNull().references(() => accounts.id),
+  agentId: text('agent_id'),
+  batchId: text('batch_id'),
+  direction: text('direction', { enum: ['outbound', 'inbound'] }).notNull(),
+  fromNumber: text('from_number'),
+  toNumber: text('to_number').notNull(),
+  status: text('status').notNull(),
+  endReason: text('end_reason'),
+  provider: text('provider').notNull(),
+  providerCallId: text('provider_call_id'),
+  maxDuration: integer('max_duration').notNull(),
+  createdAt: integer('created_at').notNull(),
+  startedAt: integer('started_at'),
+  answeredAt: integer('answered_at'),
+  endedAt: integer('ended_at'),
+  duration: integer('duration'),
+  transcript: json<Array<{ role: string; text: string; at: number }>>('transcript'),
+  summary: text('summary'),
+  sentiment: text('sentiment', { enum: ['positive', 'neutral', 'negative'] }),
+  outcome: text('outcome'),
+  analysis: json<Record<string, unknown>>('analysis'),
+  recordingUrl: text('recording_url'),
+  variables: json<Record<string, unknown>>('variables').notNull().default(sql`'{}'`),
+  metadata: json<Record<string, unknown>>('metadata').notNull().default(sql`'{}'`),
+  callerData: json<Record<string, unknown>>('caller_data'),
+  converted: integer('converted', { mode: 'boolean' }).notNull().default(false),
+  payout: real('payout'),
+  rtb: json<Record<string, unknown>>('rtb'),
+  updatedAt: integer('updated_at').notNull(),
+}, (t) => [
+  index('calls_account_created').on(t.accountId, t.createdAt),
+  index('calls_account_status').on(t.accountId, t.status),
+  index('calls_account_agent').on(t.accountId, t.agentId),
+  index('calls_account_batch').on(t.accountId, t.batchId),
+  index('calls_provider_call_id').on(t.providerCallId),
+]);
+
+export const idempotencyKeys = sqliteTable('idempotency_keys', {
+  accountId: text('account_id').notNull(),
+  route: text('route').notNull(),
+  key: text('key').notNull(),
+  bodyHash: text('body_hash').notNull(),
+  state: text('state', { enum: ['in_flight', 'done'] }).notNull(),
+  responseStatus: integer('response_status'),
+  responseBody: text('response_body'),
+  createdAt: integer('created_at').notNull(),
+  lockedUntil: integer('locked_until').notNull(),
+}, (t) => [primaryKey({ columns: [t.accountId, t.route, t.key] }), index('idempotency_keys_created').on(t.createdAt)]);

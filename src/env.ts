@@ -1,0 +1,48 @@
+import type { AccountLimiter } from './durable-objects/account-limiter';
+import type { CallSession } from './durable-objects/call-session';
+import type { RtbEndpoint } from './durable-objects/rtb-endpoint';
+import type { Account } from './services/accounts';
+
+/** The Worker's bindings (wrangler.toml) and secrets (.dev.vars / `wrangler secret put`). */
+export interface Env {
+  DB: D1Database;
+  KV: KVNamespace;
+  ACCOUNT_LIMITER: DurableObjectNamespace<AccountLimiter>;
+  CALL_SESSION: DurableObjectNamespace<CallSession>;
+  RTB_ENDPOINT: DurableObjectNamespace<RtbEndpoint>;
+  EVENTS: Queue<EventQueueMessage>;
+
+  ADMIN_TOKEN?: string;
+  TELEPHONY_PROVIDER?: string;
+  WHATSAPP_PROVIDER?: string;
+  SIMULATOR_TIME_SCALE?: string;
+  ALLOW_PRIVATE_WEBHOOK_URLS?: string;
+  /** `test` issues sk_test_ keys, `live` sk_live_ keys. */
+  API_KEY_MODE?: string;
+  LOG_LEVEL?: string;
+  CLERK_JWKS_URL?: string;
+  CLERK_JWT_KEY?: string;
+  CLERK_ISSUER?: string;
+  CLERK_AUTHORIZED_PARTIES?: string;
+  DEFAULT_FROM_NUMBER?: string;
+}
+
+export interface EventQueueMessage {
+  delivery_id: string;
+}
+
+export interface AuthContext {
+  account: Account;
+  via: 'api_key' | 'clerk';
+  apiKeyId?: string;
+}
+
+export type AppEnv = {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    auth?: AuthContext;
+    /** The account a log line is attributed to, once known. */
+    accountId?: string;
+  };
+};

@@ -1,0 +1,51 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../env';
+import { getDb } from '../db/client';
+import { notFound, unauthorized } from '../lib/errors';
+import { timingSafeEqual } from '../lib/crypto';
+import { accountForApiKey } from '../services/api-keys';
+import { accountForClerkToken, looksLikeJwt } from '../services/clerk';
+
+export function bearerToken(c: Context): string | null {
+  const header = c.req.header('Authorization');
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1] : null;
+}
+
+/** API key or (when `clerk` is allowed) a Clerk session token. */
+export function requireAccount(opts: { clerk: boolean }): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = bearerToken(c);
+    if (!token) throw unauthorized('Missing API key: send Authorization: Bearer <key>');
+    const db = getDb(c.env.DB);
+    if (token.startsWith('sk_')) {
+      const found = await accountForApiKey(db, token);
+      if (!found) throw unauthorized('Invalid API key');
+      c.set('auth', { account: found.account, via: 'api_key', apiKeyId: found.keyId });
+    } else if (opts.clerk && looksLikeJwt(token)) {
+      const account = await accountForClerkToken(c.env, db, token);
+      if (!account) throw unauthorized('Invalid, expired or unlinked session token');
+      c.set('auth', { account, via: 'clerk' });
+    } else {
+      throw unauthorized('Invalid API key');
+    }
+    c.set('accountId', c.get('auth')!.account.id);
+    await next();
+  };
+}
+
+/** The operator surface. Without ADMIN_TOKEN configured it does not exist (404). */
+export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const expected = c.env.ADMIN_TOKEN;
+  if (!expected) throw notFound('route');
+  const token = bearerToken(c);
+  if (!token || !timingSafeEqual(token, expected)) throw unauthorized('Invalid admin token');
+  await next();
+};
+
+export function authOf(c: Context<AppEnv>) {
+  const auth = c.get('auth');
+  if (!auth) throw unauthorized();
+  return auth;
+}

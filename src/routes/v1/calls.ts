@@ -1,0 +1,71 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { getDb } from '../../db/client';
+import type { AppEnv } from '../../env';
+import { authOf } from '../../middleware/auth';
+import { CALL_STATUSES, createCall, getCall, listCalls, presentCall, STATUS_GROUPS, type CreateCallInput } from '../../services/calls';
+import { parseIdempotencyKey, withIdempotency } from '../../services/idempotency';
+import { errorResponses, IdParam, jsonBody, jsonResponse, listOf, newRouter, PaginationQuery } from '../router';
+import { CallSchema, CreateCallBody } from '../schemas';
+
+const CreatedCall = z.object({
+  call_id: z.string(), id: z.string(), status: z.string(), agent_id: z.string(), recipient_phone: z.string(), created_at: z.number(),
+}).openapi('CreatedCall');
+
+const IdempotencyHeader = z.object({
+  'idempotency-key': z.string().optional().openapi({ description: 'Retry safely: the same key and body within 24 h replays the first answer' }),
+});
+
+const statusFilter = z.string().refine((s) => s in STATUS_GROUPS || s === 'completed' || (CALL_STATUSES as readonly string[]).includes(s), {
+  message: `status must be active, completed, failed or one of ${CALL_STATUSES.join(', ')}`,
+});
+
+const ListQuery = PaginationQuery.extend({
+  status: statusFilter.optional(),
+  agent_id: z.string().max(128).optional(),
+  batch_id: z.string().max(128).optional(),
+  direction: z.enum(['inbound', 'outbound']).optional(),
+  from: z.coerce.number().int().min(0).optional().openapi({ description: 'created_at ≥ (unix seconds)' }),
+  to: z.coerce.number().int().min(0).optional().openapi({ description: 'created_at ≤ (unix seconds)' }),
+});
+
+const tags = ['Calls'];
+
+/** Shared by POST /v1/call, /v1/calls and CallAI's /api/v1/calls/initiate: idempotent call creation. */
+export async function placeCall<T>(c: Context<AppEnv>, route: string, input: CreateCallInput, body: unknown, shape: (row: Awaited<ReturnType<typeof createCall>>) => T, status = 201) {
+  const db = getDb(c.env.DB);
+  const account = authOf(c).account;
+  const key = parseIdempotencyKey(c.req.header('Idempotency-Key'));
+  const result = await withIdempotency(db, { accountId: account.id, route, key }, body, async () => {
+    const row = await createCall(db, c.env, account.id, input);
+    return { status, body: shape(row) };
+  });
+  return c.json(result.body as T, result.status as never, result.replayed ? { 'Idempotent-Replayed': 'true' } : {});
+}
+
+export function callRoutes() {
+  const r = newRouter();
+  for (const path of ['/call', '/calls'] as const) {
+    r.openapi(createRoute({
+      method: 'post', path, tags, summary: path === '/call' ? 'Place an outbound call' : 'Place an outbound call (alias of POST /v1/call)',
+      request: { headers: IdempotencyHeader, body: jsonBody(CreateCallBody) },
+      responses: { 201: jsonResponse(CreatedCall, 'The call was accepted'), 409: errorResponses[400], 422: errorResponses[400], ...errorResponses },
+    }), async (c) => {
+      const input = c.req.valid('json');
+      return placeCall(c, 'calls.create', input, input, (row) => ({
+        call_id: row.id, id: row.id, status: row.status, agent_id: row.agentId!, recipient_phone: row.toNumber, created_at: row.createdAt,
+      }));
+    });
+  }
+
+  r.openapi(createRoute({
+    method: 'get', path: '/calls', tags, summary: 'List calls, newest first', request: { query: ListQuery },
+    responses: { 200: jsonResponse(listOf(CallSchema), 'A page of calls'), ...errorResponses },
+  }), async (c) => c.json(await listCalls(getDb(c.env.DB), authOf(c).account.id, c.req.valid('query')), 200));
+
+  r.openapi(createRoute({
+    method: 'get', path: '/calls/{id}', tags, summary: 'Retrieve a call', request: { params: IdParam('call', 'call_998877') },
+    responses: { 200: jsonResponse(CallSchema, 'The call'), ...errorResponses },
+  }), async (c) => c.json(presentCall(await getCall(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id)), 200));
+  return r;
+}

@@ -1,0 +1,13 @@
+import { newRouter } from '../router';
+import { accountRoutes } from './account';
+import { agentRoutes } from './agents';
+import { apiKeyRoutes } from './api-keys';
+import { callRoutes } from './calls';
+import { phoneNumberRoutes } from './phone-numbers';
+
+/** Everything under /v1 (Movoice's API and callplane's own resources). */
+export function v1Routes() {
+  const r = newRouter();
+  for (const sub of [accountRoutes, apiKeyRoutes, agentRoutes, phoneNumberRoutes, callRoutes]) r.route('/', sub());
+  return r;
+}

@@ -1,0 +1,84 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { accounts, apiKeys, clerkLinks } from '../db/schema';
+import { notFound } from '../lib/errors';
+import { sha256Hex } from '../lib/crypto';
+import { newId, newSecret } from '../lib/ids';
+import { nowSeconds } from '../lib/time';
+import { issueApiKey, type KeyMode } from './api-keys';
+
+export const PLANS = ['starter', 'growth', 'business', 'enterprise'] as const;
+export type Plan = (typeof PLANS)[number];
+export const LIMIT_NAMES = ['calls_per_minute', 'concurrent_calls', 'api_per_minute', 'webhooks_per_minute', 'rtb_per_minute', 'reporting_per_minute'] as const;
+export type LimitName = (typeof LIMIT_NAMES)[number];
+export type Limits = Partial<Record<LimitName, number>>;
+
+export type AccountRow = typeof accounts.$inferSelect;
+export type Account = Pick<AccountRow, 'id' | 'name' | 'plan' | 'limits' | 'timezone' | 'createdAt'>;
+
+export function presentAccount(a: Account) {
+  return { id: a.id, object: 'account' as const, name: a.name, plan: a.plan, limits: a.limits, timezone: a.timezone, created_at: a.createdAt };
+}
+
+export interface NewAccountInput { name: string; plan: Plan; limits?: Limits; timezone?: string }
+
+/** Creates an account with its first API key, webhook auth key and ingest key pair; secrets are returned once. */
+export async function createAccount(db: Db, input: NewAccountInput, mode: KeyMode) {
+  const id = newId('acct');
+  const webhookAuthKey = newSecret('whk_');
+  const ingestPublicKey = newSecret('pk_', 16);
+  const ingestPrivateKey = newSecret('pvk_');
+  const createdAt = nowSeconds();
+  const row = {
+    id, name: input.name, plan: input.plan, limits: input.limits ?? {}, timezone: input.timezone ?? 'UTC',
+    webhookAuthKeyHash: await sha256Hex(webhookAuthKey),
+    ingestPublicKeyHash: await sha256Hex(ingestPublicKey),
+    ingestPrivateKeyHash: await sha256Hex(ingestPrivateKey),
+    createdAt,
+  };
+  const key = await issueApiKey(id, mode, 'default');
+  await db.batch([db.insert(accounts).values(row), db.insert(apiKeys).values(key.row)]);
+  return {
+    account: presentAccount(row),
+    api_key: key.plaintext,
+    webhook_auth_key: webhookAuthKey,
+    ingest_public_key: ingestPublicKey,
+    ingest_private_key: ingestPrivateKey,
+  };
+}
+
+export async function getAccount(db: Db, id: string): Promise<AccountRow> {
+  const row = await db.query.accounts.findFirst({ where: eq(accounts.id, id) });
+  if (!row) throw notFound('account', 'id');
+  return row;
+}
+
+export async function updateAccount(db: Db, id: string, patch: { name?: string; plan?: Plan; limits?: Limits; timezone?: string }) {
+  await getAccount(db, id);
+  const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  if (Object.keys(set).length) await db.update(accounts).set(set).where(eq(accounts.id, id));
+  return getAccount(db, id);
+}
+
+export async function linkClerkSubject(db: Db, accountId: string, subject: string) {
+  await getAccount(db, accountId);
+  const createdAt = nowSeconds();
+  await db.insert(clerkLinks).values({ subject, accountId, createdAt })
+    .onConflictDoUpdate({ target: clerkLinks.subject, set: { accountId, createdAt } });
+  return { object: 'clerk_link' as const, subject, account_id: accountId, created_at: createdAt };
+}
+
+/** Rotates the /call-data auth key; the old one stops working at once. */
+export async function rotateWebhookAuthKey(db: Db, accountId: string) {
+  const key = newSecret('whk_');
+  await db.update(accounts).set({ webhookAuthKeyHash: await sha256Hex(key) }).where(eq(accounts.id, accountId));
+  return { webhook_auth_key: key };
+}
+
+/** Rotates the x-public-key / x-private-key pair used by /v2/webhooks/call-events. */
+export async function rotateIngestKeys(db: Db, accountId: string) {
+  const pub = newSecret('pk_', 16), priv = newSecret('pvk_');
+  await db.update(accounts).set({ ingestPublicKeyHash: await sha256Hex(pub), ingestPrivateKeyHash: await sha256Hex(priv) })
+    .where(eq(accounts.id, accountId));
+  return { ingest_public_key: pub, ingest_private_key: priv };
+}

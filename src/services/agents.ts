@@ -1,0 +1,76 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { agents, type AnalysisField } from '../db/schema';
+import { notFound } from '../lib/errors';
+import { newId } from '../lib/ids';
+import { nowSeconds } from '../lib/time';
+import { paginate, type Page } from './pagination';
+
+export type AgentRow = typeof agents.$inferSelect;
+
+export interface AgentInput {
+  name: string; prompt: string; first_message?: string | null; voice_id?: string | null; language?: string;
+  status?: 'active' | 'inactive'; max_duration?: number;
+  analysis_schema?: AnalysisField[]; metadata?: Record<string, unknown>;
+}
+
+export function presentAgent(a: AgentRow) {
+  return {
+    id: a.id, object: 'agent' as const, name: a.name, prompt: a.prompt, first_message: a.firstMessage, voice_id: a.voiceId,
+    language: a.language, status: a.status, max_duration: a.maxDuration, analysis_schema: a.analysisSchema,
+    metadata: a.metadata, created_at: a.createdAt, updated_at: a.updatedAt,
+  };
+}
+
+const live = (accountId: string, id: string) => and(eq(agents.id, id), eq(agents.accountId, accountId), isNull(agents.deletedAt));
+
+export async function createAgent(db: Db, accountId: string, input: AgentInput) {
+  const now = nowSeconds();
+  const row: AgentRow = {
+    id: newId('agent'), accountId, name: input.name, prompt: input.prompt, firstMessage: input.first_message ?? null,
+    voiceId: input.voice_id ?? null, language: input.language ?? 'en-US', status: input.status ?? 'active',
+    maxDuration: input.max_duration ?? 1800, analysisSchema: input.analysis_schema ?? [], metadata: input.metadata ?? {},
+    createdAt: now, updatedAt: now, deletedAt: null,
+  };
+  await db.insert(agents).values(row);
+  return presentAgent(row);
+}
+
+/** The agent, if it exists in this account and is not deleted. */
+export async function findAgent(db: Db, accountId: string, id: string) {
+  return (await db.query.agents.findFirst({ where: live(accountId, id) })) ?? null;
+}
+
+export async function getAgent(db: Db, accountId: string, id: string, param = 'id') {
+  const row = await findAgent(db, accountId, id);
+  if (!row) throw notFound('agent', param);
+  return row;
+}
+
+export function listAgents(db: Db, accountId: string, page: Page & { status?: 'active' | 'inactive' }) {
+  const where = and(eq(agents.accountId, accountId), isNull(agents.deletedAt), page.status ? eq(agents.status, page.status) : undefined);
+  return paginate(db, agents, where, [desc(agents.createdAt), desc(agents.id)], page, presentAgent);
+}
+
+export async function updateAgent(db: Db, accountId: string, id: string, patch: Partial<AgentInput>) {
+  const row = await getAgent(db, accountId, id);
+  const set: Partial<AgentRow> = { updatedAt: nowSeconds() };
+  if (patch.name !== undefined) set.name = patch.name;
+  if (patch.prompt !== undefined) set.prompt = patch.prompt;
+  if (patch.first_message !== undefined) set.firstMessage = patch.first_message;
+  if (patch.voice_id !== undefined) set.voiceId = patch.voice_id;
+  if (patch.language !== undefined) set.language = patch.language;
+  if (patch.status !== undefined) set.status = patch.status;
+  if (patch.max_duration !== undefined) set.maxDuration = patch.max_duration;
+  if (patch.analysis_schema !== undefined) set.analysisSchema = patch.analysis_schema;
+  if (patch.metadata !== undefined) set.metadata = patch.metadata;
+  await db.update(agents).set(set).where(live(accountId, id));
+  return presentAgent({ ...row, ...set });
+}
+
+/** Soft delete: the agent disappears from the API but its calls stay readable. */
+export async function deleteAgent(db: Db, accountId: string, id: string) {
+  await getAgent(db, accountId, id);
+  await db.update(agents).set({ deletedAt: nowSeconds(), status: 'inactive' }).where(live(accountId, id));
+  return { id, object: 'agent' as const, deleted: true as const };
+}

@@ -1,0 +1,86 @@
+import { and, desc, eq, gte, inArray, lte, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { calls } from '../db/schema';
+import type { Env } from '../env';
+import { notFound, unprocessable } from '../lib/errors';
+import { newId } from '../lib/ids';
+import { nowSeconds } from '../lib/time';
+import { findAgent } from './agents';
+import { paginate, type Page } from './pagination';
+import { findOwnedNumber, type Provider } from './phone-numbers';
+
+export type CallRow = typeof calls.$inferSelect;
+
+export const CALL_STATUSES = ['queued', 'initiated', 'ringing', 'in_progress', 'completed', 'busy', 'no_answer', 'failed', 'canceled'] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
+/** The status groups `GET /v1/calls?status=` accepts besides exact statuses. */
+export const STATUS_GROUPS: Record<string, CallStatus[]> = {
+  active: ['queued', 'initiated', 'ringing', 'in_progress'],
+  failed: ['failed', 'busy', 'no_answer', 'canceled'],
+};
+
+export interface CreateCallInput {
+  agent_id: string; recipient_phone: string; variables?: Record<string, unknown>; from_number?: string;
+  max_duration?: number; metadata?: Record<string, unknown>;
+}
+
+export function presentCall(r: CallRow) {
+  return {
+    id: r.id, object: 'call' as const, agent_id: r.agentId, batch_id: r.batchId, direction: r.direction, from_number: r.fromNumber,
+    to_number: r.toNumber, recipient_phone: r.direction === 'outbound' ? r.toNumber : r.fromNumber, status: r.status,
+    end_reason: r.endReason, max_duration: r.maxDuration, created_at: r.createdAt, started_at: r.startedAt,
+    answered_at: r.answeredAt, ended_at: r.endedAt, duration: r.duration, transcript: r.transcript ?? [],
+    summary: r.summary, sentiment: r.sentiment, outcome: r.outcome, analysis: r.analysis, recording_url: r.recordingUrl,
+    variables: r.variables, metadata: r.metadata, caller_data: r.callerData, converted: r.converted, payout: r.payout,
+    rtb: r.rtb, provider: r.provider,
+  };
+}
+
+/** Checks the agent and caller id, then records an outbound call as `queued`. */
+export async function createCall(db: Db, env: Env, accountId: string, input: CreateCallInput, extra: { batchId?: string } = {}) {
+  const agent = await findAgent(db, accountId, input.agent_id);
+  if (!agent) throw notFound('agent', 'agent_id');
+  if (agent.status !== 'active') throw unprocessable(`Agent ${agent.id} is not active`, 'agent_id');
+
+  let fromNumber: string | null = null;
+  let provider = (env.TELEPHONY_PROVIDER ?? 'simulator') as Provider;
+  const owned = await findOwnedNumber(db, accountId, input.from_number);
+  if (input.from_number && !owned) throw unprocessable(`from_number ${input.from_number} is not a number you own`, 'from_number');
+  if (owned) { fromNumber = owned.number; provider = owned.provider; } else fromNumber = env.DEFAULT_FROM_NUMBER || null;
+
+  const now = nowSeconds();
+  const row: CallRow = {
+    id: newId('call'), accountId, agentId: agent.id, batchId: extra.batchId ?? null, direction: 'outbound',
+    fromNumber, toNumber: input.recipient_phone, status: 'queued', endReason: null, provider, providerCallId: null,
+    maxDuration: input.max_duration ?? agent.maxDuration, createdAt: now, startedAt: null, answeredAt: null, endedAt: null,
+    duration: null, transcript: null, summary: null, sentiment: null, outcome: null, analysis: null, recordingUrl: null,
+    variables: input.variables ?? {}, metadata: input.metadata ?? {}, callerData: null, converted: false, payout: null,
+    rtb: null, updatedAt: now,
+  };
+  await db.insert(calls).values(row);
+  return row;
+}
+
+export async function getCall(db: Db, accountId: string, id: string) {
+  const row = await db.query.calls.findFirst({ where: and(eq(calls.id, id), eq(calls.accountId, accountId)) });
+  if (!row) throw notFound('call', 'id');
+  return row;
+}
+
+export interface CallFilters extends Page {
+  status?: string; agent_id?: string; batch_id?: string; direction?: 'inbound' | 'outbound'; from?: number; to?: number;
+}
+
+export function listCalls(db: Db, accountId: string, f: CallFilters) {
+  const conds: (SQL | undefined)[] = [eq(calls.accountId, accountId)];
+  if (f.status) {
+    const group = STATUS_GROUPS[f.status];
+    conds.push(group ? inArray(calls.status, group) : eq(calls.status, f.status));
+  }
+  if (f.agent_id) conds.push(eq(calls.agentId, f.agent_id));
+  if (f.batch_id) conds.push(eq(calls.batchId, f.batch_id));
+  if (f.direction) conds.push(eq(calls.direction, f.direction));
+  if (f.from !== undefined) conds.push(gte(calls.createdAt, f.from));
+  if (f.to !== undefined) conds.push(lte(calls.createdAt, f.to));
+  return paginate(db, calls, and(...conds), [desc(calls.createdAt), desc(calls.id)], f, presentCall);
+}

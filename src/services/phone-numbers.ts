@@ -1,0 +1,71 @@
+import { and, asc, desc, eq } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { phoneNumbers } from '../db/schema';
+import { conflict, notFound } from '../lib/errors';
+import { newId } from '../lib/ids';
+import { nowSeconds } from '../lib/time';
+import { getAgent } from './agents';
+import { paginate, type Page } from './pagination';
+
+export type PhoneNumberRow = typeof phoneNumbers.$inferSelect;
+export type Provider = 'simulator' | 'twilio';
+
+export function presentNumber(n: PhoneNumberRow) {
+  return {
+    id: n.id, object: 'phone_number' as const, number: n.number, name: n.name, provider: n.provider, agent_id: n.agentId,
+    rtb_route_id: n.rtbRouteId, created_at: n.createdAt,
+  };
+}
+
+const scoped = (accountId: string, id: string) => and(eq(phoneNumbers.id, id), eq(phoneNumbers.accountId, accountId));
+
+export async function createPhoneNumber(
+  db: Db, accountId: string, defaultProvider: Provider,
+  input: { number: string; provider?: Provider; agent_id?: string | null; rtb_route_id?: string | null; name?: string | null },
+) {
+  if (input.agent_id) await getAgent(db, accountId, input.agent_id, 'agent_id');
+  const row: PhoneNumberRow = {
+    id: newId('pn'), accountId, number: input.number, provider: input.provider ?? defaultProvider,
+    agentId: input.agent_id ?? null, rtbRouteId: input.rtb_route_id ?? null, name: input.name ?? null, createdAt: nowSeconds(),
+  };
+  const [inserted] = await db.insert(phoneNumbers).values(row).onConflictDoNothing().returning({ id: phoneNumbers.id });
+  if (!inserted) throw conflict(`${input.number} is already registered`, 'number');
+  return presentNumber(row);
+}
+
+export async function getPhoneNumber(db: Db, accountId: string, id: string) {
+  const row = await db.query.phoneNumbers.findFirst({ where: scoped(accountId, id) });
+  if (!row) throw notFound('phone_number', 'id');
+  return row;
+}
+
+export function listPhoneNumbers(db: Db, accountId: string, page: Page) {
+  return paginate(db, phoneNumbers, eq(phoneNumbers.accountId, accountId), [desc(phoneNumbers.createdAt), desc(phoneNumbers.id)], page, presentNumber);
+}
+
+export async function updatePhoneNumber(
+  db: Db, accountId: string, id: string,
+  patch: { agent_id?: string | null; rtb_route_id?: string | null; name?: string | null; provider?: Provider },
+) {
+  const row = await getPhoneNumber(db, accountId, id);
+  if (patch.agent_id) await getAgent(db, accountId, patch.agent_id, 'agent_id');
+  const set: Partial<PhoneNumberRow> = {};
+  if (patch.agent_id !== undefined) set.agentId = patch.agent_id;
+  if (patch.rtb_route_id !== undefined) set.rtbRouteId = patch.rtb_route_id;
+  if (patch.name !== undefined) set.name = patch.name;
+  if (patch.provider !== undefined) set.provider = patch.provider;
+  if (Object.keys(set).length) await db.update(phoneNumbers).set(set).where(scoped(accountId, id));
+  return presentNumber({ ...row, ...set });
+}
+
+export async function deletePhoneNumber(db: Db, accountId: string, id: string) {
+  await getPhoneNumber(db, accountId, id);
+  await db.delete(phoneNumbers).where(scoped(accountId, id));
+  return { id, object: 'phone_number' as const, deleted: true as const };
+}
+
+/** An owned number by its E.164 value, or (with none given) the account's first number. */
+export async function findOwnedNumber(db: Db, accountId: string, number?: string) {
+  const where = number ? and(eq(phoneNumbers.accountId, accountId), eq(phoneNumbers.number, number)) : eq(phoneNumbers.accountId, accountId);
+  return (await db.query.phoneNumbers.findFirst({ where, orderBy: [asc(phoneNumbers.createdAt), asc(phoneNumbers.id)] })) ?? null;
+}

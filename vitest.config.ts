@@ -1,0 +1,31 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+// A throwaway RSA key pair: tests sign their own Clerk-style tokens; the Worker trusts the public half.
+const clerk = generateKeyPairSync('rsa', { modulusLength: 2048 });
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: './wrangler.toml' },
+      miniflare: {
+        bindings: {
+          TEST_MIGRATIONS: await readD1Migrations('./migrations'),
+          ADMIN_TOKEN: 'test_admin_token',
+          LOG_LEVEL: 'silent',
+          SIMULATOR_TIME_SCALE: '0.01',
+          CLERK_ISSUER: 'https://clerk.test.callplane.dev',
+          CLERK_AUTHORIZED_PARTIES: 'https://app.callplane.dev',
+          CLERK_JWT_KEY: clerk.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+          TEST_CLERK_PRIVATE_KEY: clerk.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+          TEST_CLERK_PUBLIC_KEY: clerk.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        },
+      },
+    }),
+  ],
+  test: {
+    setupFiles: ['./test/helpers/setup.ts'],
+    testTimeout: 30_000,
+  },
+});
