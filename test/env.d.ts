@@ -1,8 +1,9 @@
 import type { D1Migration } from 'cloudflare:test';
+import type { Env as WorkerEnv } from '../src/env';
 
 declare global {
   namespace Cloudflare {
-    interface Env extends import('../src/env').Env {
+    interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
       TEST_CLERK_PRIVATE_KEY: string;
       TEST_CLERK_PUBLIC_KEY: string;

@@ -1,3 +1,4 @@
+import { callaiRoutes } from '../callai';
 import { newRouter } from '../router';
 import { accountRoutes } from './account';
 import { agentRoutes } from './agents';
@@ -9,5 +10,7 @@ import { phoneNumberRoutes } from './phone-numbers';
 export function v1Routes() {
   const r = newRouter();
   for (const sub of [accountRoutes, apiKeyRoutes, agentRoutes, phoneNumberRoutes, callRoutes]) r.route('/', sub());
+  // CallAI's published curl posts to /v1/calls/initiate; its reference says /api/v1/calls/initiate. Both work.
+  r.route('/', callaiRoutes());
   return r;
 }
