@@ -7,8 +7,12 @@ export const BASE = 'https://callplane.test';
 export interface Json { [k: string]: any }
 export interface Reply { status: number; headers: Headers; body: any; text: string }
 
+/** One client IP per test file, as Cloudflare would set it, so per-IP limits do not leak between files. */
+export const randomIp = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250) + 1}`;
+const FILE_IP = randomIp();
+
 export async function request(method: string, path: string, opts: { key?: string; body?: unknown; raw?: BodyInit; headers?: Record<string, string> } = {}): Promise<Reply> {
-  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  const headers: Record<string, string> = { 'CF-Connecting-IP': FILE_IP, ...(opts.headers ?? {}) };
   if (opts.key) headers.Authorization = `Bearer ${opts.key}`;
   let body: BodyInit | undefined = opts.raw;
   if (opts.body !== undefined) { body = JSON.stringify(opts.body); headers['Content-Type'] ??= 'application/json'; }
@@ -56,5 +60,9 @@ export function expectEnvelope(reply: Reply) {
   if (reply.headers.get('X-Request-Id') !== e.request_id) throw new Error('request_id differs from X-Request-Id');
   return e as { code: string; message: string; param?: string; request_id: string };
 }
+
+/** An account whose limits never get in the way of tests that are about something else. */
+export const ROOMY = { limits: { calls_per_minute: 100_000, concurrent_calls: 100_000, api_per_minute: 100_000 } };
+export const createRoomyAccount = () => createAccount('enterprise', ROOMY);
 
 export { env };

@@ -1,12 +1,12 @@
 // Every protected route: no key → 401, wrong key → 401, another account's ids → 404, own key → success.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importPKCS8, SignJWT } from 'jose';
-import { createAccount, env, expectEnvelope, request, ADMIN_TOKEN, type TestAccount } from '../helpers/harness';
+import { createAccount, createRoomyAccount, env, expectEnvelope, request, ADMIN_TOKEN, type TestAccount } from '../helpers/harness';
 
 let owner: TestAccount, other: TestAccount, callId: string, keyId: string;
 
 beforeAll(async () => {
-  owner = await createAccount('growth');
+  owner = await createRoomyAccount();
   other = await createAccount('growth');
   const call = await request('POST', '/v1/call', { key: owner.key, body: { agent_id: owner.agentId, recipient_phone: '+14155550101' } });
   callId = call.body.call_id;

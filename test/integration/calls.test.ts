@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createAccount, env, expectEnvelope, request, uniqueNumber, type TestAccount } from '../helpers/harness';
+import { createAccount, createRoomyAccount, env, expectEnvelope, request, uniqueNumber, type TestAccount } from '../helpers/harness';
 
 let a: TestAccount;
-beforeAll(async () => { a = await createAccount('growth'); });
+beforeAll(async () => { a = await createRoomyAccount(); });
 
 describe('POST /v1/call (Movoice)', () => {
   it('accepts the seed example and answers in its shape', async () => {
@@ -106,7 +106,7 @@ describe('POST /api/v1/calls/initiate (CallAI)', () => {
 describe('GET /v1/calls', () => {
   let acct: TestAccount; let agent2: string; const ids: string[] = [];
   beforeAll(async () => {
-    acct = await createAccount('business');
+    acct = await createRoomyAccount();
     agent2 = (await request('POST', '/v1/agents', { key: acct.key, body: { name: 'two', prompt: 'p' } })).body.id;
     for (let i = 0; i < 5; i++) {
       const r = await request('POST', '/v1/call', { key: acct.key, body: { agent_id: i % 2 ? agent2 : acct.agentId, recipient_phone: `+1415555010${i}` } });

@@ -1,15 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createAccount, env, expectEnvelope, request, type TestAccount } from '../helpers/harness';
+import { createAccount, createRoomyAccount, env, expectEnvelope, request, type TestAccount } from '../helpers/harness';
 
 let a: TestAccount;
-beforeAll(async () => { a = await createAccount('business'); });
+beforeAll(async () => { a = await createRoomyAccount(); });
 
 const countCalls = async (accountId: string) =>
   (await env.DB.prepare('SELECT COUNT(*) AS n FROM calls WHERE account_id = ?').bind(accountId).first<{ n: number }>())!.n;
 
 describe('Idempotency-Key', () => {
   it('20 concurrent requests with one key create exactly one call', async () => {
-    const acct = await createAccount('business');
+    const acct = await createRoomyAccount();
     const body = { agent_id: acct.agentId, recipient_phone: '+14155550111' };
     const replies = await Promise.all(Array.from({ length: 20 }, () =>
       request('POST', '/v1/call', { key: acct.key, body, headers: { 'Idempotency-Key': 'burst-1' } })));

@@ -1,10 +1,10 @@
 // Random bodies and query strings at every route: never a 500, every error in the envelope.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createAccount, expectEnvelope, request, ADMIN_TOKEN, type TestAccount } from '../helpers/harness';
+import { createAccount, createRoomyAccount, expectEnvelope, randomIp, request, ADMIN_TOKEN, type TestAccount } from '../helpers/harness';
 
 let a: TestAccount;
-beforeAll(async () => { a = await createAccount('enterprise', { limits: { api_per_minute: 1_000_000, calls_per_minute: 1_000_000, concurrent_calls: 1_000_000 } }); });
+beforeAll(async () => { a = await createRoomyAccount(); });
 
 const routes: Array<[string, (t: TestAccount) => string, 'user' | 'admin']> = [
   ['POST', () => '/v1/call', 'user'], ['POST', () => '/v1/calls', 'user'], ['GET', () => '/v1/calls', 'user'],
@@ -37,14 +37,14 @@ function check(r: { status: number; text: string }, label: string) {
 describe('fuzz', () => {
   it.each(routes.filter(([m]) => m !== 'GET'))('%s %s survives random JSON', async (method, path, who) => {
     await fc.assert(fc.asyncProperty(body, async (b) => {
-      const r = await request(method, path(a), { key: who === 'admin' ? ADMIN_TOKEN : a.key, body: b });
+      const r = await request(method, path(a), { key: who === 'admin' ? ADMIN_TOKEN : a.key, body: b, headers: { 'CF-Connecting-IP': randomIp() } });
       check(r, JSON.stringify(b));
     }), { numRuns: 40 });
   });
 
   it.each(routes)('%s %s survives raw bodies and odd content types', async (method, path, who) => {
     await fc.assert(fc.asyncProperty(rawBody, fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/vnd.api+json'), async (raw, ct) => {
-      const r = await request(method, path(a), { key: who === 'admin' ? ADMIN_TOKEN : a.key, raw: method === 'GET' ? undefined : raw, headers: { 'Content-Type': ct } });
+      const r = await request(method, path(a), { key: who === 'admin' ? ADMIN_TOKEN : a.key, raw: method === 'GET' ? undefined : raw, headers: { 'Content-Type': ct, 'CF-Connecting-IP': randomIp() } });
       check(r, `${ct} ${JSON.stringify(raw)}`);
     }), { numRuns: 25 });
   });
@@ -62,6 +62,7 @@ describe('fuzz', () => {
       try { new Headers({ a: auth, b: idem }); } catch { return; }
       headers.Authorization = auth;
       headers['Idempotency-Key'] = idem;
+      headers['CF-Connecting-IP'] = randomIp();
       const r = await request('POST', '/v1/call', { headers, body: { agent_id: a.agentId, recipient_phone: '+14155550100' } });
       check(r, auth);
     }), { numRuns: 60 });
