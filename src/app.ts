@@ -6,6 +6,7 @@ import type { AppEnv } from './env';
 import { ApiError, errorBody, type ErrorCode } from './lib/errors';
 import { requestContext } from './middleware/request-context';
 import { requireAccount, requireAdmin } from './middleware/auth';
+import { rateLimit } from './middleware/rate-limit';
 import { newRouter } from './routes/router';
 import { adminRoutes } from './routes/admin';
 import { v1Routes } from './routes/v1';
@@ -46,13 +47,13 @@ export function createApp() {
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
-  app.use('/admin/*', requireAdmin);
+  app.use('/admin/*', requireAdmin, rateLimit);
   app.route('/admin', adminRoutes());
 
-  app.use('/v1/*', requireAccount({ clerk: true }));
+  app.use('/v1/*', requireAccount({ clerk: true }), rateLimit);
   app.route('/v1', v1Routes());
 
-  app.use('/api/v1/*', requireAccount({ clerk: false }));
+  app.use('/api/v1/*', requireAccount({ clerk: false }), rateLimit);
   app.route('/api/v1', callaiRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

@@ -20,6 +20,8 @@ export interface Env {
   /** `test` issues sk_test_ keys, `live` sk_live_ keys. */
   API_KEY_MODE?: string;
   LOG_LEVEL?: string;
+  /** `off` skips request-rate limiting (load tests only); concurrency caps always apply. */
+  RATE_LIMITS?: string;
   CLERK_JWKS_URL?: string;
   CLERK_JWT_KEY?: string;
   CLERK_ISSUER?: string;

@@ -1,7 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env';
 import { getDb } from '../db/client';
-import { notFound, unauthorized } from '../lib/errors';
+import { ApiError, notFound, unauthorized } from '../lib/errors';
+import { countAnonymous } from './rate-limit';
 import { timingSafeEqual } from '../lib/crypto';
 import { accountForApiKey } from '../services/api-keys';
 import { accountForClerkToken, looksLikeJwt } from '../services/clerk';
@@ -16,23 +17,35 @@ export function bearerToken(c: Context): string | null {
 /** API key or (when `clerk` is allowed) a Clerk session token. */
 export function requireAccount(opts: { clerk: boolean }): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const token = bearerToken(c);
-    if (!token) throw unauthorized('Missing API key: send Authorization: Bearer <key>');
-    const db = getDb(c.env.DB);
-    if (token.startsWith('sk_')) {
-      const found = await accountForApiKey(db, token);
-      if (!found) throw unauthorized('Invalid API key');
-      c.set('auth', { account: found.account, via: 'api_key', apiKeyId: found.keyId });
-    } else if (opts.clerk && looksLikeJwt(token)) {
-      const account = await accountForClerkToken(c.env, db, token);
-      if (!account) throw unauthorized('Invalid, expired or unlinked session token');
-      c.set('auth', { account, via: 'clerk' });
-    } else {
-      throw unauthorized('Invalid API key');
+    try {
+      await authenticate(c, opts);
+    } catch (err) {
+      // Failed credentials count against the caller's IP, so key guessing is throttled.
+      if (err instanceof ApiError && err.code === 'unauthorized') {
+        throw new ApiError('unauthorized', err.message, undefined, await countAnonymous(c));
+      }
+      throw err;
     }
-    c.set('accountId', c.get('auth')!.account.id);
     await next();
   };
+}
+
+async function authenticate(c: Context<AppEnv>, opts: { clerk: boolean }) {
+  const token = bearerToken(c);
+  if (!token) throw unauthorized('Missing API key: send Authorization: Bearer <key>');
+  const db = getDb(c.env.DB);
+  if (token.startsWith('sk_')) {
+    const found = await accountForApiKey(db, token);
+    if (!found) throw unauthorized('Invalid API key');
+    c.set('auth', { account: found.account, via: 'api_key', apiKeyId: found.keyId });
+  } else if (opts.clerk && looksLikeJwt(token)) {
+    const account = await accountForClerkToken(c.env, db, token);
+    if (!account) throw unauthorized('Invalid, expired or unlinked session token');
+    c.set('auth', { account, via: 'clerk' });
+  } else {
+    throw unauthorized('Invalid API key');
+  }
+  c.set('accountId', c.get('auth')!.account.id);
 }
 
 /** The operator surface. Without ADMIN_TOKEN configured it does not exist (404). */
@@ -40,7 +53,7 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
   const expected = c.env.ADMIN_TOKEN;
   if (!expected) throw notFound('route');
   const token = bearerToken(c);
-  if (!token || !timingSafeEqual(token, expected)) throw unauthorized('Invalid admin token');
+  if (!token || !timingSafeEqual(token, expected)) throw new ApiError('unauthorized', 'Invalid admin token', undefined, await countAnonymous(c));
   await next();
 };
 

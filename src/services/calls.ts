@@ -2,10 +2,12 @@ import { and, desc, eq, gte, inArray, lte, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { calls } from '../db/schema';
 import type { Env } from '../env';
-import { notFound, unprocessable } from '../lib/errors';
+import { conflict, notFound, unprocessable } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
+import type { Account } from './accounts';
 import { findAgent } from './agents';
+import { acquireCallSlot, releaseCallSlot } from './concurrency';
 import { paginate, type Page } from './pagination';
 import { findOwnedNumber, type Provider } from './phone-numbers';
 
@@ -37,7 +39,8 @@ export function presentCall(r: CallRow) {
 }
 
 /** Checks the agent and caller id, then records an outbound call as `queued`. */
-export async function createCall(db: Db, env: Env, accountId: string, input: CreateCallInput, extra: { batchId?: string } = {}) {
+export async function createCall(db: Db, env: Env, account: Account, input: CreateCallInput, extra: { batchId?: string } = {}) {
+  const accountId = account.id;
   const agent = await findAgent(db, accountId, input.agent_id);
   if (!agent) throw notFound('agent', 'agent_id');
   if (agent.status !== 'active') throw unprocessable(`Agent ${agent.id} is not active`, 'agent_id');
@@ -49,16 +52,46 @@ export async function createCall(db: Db, env: Env, accountId: string, input: Cre
   if (owned) { fromNumber = owned.number; provider = owned.provider; } else fromNumber = env.DEFAULT_FROM_NUMBER || null;
 
   const now = nowSeconds();
+  const maxDuration = input.max_duration ?? agent.maxDuration;
+  const id = newId('call');
+  await acquireCallSlot(env, account, id, maxDuration);
   const row: CallRow = {
-    id: newId('call'), accountId, agentId: agent.id, batchId: extra.batchId ?? null, direction: 'outbound',
+    id, accountId, agentId: agent.id, batchId: extra.batchId ?? null, direction: 'outbound',
     fromNumber, toNumber: input.recipient_phone, status: 'queued', endReason: null, provider, providerCallId: null,
-    maxDuration: input.max_duration ?? agent.maxDuration, createdAt: now, startedAt: null, answeredAt: null, endedAt: null,
+    maxDuration, createdAt: now, startedAt: null, answeredAt: null, endedAt: null,
     duration: null, transcript: null, summary: null, sentiment: null, outcome: null, analysis: null, recordingUrl: null,
     variables: input.variables ?? {}, metadata: input.metadata ?? {}, callerData: null, converted: false, payout: null,
     rtb: null, updatedAt: now,
   };
-  await db.insert(calls).values(row);
+  try {
+    await db.insert(calls).values(row);
+  } catch (err) {
+    await releaseCallSlot(env, accountId, id);
+    throw err;
+  }
   return row;
+}
+
+export const TERMINAL_STATUSES: readonly CallStatus[] = ['completed', 'busy', 'no_answer', 'failed', 'canceled'];
+
+/**
+ * Ends a call that has not finished: a queued call becomes `canceled`, a live one `completed` with
+ * `end_reason` (`canceled`/`api_hangup`). The conditional update makes racing requests harmless.
+ */
+export async function stopCall(db: Db, env: Env, accountId: string, id: string, how: 'cancel' | 'end') {
+  const call = await getCall(db, accountId, id);
+  if (TERMINAL_STATUSES.includes(call.status as CallStatus)) throw conflict(`Call ${id} has already ended (${call.status})`, 'id');
+  if (how === 'cancel' && call.status !== 'queued') throw conflict(`Call ${id} is ${call.status}; only a queued call can be canceled — use /end to hang up`, 'id');
+  const now = nowSeconds();
+  const live = call.status !== 'queued';
+  const set: Partial<CallRow> = live
+    ? { status: 'completed', endReason: 'api_hangup', endedAt: now, updatedAt: now, duration: call.answeredAt ? now - call.answeredAt : 0 }
+    : { status: 'canceled', endReason: 'canceled', endedAt: now, updatedAt: now };
+  const [updated] = await db.update(calls).set(set)
+    .where(and(eq(calls.id, id), eq(calls.accountId, accountId), eq(calls.status, call.status))).returning();
+  if (!updated) throw conflict(`Call ${id} changed while stopping it; fetch it and retry`, 'id');
+  await releaseCallSlot(env, accountId, id);
+  return updated;
 }
 
 export async function getCall(db: Db, accountId: string, id: string) {

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { getDb } from '../../db/client';
 import type { AppEnv } from '../../env';
 import { authOf } from '../../middleware/auth';
-import { CALL_STATUSES, createCall, getCall, listCalls, presentCall, STATUS_GROUPS, type CreateCallInput } from '../../services/calls';
+import { CALL_STATUSES, createCall, getCall, listCalls, presentCall, STATUS_GROUPS, stopCall, type CreateCallInput } from '../../services/calls';
 import { parseIdempotencyKey, withIdempotency } from '../../services/idempotency';
 import { errorResponses, IdParam, jsonBody, jsonResponse, listOf, newRouter, PaginationQuery } from '../router';
 import { CallSchema, CreateCallBody } from '../schemas';
@@ -37,7 +37,7 @@ export async function placeCall<T>(c: Context<AppEnv>, route: string, input: Cre
   const account = authOf(c).account;
   const key = parseIdempotencyKey(c.req.header('Idempotency-Key'));
   const result = await withIdempotency(db, { accountId: account.id, route, key }, body, async () => {
-    const row = await createCall(db, c.env, account.id, input);
+    const row = await createCall(db, c.env, account, input);
     return { status, body: shape(row) };
   });
   return c.json(result.body as T, result.status as never, result.replayed ? { 'Idempotent-Replayed': 'true' } : {});
@@ -67,5 +67,12 @@ export function callRoutes() {
     method: 'get', path: '/calls/{id}', tags, summary: 'Retrieve a call', request: { params: IdParam('call', 'call_998877') },
     responses: { 200: jsonResponse(CallSchema, 'The call'), ...errorResponses },
   }), async (c) => c.json(presentCall(await getCall(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id)), 200));
+
+  for (const [how, summary] of [['cancel', 'Cancel a queued call'], ['end', 'Hang up a live call']] as const) {
+    r.openapi(createRoute({
+      method: 'post', path: `/calls/{id}/${how}`, tags, summary, request: { params: IdParam('call', 'call_998877') },
+      responses: { 200: jsonResponse(CallSchema, 'The call'), 409: errorResponses[400], ...errorResponses },
+    }), async (c) => c.json(presentCall(await stopCall(getDb(c.env.DB), c.env, authOf(c).account.id, c.req.valid('param').id, how)), 200));
+  }
   return r;
 }

@@ -1,0 +1,39 @@
+// Concurrency slots (SPEC §4): a call holds one from the moment it is dialled until it ends.
+import type { Env } from '../env';
+import { ApiError } from '../lib/errors';
+import { limiterFor } from '../middleware/rate-limit';
+import type { Account } from './accounts';
+import { effectiveLimits } from './limits';
+
+/** A lease outlives the longest possible call by a minute, so a lost end event cannot leak a slot. */
+export const leaseTtlMs = (maxDurationSeconds: number) => (maxDurationSeconds + 60) * 1000;
+
+/**
+ * Takes a slot for `callId` or throws 429 naming the cap. If the limiter cannot be reached we refuse
+ * (fail closed): going over a concurrency cap costs the customer money, a retry costs them a second.
+ */
+export async function acquireCallSlot(env: Env, account: Pick<Account, 'id' | 'plan' | 'limits'>, callId: string, maxDuration: number) {
+  const cap = effectiveLimits(account).concurrent_calls;
+  let decision;
+  try {
+    decision = await limiterFor(env, account.id).acquire(callId, cap, leaseTtlMs(maxDuration));
+  } catch (err) {
+    console.error(JSON.stringify({ level: 'error', msg: 'concurrency limiter unreachable; refusing the call', account_id: account.id, error: String(err) }));
+    throw new ApiError('rate_limited', 'Concurrency could not be checked right now; retry shortly', undefined, { 'Retry-After': '1' });
+  }
+  if (!decision.acquired) {
+    throw new ApiError('rate_limited',
+      `Concurrent call limit reached: ${decision.held} of ${cap} calls are live on the ${account.plan} plan. Retry after ${decision.retryAfter} s`,
+      undefined, { 'Retry-After': String(decision.retryAfter) });
+  }
+}
+
+/** Gives the slot back; harmless when it was already released or expired. */
+export async function releaseCallSlot(env: Env, accountId: string, callId: string) {
+  try {
+    await limiterFor(env, accountId).release(callId);
+  } catch (err) {
+    // The lease expires on its own at max_duration + 60 s.
+    console.error(JSON.stringify({ level: 'warn', msg: 'could not release a call slot; it will expire', account_id: accountId, call_id: callId, error: String(err) }));
+  }
+}
