@@ -11,6 +11,7 @@ import { newRouter } from './routes/router';
 import { adminRoutes } from './routes/admin';
 import { v1Routes } from './routes/v1';
 import { callaiRoutes } from './routes/callai';
+import { providerRoutes } from './routes/providers';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -55,6 +56,8 @@ export function createApp() {
 
   app.use('/api/v1/*', requireAccount({ clerk: false }), rateLimit);
   app.route('/api/v1', callaiRoutes());
+
+  app.route('/providers', providerRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http', scheme: 'bearer', description: 'An API key (sk_live_… / sk_test_…) or a Clerk session token',

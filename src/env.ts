@@ -27,6 +27,16 @@ export interface Env {
   CLERK_ISSUER?: string;
   CLERK_AUTHORIZED_PARTIES?: string;
   DEFAULT_FROM_NUMBER?: string;
+  /** Multiplies the webhook retry schedule (tests use a small value). */
+  WEBHOOK_RETRY_SCALE?: string;
+  /** The public origin providers call back (Twilio status callbacks, recording links). */
+  PUBLIC_BASE_URL?: string;
+  TWILIO_ACCOUNT_SID?: string;
+  TWILIO_AUTH_TOKEN?: string;
+  /** Twilio's REST base; only changed to point at a recorded-fixture server. */
+  TWILIO_API_BASE?: string;
+  /** A wss:// media stream URL Twilio connects answered calls to (the voice AI runtime). */
+  MEDIA_STREAM_URL?: string;
 }
 
 export interface EventQueueMessage {

@@ -1,6 +1,8 @@
 import { createApp } from './app';
 import { getDb } from './db/client';
 import type { Env, EventQueueMessage } from './env';
+import { consumeDeadLetters, consumeEvents } from './queues/events-consumer';
+import { sweepStuckDeliveries } from './services/events';
 import { purgeExpiredIdempotencyKeys } from './services/idempotency';
 
 export { AccountLimiter } from './durable-objects/account-limiter';
@@ -12,12 +14,14 @@ const app = createApp();
 export default {
   fetch: app.fetch,
 
-  async queue(batch: MessageBatch<EventQueueMessage>, _env: Env): Promise<void> {
-    // Webhook delivery arrives with the lifecycle work; until then nothing is enqueued.
-    batch.ackAll();
+  async queue(batch: MessageBatch<EventQueueMessage>, env: Env): Promise<void> {
+    if (batch.queue.endsWith('-dlq')) await consumeDeadLetters(batch);
+    else await consumeEvents(batch, env);
   },
 
   async scheduled(_controller: ScheduledController, env: Env): Promise<void> {
-    await purgeExpiredIdempotencyKeys(getDb(env.DB));
+    const db = getDb(env.DB);
+    await purgeExpiredIdempotencyKeys(db);
+    await sweepStuckDeliveries(env, db);
   },
 } satisfies ExportedHandler<Env, EventQueueMessage>;

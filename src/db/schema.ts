@@ -106,6 +106,7 @@ export const calls = sqliteTable('calls', {
   converted: integer('converted', { mode: 'boolean' }).notNull().default(false),
   payout: real('payout'),
   rtb: json<Record<string, unknown>>('rtb'),
+  hangupBy: text('hangup_by'),
   updatedAt: integer('updated_at').notNull(),
 }, (t) => [
   index('calls_account_created').on(t.accountId, t.createdAt),
@@ -126,3 +127,68 @@ export const idempotencyKeys = sqliteTable('idempotency_keys', {
   createdAt: integer('created_at').notNull(),
   lockedUntil: integer('locked_until').notNull(),
 }, (t) => [primaryKey({ columns: [t.accountId, t.route, t.key] }), index('idempotency_keys_created').on(t.createdAt)]);
+
+export const webhookEndpoints = sqliteTable('webhook_endpoints', {
+  id: text('id').primaryKey(),
+  accountId: text('account_id').notNull().references(() => accounts.id),
+  url: text('url').notNull(),
+  description: text('description'),
+  /** Event types this endpoint receives; ["*"] = all. */
+  events: json<string[]>('events').notNull(),
+  status: text('status', { enum: ['enabled', 'disabled'] }).notNull(),
+  disabledReason: text('disabled_reason'),
+  // The signing secret must be readable to sign (HMAC), so it is stored, never returned after creation.
+  secret: text('secret').notNull(),
+  previousSecret: text('previous_secret'),
+  previousSecretExpiresAt: integer('previous_secret_expires_at'),
+  /** When the current run of failed deliveries began; 5 days of it disables the endpoint. */
+  failingSince: integer('failing_since'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  deletedAt: integer('deleted_at'),
+}, (t) => [index('webhook_endpoints_account').on(t.accountId, t.createdAt)]);
+
+export const events = sqliteTable('events', {
+  id: text('id').primaryKey(),
+  accountId: text('account_id').notNull().references(() => accounts.id),
+  type: text('type').notNull(),
+  /** Makes emitting idempotent: one event per (call, type), per message status, … */
+  dedupeKey: text('dedupe_key'),
+  callId: text('call_id'),
+  data: json<Record<string, unknown>>('data').notNull(),
+  createdAt: integer('created_at').notNull(),
+  createdAtMs: integer('created_at_ms').notNull(),
+}, (t) => [
+  index('events_account_created').on(t.accountId, t.createdAtMs),
+  index('events_call').on(t.callId),
+  uniqueIndex('events_dedupe').on(t.accountId, t.dedupeKey),
+]);
+
+export const deliveries = sqliteTable('deliveries', {
+  id: text('id').primaryKey(),
+  accountId: text('account_id').notNull(),
+  eventId: text('event_id').notNull().references(() => events.id),
+  endpointId: text('endpoint_id').notNull().references(() => webhookEndpoints.id),
+  status: text('status', { enum: ['pending', 'succeeded', 'failed'] }).notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: integer('next_attempt_at_ms'),
+  lockedUntil: integer('locked_until_ms'),
+  lastStatusCode: integer('last_status_code'),
+  lastError: text('last_error'),
+  createdAt: integer('created_at').notNull(),
+  completedAt: integer('completed_at'),
+}, (t) => [
+  uniqueIndex('deliveries_event_endpoint').on(t.eventId, t.endpointId),
+  index('deliveries_pending').on(t.status, t.nextAttemptAt),
+  index('deliveries_endpoint').on(t.endpointId, t.status),
+]);
+
+export const deliveryAttempts = sqliteTable('delivery_attempts', {
+  id: text('id').primaryKey(),
+  deliveryId: text('delivery_id').notNull().references(() => deliveries.id),
+  attemptedAt: integer('attempted_at').notNull(),
+  statusCode: integer('status_code'),
+  latencyMs: integer('latency_ms').notNull(),
+  responseBody: text('response_body'),
+  error: text('error'),
+}, (t) => [index('delivery_attempts_delivery').on(t.deliveryId, t.attemptedAt)]);

@@ -1,5 +1,285 @@
+// One object per call: the only writer of a call's status (SPEC §6.3). Provider events, API commands and
+// timers all pass through `serial`, so late or repeated callbacks cannot reorder a call. Every transition
+// first records its side effects in an outbox (saved), then performs them; an interrupted object finishes
+// the outbox on its next alarm, and events carry dedupe keys, so nothing is lost or sent twice.
 import { DurableObject } from 'cloudflare:workers';
+import { eq } from 'drizzle-orm';
+import { getDb } from '../db/client';
+import { agents, calls } from '../db/schema';
 import type { Env } from '../env';
+import { simulateOptions } from '../providers/telephony/simulator';
+import { telephonyFor, type ProviderEvent } from '../providers/telephony';
+import { meetsSuccessCriterion, simulateConversation } from '../services/call-analysis';
+import { presentCall, TERMINAL_STATUSES, type CallRow, type CallStatus } from '../services/calls';
+import { releaseCallSlot } from '../services/concurrency';
+import { emitEvent, type EventType } from '../services/events';
 
-/** One per live call: its state machine and timers (filled in by the lifecycle work). */
-export class CallSession extends DurableObject<Env> {}
+const RANK: Record<CallStatus, number> = {
+  queued: 0, initiated: 1, ringing: 2, in_progress: 3, completed: 4, busy: 4, no_answer: 4, failed: 4, canceled: 4,
+};
+export const DURATION_MARKS = [5, 15, 30, 45, 60] as const;
+const isTerminal = (s: CallStatus) => TERMINAL_STATUSES.includes(s);
+const sec = (ms: number) => Math.floor(ms / 1000);
+
+type Timer =
+  | { at: number; kind: 'dial' }
+  | { at: number; kind: 'provider'; event: ProviderEvent }
+  | { at: number; kind: 'mark'; mark: number }
+  | { at: number; kind: 'max_duration' };
+
+type Effect =
+  | { kind: 'update'; set: Partial<CallRow> }
+  | { kind: 'emit'; type: EventType; extra?: Record<string, unknown> }
+  | { kind: 'finalize' }
+  | { kind: 'release' };
+
+export interface SessionState {
+  callId: string; accountId: string; provider: string; providerCallId: string | null; direction: 'outbound' | 'inbound';
+  status: CallStatus; timeScale: number; publicBaseUrl: string; maxDuration: number;
+  startedAtMs: number | null; answeredAtMs: number | null; endedAtMs: number | null; converted: boolean;
+  timers: Timer[]; outbox: Effect[];
+}
+
+export interface StartSession {
+  callId: string; accountId: string; provider: string; direction: 'outbound' | 'inbound'; maxDuration: number;
+  publicBaseUrl: string; timeScale: number; status?: CallStatus; script?: Array<{ afterMs: number; event: ProviderEvent }>;
+}
+
+export class CallSession extends DurableObject<Env> {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  /** Runs `fn` after everything before it: one transition at a time, even across awaits. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private load() { return this.ctx.storage.get<SessionState>('state'); }
+
+  private async save(s: SessionState) {
+    await this.ctx.storage.put('state', s);
+    const next = s.outbox.length ? Date.now() : Math.min(...s.timers.map((t) => t.at));
+    if (Number.isFinite(next)) await this.ctx.storage.setAlarm(next);
+    else await this.ctx.storage.deleteAlarm();
+  }
+
+  /** Creates the session (idempotent). Outbound calls dial from the alarm, so a slow provider never blocks the API. */
+  start(init: StartSession): Promise<SessionState> {
+    return this.serial(async () => {
+      const existing = await this.load();
+      if (existing) return existing;
+      const now = Date.now();
+      const s: SessionState = {
+        callId: init.callId, accountId: init.accountId, provider: init.provider, providerCallId: null, direction: init.direction,
+        status: init.status ?? 'queued', timeScale: init.timeScale, publicBaseUrl: init.publicBaseUrl, maxDuration: init.maxDuration,
+        startedAtMs: init.status && init.status !== 'queued' ? now : null, answeredAtMs: null, endedAtMs: null, converted: false,
+        timers: init.direction === 'outbound' ? [{ at: now, kind: 'dial' }] : (init.script ?? []).map((x) => ({ at: now + x.afterMs, kind: 'provider' as const, event: x.event })),
+        outbox: init.direction === 'inbound' ? [{ kind: 'emit', type: 'call.incoming' }] : [],
+      };
+      await this.save(s);
+      await this.drain(s);
+      return s;
+    });
+  }
+
+  /** A provider callback (Twilio, the simulator's script, an external runtime). Returns whether it changed the call. */
+  providerEvent(event: ProviderEvent): Promise<boolean> {
+    return this.serial(async () => {
+      const s = await this.load();
+      if (!s) return false;
+      const changed = this.transition(s, event);
+      await this.save(s);
+      await this.drain(s);
+      return changed;
+    });
+  }
+
+  /** POST /v1/calls/{id}/end (and max_duration): hang up whatever stage the call is in. */
+  hangup(reason = 'api_hangup', by: ProviderEvent['hangupBy'] = 'api'): Promise<SessionState | null> {
+    return this.serial(async () => {
+      const s = await this.load();
+      if (!s || isTerminal(s.status)) return s ?? null;
+      await this.hangupNow(s, reason, by);
+      return s;
+    });
+  }
+
+  /** POST /v1/calls/{id}/cancel: a call that has not been answered (queued, dialling or ringing). */
+  cancel(): Promise<SessionState | null> {
+    return this.serial(async () => {
+      const s = await this.load();
+      if (!s || RANK[s.status] >= RANK.in_progress) return s ?? null;
+      await this.hangupNow(s, 'canceled', 'api');
+      return s;
+    });
+  }
+
+  /** Records a conversion once (POST /v1/calls/{id}/convert, an RTB payout condition, a success criterion). */
+  convert(payout: number | null, reason: string): Promise<{ converted: boolean; already: boolean }> {
+    return this.serial(async () => {
+      const s = await this.load();
+      if (!s) return { converted: false, already: false };
+      if (s.converted) return { converted: true, already: true };
+      s.converted = true;
+      s.outbox.push({ kind: 'update', set: { converted: true, payout } }, { kind: 'emit', type: 'call.converted', extra: { payout, reason } });
+      await this.save(s);
+      await this.drain(s);
+      return { converted: true, already: false };
+    });
+  }
+
+  getState(): Promise<SessionState | undefined> { return this.load(); }
+
+  async alarm() {
+    await this.serial(async () => {
+      const s = await this.load();
+      if (!s) return;
+      await this.drain(s);
+      for (let guard = 0; guard < 100; guard++) {
+        const due = s.timers.filter((t) => t.at <= Date.now()).sort((a, b) => a.at - b.at)[0];
+        if (!due) break;
+        s.timers = s.timers.filter((t) => t !== due);
+        await this.runTimer(s, due);
+        await this.save(s);
+        await this.drain(s);
+      }
+      await this.save(s);
+    });
+  }
+
+  private async runTimer(s: SessionState, t: Timer) {
+    if (t.kind === 'provider') { this.transition(s, t.event); return; }
+    if (t.kind === 'mark') {
+      if (s.status === 'in_progress') s.outbox.push({ kind: 'emit', type: `call.on_${t.mark}_secs_mark` as EventType, extra: { seconds: t.mark } });
+      return;
+    }
+    if (t.kind === 'max_duration') {
+      if (s.status === 'in_progress') await this.hangupNow(s, 'max_duration', 'system');
+      return;
+    }
+    if (s.status !== 'queued') return;
+    try {
+      const provider = telephonyFor(this.env, s.provider);
+      const call = await this.callRow(s);
+      const dialed = await provider.dial({
+        callId: s.callId, from: call?.fromNumber ?? null, to: call?.toNumber ?? '', maxDuration: s.maxDuration,
+        metadata: call?.metadata ?? {}, publicBaseUrl: s.publicBaseUrl,
+      });
+      s.providerCallId = dialed.providerCallId;
+      s.outbox.push({ kind: 'update', set: { providerCallId: dialed.providerCallId } });
+      const now = Date.now();
+      for (const step of dialed.script ?? []) s.timers.push({ at: now + step.afterMs, kind: 'provider', event: step.event });
+    } catch (err) {
+      console.error(JSON.stringify({ level: 'error', msg: 'dial failed', call_id: s.callId, error: String(err) }));
+      this.transition(s, { status: 'failed', endReason: 'provider_error' });
+    }
+  }
+
+  private async hangupNow(s: SessionState, reason: string, by: ProviderEvent['hangupBy']) {
+    if (s.status === 'queued' || !s.providerCallId) {
+      this.transition(s, { status: 'canceled', endReason: reason, hangupBy: by });
+    } else {
+      const final = await telephonyFor(this.env, s.provider).hangup(s.providerCallId, s.status === 'in_progress');
+      if (final) this.transition(s, { ...final, endReason: reason, hangupBy: by });
+    }
+    await this.save(s);
+    await this.drain(s);
+  }
+
+  /** Applies a provider event if it moves the call forward; queues the writes and events it implies. */
+  private transition(s: SessionState, ev: ProviderEvent): boolean {
+    if (isTerminal(s.status)) return false;
+    let next = ev.status;
+    if (!isTerminal(next) && RANK[next] <= RANK[s.status]) return false;
+    // A connected call that "fails" has still been talked on: it completes, with the error as its reason.
+    if (s.status === 'in_progress' && isTerminal(next) && next !== 'completed') { next = 'completed'; ev = { ...ev, endReason: ev.endReason ?? 'error' }; }
+    const now = Date.now();
+    s.status = next;
+    const set: Partial<CallRow> = { status: next, updatedAt: sec(now) };
+    if (ev.providerCallId && !s.providerCallId) { s.providerCallId = ev.providerCallId; set.providerCallId = ev.providerCallId; }
+    if (next !== 'canceled' && s.startedAtMs === null) { s.startedAtMs = now; set.startedAt = sec(now); }
+    if (next === 'in_progress') {
+      s.answeredAtMs = now;
+      set.answeredAt = sec(now);
+      const unit = 1000 * s.timeScale;
+      for (const mark of DURATION_MARKS) s.timers.push({ at: now + mark * unit, kind: 'mark', mark });
+      s.timers.push({ at: now + s.maxDuration * unit, kind: 'max_duration' });
+      s.outbox.push({ kind: 'update', set }, { kind: 'emit', type: 'call.connected' });
+      return true;
+    }
+    if (!isTerminal(next)) { s.outbox.push({ kind: 'update', set }); return true; }
+
+    s.endedAtMs = now;
+    s.timers = [];
+    set.endedAt = sec(now);
+    set.endReason = ev.endReason ?? next;
+    set.hangupBy = ev.hangupBy ?? null;
+    set.duration = ev.duration ?? (s.answeredAtMs !== null ? Math.round((now - s.answeredAtMs) / s.timeScale / 1000) : 0);
+    if (ev.outcome) set.outcome = ev.outcome;
+    s.outbox.push({ kind: 'update', set });
+    if (next === 'completed') {
+      s.outbox.push({ kind: 'emit', type: 'call.hangup', extra: { hangup_by: set.hangupBy, end_reason: set.endReason } }, { kind: 'finalize' });
+    } else if (next !== 'canceled') {
+      s.outbox.push({ kind: 'emit', type: 'call.failure', extra: { reason: set.endReason } });
+    }
+    s.outbox.push({ kind: 'release' });
+    return true;
+  }
+
+  /** Performs queued effects in order, saving after each, so a crash resumes where it stopped. */
+  private async drain(s: SessionState) {
+    const db = getDb(this.env.DB);
+    while (s.outbox.length) {
+      const effect = s.outbox[0];
+      if (effect.kind === 'update') {
+        await db.update(calls).set(effect.set).where(eq(calls.id, s.callId));
+      } else if (effect.kind === 'emit') {
+        const call = await this.callRow(s);
+        if (call) {
+          await emitEvent(this.env, db, s.accountId, effect.type, { call: presentCall(call), ...(effect.extra ?? {}) },
+            { dedupeKey: `${s.callId}:${effect.type}`, callId: s.callId });
+        }
+      } else if (effect.kind === 'finalize') {
+        s.outbox.splice(1, 0, ...(await this.finalize(s)));
+      } else {
+        await releaseCallSlot(this.env, s.accountId, s.callId);
+      }
+      s.outbox.shift();
+      await this.ctx.storage.put('state', s);
+    }
+  }
+
+  /** Post-call work: transcript, summary, analysis and recording (simulator), conversion, then call.completed. */
+  private async finalize(s: SessionState): Promise<Effect[]> {
+    const call = await this.callRow(s);
+    if (!call) return [];
+    const effects: Effect[] = [];
+    let analysis = call.analysis;
+    if (s.provider === 'simulator') {
+      const agent = call.agentId ? await getDb(this.env.DB).query.agents.findFirst({ where: eq(agents.id, call.agentId) }) : undefined;
+      const sim = simulateOptions(call.metadata);
+      const result = simulateConversation({
+        prompt: agent?.prompt ?? '', firstMessage: agent?.firstMessage ?? null,
+        variables: { ...(call.callerData ?? {}), ...call.variables }, talkSeconds: call.duration ?? 0,
+        outcome: call.outcome ?? undefined, analysisSchema: agent?.analysisSchema ?? [], simulate: sim,
+      });
+      analysis = result.analysis;
+      effects.push({ kind: 'update', set: {
+        transcript: result.transcript, summary: result.summary, sentiment: result.sentiment as CallRow['sentiment'], outcome: result.outcome, analysis,
+        recordingUrl: `${s.publicBaseUrl}/v1/calls/${s.callId}/recording`,
+      } });
+      if (!s.converted && (sim.converted === true || (sim.converted === undefined && meetsSuccessCriterion(analysis)))) {
+        s.converted = true;
+        const payout = typeof sim.payout === 'number' ? sim.payout : null;
+        effects.push({ kind: 'update', set: { converted: true, payout } }, { kind: 'emit', type: 'call.converted', extra: { payout, reason: 'success_criterion' } });
+      }
+    }
+    effects.push({ kind: 'emit', type: 'call.completed' });
+    return effects;
+  }
+
+  private async callRow(s: SessionState) {
+    return getDb(this.env.DB).query.calls.findFirst({ where: eq(calls.id, s.callId) });
+  }
+}

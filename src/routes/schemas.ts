@@ -24,7 +24,7 @@ export const CallSchema = z.object({
   analysis: z.record(z.string(), z.any()).nullable(), recording_url: z.string().nullable(),
   variables: z.record(z.string(), z.any()), metadata: z.record(z.string(), z.any()),
   caller_data: z.record(z.string(), z.any()).nullable(), converted: z.boolean(), payout: z.number().nullable(),
-  rtb: z.record(z.string(), z.any()).nullable(), provider: z.string(),
+  rtb: z.record(z.string(), z.any()).nullable(), provider: z.string(), hangup_by: z.string().nullable(),
 }).openapi('Call');
 
 export const CreateCallBody = z.strictObject({

@@ -8,6 +8,7 @@ import { nowSeconds } from '../lib/time';
 import type { Account } from './accounts';
 import { findAgent } from './agents';
 import { acquireCallSlot, releaseCallSlot } from './concurrency';
+import { simulatorTimeScale } from '../providers/telephony';
 import { paginate, type Page } from './pagination';
 import { findOwnedNumber, type Provider } from './phone-numbers';
 
@@ -34,12 +35,20 @@ export function presentCall(r: CallRow) {
     answered_at: r.answeredAt, ended_at: r.endedAt, duration: r.duration, transcript: r.transcript ?? [],
     summary: r.summary, sentiment: r.sentiment, outcome: r.outcome, analysis: r.analysis, recording_url: r.recordingUrl,
     variables: r.variables, metadata: r.metadata, caller_data: r.callerData, converted: r.converted, payout: r.payout,
-    rtb: r.rtb, provider: r.provider,
+    rtb: r.rtb, provider: r.provider, hangup_by: r.hangupBy,
   };
 }
 
-/** Checks the agent and caller id, then records an outbound call as `queued`. */
-export async function createCall(db: Db, env: Env, account: Account, input: CreateCallInput, extra: { batchId?: string } = {}) {
+export const TERMINAL_STATUSES: readonly CallStatus[] = ['completed', 'busy', 'no_answer', 'failed', 'canceled'];
+
+export function sessionFor(env: Env, callId: string) {
+  return env.CALL_SESSION.get(env.CALL_SESSION.idFromName(callId));
+}
+
+export interface CallContext { publicBaseUrl: string; batchId?: string }
+
+/** Checks the agent and caller id, takes a concurrency slot, records the call as `queued` and hands it to its CallSession. */
+export async function createCall(db: Db, env: Env, account: Account, input: CreateCallInput, ctx: CallContext) {
   const accountId = account.id;
   const agent = await findAgent(db, accountId, input.agent_id);
   if (!agent) throw notFound('agent', 'agent_id');
@@ -56,42 +65,49 @@ export async function createCall(db: Db, env: Env, account: Account, input: Crea
   const id = newId('call');
   await acquireCallSlot(env, account, id, maxDuration);
   const row: CallRow = {
-    id, accountId, agentId: agent.id, batchId: extra.batchId ?? null, direction: 'outbound',
+    id, accountId, agentId: agent.id, batchId: ctx.batchId ?? null, direction: 'outbound',
     fromNumber, toNumber: input.recipient_phone, status: 'queued', endReason: null, provider, providerCallId: null,
     maxDuration, createdAt: now, startedAt: null, answeredAt: null, endedAt: null,
     duration: null, transcript: null, summary: null, sentiment: null, outcome: null, analysis: null, recordingUrl: null,
     variables: input.variables ?? {}, metadata: input.metadata ?? {}, callerData: null, converted: false, payout: null,
-    rtb: null, updatedAt: now,
+    rtb: null, hangupBy: null, updatedAt: now,
   };
   try {
     await db.insert(calls).values(row);
+    await sessionFor(env, id).start({
+      callId: id, accountId, provider, direction: 'outbound', maxDuration, publicBaseUrl: ctx.publicBaseUrl,
+      timeScale: provider === 'simulator' ? simulatorTimeScale(env) : 1,
+    });
   } catch (err) {
+    await db.update(calls).set({ status: 'failed', endReason: 'internal_error', endedAt: nowSeconds() }).where(eq(calls.id, id));
     await releaseCallSlot(env, accountId, id);
     throw err;
   }
   return row;
 }
 
-export const TERMINAL_STATUSES: readonly CallStatus[] = ['completed', 'busy', 'no_answer', 'failed', 'canceled'];
-
 /**
- * Ends a call that has not finished: a queued call becomes `canceled`, a live one `completed` with
- * `end_reason` (`canceled`/`api_hangup`). The conditional update makes racing requests harmless.
+ * `cancel` stops a call before it is answered; `end` hangs up a call at any live stage. Both go through the call's
+ * CallSession, the one writer of its status, so they cannot race a provider callback.
  */
 export async function stopCall(db: Db, env: Env, accountId: string, id: string, how: 'cancel' | 'end') {
   const call = await getCall(db, accountId, id);
   if (TERMINAL_STATUSES.includes(call.status as CallStatus)) throw conflict(`Call ${id} has already ended (${call.status})`, 'id');
-  if (how === 'cancel' && call.status !== 'queued') throw conflict(`Call ${id} is ${call.status}; only a queued call can be canceled — use /end to hang up`, 'id');
-  const now = nowSeconds();
-  const live = call.status !== 'queued';
-  const set: Partial<CallRow> = live
-    ? { status: 'completed', endReason: 'api_hangup', endedAt: now, updatedAt: now, duration: call.answeredAt ? now - call.answeredAt : 0 }
-    : { status: 'canceled', endReason: 'canceled', endedAt: now, updatedAt: now };
-  const [updated] = await db.update(calls).set(set)
-    .where(and(eq(calls.id, id), eq(calls.accountId, accountId), eq(calls.status, call.status))).returning();
-  if (!updated) throw conflict(`Call ${id} changed while stopping it; fetch it and retry`, 'id');
-  await releaseCallSlot(env, accountId, id);
-  return updated;
+  const session = sessionFor(env, id);
+  const state = how === 'cancel' ? await session.cancel() : await session.hangup();
+  if (!state) throw conflict(`Call ${id} is not managed by callplane and cannot be controlled`, 'id');
+  if (how === 'cancel' && (state.status === 'in_progress' || state.status === 'completed')) {
+    throw conflict(`Call ${id} is ${state.status}; only a call that has not been answered can be canceled — use /end to hang up`, 'id');
+  }
+  return getCall(db, accountId, id);
+}
+
+/** Records a conversion (once); `payout` defaults to none. */
+export async function convertCall(db: Db, env: Env, accountId: string, id: string, payout: number | null) {
+  await getCall(db, accountId, id);
+  const result = await sessionFor(env, id).convert(payout, 'api');
+  if (!result.converted) throw conflict(`Call ${id} is not managed by callplane and cannot be converted`, 'id');
+  return getCall(db, accountId, id);
 }
 
 export async function getCall(db: Db, accountId: string, id: string) {

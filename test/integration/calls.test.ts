@@ -108,15 +108,15 @@ describe('GET /v1/calls', () => {
   beforeAll(async () => {
     acct = await createRoomyAccount();
     agent2 = (await request('POST', '/v1/agents', { key: acct.key, body: { name: 'two', prompt: 'p' } })).body.id;
-    for (let i = 0; i < 5; i++) {
-      const r = await request('POST', '/v1/call', { key: acct.key, body: { agent_id: i % 2 ? agent2 : acct.agentId, recipient_phone: `+1415555010${i}` } });
-      ids.push(r.body.call_id);
-    }
-    // Give calls distinct ages and statuses so filters have something to tell apart.
+    // Rows written directly, with distinct ages and statuses, so the filters have something fixed to tell apart.
     const now = Math.floor(Date.now() / 1000);
     const statuses = ['completed', 'failed', 'in_progress', 'busy', 'queued'];
     for (let i = 0; i < 5; i++) {
-      await env.DB.prepare('UPDATE calls SET created_at = ?, status = ? WHERE id = ?').bind(now - (5 - i) * 100, statuses[i], ids[i]).run();
+      const id = `call_list_${i}_${crypto.randomUUID().slice(0, 8)}`;
+      ids.push(id);
+      await env.DB.prepare(`INSERT INTO calls (id, account_id, agent_id, direction, to_number, status, provider, max_duration, created_at, updated_at)
+        VALUES (?, ?, ?, 'outbound', ?, ?, 'simulator', 1800, ?, ?)`)
+        .bind(id, acct.id, i % 2 ? agent2 : acct.agentId, `+1415555010${i}`, statuses[i], now - (5 - i) * 100, now).run();
     }
   });
 

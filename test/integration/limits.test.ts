@@ -13,8 +13,9 @@ async function controlClock(name: string, start: number) {
   return clock;
 }
 
+// Calls ring for a simulated 10 minutes so they stay live (holding their slot) for the whole test.
 const call = (key: string, agentId: string, phone = '+14155550100') =>
-  request('POST', '/v1/call', { key, body: { agent_id: agentId, recipient_phone: phone } });
+  request('POST', '/v1/call', { key, body: { agent_id: agentId, recipient_phone: phone, metadata: { simulate: { ring_seconds: 600 } } } });
 
 describe('calls per minute', () => {
   it('the 61st call on growth in a window is refused; the first of the next window is admitted', async () => {
@@ -185,7 +186,7 @@ describe('concurrency', () => {
 
   it('call leases last max_duration + 60 s', async () => {
     const a = await createAccount('growth');
-    const r = await request('POST', '/v1/call', { key: a.key, body: { agent_id: a.agentId, recipient_phone: '+14155550100', max_duration: 30 } });
+    const r = await request('POST', '/v1/call', { key: a.key, body: { agent_id: a.agentId, recipient_phone: '+14155550100', max_duration: 30, metadata: { simulate: { ring_seconds: 600 } } } });
     const expires = await runInDurableObject(limiter(a.id), (_i, state) =>
       state.storage.sql.exec<{ expires_at: number }>('SELECT expires_at FROM leases WHERE id = ?', r.body.call_id).one().expires_at);
     expect(expires - Date.now()).toBeGreaterThan(85_000);

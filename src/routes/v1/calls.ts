@@ -3,8 +3,10 @@ import type { Context } from 'hono';
 import { getDb } from '../../db/client';
 import type { AppEnv } from '../../env';
 import { authOf } from '../../middleware/auth';
-import { CALL_STATUSES, createCall, getCall, listCalls, presentCall, STATUS_GROUPS, stopCall, type CreateCallInput } from '../../services/calls';
+import { CALL_STATUSES, convertCall, createCall, getCall, listCalls, presentCall, STATUS_GROUPS, stopCall, type CreateCallInput } from '../../services/calls';
+import { silentWav } from '../../lib/wav';
 import { parseIdempotencyKey, withIdempotency } from '../../services/idempotency';
+import { notFound } from '../../lib/errors';
 import { errorResponses, IdParam, jsonBody, jsonResponse, listOf, newRouter, PaginationQuery } from '../router';
 import { CallSchema, CreateCallBody } from '../schemas';
 
@@ -31,13 +33,16 @@ const ListQuery = PaginationQuery.extend({
 
 const tags = ['Calls'];
 
+/** The origin providers and customers reach this deployment at. */
+export const publicBaseUrl = (c: Context<AppEnv>) => c.env.PUBLIC_BASE_URL || new URL(c.req.url).origin;
+
 /** Shared by POST /v1/call, /v1/calls and CallAI's /api/v1/calls/initiate: idempotent call creation. */
 export async function placeCall<T>(c: Context<AppEnv>, route: string, input: CreateCallInput, body: unknown, shape: (row: Awaited<ReturnType<typeof createCall>>) => T, status = 201) {
   const db = getDb(c.env.DB);
   const account = authOf(c).account;
   const key = parseIdempotencyKey(c.req.header('Idempotency-Key'));
   const result = await withIdempotency(db, { accountId: account.id, route, key }, body, async () => {
-    const row = await createCall(db, c.env, account, input);
+    const row = await createCall(db, c.env, account, input, { publicBaseUrl: publicBaseUrl(c) });
     return { status, body: shape(row) };
   });
   return c.json(result.body as T, result.status as never, result.replayed ? { 'Idempotent-Replayed': 'true' } : {});
@@ -68,11 +73,27 @@ export function callRoutes() {
     responses: { 200: jsonResponse(CallSchema, 'The call'), ...errorResponses },
   }), async (c) => c.json(presentCall(await getCall(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id)), 200));
 
-  for (const [how, summary] of [['cancel', 'Cancel a queued call'], ['end', 'Hang up a live call']] as const) {
+  for (const [how, summary] of [['cancel', 'Cancel a call that has not been answered'], ['end', 'Hang up a call at any stage']] as const) {
     r.openapi(createRoute({
       method: 'post', path: `/calls/{id}/${how}`, tags, summary, request: { params: IdParam('call', 'call_998877') },
       responses: { 200: jsonResponse(CallSchema, 'The call'), 409: errorResponses[400], ...errorResponses },
     }), async (c) => c.json(presentCall(await stopCall(getDb(c.env.DB), c.env, authOf(c).account.id, c.req.valid('param').id, how)), 200));
   }
+
+  r.openapi(createRoute({
+    method: 'post', path: '/calls/{id}/convert', tags, summary: 'Record a conversion (emits call.converted once)',
+    request: { params: IdParam('call', 'call_998877'), body: jsonBody(z.strictObject({ payout: z.number().min(0).max(1_000_000).nullable().optional() }), false) },
+    responses: { 200: jsonResponse(CallSchema, 'The call'), 409: errorResponses[400], ...errorResponses },
+  }), async (c) => c.json(presentCall(await convertCall(getDb(c.env.DB), c.env, authOf(c).account.id, c.req.valid('param').id, c.req.valid('json').payout ?? null)), 200));
+
+  r.openapi(createRoute({
+    method: 'get', path: '/calls/{id}/recording', tags, summary: 'The call recording (WAV)', request: { params: IdParam('call', 'call_998877') },
+    responses: { 200: { description: 'audio/wav', content: { 'audio/wav': { schema: z.string().openapi({ format: 'binary' }) } } }, ...errorResponses },
+  }), async (c) => {
+    const call = await getCall(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id);
+    if (!call.recordingUrl) throw notFound('recording', 'id');
+    // The simulator records nothing real: its recording is silence as long as the call (capped at 60 s).
+    return c.body(silentWav(Math.min(call.duration ?? 0, 60)), 200, { 'Content-Type': 'audio/wav' });
+  });
   return r;
 }

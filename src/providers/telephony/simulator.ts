@@ -1,0 +1,79 @@
+// The built-in telephony provider: real timers, outcomes scripted by destination number (SPEC §6.4).
+import type { DialRequest, DialResult, ProviderEvent, TelephonyProvider } from './types';
+
+export const SIMULATOR_NUMBERS = {
+  failed: '+15005550001',
+  busy: '+15005550002',
+  noAnswer: '+15005550003',
+  voicemail: '+15005550004',
+} as const;
+
+export interface SimulateOptions {
+  talk_seconds?: number;
+  /** How long the phone rings before it is answered (default 3). */
+  ring_seconds?: number;
+  hangup_by?: 'customer' | 'agent';
+  converted?: boolean;
+  payout?: number;
+  sentiment?: 'positive' | 'neutral' | 'negative';
+  outcome?: string;
+  analysis?: Record<string, unknown>;
+}
+
+export function simulateOptions(metadata: Record<string, unknown> | null | undefined): SimulateOptions {
+  const s = metadata?.simulate;
+  return s && typeof s === 'object' && !Array.isArray(s) ? (s as SimulateOptions) : {};
+}
+
+export const DEFAULT_TALK_SECONDS = 42;
+const RING_SECONDS = 3;
+const clampRing = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? Math.min(Math.max(v, 0), 600) : RING_SECONDS);
+const NO_ANSWER_SECONDS = 20;
+
+export class SimulatorTelephony implements TelephonyProvider {
+  readonly name = 'simulator' as const;
+  constructor(readonly timeScale: number) {}
+
+  async dial(req: DialRequest): Promise<DialResult> {
+    const ms = (s: number) => Math.round(s * 1000 * this.timeScale);
+    const sim = simulateOptions(req.metadata);
+    const script: DialResult['script'] = [{ afterMs: 0, event: { status: 'initiated' } }];
+    const ring = (after: number) => script.push({ afterMs: ms(after), event: { status: 'ringing' } });
+    switch (req.to) {
+      case SIMULATOR_NUMBERS.failed:
+        script.push({ afterMs: ms(1), event: { status: 'failed', endReason: 'failed' } });
+        break;
+      case SIMULATOR_NUMBERS.busy:
+        ring(1);
+        script.push({ afterMs: ms(1 + clampRing(sim.ring_seconds)), event: { status: 'busy', endReason: 'busy' } });
+        break;
+      case SIMULATOR_NUMBERS.noAnswer:
+        ring(1);
+        script.push({ afterMs: ms(1 + NO_ANSWER_SECONDS), event: { status: 'no_answer', endReason: 'no_answer' } });
+        break;
+      default: {
+        const voicemail = req.to === SIMULATOR_NUMBERS.voicemail;
+        const talk = voicemail ? 8 : clampTalk(sim.talk_seconds);
+        const answerAt = 1 + clampRing(sim.ring_seconds);
+        ring(1);
+        script.push({ afterMs: ms(answerAt), event: { status: 'in_progress' } });
+        const by = voicemail ? 'agent' : (sim.hangup_by ?? 'customer');
+        script.push({ afterMs: ms(answerAt + talk), event: {
+          status: 'completed', hangupBy: by, endReason: voicemail ? 'voicemail' : `${by}_hangup`, outcome: voicemail ? 'voicemail' : undefined,
+        } });
+      }
+    }
+    return { providerCallId: `sim_${req.callId}`, script };
+  }
+
+  async hangup(_id: string, answered: boolean): Promise<ProviderEvent> {
+    return answered
+      ? { status: 'completed', hangupBy: 'api', endReason: 'api_hangup' }
+      : { status: 'canceled', hangupBy: 'api', endReason: 'api_hangup' };
+  }
+}
+
+function clampTalk(v: unknown): number {
+  const n = typeof v === 'number' && Number.isFinite(v) ? v : DEFAULT_TALK_SECONDS;
+  return Math.min(Math.max(n, 1), 7200);
+}

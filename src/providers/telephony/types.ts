@@ -1,0 +1,36 @@
+import type { CallStatus } from '../../services/calls';
+
+/** Something a provider says happened to a call. The CallSession decides whether it still applies. */
+export interface ProviderEvent {
+  status: CallStatus;
+  hangupBy?: 'customer' | 'agent' | 'api' | 'system';
+  endReason?: string;
+  outcome?: string;
+  /** Seconds of talk time, when the provider reports it. */
+  duration?: number;
+  providerCallId?: string;
+}
+
+export interface DialRequest {
+  callId: string;
+  from: string | null;
+  to: string;
+  maxDuration: number;
+  metadata: Record<string, unknown>;
+  publicBaseUrl: string;
+}
+
+export interface DialResult {
+  providerCallId: string;
+  /** Events the provider will report on its own (the simulator's script), relative to now. */
+  script?: Array<{ afterMs: number; event: ProviderEvent }>;
+}
+
+export interface TelephonyProvider {
+  readonly name: 'simulator' | 'twilio';
+  /** Seconds of real time per second of call time (the simulator can run faster than life). */
+  readonly timeScale: number;
+  dial(req: DialRequest): Promise<DialResult>;
+  /** Ends a live or ringing call. Returns the final event when the provider will not call back. */
+  hangup(providerCallId: string, answered: boolean): Promise<ProviderEvent | null>;
+}

@@ -1,0 +1,79 @@
+// Provider callbacks. No account credential: each request proves itself with the provider's signature.
+import { Hono, type Context } from 'hono';
+import { eq, or } from 'drizzle-orm';
+import { getDb } from '../db/client';
+import { agents, calls } from '../db/schema';
+import type { AppEnv } from '../env';
+import { ApiError, unauthorized } from '../lib/errors';
+import { twilioConfig } from '../providers/telephony';
+import { TWILIO_STATUS, twilioSignature } from '../providers/telephony/twilio';
+import { fillTemplate } from '../services/call-analysis';
+import { sessionFor } from '../services/calls';
+import { receiveInboundCall } from '../services/inbound';
+import { timingSafeEqual } from '../lib/crypto';
+
+const xml = (s: string) => s.replace(/[<>&'"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+/** Reads the form once and checks X-Twilio-Signature against the URL Twilio called. */
+async function verifiedTwilioForm(c: Context<AppEnv>): Promise<Record<string, string>> {
+  const cfg = twilioConfig(c.env);
+  if (!cfg) throw new ApiError('not_found', 'Twilio is not configured');
+  const type = c.req.header('Content-Type') ?? '';
+  if (!type.startsWith('application/x-www-form-urlencoded')) throw new ApiError('invalid_request', 'Expected a form-encoded Twilio callback');
+  const params = Object.fromEntries(new URLSearchParams(await c.req.text()));
+  const url = new URL(c.req.url);
+  const publicUrl = c.env.PUBLIC_BASE_URL ? `${c.env.PUBLIC_BASE_URL}${url.pathname}${url.search}` : url.toString();
+  const expected = await twilioSignature(cfg.authToken, publicUrl, params);
+  const given = c.req.header('X-Twilio-Signature') ?? '';
+  if (!given || !timingSafeEqual(given, expected)) throw unauthorized('Invalid X-Twilio-Signature');
+  return params;
+}
+
+function twiml(c: Context, body: string) {
+  return c.body(`<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>`, 200, { 'Content-Type': 'text/xml' });
+}
+
+export function providerRoutes() {
+  const r = new Hono<AppEnv>();
+
+  r.post('/twilio/status', async (c) => {
+    const p = await verifiedTwilioForm(c);
+    const status = TWILIO_STATUS[p.CallStatus ?? ''];
+    if (!status) throw new ApiError('invalid_request', `Unknown CallStatus ${p.CallStatus}`, 'CallStatus');
+    const callId = c.req.query('call_id');
+    const db = getDb(c.env.DB);
+    const call = await db.query.calls.findFirst({
+      where: callId ? eq(calls.id, callId) : or(eq(calls.providerCallId, p.CallSid ?? '')),
+      columns: { id: true, providerCallId: true },
+    });
+    if (!call) throw new ApiError('not_found', 'No such call');
+    const duration = p.CallDuration !== undefined && /^\d+$/.test(p.CallDuration) ? Number(p.CallDuration) : undefined;
+    await sessionFor(c.env, call.id).providerEvent({
+      status, duration, providerCallId: p.CallSid,
+      endReason: status === 'completed' ? 'hangup' : status === 'in_progress' ? undefined : status,
+    });
+    return c.body(null, 204);
+  });
+
+  r.post('/twilio/voice', async (c) => {
+    const p = await verifiedTwilioForm(c);
+    const db = getDb(c.env.DB);
+    let callId = c.req.query('call_id');
+    if (!callId) {
+      const base = c.env.PUBLIC_BASE_URL || new URL(c.req.url).origin;
+      const inbound = await receiveInboundCall(c.env, db, { to: p.To ?? '', from: p.From ?? '', provider: 'twilio', providerCallId: p.CallSid, publicBaseUrl: base });
+      if (!inbound || inbound.status === 'busy') return twiml(c, inbound ? '<Reject reason="busy"/>' : '<Reject/>');
+      callId = inbound.id;
+      await sessionFor(c.env, callId).providerEvent({ status: 'in_progress' });
+    }
+    const call = await db.query.calls.findFirst({ where: eq(calls.id, callId) });
+    if (!call) return twiml(c, '<Hangup/>');
+    const agent = call.agentId ? await db.query.agents.findFirst({ where: eq(agents.id, call.agentId) }) : undefined;
+    const greeting = agent?.firstMessage ? `<Say>${xml(fillTemplate(agent.firstMessage, { ...(call.callerData ?? {}), ...call.variables }))}</Say>` : '';
+    const stream = c.env.MEDIA_STREAM_URL
+      ? `<Connect><Stream url="${xml(c.env.MEDIA_STREAM_URL)}"><Parameter name="call_id" value="${xml(call.id)}"/></Stream></Connect>`
+      : '';
+    return twiml(c, greeting + stream);
+  });
+  return r;
+}

@@ -1,0 +1,59 @@
+// Inbound calls: a call reaches a number some account owns (simulator or Twilio).
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { accounts, agents, calls, phoneNumbers } from '../db/schema';
+import type { Env } from '../env';
+import { newId } from '../lib/ids';
+import { nowSeconds } from '../lib/time';
+import { simulatorTimeScale } from '../providers/telephony';
+import { DEFAULT_TALK_SECONDS } from '../providers/telephony/simulator';
+import type { ProviderEvent } from '../providers/telephony/types';
+import { sessionFor, type CallRow } from './calls';
+import { acquireCallSlot } from './concurrency';
+
+export interface InboundInput {
+  to: string; from: string; provider: 'simulator' | 'twilio'; providerCallId?: string; publicBaseUrl: string;
+  talkSeconds?: number; metadata?: Record<string, unknown>;
+}
+
+/**
+ * Records an inbound call to an owned number, answered by the number's agent. Returns null when nobody
+ * owns the number. Over the account's concurrency cap the call is recorded as `busy` (the caller hears busy).
+ */
+export async function receiveInboundCall(env: Env, db: Db, input: InboundInput): Promise<CallRow | null> {
+  const number = await db.query.phoneNumbers.findFirst({ where: eq(phoneNumbers.number, input.to) });
+  if (!number) return null;
+  const account = await db.query.accounts.findFirst({ where: eq(accounts.id, number.accountId) });
+  if (!account) return null;
+  const agent = number.agentId ? await db.query.agents.findFirst({ where: eq(agents.id, number.agentId) }) : undefined;
+  const now = nowSeconds();
+  const id = newId('call');
+  const maxDuration = agent?.maxDuration ?? 1800;
+  let busy = false;
+  try { await acquireCallSlot(env, account, id, maxDuration); } catch { busy = true; }
+  const row: CallRow = {
+    id, accountId: account.id, agentId: agent && !agent.deletedAt ? agent.id : null, batchId: null, direction: 'inbound',
+    fromNumber: input.from, toNumber: input.to, status: busy ? 'busy' : 'ringing', endReason: busy ? 'concurrency_limit' : null,
+    provider: input.provider, providerCallId: input.providerCallId ?? null, maxDuration, createdAt: now, startedAt: now,
+    answeredAt: null, endedAt: busy ? now : null, duration: busy ? 0 : null, transcript: null, summary: null, sentiment: null,
+    outcome: null, analysis: null, recordingUrl: null, variables: {}, metadata: input.metadata ?? {}, callerData: null,
+    converted: false, payout: null, rtb: null, hangupBy: null, updatedAt: now,
+  };
+  await db.insert(calls).values(row);
+  if (busy) return row;
+
+  const scale = input.provider === 'simulator' ? simulatorTimeScale(env) : 1;
+  let script: Array<{ afterMs: number; event: ProviderEvent }> | undefined;
+  if (input.provider === 'simulator') {
+    const talk = Math.min(Math.max(input.talkSeconds ?? DEFAULT_TALK_SECONDS, 1), 7200);
+    script = [
+      { afterMs: Math.round(1000 * scale), event: { status: 'in_progress' } },
+      { afterMs: Math.round((1 + talk) * 1000 * scale), event: { status: 'completed', hangupBy: 'customer', endReason: 'customer_hangup' } },
+    ];
+  }
+  await sessionFor(env, id).start({
+    callId: id, accountId: account.id, provider: input.provider, direction: 'inbound', maxDuration, publicBaseUrl: input.publicBaseUrl,
+    timeScale: scale, status: 'ringing', script,
+  });
+  return row;
+}

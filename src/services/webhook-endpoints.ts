@@ -1,0 +1,120 @@
+import { and, desc, eq, gte, inArray, isNull } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { deliveries, webhookEndpoints } from '../db/schema';
+import type { Env } from '../env';
+import { invalid, notFound } from '../lib/errors';
+import { newId } from '../lib/ids';
+import { webhookUrlProblem } from '../lib/url-guard';
+import { newWebhookSecret } from '../lib/webhook-signature';
+import { nowSeconds } from '../lib/time';
+import { emitEvent, enqueueDeliveries, EVENT_TYPES } from './events';
+import { paginate, type Page } from './pagination';
+
+export type EndpointRow = typeof webhookEndpoints.$inferSelect;
+export const SECRET_OVERLAP_SECONDS = 24 * 3600;
+export const RECOVER_MAX_SECONDS = 14 * 86400;
+
+export function presentEndpoint(e: EndpointRow, secret?: string) {
+  return {
+    id: e.id, object: 'webhook_endpoint' as const, url: e.url, description: e.description, events: e.events, status: e.status,
+    disabled_reason: e.disabledReason, created_at: e.createdAt, updated_at: e.updatedAt, ...(secret ? { secret } : {}),
+  };
+}
+
+function checkUrl(env: Env, url: string) {
+  const problem = webhookUrlProblem(url, env.ALLOW_PRIVATE_WEBHOOK_URLS === 'true');
+  if (problem) throw invalid(problem, 'url');
+}
+
+function checkEvents(list: string[] | undefined) {
+  if (!list) return ['*'];
+  list.forEach((t, i) => { if (t !== '*' && !(EVENT_TYPES as readonly string[]).includes(t)) throw invalid(`Unknown event type ${t}`, `events[${i}]`); });
+  return list.length ? [...new Set(list)] : ['*'];
+}
+
+export async function createEndpoint(env: Env, db: Db, accountId: string, input: { url: string; events?: string[]; description?: string | null }) {
+  checkUrl(env, input.url);
+  const now = nowSeconds();
+  const secret = newWebhookSecret();
+  const row: EndpointRow = {
+    id: newId('we'), accountId, url: input.url, description: input.description ?? null, events: checkEvents(input.events),
+    status: 'enabled', disabledReason: null, secret, previousSecret: null, previousSecretExpiresAt: null, failingSince: null,
+    createdAt: now, updatedAt: now, deletedAt: null,
+  };
+  await db.insert(webhookEndpoints).values(row);
+  return presentEndpoint(row, secret);
+}
+
+const scoped = (accountId: string, id: string) =>
+  and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.accountId, accountId), isNull(webhookEndpoints.deletedAt));
+
+export async function getEndpoint(db: Db, accountId: string, id: string) {
+  const row = await db.query.webhookEndpoints.findFirst({ where: scoped(accountId, id) });
+  if (!row) throw notFound('webhook_endpoint', 'id');
+  return row;
+}
+
+export function listEndpoints(db: Db, accountId: string, page: Page) {
+  return paginate(db, webhookEndpoints, and(eq(webhookEndpoints.accountId, accountId), isNull(webhookEndpoints.deletedAt)),
+    [desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id)], page, (r) => presentEndpoint(r));
+}
+
+export async function updateEndpoint(env: Env, db: Db, accountId: string, id: string,
+  patch: { url?: string; events?: string[]; description?: string | null; status?: 'enabled' | 'disabled' }) {
+  const row = await getEndpoint(db, accountId, id);
+  const set: Partial<EndpointRow> = { updatedAt: nowSeconds() };
+  if (patch.url !== undefined) { checkUrl(env, patch.url); set.url = patch.url; }
+  if (patch.events !== undefined) set.events = checkEvents(patch.events);
+  if (patch.description !== undefined) set.description = patch.description;
+  if (patch.status !== undefined) {
+    set.status = patch.status;
+    set.disabledReason = patch.status === 'disabled' ? 'disabled_by_user' : null;
+    if (patch.status === 'enabled') set.failingSince = null;
+  }
+  await db.update(webhookEndpoints).set(set).where(scoped(accountId, id));
+  return presentEndpoint({ ...row, ...set });
+}
+
+export async function deleteEndpoint(db: Db, accountId: string, id: string) {
+  await getEndpoint(db, accountId, id);
+  await db.update(webhookEndpoints).set({ deletedAt: nowSeconds(), status: 'disabled', disabledReason: 'deleted' }).where(scoped(accountId, id));
+  return { id, object: 'webhook_endpoint' as const, deleted: true as const };
+}
+
+/** New secret now; the old one keeps signing (alongside) for 24 h so receivers can switch without gaps. */
+export async function rotateSecret(db: Db, accountId: string, id: string) {
+  const row = await getEndpoint(db, accountId, id);
+  const secret = newWebhookSecret();
+  const now = nowSeconds();
+  const set = { secret, previousSecret: row.secret, previousSecretExpiresAt: now + SECRET_OVERLAP_SECONDS, updatedAt: now };
+  await db.update(webhookEndpoints).set(set).where(scoped(accountId, id));
+  return { ...presentEndpoint({ ...row, ...set }, secret), previous_secret_expires_at: set.previousSecretExpiresAt };
+}
+
+/** The secrets that sign a delivery now: the current one, plus the previous one during its overlap. */
+export function signingSecrets(e: EndpointRow, nowSec = nowSeconds()): string[] {
+  return e.previousSecret && e.previousSecretExpiresAt && e.previousSecretExpiresAt > nowSec ? [e.secret, e.previousSecret] : [e.secret];
+}
+
+export async function sendTestEvent(env: Env, db: Db, accountId: string, id: string) {
+  const endpoint = await getEndpoint(db, accountId, id);
+  const event = await emitEvent(env, db, accountId, 'webhook_endpoint.test', { webhook_endpoint: presentEndpoint(endpoint) }, { onlyEndpointId: id });
+  return { object: 'event' as const, id: event!.id, type: event!.type, created_at: event!.createdAt };
+}
+
+/** Resends this endpoint's failed deliveries since `since` (at most 14 days back). */
+export async function recoverEndpoint(env: Env, db: Db, accountId: string, id: string, since: number) {
+  await getEndpoint(db, accountId, id);
+  const oldest = nowSeconds() - RECOVER_MAX_SECONDS;
+  if (since < oldest) throw invalid('since must be within the last 14 days', 'since');
+  const failed = await db.select({ id: deliveries.id }).from(deliveries).where(and(
+    eq(deliveries.endpointId, id), eq(deliveries.accountId, accountId), eq(deliveries.status, 'failed'), gte(deliveries.createdAt, since),
+  ));
+  const ids = failed.map((f) => f.id);
+  for (let i = 0; i < ids.length; i += 50) {
+    await db.update(deliveries).set({ status: 'pending', attempts: 0, nextAttemptAt: Date.now(), completedAt: null, lockedUntil: null })
+      .where(inArray(deliveries.id, ids.slice(i, i + 50)));
+  }
+  await enqueueDeliveries(env, ids);
+  return { object: 'recovery' as const, endpoint_id: id, since, resent: ids.length };
+}
