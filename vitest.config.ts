@@ -15,6 +15,9 @@ export default defineConfig({
           ADMIN_TOKEN: 'test_admin_token',
           LOG_LEVEL: 'silent',
           SIMULATOR_TIME_SCALE: '0.01',
+          WEBHOOK_RETRY_SCALE: '0.0001',
+          // Pinned so a developer's .dev.vars cannot make local runs differ from CI.
+          ALLOW_PRIVATE_WEBHOOK_URLS: 'false',
           CLERK_ISSUER: 'https://clerk.test.callplane.dev',
           CLERK_AUTHORIZED_PARTIES: 'https://app.callplane.dev',
           CLERK_JWT_KEY: clerk.publicKey.export({ type: 'spki', format: 'pem' }).toString(),

@@ -181,7 +181,8 @@ export class CallSession extends DurableObject<Env> {
       this.transition(s, { status: 'canceled', endReason: reason, hangupBy: by });
     } else {
       const final = await telephonyFor(this.env, s.provider).hangup(s.providerCallId, s.status === 'in_progress');
-      if (final) this.transition(s, { ...final, endReason: reason, hangupBy: by });
+      // At max_duration the call lasted exactly that long, however late the timer fired.
+      if (final) this.transition(s, { ...final, endReason: reason, hangupBy: by, ...(reason === 'max_duration' ? { duration: s.maxDuration } : {}) });
     }
     await this.save(s);
     await this.drain(s);

@@ -48,7 +48,7 @@ export async function receiveInboundCall(env: Env, db: Db, input: InboundInput):
     const talk = Math.min(Math.max(input.talkSeconds ?? DEFAULT_TALK_SECONDS, 1), 7200);
     script = [
       { afterMs: Math.round(1000 * scale), event: { status: 'in_progress' } },
-      { afterMs: Math.round((1 + talk) * 1000 * scale), event: { status: 'completed', hangupBy: 'customer', endReason: 'customer_hangup' } },
+      { afterMs: Math.round((1 + talk) * 1000 * scale), event: { status: 'completed', hangupBy: 'customer', endReason: 'customer_hangup', duration: talk } },
     ];
   }
   await sessionFor(env, id).start({

@@ -33,13 +33,29 @@ export function nextDelayMs(attempts: number, scale: number, random = Math.rando
 }
 
 export async function attemptDelivery(env: Env, db: Db, deliveryId: string, now = Date.now()): Promise<DeliveryOutcome> {
+  const claimed = await claim(db, deliveryId, now);
+  if (!claimed) return 'skipped';
+  try {
+    return await attemptClaimed(env, db, claimed, now);
+  } catch (err) {
+    // Let the queue's retry of this message claim it again at once instead of waiting out the lock.
+    await db.update(deliveries).set({ lockedUntil: null }).where(eq(deliveries.id, deliveryId)).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function claim(db: Db, deliveryId: string, now: number) {
   // Claim the delivery: duplicates of a queue message, or a message that arrives before its retry time, do nothing.
   const [delivery] = await db.update(deliveries).set({ lockedUntil: now + LOCK_MS }).where(and(
     eq(deliveries.id, deliveryId), eq(deliveries.status, 'pending'),
     or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, now)),
     or(isNull(deliveries.nextAttemptAt), sql`${deliveries.nextAttemptAt} <= ${now + 1000}`),
   )).returning();
-  if (!delivery) return 'skipped';
+  return delivery ?? null;
+}
+
+async function attemptClaimed(env: Env, db: Db, delivery: typeof deliveries.$inferSelect, now: number): Promise<DeliveryOutcome> {
+  const deliveryId = delivery.id;
 
   const [endpoint, event] = await Promise.all([
     db.query.webhookEndpoints.findFirst({ where: eq(webhookEndpoints.id, delivery.endpointId) }),
@@ -108,6 +124,7 @@ export async function attemptDelivery(env: Env, db: Db, deliveryId: string, now 
       : { failingSince }).where(eq(webhookEndpoints.id, endpoint.id)),
   ]);
   if (final) return 'failed';
-  await enqueueDeliveries(env, [deliveryId], Math.min(MAX_QUEUE_DELAY_SECONDS, Math.ceil(delay / 1000)));
+  // Rounded: a message up to 0.5 s early is still accepted by claim()'s 1 s tolerance.
+  await enqueueDeliveries(env, [deliveryId], Math.min(MAX_QUEUE_DELAY_SECONDS, Math.round(delay / 1000)));
   return 'retrying';
 }

@@ -60,6 +60,7 @@ export class SimulatorTelephony implements TelephonyProvider {
         const by = voicemail ? 'agent' : (sim.hangup_by ?? 'customer');
         script.push({ afterMs: ms(answerAt + talk), event: {
           status: 'completed', hangupBy: by, endReason: voicemail ? 'voicemail' : `${by}_hangup`, outcome: voicemail ? 'voicemail' : undefined,
+          duration: talk, // simulated seconds, whatever the timers' real latency
         } });
       }
     }
