@@ -18,6 +18,10 @@ export default defineConfig({
           WEBHOOK_RETRY_SCALE: '0.0001',
           // Pinned so a developer's .dev.vars cannot make local runs differ from CI.
           ALLOW_PRIVATE_WEBHOOK_URLS: 'false',
+          // Twilio numbers in tests talk to recorded fixtures at twilio.test (test/fixtures/twilio).
+          TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000001',
+          TWILIO_AUTH_TOKEN: 'test_twilio_auth_token',
+          TWILIO_API_BASE: 'https://twilio.test',
           CLERK_ISSUER: 'https://clerk.test.callplane.dev',
           CLERK_AUTHORIZED_PARTIES: 'https://app.callplane.dev',
           CLERK_JWT_KEY: clerk.publicKey.export({ type: 'spki', format: 'pem' }).toString(),

@@ -6,6 +6,9 @@ export interface Received { url: string; path: string; headers: Record<string, s
 type Behaviour = (n: number, req: Request) => Response | Promise<Response>;
 
 const behaviours = new Map<string, Behaviour>();
+/** Other outside services (e.g. a provider's REST API) answered from recorded fixtures. */
+const hosts = new Map<string, (req: Request) => Response | Promise<Response>>();
+export const onHost = (host: string, handler: (req: Request) => Response | Promise<Response>) => { hosts.set(host, handler); };
 export const received: Received[] = [];
 let installed = false;
 
@@ -16,6 +19,8 @@ export function installReceiver() {
   globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     const req = new Request(input as RequestInfo, init);
     const url = new URL(req.url);
+    const host = hosts.get(url.hostname);
+    if (host) return host(req);
     if (url.hostname !== 'hooks.test') return original(input as RequestInfo, init);
     const name = url.pathname.split('/')[1] ?? '';
     const body = await req.text();
