@@ -6,14 +6,14 @@ import { join } from 'node:path';
 
 export const ADMIN_TOKEN = 'bench_admin_token';
 
-export async function startServer({ port, vars = {} }) {
+export async function startServer({ port, vars = {}, testScheduled = false }) {
   const persist = mkdtempSync(join(tmpdir(), 'callplane-bench-'));
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' };
   const migrate = spawnSync('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist], { env, encoding: 'utf8' });
   if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
   const allVars = { ADMIN_TOKEN, LOG_LEVEL: 'silent', ...vars };
-  const args = ['wrangler', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persist, '--log-level', 'error',
-    ...Object.entries(allVars).flatMap(([k, v]) => ['--var', `${k}:${v}`])];
+  const args = ['wrangler', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persist, '--log-level', process.env.BENCH_LOG_LEVEL ?? 'error',
+    ...(testScheduled ? ['--test-scheduled'] : []), ...Object.entries(allVars).flatMap(([k, v]) => ['--var', `${k}:${v}`])];
   const child = spawn('npx', args, { env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
@@ -29,7 +29,12 @@ export async function startServer({ port, vars = {} }) {
     rmSync(persist, { recursive: true, force: true });
   };
   process.on('exit', stop);
-  return { base, stop };
+  /** Runs SQL against this server's local D1 (to stage data a benchmark needs). */
+  const sql = (file) => {
+    const r = spawnSync('npx', ['wrangler', 'd1', 'execute', 'DB', '--local', '--persist-to', persist, '--file', file], { env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`d1 execute failed: ${r.stderr}`);
+  };
+  return { base, stop, sql, stderr: () => stderr };
 }
 
 export async function api(base, method, path, key, body) {

@@ -9,16 +9,17 @@ import { attemptDelivery } from '../services/webhook-delivery';
  */
 export async function consumeEvents(batch: MessageBatch<EventQueueMessage>, env: Env) {
   const db = getDb(env.DB);
-  for (const msg of batch.messages) {
+  // Deliveries are independent (different endpoints, or retries of one): attempt them concurrently.
+  await Promise.all(batch.messages.map(async (msg) => {
     try {
-      if (typeof msg.body?.delivery_id !== 'string') { msg.ack(); continue; }
+      if (typeof msg.body?.delivery_id !== 'string') { msg.ack(); return; }
       await attemptDelivery(env, db, msg.body.delivery_id);
       msg.ack();
     } catch (err) {
       console.error(JSON.stringify({ level: 'error', msg: 'delivery attempt crashed; will retry', delivery_id: msg.body?.delivery_id, error: String(err) }));
       msg.retry({ delaySeconds: 5 });
     }
-  }
+  }));
 }
 
 /** Dead letters: the delivery row is still pending, so the cron sweep re-enqueues it; log loudly. */

@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// End to end, outside the Worker: a real `wrangler dev`, a real HTTP receiver verifying every delivery
+// with the standardwebhooks package, calls placed through the public API, and the seed curl examples.
+import { execFileSync } from 'node:child_process';
+import http from 'node:http';
+import { Webhook } from 'standardwebhooks';
+import { ADMIN_TOKEN, api, startServer } from '../../bench/lib/server.mjs';
+
+const RECEIVER_PORT = 8796;
+let passed = 0, failed = 0;
+function check(name, ok, detail = '') {
+  if (ok) { passed++; console.log(`  ✓ ${name}`); } else { failed++; console.log(`  ✗ ${name} ${detail}`); }
+}
+
+const received = [];
+const receiver = http.createServer((req, res) => {
+  let body = '';
+  req.on('data', (c) => { body += c; });
+  req.on('end', () => { received.push({ headers: req.headers, body }); res.writeHead(200).end('ok'); });
+});
+await new Promise((r) => receiver.listen(RECEIVER_PORT, '127.0.0.1', r));
+
+const server = await startServer({ port: 8795, vars: { SIMULATOR_TIME_SCALE: '0.02', ALLOW_PRIVATE_WEBHOOK_URLS: 'true', WEBHOOK_RETRY_SCALE: '0.001' } });
+const waitFor = async (fn, ms = 30_000) => { const end = Date.now() + ms; while (Date.now() < end) { const v = fn(); if (v) return v; await new Promise((r) => setTimeout(r, 100)); } return null; };
+
+try {
+  console.log('e2e: webhooks from real calls');
+  const made = await api(server.base, 'POST', '/admin/accounts', ADMIN_TOKEN, { name: 'E2E', plan: 'business' });
+  const key = made.api_key;
+  const agent = await api(server.base, 'POST', '/v1/agents', key, { name: 'E2E agent', prompt: 'Confirm the appointment for {{name}}.', first_message: 'Hello {{name}}' });
+  const endpoint = await api(server.base, 'POST', '/v1/webhook_endpoints', key, { url: `http://127.0.0.1:${RECEIVER_PORT}/hook` });
+  const wh = new Webhook(endpoint.secret);
+
+  const normal = await api(server.base, 'POST', '/v1/call', key, { agent_id: agent.id, recipient_phone: '+14155550177', variables: { name: 'Ada' }, metadata: { simulate: { talk_seconds: 65 } } });
+  const busy = await api(server.base, 'POST', '/v1/call', key, { agent_id: agent.id, recipient_phone: '+15005550002' });
+
+  const eventsFor = (id) => received.map((r) => { try { return JSON.parse(r.body); } catch { return null; } }).filter((e) => e?.data?.call?.id === id);
+  await waitFor(() => eventsFor(normal.call_id).some((e) => e.type === 'call.completed') && eventsFor(busy.call_id).some((e) => e.type === 'call.failure'));
+
+  let verified = 0, bad = 0;
+  for (const r of received) {
+    try { wh.verify(r.body, { 'webhook-id': r.headers['webhook-id'], 'webhook-timestamp': r.headers['webhook-timestamp'], 'webhook-signature': r.headers['webhook-signature'] }); verified++; } catch { bad++; }
+  }
+  check('every delivery verifies with standardwebhooks', bad === 0 && verified > 0, `(${verified} ok, ${bad} bad)`);
+  const expected = ['call.connected', 'call.on_5_secs_mark', 'call.on_15_secs_mark', 'call.on_30_secs_mark', 'call.on_45_secs_mark', 'call.on_60_secs_mark', 'call.hangup', 'call.completed'];
+  // Deliveries run in parallel, so arrival order may differ; creation order (event ids sort by time) must not.
+  const normalEvents = eventsFor(normal.call_id).sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1));
+  const types = [...new Set(normalEvents.map((e) => e.type))];
+  check('normal call: full event sequence arrived', expected.every((t) => types.includes(t)) && types.length === expected.length, JSON.stringify(types));
+  const listed = await api(server.base, 'GET', `/v1/events?call_id=${normal.call_id}&limit=100`, key);
+  check('normal call: recorded in order', JSON.stringify(listed.data.map((e) => e.type).reverse()) === JSON.stringify(expected), JSON.stringify(listed.data.map((e) => e.type).reverse()));
+  const completed = normalEvents.find((e) => e.type === 'call.completed');
+  check('call.completed carries summary and recording URL', !!completed?.data.call.summary && !!completed?.data.call.recording_url);
+  check('busy call: call.failure only', JSON.stringify(eventsFor(busy.call_id).map((e) => e.type)) === '["call.failure"]');
+  const ids = received.map((r) => r.headers['webhook-id']);
+  check('one delivery per event (no duplicates)', new Set(ids).size === ids.length);
+
+  console.log('e2e: seed examples with curl (host and key changed)');
+  const curl = (...args) => JSON.parse(execFileSync('curl', ['-s', ...args], { encoding: 'utf8' }));
+  const H = ['-H', `Authorization: Bearer ${key}`];
+  const J = ['-H', 'Content-Type: application/json'];
+  const call = curl('-X', 'POST', `${server.base}/v1/call`, ...H, ...J, '-d', JSON.stringify({ agent_id: agent.id, recipient_phone: '+919876543210', variables: { name: 'Rahul', appointment_time: 'Tomorrow at 3 PM' } }));
+  check('Movoice POST /call', /^call_/.test(call.call_id) && call.recipient_phone === '+919876543210' && typeof call.created_at === 'number', JSON.stringify(call));
+  const list = curl(`${server.base}/v1/calls`, ...H);
+  check('Movoice GET /calls', Array.isArray(list.data) && list.data.length >= 3);
+  const one = curl(`${server.base}/v1/calls/${call.call_id}`, ...H);
+  check('Movoice GET /calls/{id}', one.id === call.call_id && 'transcript' in one && 'recording_url' in one);
+  check('Movoice GET /agents', curl(`${server.base}/v1/agents`, ...H).data.some((x) => x.id === agent.id));
+  const patched = curl('-X', 'PATCH', `${server.base}/v1/agents/${agent.id}`, ...H, ...J, '-d', JSON.stringify({ prompt: 'Updated system prompt...', voice_id: 'sarvam_hindi_female_01' }));
+  check('Movoice PATCH /agents/{id}', patched.voice_id === 'sarvam_hindi_female_01');
+  check('Movoice GET /agents/{id}', curl(`${server.base}/v1/agents/${agent.id}`, ...H).prompt === 'Updated system prompt...');
+  for (const path of ['/v1/calls/initiate', '/api/v1/calls/initiate']) {
+    const init = curl('-X', 'POST', `${server.base}${path}`, ...H, ...J, '-d', JSON.stringify({ agent_id: agent.id, to_number: '+2348012345678', metadata: { customer_name: 'Adebayo', order_status: 'Shipped' } }));
+    check(`CallAI POST ${path}`, init.status === 'success' && /^call_/.test(init.data.call_id) && init.data.status === 'queued', JSON.stringify(init));
+  }
+} catch (err) {
+  failed++;
+  console.error(err);
+} finally {
+  server.stop();
+  receiver.close();
+}
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
