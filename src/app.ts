@@ -12,6 +12,7 @@ import { adminRoutes } from './routes/admin';
 import { v1Routes } from './routes/v1';
 import { callaiRoutes } from './routes/callai';
 import { providerRoutes } from './routes/providers';
+import { ingestRoutes } from './routes/ingest';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -58,6 +59,7 @@ export function createApp() {
   app.route('/api/v1', callaiRoutes());
 
   app.route('/providers', providerRoutes());
+  app.route('/', ingestRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http', scheme: 'bearer', description: 'An API key (sk_live_… / sk_test_…) or a Clerk session token',

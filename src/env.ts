@@ -45,7 +45,7 @@ export interface EventQueueMessage {
 
 export interface AuthContext {
   account: Account;
-  via: 'api_key' | 'clerk';
+  via: 'api_key' | 'clerk' | 'webhook_auth_key' | 'ingest_keys';
   apiKeyId?: string;
 }
 

@@ -4,6 +4,7 @@ import type { Env, EventQueueMessage } from './env';
 import { consumeDeadLetters, consumeEvents } from './queues/events-consumer';
 import { sweepStuckDeliveries } from './services/events';
 import { purgeExpiredIdempotencyKeys } from './services/idempotency';
+import { purgeOldIngestKeys } from './services/ingest';
 
 export { AccountLimiter } from './durable-objects/account-limiter';
 export { CallSession } from './durable-objects/call-session';
@@ -23,5 +24,6 @@ export default {
     const db = getDb(env.DB);
     await purgeExpiredIdempotencyKeys(db);
     await sweepStuckDeliveries(env, db);
+    await purgeOldIngestKeys(db);
   },
 } satisfies ExportedHandler<Env, EventQueueMessage>;

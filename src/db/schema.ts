@@ -107,6 +107,8 @@ export const calls = sqliteTable('calls', {
   payout: real('payout'),
   rtb: json<Record<string, unknown>>('rtb'),
   hangupBy: text('hangup_by'),
+  /** What an external voice runtime reported beyond the call itself: detail URL, credits, report. */
+  external: json<Record<string, unknown>>('external'),
   updatedAt: integer('updated_at').notNull(),
 }, (t) => [
   index('calls_account_created').on(t.accountId, t.createdAt),
@@ -192,3 +194,20 @@ export const deliveryAttempts = sqliteTable('delivery_attempts', {
   responseBody: text('response_body'),
   error: text('error'),
 }, (t) => [index('delivery_attempts_delivery').on(t.deliveryId, t.attemptedAt)]);
+
+/** Lead data pushed to /call-data, one record per account and phone number; fields merge, later wins. */
+export const leads = sqliteTable('leads', {
+  accountId: text('account_id').notNull().references(() => accounts.id),
+  phone: text('phone').notNull(),
+  data: json<Record<string, unknown>>('data').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.accountId, t.phone] })]);
+
+/** Incoming webhook deliveries already applied, so a replay changes nothing. */
+export const ingestEvents = sqliteTable('ingest_events', {
+  accountId: text('account_id').notNull(),
+  source: text('source').notNull(),
+  key: text('key').notNull(),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.accountId, t.source, t.key] }), index('ingest_events_created').on(t.createdAt)]);

@@ -43,6 +43,8 @@ export interface SessionState {
 export interface StartSession {
   callId: string; accountId: string; provider: string; direction: 'outbound' | 'inbound'; maxDuration: number;
   publicBaseUrl: string; timeScale: number; status?: CallStatus; script?: Array<{ afterMs: number; event: ProviderEvent }>;
+  /** false for calls another runtime dials (they arrive through /v2/webhooks/call-events). */
+  dial?: boolean;
 }
 
 export class CallSession extends DurableObject<Env> {
@@ -74,7 +76,9 @@ export class CallSession extends DurableObject<Env> {
         callId: init.callId, accountId: init.accountId, provider: init.provider, providerCallId: null, direction: init.direction,
         status: init.status ?? 'queued', timeScale: init.timeScale, publicBaseUrl: init.publicBaseUrl, maxDuration: init.maxDuration,
         startedAtMs: init.status && init.status !== 'queued' ? now : null, answeredAtMs: null, endedAtMs: null, converted: false,
-        timers: init.direction === 'outbound' ? [{ at: now, kind: 'dial' }] : (init.script ?? []).map((x) => ({ at: now + x.afterMs, kind: 'provider' as const, event: x.event })),
+        timers: init.direction === 'outbound' && init.dial !== false
+          ? [{ at: now, kind: 'dial' }]
+          : (init.script ?? []).map((x) => ({ at: now + x.afterMs, kind: 'provider' as const, event: x.event })),
         outbox: init.direction === 'inbound' ? [{ kind: 'emit', type: 'call.incoming' }] : [],
       };
       await this.save(s);
@@ -199,10 +203,10 @@ export class CallSession extends DurableObject<Env> {
     s.status = next;
     const set: Partial<CallRow> = { status: next, updatedAt: sec(now) };
     if (ev.providerCallId && !s.providerCallId) { s.providerCallId = ev.providerCallId; set.providerCallId = ev.providerCallId; }
-    if (next !== 'canceled' && s.startedAtMs === null) { s.startedAtMs = now; set.startedAt = sec(now); }
+    if (next !== 'canceled' && s.startedAtMs === null) { s.startedAtMs = now; set.startedAt = ev.startedAt ?? sec(now); }
     if (next === 'in_progress') {
       s.answeredAtMs = now;
-      set.answeredAt = sec(now);
+      set.answeredAt = ev.answeredAt ?? ev.startedAt ?? sec(now);
       const unit = 1000 * s.timeScale;
       for (const mark of DURATION_MARKS) s.timers.push({ at: now + mark * unit, kind: 'mark', mark });
       s.timers.push({ at: now + s.maxDuration * unit, kind: 'max_duration' });
@@ -213,7 +217,7 @@ export class CallSession extends DurableObject<Env> {
 
     s.endedAtMs = now;
     s.timers = [];
-    set.endedAt = sec(now);
+    set.endedAt = ev.endedAt ?? sec(now);
     set.endReason = ev.endReason ?? next;
     set.hangupBy = ev.hangupBy ?? null;
     set.duration = ev.duration ?? (s.answeredAtMs !== null ? Math.round((now - s.answeredAtMs) / s.timeScale / 1000) : 0);

@@ -25,6 +25,7 @@ export const CallSchema = z.object({
   variables: z.record(z.string(), z.any()), metadata: z.record(z.string(), z.any()),
   caller_data: z.record(z.string(), z.any()).nullable(), converted: z.boolean(), payout: z.number().nullable(),
   rtb: z.record(z.string(), z.any()).nullable(), provider: z.string(), hangup_by: z.string().nullable(),
+  external: z.record(z.string(), z.any()).nullable().openapi({ description: 'What an external voice runtime reported: detail_url, credits, report' }),
 }).openapi('Call');
 
 export const CreateCallBody = z.strictObject({

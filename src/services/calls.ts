@@ -7,6 +7,7 @@ import { newId } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
 import type { Account } from './accounts';
 import { findAgent } from './agents';
+import { findLead } from './leads';
 import { acquireCallSlot, releaseCallSlot } from './concurrency';
 import { simulatorTimeScale } from '../providers/telephony';
 import { paginate, type Page } from './pagination';
@@ -35,7 +36,7 @@ export function presentCall(r: CallRow) {
     answered_at: r.answeredAt, ended_at: r.endedAt, duration: r.duration, transcript: r.transcript ?? [],
     summary: r.summary, sentiment: r.sentiment, outcome: r.outcome, analysis: r.analysis, recording_url: r.recordingUrl,
     variables: r.variables, metadata: r.metadata, caller_data: r.callerData, converted: r.converted, payout: r.payout,
-    rtb: r.rtb, provider: r.provider, hangup_by: r.hangupBy,
+    rtb: r.rtb, provider: r.provider, hangup_by: r.hangupBy, external: r.external,
   };
 }
 
@@ -62,6 +63,7 @@ export async function createCall(db: Db, env: Env, account: Account, input: Crea
 
   const now = nowSeconds();
   const maxDuration = input.max_duration ?? agent.maxDuration;
+  const lead = await findLead(db, accountId, input.recipient_phone);
   const id = newId('call');
   await acquireCallSlot(env, account, id, maxDuration);
   const row: CallRow = {
@@ -69,8 +71,8 @@ export async function createCall(db: Db, env: Env, account: Account, input: Crea
     fromNumber, toNumber: input.recipient_phone, status: 'queued', endReason: null, provider, providerCallId: null,
     maxDuration, createdAt: now, startedAt: null, answeredAt: null, endedAt: null,
     duration: null, transcript: null, summary: null, sentiment: null, outcome: null, analysis: null, recordingUrl: null,
-    variables: input.variables ?? {}, metadata: input.metadata ?? {}, callerData: null, converted: false, payout: null,
-    rtb: null, hangupBy: null, updatedAt: now,
+    variables: input.variables ?? {}, metadata: input.metadata ?? {}, callerData: lead?.data ?? null, converted: false, payout: null,
+    rtb: null, hangupBy: null, external: null, updatedAt: now,
   };
   try {
     await db.insert(calls).values(row);

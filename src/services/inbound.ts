@@ -10,6 +10,7 @@ import { DEFAULT_TALK_SECONDS } from '../providers/telephony/simulator';
 import type { ProviderEvent } from '../providers/telephony/types';
 import { sessionFor, type CallRow } from './calls';
 import { acquireCallSlot } from './concurrency';
+import { findLead } from './leads';
 
 export interface InboundInput {
   to: string; from: string; provider: 'simulator' | 'twilio'; providerCallId?: string; publicBaseUrl: string;
@@ -36,8 +37,8 @@ export async function receiveInboundCall(env: Env, db: Db, input: InboundInput):
     fromNumber: input.from, toNumber: input.to, status: busy ? 'busy' : 'ringing', endReason: busy ? 'concurrency_limit' : null,
     provider: input.provider, providerCallId: input.providerCallId ?? null, maxDuration, createdAt: now, startedAt: now,
     answeredAt: null, endedAt: busy ? now : null, duration: busy ? 0 : null, transcript: null, summary: null, sentiment: null,
-    outcome: null, analysis: null, recordingUrl: null, variables: {}, metadata: input.metadata ?? {}, callerData: null,
-    converted: false, payout: null, rtb: null, hangupBy: null, updatedAt: now,
+    outcome: null, analysis: null, recordingUrl: null, variables: {}, metadata: input.metadata ?? {}, callerData: (await findLead(db, account.id, input.from))?.data ?? null,
+    converted: false, payout: null, rtb: null, hangupBy: null, external: null, updatedAt: now,
   };
   await db.insert(calls).values(row);
   if (busy) return row;

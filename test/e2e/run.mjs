@@ -73,6 +73,18 @@ try {
     const init = curl('-X', 'POST', `${server.base}${path}`, ...H, ...J, '-d', JSON.stringify({ agent_id: agent.id, to_number: '+2348012345678', metadata: { customer_name: 'Adebayo', order_status: 'Shipped' } }));
     check(`CallAI POST ${path}`, init.status === 'success' && /^call_/.test(init.data.call_id) && init.data.status === 'queued', JSON.stringify(init));
   }
+
+  console.log('e2e: incoming webhooks (Moja and Miraiminds seed curls)');
+  const moja = curl('-X', 'POST', `${server.base}/call-data?moja_auth_key=${made.webhook_auth_key}`, ...J, '-d',
+    '{\n"caller_id": "+15551234567",\n"lead_score": 85,\n"customer_name": "John Doe",\n"custom_data": {\n"source": "landing_page",\n"campaign": "q1_promo"\n}\n}');
+  check('Moja POST /call-data', moja.success === true && moja.caller_id === '+15551234567', JSON.stringify(moja));
+  const seedPayload = { call: { id: 'call_123456', status: 'initiate', startedAt: '2023-11-07T05:31:56Z', endedAt: '2023-11-07T05:31:56Z', recordingUrl: '<string>', detailUrl: '<string>', durationSeconds: 45 },
+    analysis: { success: true, summary: 'User expressed interest but requested a callback later.', requiredActions: ['<string>'], insights: { interested: true, callback_requested: true } },
+    credits: { used: 1.5, available: 98.5 }, report: { reAttemptCount: 123, rescheduledCount: 123 } };
+  const mirai = execFileSync('curl', ['-s', '--request', 'POST', '--url', `${server.base}/v2/webhooks/call-events`,
+    '--header', 'Content-Type: application/json', '--header', `x-private-key: ${made.ingest_private_key}`, '--header', `x-public-key: ${made.ingest_public_key}`,
+    '--data', JSON.stringify({ event: { type: 'call.initiate', data: seedPayload, ...seedPayload } }, null, 1)], { encoding: 'utf8' });
+  check('Miraiminds POST /v2/webhooks/call-events', mirai === 'Event received', mirai);
 } catch (err) {
   failed++;
   console.error(err);

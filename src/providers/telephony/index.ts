@@ -14,7 +14,15 @@ export function twilioConfig(env: Env) {
 }
 
 /** The provider a call uses, chosen per phone number (default TELEPHONY_PROVIDER). */
+/** Calls an external voice runtime reports to /v2/webhooks/call-events: callplane cannot dial or hang them up, only record. */
+const external: TelephonyProvider = {
+  name: 'external', timeScale: 1,
+  async dial() { throw new Error('external calls are dialled by their own runtime'); },
+  async hangup(_id, answered) { return answered ? { status: 'completed' } : { status: 'canceled' }; },
+};
+
 export function telephonyFor(env: Env, name: string): TelephonyProvider {
+  if (name === 'external') return external;
   if (name === 'twilio') {
     const cfg = twilioConfig(env);
     if (!cfg) throw new Error('TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN must be set to place Twilio calls');

@@ -9,6 +9,10 @@ export interface ProviderEvent {
   /** Seconds of talk time, when the provider reports it. */
   duration?: number;
   providerCallId?: string;
+  /** When the provider says the call started / was answered / ended (unix seconds); default: now. */
+  startedAt?: number;
+  answeredAt?: number;
+  endedAt?: number;
 }
 
 export interface DialRequest {
@@ -27,7 +31,7 @@ export interface DialResult {
 }
 
 export interface TelephonyProvider {
-  readonly name: 'simulator' | 'twilio';
+  readonly name: 'simulator' | 'twilio' | 'external';
   /** Seconds of real time per second of call time (the simulator can run faster than life). */
   readonly timeScale: number;
   dial(req: DialRequest): Promise<DialResult>;
