@@ -15,6 +15,18 @@ import { providerRoutes } from './routes/providers';
 import { ingestRoutes } from './routes/ingest';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Routes whose bodies may be larger than the default (a 10 000-recipient batch with variables). */
+const ROUTE_BODY_LIMITS: Array<[RegExp, number]> = [[/^\/v1\/calls\/batch$/, 16 * 1024 * 1024]];
+const bodyLimits = new Map<number, ReturnType<typeof bodyLimit>>();
+function limitFor(path: string) {
+  const max = ROUTE_BODY_LIMITS.find(([re]) => re.test(path))?.[1] ?? MAX_BODY_BYTES;
+  let mw = bodyLimits.get(max);
+  if (!mw) {
+    mw = bodyLimit({ maxSize: max, onError: () => { throw new ApiError('payload_too_large', `Request body is larger than ${max} bytes`); } });
+    bodyLimits.set(max, mw);
+  }
+  return mw;
+}
 
 const HTTP_CODES: Record<number, ErrorCode> = {
   400: 'invalid_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'invalid_request',
@@ -42,10 +54,7 @@ export function createApp() {
   const app = newRouter();
 
   app.use('*', requestContext);
-  app.use('*', bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => { throw new ApiError('payload_too_large', `Request body is larger than ${MAX_BODY_BYTES} bytes`); },
-  }));
+  app.use('*', (c, next) => limitFor(c.req.path)(c, next));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 

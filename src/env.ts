@@ -1,4 +1,5 @@
 import type { AccountLimiter } from './durable-objects/account-limiter';
+import type { BatchDispatcher } from './durable-objects/batch-dispatcher';
 import type { CallSession } from './durable-objects/call-session';
 import type { RtbEndpoint } from './durable-objects/rtb-endpoint';
 import type { Account } from './services/accounts';
@@ -10,6 +11,7 @@ export interface Env {
   ACCOUNT_LIMITER: DurableObjectNamespace<AccountLimiter>;
   CALL_SESSION: DurableObjectNamespace<CallSession>;
   RTB_ENDPOINT: DurableObjectNamespace<RtbEndpoint>;
+  BATCH_DISPATCHER: DurableObjectNamespace<BatchDispatcher>;
   EVENTS: Queue<EventQueueMessage>;
 
   ADMIN_TOKEN?: string;

@@ -7,6 +7,7 @@ import { purgeExpiredIdempotencyKeys } from './services/idempotency';
 import { purgeOldIngestKeys } from './services/ingest';
 
 export { AccountLimiter } from './durable-objects/account-limiter';
+export { BatchDispatcher } from './durable-objects/batch-dispatcher';
 export { CallSession } from './durable-objects/call-session';
 export { RtbEndpoint } from './durable-objects/rtb-endpoint';
 

@@ -211,3 +211,21 @@ export const ingestEvents = sqliteTable('ingest_events', {
   key: text('key').notNull(),
   createdAt: integer('created_at').notNull(),
 }, (t) => [primaryKey({ columns: [t.accountId, t.source, t.key] }), index('ingest_events_created').on(t.createdAt)]);
+
+export const batches = sqliteTable('batches', {
+  id: text('id').primaryKey(),
+  accountId: text('account_id').notNull().references(() => accounts.id),
+  agentId: text('agent_id').notNull(),
+  name: text('name'),
+  status: text('status', { enum: ['scheduled', 'running', 'completed', 'canceled'] }).notNull(),
+  scheduleAt: integer('schedule_at'),
+  fromNumber: text('from_number'),
+  maxDuration: integer('max_duration'),
+  callingWindow: json<Record<string, unknown>>('calling_window'),
+  metadata: json<Record<string, unknown>>('metadata').notNull().default(sql`'{}'`),
+  totalRecipients: integer('total_recipients').notNull(),
+  duplicatesRemoved: integer('duplicates_removed').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  completedAt: integer('completed_at'),
+}, (t) => [index('batches_account_created').on(t.accountId, t.createdAt)]);

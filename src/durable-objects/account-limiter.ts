@@ -19,6 +19,8 @@ export interface LeaseDecision { acquired: boolean; held: number; cap: number; r
 export class AccountLimiter extends DurableObject<Env> {
   /** Replaceable in tests (runInDurableObject) to drive time by hand. */
   clock: () => number = () => Date.now();
+  /** Replaceable in tests to watch every decision (RPC methods cannot be wrapped per instance). */
+  observe: (kind: 'hit' | 'acquire', key: string, decision: RateDecision | LeaseDecision) => void = () => {};
   private logs = new Map<string, number[]>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -54,10 +56,12 @@ export class AccountLimiter extends DurableObject<Env> {
     }
     log.push(now);
     this.ctx.storage.sql.exec('INSERT INTO hits (cls, at) VALUES (?, ?)', cls, now);
-    return {
+    const decision = {
       allowed: true, limit, remaining: limit - log.length,
       reset: Math.max(1, Math.ceil((log[0] + windowMs - now) / 1000)), retryAfter: 0,
     };
+    this.observe('hit', cls, decision);
+    return decision;
   }
 
   /** Takes a concurrency slot for `id` (idempotent: the same id never takes two). */
@@ -74,7 +78,9 @@ export class AccountLimiter extends DurableObject<Env> {
     }
     sql.exec('INSERT INTO leases (id, expires_at) VALUES (?, ?)', id, now + ttlMs);
     this.scheduleSweep();
-    return { acquired: true, held: held + 1, cap, retryAfter: 0 };
+    const decision = { acquired: true, held: held + 1, cap, retryAfter: 0 };
+    this.observe('acquire', id, decision);
+    return decision;
   }
 
   /** Gives back the slot held by `id`; releasing twice, or an unknown id, changes nothing. */

@@ -35,7 +35,7 @@ type Effect =
 
 export interface SessionState {
   callId: string; accountId: string; provider: string; providerCallId: string | null; direction: 'outbound' | 'inbound';
-  status: CallStatus; timeScale: number; publicBaseUrl: string; maxDuration: number;
+  batchId?: string; status: CallStatus; timeScale: number; publicBaseUrl: string; maxDuration: number;
   startedAtMs: number | null; answeredAtMs: number | null; endedAtMs: number | null; converted: boolean;
   timers: Timer[]; outbox: Effect[];
 }
@@ -45,6 +45,7 @@ export interface StartSession {
   publicBaseUrl: string; timeScale: number; status?: CallStatus; script?: Array<{ afterMs: number; event: ProviderEvent }>;
   /** false for calls another runtime dials (they arrive through /v2/webhooks/call-events). */
   dial?: boolean;
+  batchId?: string;
 }
 
 export class CallSession extends DurableObject<Env> {
@@ -73,7 +74,7 @@ export class CallSession extends DurableObject<Env> {
       if (existing) return existing;
       const now = Date.now();
       const s: SessionState = {
-        callId: init.callId, accountId: init.accountId, provider: init.provider, providerCallId: null, direction: init.direction,
+        callId: init.callId, accountId: init.accountId, provider: init.provider, providerCallId: null, direction: init.direction, batchId: init.batchId,
         status: init.status ?? 'queued', timeScale: init.timeScale, publicBaseUrl: init.publicBaseUrl, maxDuration: init.maxDuration,
         startedAtMs: init.status && init.status !== 'queued' ? now : null, answeredAtMs: null, endedAtMs: null, converted: false,
         timers: init.direction === 'outbound' && init.dial !== false
@@ -249,6 +250,7 @@ export class CallSession extends DurableObject<Env> {
         s.outbox.splice(1, 0, ...(await this.finalize(s)));
       } else {
         await releaseCallSlot(this.env, s.accountId, s.callId);
+        if (s.batchId) await this.env.BATCH_DISPATCHER.get(this.env.BATCH_DISPATCHER.idFromName(s.batchId)).callEnded();
       }
       s.outbox.shift();
       await this.ctx.storage.put('state', s);

@@ -46,7 +46,7 @@ export function sessionFor(env: Env, callId: string) {
   return env.CALL_SESSION.get(env.CALL_SESSION.idFromName(callId));
 }
 
-export interface CallContext { publicBaseUrl: string; batchId?: string }
+export interface CallContext { publicBaseUrl: string; batchId?: string; /** A batch fixes its call ids up front, so a restarted dispatcher cannot dial twice. */ callId?: string }
 
 /** Checks the agent and caller id, takes a concurrency slot, records the call as `queued` and hands it to its CallSession. */
 export async function createCall(db: Db, env: Env, account: Account, input: CreateCallInput, ctx: CallContext) {
@@ -64,7 +64,7 @@ export async function createCall(db: Db, env: Env, account: Account, input: Crea
   const now = nowSeconds();
   const maxDuration = input.max_duration ?? agent.maxDuration;
   const lead = await findLead(db, accountId, input.recipient_phone);
-  const id = newId('call');
+  const id = ctx.callId ?? newId('call');
   await acquireCallSlot(env, account, id, maxDuration);
   const row: CallRow = {
     id, accountId, agentId: agent.id, batchId: ctx.batchId ?? null, direction: 'outbound',
@@ -76,8 +76,17 @@ export async function createCall(db: Db, env: Env, account: Account, input: Crea
   };
   try {
     await db.insert(calls).values(row);
+  } catch (err) {
+    // A batch retrying a dial whose row was written before a crash: carry on to (idempotently) start its session.
+    const placed = ctx.callId && (await db.query.calls.findFirst({ where: eq(calls.id, id), columns: { id: true } }));
+    if (!placed) {
+      await releaseCallSlot(env, accountId, id);
+      throw err;
+    }
+  }
+  try {
     await sessionFor(env, id).start({
-      callId: id, accountId, provider, direction: 'outbound', maxDuration, publicBaseUrl: ctx.publicBaseUrl,
+      callId: id, accountId, provider, direction: 'outbound', maxDuration, publicBaseUrl: ctx.publicBaseUrl, batchId: ctx.batchId,
       timeScale: provider === 'simulator' ? simulatorTimeScale(env) : 1,
     });
   } catch (err) {

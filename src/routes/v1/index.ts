@@ -3,6 +3,7 @@ import { newRouter } from '../router';
 import { accountRoutes } from './account';
 import { agentRoutes } from './agents';
 import { apiKeyRoutes } from './api-keys';
+import { batchRoutes } from './batches';
 import { callRoutes } from './calls';
 import { eventRoutes } from './events';
 import { webhookEndpointRoutes } from './webhook-endpoints';
@@ -12,7 +13,7 @@ import { phoneNumberRoutes } from './phone-numbers';
 /** Everything under /v1 (Movoice's API and callplane's own resources). */
 export function v1Routes() {
   const r = newRouter();
-  for (const sub of [accountRoutes, apiKeyRoutes, agentRoutes, phoneNumberRoutes, callRoutes, webhookEndpointRoutes, eventRoutes, simulatorRoutes]) r.route('/', sub());
+  for (const sub of [accountRoutes, apiKeyRoutes, agentRoutes, phoneNumberRoutes, batchRoutes, callRoutes, webhookEndpointRoutes, eventRoutes, simulatorRoutes]) r.route('/', sub());
   // CallAI's published curl posts to /v1/calls/initiate; its reference says /api/v1/calls/initiate. Both work.
   r.route('/', callaiRoutes());
   return r;

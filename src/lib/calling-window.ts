@@ -1,0 +1,57 @@
+// Calling windows (SPEC §7): local clock times and weekdays during which a recipient may be dialled.
+export const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type Day = (typeof DAYS)[number];
+
+export interface CallingWindow { start: string; end: string; days?: Day[]; timezone?: string }
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(zone: string) {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', weekday: 'short', hour: '2-digit', minute: '2-digit' });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+/** Local weekday and minute of the day in `zone` at `ms`. */
+export function localTime(ms: number, zone: string): { day: Day; minute: number } {
+  const parts = formatter(zone).formatToParts(new Date(ms));
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return { day: get('weekday').slice(0, 3).toLowerCase() as Day, minute: Number(get('hour')) * 60 + Number(get('minute')) };
+}
+
+export const toMinute = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+export function isValidTimeZone(zone: string) {
+  try { formatter(zone); return true; } catch { return false; }
+}
+
+/**
+ * Open in one zone: within [start, end) local time on an allowed day. A window that ends before it starts
+ * runs overnight, and its early-morning part belongs to the previous day's window.
+ */
+function openIn(w: CallingWindow, ms: number, zone: string): boolean {
+  const { day, minute } = localTime(ms, zone);
+  const start = toMinute(w.start), end = toMinute(w.end);
+  const allowed = (d: Day) => !w.days?.length || w.days.includes(d);
+  if (start === end) return allowed(day);
+  if (start < end) return minute >= start && minute < end && allowed(day);
+  if (minute >= start) return allowed(day);
+  if (minute < end) return allowed(DAYS[(DAYS.indexOf(day) + 6) % 7]);
+  return false;
+}
+
+/** Open only if it is open in every zone the recipient may be in: never call outside the window. */
+export function windowOpen(w: CallingWindow | null, zones: string[], ms: number): boolean {
+  if (!w) return true;
+  return zones.every((z) => openIn(w, ms, z));
+}
+
+/** The first minute at or after `ms` when the window is open in every zone, or null within 8 days. */
+export function nextOpening(w: CallingWindow, zones: string[], ms: number): number | null {
+  const minute = 60_000;
+  let t = Math.ceil(ms / minute) * minute;
+  for (let i = 0; i < 8 * 24 * 60; i++, t += minute) if (windowOpen(w, zones, t)) return t;
+  return null;
+}
