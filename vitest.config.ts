@@ -22,6 +22,11 @@ export default defineConfig({
           TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000001',
           TWILIO_AUTH_TOKEN: 'test_twilio_auth_token',
           TWILIO_API_BASE: 'https://twilio.test',
+          // Meta WhatsApp in tests talks to recorded fixtures at graph.test (test/fixtures/meta).
+          META_WHATSAPP_TOKEN: 'test_meta_token',
+          META_APP_SECRET: 'test_meta_app_secret',
+          META_VERIFY_TOKEN: 'test_meta_verify_token',
+          META_GRAPH_BASE: 'https://graph.test/v21.0',
           CLERK_ISSUER: 'https://clerk.test.callplane.dev',
           CLERK_AUTHORIZED_PARTIES: 'https://app.callplane.dev',
           CLERK_JWT_KEY: clerk.publicKey.export({ type: 'spki', format: 'pem' }).toString(),

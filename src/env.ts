@@ -39,11 +39,18 @@ export interface Env {
   TWILIO_API_BASE?: string;
   /** A wss:// media stream URL Twilio connects answered calls to (the voice AI runtime). */
   MEDIA_STREAM_URL?: string;
+  META_WHATSAPP_TOKEN?: string;
+  META_APP_SECRET?: string;
+  META_VERIFY_TOKEN?: string;
+  META_PHONE_NUMBER_ID?: string;
+  /** Graph API base; only changed to point at a recorded-fixture server. */
+  META_GRAPH_BASE?: string;
 }
 
-export interface EventQueueMessage {
-  delivery_id: string;
-}
+/** Queue messages: a webhook delivery to attempt, or a simulated WhatsApp step that is due. */
+export type EventQueueMessage =
+  | { delivery_id: string; kind?: undefined }
+  | { kind: 'whatsapp_step'; message_id: string; step: import('./providers/whatsapp/types').ScriptedStep };
 
 export interface AuthContext {
   account: Account;

@@ -69,6 +69,8 @@ export const phoneNumbers = sqliteTable('phone_numbers', {
   provider: text('provider', { enum: ['simulator', 'twilio'] }).notNull(),
   agentId: text('agent_id'),
   rtbRouteId: text('rtb_route_id'),
+  /** Meta's phone number id when this number is also a WhatsApp Business number. */
+  whatsappPhoneNumberId: text('whatsapp_phone_number_id'),
   name: text('name'),
   createdAt: integer('created_at').notNull(),
 }, (t) => [
@@ -229,3 +231,39 @@ export const batches = sqliteTable('batches', {
   updatedAt: integer('updated_at').notNull(),
   completedAt: integer('completed_at'),
 }, (t) => [index('batches_account_created').on(t.accountId, t.createdAt)]);
+
+export const messages = sqliteTable('messages', {
+  id: text('id').primaryKey(),
+  accountId: text('account_id').notNull().references(() => accounts.id),
+  agentId: text('agent_id'),
+  direction: text('direction', { enum: ['outbound', 'inbound'] }).notNull(),
+  /** The customer's number (recipient of outbound, sender of inbound). */
+  contact: text('contact').notNull(),
+  /** The business number or WhatsApp phone number id the message went through. */
+  channel: text('channel'),
+  messageType: text('message_type', { enum: ['text', 'template'] }).notNull(),
+  content: json<unknown>('content').notNull(),
+  status: text('status', { enum: ['queued', 'sent', 'delivered', 'read', 'failed', 'received'] }).notNull(),
+  provider: text('provider', { enum: ['simulator', 'meta'] }).notNull(),
+  providerMessageId: text('provider_message_id'),
+  error: text('error'),
+  metadata: json<Record<string, unknown>>('metadata').notNull().default(sql`'{}'`),
+  createdAt: integer('created_at').notNull(),
+  sentAt: integer('sent_at'),
+  deliveredAt: integer('delivered_at'),
+  readAt: integer('read_at'),
+  updatedAt: integer('updated_at').notNull(),
+}, (t) => [
+  index('messages_account_created').on(t.accountId, t.createdAt),
+  index('messages_account_contact').on(t.accountId, t.contact, t.createdAt),
+  index('messages_provider_id').on(t.providerMessageId),
+]);
+
+/** Per account and customer number: when they last wrote (the 24 h window) and which agent talks to them. */
+export const whatsappContacts = sqliteTable('whatsapp_contacts', {
+  accountId: text('account_id').notNull(),
+  phone: text('phone').notNull(),
+  lastInboundAt: integer('last_inbound_at'),
+  lastAgentId: text('last_agent_id'),
+  updatedAt: integer('updated_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.accountId, t.phone] })]);

@@ -1,9 +1,10 @@
 import { getDb } from '../db/client';
 import type { Env, EventQueueMessage } from '../env';
+import { runScriptedStep } from '../services/messages';
 import { attemptDelivery } from '../services/webhook-delivery';
 
 /**
- * Each message is one delivery id. A message is acked only after its attempt is recorded; anything
+ * Each message is one delivery id (or a simulated WhatsApp step). A message is acked only after its attempt is recorded; anything
  * unexpected retries that message alone (and, past max_retries, lands in the dead-letter queue), so a
  * consumer that dies mid-batch loses nothing.
  */
@@ -12,11 +13,12 @@ export async function consumeEvents(batch: MessageBatch<EventQueueMessage>, env:
   // Deliveries are independent (different endpoints, or retries of one): attempt them concurrently.
   await Promise.all(batch.messages.map(async (msg) => {
     try {
-      if (typeof msg.body?.delivery_id !== 'string') { msg.ack(); return; }
-      await attemptDelivery(env, db, msg.body.delivery_id);
+      const body = msg.body;
+      if (body?.kind === 'whatsapp_step') await runScriptedStep(env, db, body.message_id, body.step);
+      else if (typeof body?.delivery_id === 'string') await attemptDelivery(env, db, body.delivery_id);
       msg.ack();
     } catch (err) {
-      console.error(JSON.stringify({ level: 'error', msg: 'delivery attempt crashed; will retry', delivery_id: msg.body?.delivery_id, error: String(err) }));
+      console.error(JSON.stringify({ level: 'error', msg: 'delivery attempt crashed; will retry', body: msg.body, error: String(err) }));
       msg.retry({ delaySeconds: 5 });
     }
   }));
@@ -25,7 +27,7 @@ export async function consumeEvents(batch: MessageBatch<EventQueueMessage>, env:
 /** Dead letters: the delivery row is still pending, so the cron sweep re-enqueues it; log loudly. */
 export async function consumeDeadLetters(batch: MessageBatch<EventQueueMessage>) {
   for (const msg of batch.messages) {
-    console.error(JSON.stringify({ level: 'error', msg: 'delivery reached the dead-letter queue; the sweep will retry it', delivery_id: msg.body?.delivery_id }));
+    console.error(JSON.stringify({ level: 'error', msg: 'message reached the dead-letter queue (deliveries are re-enqueued by the sweep)', body: msg.body }));
     msg.ack();
   }
 }

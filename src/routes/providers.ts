@@ -2,7 +2,7 @@
 import { Hono, type Context } from 'hono';
 import { eq, or } from 'drizzle-orm';
 import { getDb } from '../db/client';
-import { agents, calls } from '../db/schema';
+import { agents, calls, messages, phoneNumbers } from '../db/schema';
 import type { AppEnv } from '../env';
 import { ApiError, unauthorized } from '../lib/errors';
 import { twilioConfig } from '../providers/telephony';
@@ -10,6 +10,8 @@ import { TWILIO_STATUS, twilioSignature } from '../providers/telephony/twilio';
 import { fillTemplate } from '../services/call-analysis';
 import { sessionFor } from '../services/calls';
 import { receiveInboundCall } from '../services/inbound';
+import { applyMessageStatus, receiveMessage } from '../services/messages';
+import { metaSignature, parseMetaWebhook } from '../providers/whatsapp/meta';
 import { timingSafeEqual } from '../lib/crypto';
 
 const xml = (s: string) => s.replace(/[<>&'"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -74,6 +76,41 @@ export function providerRoutes() {
       ? `<Connect><Stream url="${xml(c.env.MEDIA_STREAM_URL)}"><Parameter name="call_id" value="${xml(call.id)}"/></Stream></Connect>`
       : '';
     return twiml(c, greeting + stream);
+  });
+
+  // Meta's subscription handshake.
+  r.get('/whatsapp', (c) => {
+    const expected = c.env.META_VERIFY_TOKEN;
+    if (!expected) throw new ApiError('not_found', 'WhatsApp (Meta) is not configured');
+    if (c.req.query('hub.mode') !== 'subscribe' || !timingSafeEqual(c.req.query('hub.verify_token') ?? '', expected)) {
+      throw new ApiError('forbidden', 'hub.verify_token does not match');
+    }
+    return c.text(c.req.query('hub.challenge') ?? '');
+  });
+
+  // Statuses of sent messages and messages from customers, signed with the app secret.
+  r.post('/whatsapp', async (c) => {
+    const secret = c.env.META_APP_SECRET;
+    if (!secret) throw new ApiError('not_found', 'WhatsApp (Meta) is not configured');
+    const raw = await c.req.text();
+    const given = c.req.header('X-Hub-Signature-256') ?? '';
+    if (!given || !timingSafeEqual(given, await metaSignature(secret, raw))) throw unauthorized('Invalid X-Hub-Signature-256');
+    let body: unknown;
+    try { body = JSON.parse(raw); } catch { throw new ApiError('invalid_request', 'Malformed JSON in request body'); }
+    const db = getDb(c.env.DB);
+    for (const item of parseMetaWebhook(body)) {
+      for (const st of item.statuses) {
+        const msg = await db.query.messages.findFirst({ where: eq(messages.providerMessageId, st.id), columns: { id: true } });
+        if (msg && st.status !== 'queued' && st.status !== 'received') await applyMessageStatus(c.env, db, msg.id, st.status, st.error, st.timestamp ?? undefined);
+      }
+      if (!item.messages.length || !item.phoneNumberId) continue;
+      const number = await db.query.phoneNumbers.findFirst({ where: eq(phoneNumbers.whatsappPhoneNumberId, item.phoneNumberId) });
+      if (!number) continue;
+      for (const m of item.messages) {
+        await receiveMessage(c.env, db, number.accountId, m.from, m.text, { providerMessageId: m.id, channel: number.number, provider: 'meta' });
+      }
+    }
+    return c.text('ok');
   });
   return r;
 }

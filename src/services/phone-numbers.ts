@@ -13,7 +13,7 @@ export type Provider = 'simulator' | 'twilio';
 export function presentNumber(n: PhoneNumberRow) {
   return {
     id: n.id, object: 'phone_number' as const, number: n.number, name: n.name, provider: n.provider, agent_id: n.agentId,
-    rtb_route_id: n.rtbRouteId, created_at: n.createdAt,
+    rtb_route_id: n.rtbRouteId, whatsapp_phone_number_id: n.whatsappPhoneNumberId, created_at: n.createdAt,
   };
 }
 
@@ -21,12 +21,12 @@ const scoped = (accountId: string, id: string) => and(eq(phoneNumbers.id, id), e
 
 export async function createPhoneNumber(
   db: Db, accountId: string, defaultProvider: Provider,
-  input: { number: string; provider?: Provider; agent_id?: string | null; rtb_route_id?: string | null; name?: string | null },
+  input: { number: string; provider?: Provider; agent_id?: string | null; rtb_route_id?: string | null; name?: string | null; whatsapp_phone_number_id?: string | null },
 ) {
   if (input.agent_id) await getAgent(db, accountId, input.agent_id, 'agent_id');
   const row: PhoneNumberRow = {
     id: newId('pn'), accountId, number: input.number, provider: input.provider ?? defaultProvider,
-    agentId: input.agent_id ?? null, rtbRouteId: input.rtb_route_id ?? null, name: input.name ?? null, createdAt: nowSeconds(),
+    agentId: input.agent_id ?? null, rtbRouteId: input.rtb_route_id ?? null, whatsappPhoneNumberId: input.whatsapp_phone_number_id ?? null, name: input.name ?? null, createdAt: nowSeconds(),
   };
   const [inserted] = await db.insert(phoneNumbers).values(row).onConflictDoNothing().returning({ id: phoneNumbers.id });
   if (!inserted) throw conflict(`${input.number} is already registered`, 'number');
@@ -45,7 +45,7 @@ export function listPhoneNumbers(db: Db, accountId: string, page: Page) {
 
 export async function updatePhoneNumber(
   db: Db, accountId: string, id: string,
-  patch: { agent_id?: string | null; rtb_route_id?: string | null; name?: string | null; provider?: Provider },
+  patch: { agent_id?: string | null; rtb_route_id?: string | null; name?: string | null; provider?: Provider; whatsapp_phone_number_id?: string | null },
 ) {
   const row = await getPhoneNumber(db, accountId, id);
   if (patch.agent_id) await getAgent(db, accountId, patch.agent_id, 'agent_id');
@@ -54,6 +54,7 @@ export async function updatePhoneNumber(
   if (patch.rtb_route_id !== undefined) set.rtbRouteId = patch.rtb_route_id;
   if (patch.name !== undefined) set.name = patch.name;
   if (patch.provider !== undefined) set.provider = patch.provider;
+  if (patch.whatsapp_phone_number_id !== undefined) set.whatsappPhoneNumberId = patch.whatsapp_phone_number_id;
   if (Object.keys(set).length) await db.update(phoneNumbers).set(set).where(scoped(accountId, id));
   return presentNumber({ ...row, ...set });
 }

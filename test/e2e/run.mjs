@@ -85,6 +85,18 @@ try {
     '--header', 'Content-Type: application/json', '--header', `x-private-key: ${made.ingest_private_key}`, '--header', `x-public-key: ${made.ingest_public_key}`,
     '--data', JSON.stringify({ event: { type: 'call.initiate', data: seedPayload, ...seedPayload } }, null, 1)], { encoding: 'utf8' });
   check('Miraiminds POST /v2/webhooks/call-events', mirai === 'Event received', mirai);
+
+  console.log('e2e: batch and WhatsApp seed curls');
+  const batch = curl('-X', 'POST', `${server.base}/v1/calls/batch`, ...H, ...J, '-d', JSON.stringify({
+    agent_id: agent.id, recipients: [{ phone: '+919876543210', variables: { name: 'Rahul' } }, { phone: '+919876543211', variables: { name: 'Priya' } }], schedule_at: 1713456000 }));
+  check('Movoice POST /calls/batch', /^batch_/.test(batch.batch_id) && batch.total_recipients === 2, JSON.stringify(batch));
+  const batchDone = await waitFor(() => { const b = curl(`${server.base}/v1/batches/${batch.batch_id}`, ...H); return b.status === 'completed' && b; });
+  check('the batch dials both and completes', batchDone && batchDone.counts.completed === 2, JSON.stringify(batchDone?.counts));
+  const wa = curl('-X', 'POST', `${server.base}/api/v1/whatsapp/send`, ...H, ...J, '-d', JSON.stringify({
+    agent_id: agent.id, to_number: '+2348012345678', message_type: 'template', content: { name: 'order_update', language: 'en', parameters: ['Adebayo', 'Shipped'] } }));
+  check('CallAI POST /whatsapp/send', wa.status === 'success' && /^msg_/.test(wa.data.message_id) && wa.data.status === 'queued', JSON.stringify(wa));
+  const read = await waitFor(() => curl(`${server.base}/v1/messages/${wa.data.message_id}`, ...H).status === 'read');
+  check('the message is read', !!read);
 } catch (err) {
   failed++;
   console.error(err);

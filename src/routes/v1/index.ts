@@ -6,6 +6,7 @@ import { apiKeyRoutes } from './api-keys';
 import { batchRoutes } from './batches';
 import { callRoutes } from './calls';
 import { eventRoutes } from './events';
+import { messageRoutes } from './messages';
 import { webhookEndpointRoutes } from './webhook-endpoints';
 import { simulatorRoutes } from './simulator';
 import { phoneNumberRoutes } from './phone-numbers';
@@ -13,7 +14,7 @@ import { phoneNumberRoutes } from './phone-numbers';
 /** Everything under /v1 (Movoice's API and callplane's own resources). */
 export function v1Routes() {
   const r = newRouter();
-  for (const sub of [accountRoutes, apiKeyRoutes, agentRoutes, phoneNumberRoutes, batchRoutes, callRoutes, webhookEndpointRoutes, eventRoutes, simulatorRoutes]) r.route('/', sub());
+  for (const sub of [accountRoutes, apiKeyRoutes, agentRoutes, phoneNumberRoutes, batchRoutes, callRoutes, webhookEndpointRoutes, eventRoutes, messageRoutes, simulatorRoutes]) r.route('/', sub());
   // CallAI's published curl posts to /v1/calls/initiate; its reference says /api/v1/calls/initiate. Both work.
   r.route('/', callaiRoutes());
   return r;

@@ -14,11 +14,12 @@ const CreateNumber = z.strictObject({
   agent_id: z.string().min(1).max(128).nullable().optional().openapi({ description: 'The agent that answers inbound calls' }),
   rtb_route_id: z.string().min(1).max(128).nullable().optional(),
   name: z.string().max(200).nullable().optional(),
+  whatsapp_phone_number_id: z.string().min(1).max(64).nullable().optional().openapi({ description: "Meta's phone number id, when this is also your WhatsApp Business number" }),
 }).openapi('CreatePhoneNumber');
 const UpdateNumber = CreateNumber.omit({ number: true }).openapi('UpdatePhoneNumber');
 const PhoneNumber = z.object({
   id: z.string(), object: z.literal('phone_number'), number: z.string(), name: z.string().nullable(), provider: ProviderName,
-  agent_id: z.string().nullable(), rtb_route_id: z.string().nullable(), created_at: z.number(),
+  agent_id: z.string().nullable(), rtb_route_id: z.string().nullable(), whatsapp_phone_number_id: z.string().nullable(), created_at: z.number(),
 }).openapi('PhoneNumber');
 
 const Id = IdParam('phone number', 'pn_123');

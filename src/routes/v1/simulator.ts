@@ -5,6 +5,8 @@ import { authOf } from '../../middleware/auth';
 import { getCall, presentCall } from '../../services/calls';
 import { receiveInboundCall } from '../../services/inbound';
 import { findOwnedNumber } from '../../services/phone-numbers';
+import { presentMessage, receiveMessage } from '../../services/messages';
+import { MessageSchema } from './messages';
 import { errorResponses, jsonBody, jsonResponse, newRouter } from '../router';
 import { CallSchema, e164 } from '../schemas';
 import { publicBaseUrl } from './calls';
@@ -34,6 +36,16 @@ export function simulatorRoutes() {
       to: body.to, from: body.from, provider: 'simulator', publicBaseUrl: publicBaseUrl(c), talkSeconds: body.talk_seconds, metadata: body.metadata,
     });
     return c.json(presentCall(await getCall(db, account.id, call!.id)), 201);
+  });
+
+  r.openapi(createRoute({
+    method: 'post', path: '/simulator/whatsapp_messages', tags: ['Simulator'], summary: 'Simulate a WhatsApp message from a customer to you',
+    request: { body: jsonBody(z.strictObject({ from: e164('from'), text: z.string().min(1).max(4096) })) },
+    responses: { 201: jsonResponse(MessageSchema, 'The inbound message'), ...errorResponses },
+  }), async (c) => {
+    const body = c.req.valid('json');
+    const msg = await receiveMessage(c.env, getDb(c.env.DB), authOf(c).account.id, body.from, body.text, { provider: 'simulator' });
+    return c.json(presentMessage(msg), 201);
   });
   return r;
 }
