@@ -13,6 +13,7 @@ import { v1Routes } from './routes/v1';
 import { callaiRoutes } from './routes/callai';
 import { providerRoutes } from './routes/providers';
 import { ingestRoutes } from './routes/ingest';
+import { rtbPingRoutes } from './routes/rtb-ping';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Routes whose bodies may be larger than the default (a 10 000-recipient batch with variables). */
@@ -69,6 +70,7 @@ export function createApp() {
 
   app.route('/providers', providerRoutes());
   app.route('/', ingestRoutes());
+  app.route('/inbound_rtb', rtbPingRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http', scheme: 'bearer', description: 'An API key (sk_live_… / sk_test_…) or a Clerk session token',

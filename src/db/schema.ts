@@ -267,3 +267,66 @@ export const whatsappContacts = sqliteTable('whatsapp_contacts', {
   lastAgentId: text('last_agent_id'),
   updatedAt: integer('updated_at').notNull(),
 }, (t) => [primaryKey({ columns: [t.accountId, t.phone] })]);
+
+export const rtbEndpoints = sqliteTable('rtb_endpoints', {
+  id: text('id').primaryKey(),
+  /** The unguessable id publishers ping at /inbound_rtb/{rtb_id}. */
+  rtbId: text('rtb_id').notNull(),
+  accountId: text('account_id').notNull().references(() => accounts.id),
+  name: text('name').notNull(),
+  campaignName: text('campaign_name'),
+  bidTtlSeconds: integer('bid_ttl_seconds').notNull().default(60),
+  requireCallerId: integer('require_caller_id', { mode: 'boolean' }).notNull().default(false),
+  maxRoutes: integer('max_routes'),
+  status: text('status', { enum: ['enabled', 'disabled'] }).notNull(),
+  /** Bumped on every change to the endpoint or its routes; the compiled KV entry carries it. */
+  version: integer('version').notNull().default(1),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  deletedAt: integer('deleted_at'),
+}, (t) => [uniqueIndex('rtb_endpoints_rtb_id').on(t.rtbId), index('rtb_endpoints_account').on(t.accountId, t.createdAt)]);
+
+export type RtbSchedule = { timezone: string; hours: Partial<Record<'sun' | 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat', Array<[string, string]>>> };
+export type RtbGeoSet = { states?: string[]; zips?: string[]; area_codes?: string[] };
+export type RtbGeo = { include?: RtbGeoSet; exclude?: RtbGeoSet };
+export type RtbCaps = { hourly?: number; daily?: number; monthly?: number; concurrency?: number };
+
+export const rtbRoutes = sqliteTable('rtb_routes', {
+  id: text('id').primaryKey(),
+  endpointId: text('endpoint_id').notNull().references(() => rtbEndpoints.id),
+  accountId: text('account_id').notNull(),
+  buyer: text('buyer').notNull(),
+  number: text('number').notNull(),
+  payout: real('payout').notNull(),
+  duration: integer('duration'),
+  payoutCondition: text('payout_condition', { enum: ['connected'] }),
+  payoutConditionDuration: integer('payout_condition_duration'),
+  priority: integer('priority').notNull().default(1),
+  weight: integer('weight').notNull().default(1),
+  schedule: json<RtbSchedule>('schedule'),
+  geo: json<RtbGeo>('geo'),
+  caps: json<RtbCaps>('caps'),
+  status: text('status', { enum: ['enabled', 'disabled'] }).notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  deletedAt: integer('deleted_at'),
+}, (t) => [index('rtb_routes_endpoint').on(t.endpointId), index('rtb_routes_account_number').on(t.accountId, t.number)]);
+
+/** Every answered ping (written after the answer, for reporting). */
+export const rtbBids = sqliteTable('rtb_bids', {
+  id: text('id').primaryKey(),
+  accountId: text('account_id').notNull(),
+  endpointId: text('endpoint_id').notNull(),
+  routeId: text('route_id'),
+  caller: text('caller'),
+  zip: text('zip'),
+  state: text('state'),
+  publisherId: text('publisher_id'),
+  tags: json<Record<string, string>>('tags'),
+  payout: real('payout'),
+  eligibleCount: integer('eligible_count').notNull(),
+  rejectReason: text('reject_reason'),
+  callId: text('call_id'),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at'),
+}, (t) => [index('rtb_bids_account_created').on(t.accountId, t.createdAt)]);

@@ -13,6 +13,8 @@ import { meetsSuccessCriterion, simulateConversation } from '../services/call-an
 import { presentCall, TERMINAL_STATUSES, type CallRow, type CallStatus } from '../services/calls';
 import { releaseCallSlot } from '../services/concurrency';
 import { emitEvent, type EventType } from '../services/events';
+import { rtbObject } from '../services/rtb-config';
+import { conversionAfterSeconds, type CallRtb } from '../services/rtb-match';
 
 const RANK: Record<CallStatus, number> = {
   queued: 0, initiated: 1, ringing: 2, in_progress: 3, completed: 4, busy: 4, no_answer: 4, failed: 4, canceled: 4,
@@ -25,7 +27,8 @@ type Timer =
   | { at: number; kind: 'dial' }
   | { at: number; kind: 'provider'; event: ProviderEvent }
   | { at: number; kind: 'mark'; mark: number }
-  | { at: number; kind: 'max_duration' };
+  | { at: number; kind: 'max_duration' }
+  | { at: number; kind: 'rtb_convert' };
 
 type Effect =
   | { kind: 'update'; set: Partial<CallRow> }
@@ -35,7 +38,7 @@ type Effect =
 
 export interface SessionState {
   callId: string; accountId: string; provider: string; providerCallId: string | null; direction: 'outbound' | 'inbound';
-  batchId?: string; status: CallStatus; timeScale: number; publicBaseUrl: string; maxDuration: number;
+  batchId?: string; rtb?: CallRtb; status: CallStatus; timeScale: number; publicBaseUrl: string; maxDuration: number;
   startedAtMs: number | null; answeredAtMs: number | null; endedAtMs: number | null; converted: boolean;
   timers: Timer[]; outbox: Effect[];
 }
@@ -46,6 +49,8 @@ export interface StartSession {
   /** false for calls another runtime dials (they arrive through /v2/webhooks/call-events). */
   dial?: boolean;
   batchId?: string;
+  /** The RTB bid this inbound call won: it converts by the route's payout condition. */
+  rtb?: CallRtb;
 }
 
 export class CallSession extends DurableObject<Env> {
@@ -74,7 +79,7 @@ export class CallSession extends DurableObject<Env> {
       if (existing) return existing;
       const now = Date.now();
       const s: SessionState = {
-        callId: init.callId, accountId: init.accountId, provider: init.provider, providerCallId: null, direction: init.direction, batchId: init.batchId,
+        callId: init.callId, accountId: init.accountId, provider: init.provider, providerCallId: null, direction: init.direction, batchId: init.batchId, rtb: init.rtb,
         status: init.status ?? 'queued', timeScale: init.timeScale, publicBaseUrl: init.publicBaseUrl, maxDuration: init.maxDuration,
         startedAtMs: init.status && init.status !== 'queued' ? now : null, answeredAtMs: null, endedAtMs: null, converted: false,
         timers: init.direction === 'outbound' && init.dial !== false
@@ -159,6 +164,10 @@ export class CallSession extends DurableObject<Env> {
       if (s.status === 'in_progress') s.outbox.push({ kind: 'emit', type: `call.on_${t.mark}_secs_mark` as EventType, extra: { seconds: t.mark } });
       return;
     }
+    if (t.kind === 'rtb_convert') {
+      if (s.status === 'in_progress') this.convertForRtb(s);
+      return;
+    }
     if (t.kind === 'max_duration') {
       if (s.status === 'in_progress') await this.hangupNow(s, 'max_duration', 'system');
       return;
@@ -211,6 +220,7 @@ export class CallSession extends DurableObject<Env> {
       const unit = 1000 * s.timeScale;
       for (const mark of DURATION_MARKS) s.timers.push({ at: now + mark * unit, kind: 'mark', mark });
       s.timers.push({ at: now + s.maxDuration * unit, kind: 'max_duration' });
+      if (s.rtb && !s.converted) s.timers.push({ at: now + conversionAfterSeconds(s.rtb) * unit, kind: 'rtb_convert' });
       s.outbox.push({ kind: 'update', set }, { kind: 'emit', type: 'call.connected' });
       return true;
     }
@@ -224,6 +234,8 @@ export class CallSession extends DurableObject<Env> {
     set.duration = ev.duration ?? (s.answeredAtMs !== null ? Math.round((now - s.answeredAtMs) / s.timeScale / 1000) : 0);
     if (ev.outcome) set.outcome = ev.outcome;
     s.outbox.push({ kind: 'update', set });
+    // A call that lasted long enough converts even if its timer had not fired yet.
+    if (next === 'completed' && s.rtb && (set.duration ?? 0) >= conversionAfterSeconds(s.rtb)) this.convertForRtb(s);
     if (next === 'completed') {
       s.outbox.push({ kind: 'emit', type: 'call.hangup', extra: { hangup_by: set.hangupBy, end_reason: set.endReason } }, { kind: 'finalize' });
     } else if (next !== 'canceled') {
@@ -231,6 +243,13 @@ export class CallSession extends DurableObject<Env> {
     }
     s.outbox.push({ kind: 'release' });
     return true;
+  }
+
+  private convertForRtb(s: SessionState) {
+    if (s.converted || !s.rtb) return;
+    s.converted = true;
+    s.outbox.push({ kind: 'update', set: { converted: true, payout: s.rtb.payout } },
+      { kind: 'emit', type: 'call.converted', extra: { payout: s.rtb.payout, reason: 'rtb_payout_condition', bid_id: s.rtb.bid_id } });
   }
 
   /** Performs queued effects in order, saving after each, so a crash resumes where it stopped. */
@@ -251,6 +270,7 @@ export class CallSession extends DurableObject<Env> {
       } else {
         await releaseCallSlot(this.env, s.accountId, s.callId);
         if (s.batchId) await this.env.BATCH_DISPATCHER.get(this.env.BATCH_DISPATCHER.idFromName(s.batchId)).callEnded();
+        if (s.rtb) await rtbObject(this.env, s.rtb.endpoint_id).callEnded(s.callId);
       }
       s.outbox.shift();
       await this.ctx.storage.put('state', s);

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { getDb } from '../db/client';
 import { createAccount, getAccount, LIMIT_NAMES, linkClerkSubject, PLANS, presentAccount, updateAccount } from '../services/accounts';
+import { recompileAccount } from '../services/rtb-config';
 import { errorResponses, IdParam, jsonBody, jsonResponse, newRouter } from './router';
 import { AccountSchema } from './v1/account';
 
@@ -49,7 +50,12 @@ export function adminRoutes() {
     method: 'patch', path: '/accounts/{id}', tags, security, summary: 'Change an account’s plan, limits, name or time zone',
     request: { params: Id, body: jsonBody(UpdateAccount) },
     responses: { 200: jsonResponse(AccountSchema, 'The account'), ...errorResponses },
-  }), async (c) => c.json(presentAccount(await updateAccount(getDb(c.env.DB), c.req.valid('param').id, c.req.valid('json'))), 200));
+  }), async (c) => {
+    const db = getDb(c.env.DB);
+    const account = await updateAccount(db, c.req.valid('param').id, c.req.valid('json'));
+    await recompileAccount(c.env, db, account.id); // compiled RTB entries carry the account's rtb limit
+    return c.json(presentAccount(account), 200);
+  });
 
   r.openapi(createRoute({
     method: 'post', path: '/accounts/{id}/clerk_links', tags, security, summary: 'Map a Clerk organisation (org_id) or user (sub) to the account',

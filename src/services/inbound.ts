@@ -11,6 +11,7 @@ import type { ProviderEvent } from '../providers/telephony/types';
 import { sessionFor, type CallRow } from './calls';
 import { acquireCallSlot } from './concurrency';
 import { findLead } from './leads';
+import { matchInboundCall } from './rtb-match';
 
 export interface InboundInput {
   to: string; from: string; provider: 'simulator' | 'twilio'; providerCallId?: string; publicBaseUrl: string;
@@ -32,13 +33,14 @@ export async function receiveInboundCall(env: Env, db: Db, input: InboundInput):
   const maxDuration = agent?.maxDuration ?? 1800;
   let busy = false;
   try { await acquireCallSlot(env, account, id, maxDuration); } catch { busy = true; }
+  const rtb = busy ? null : await matchInboundCall(env, db, account.id, input.to, input.from, id, number.rtbRouteId);
   const row: CallRow = {
     id, accountId: account.id, agentId: agent && !agent.deletedAt ? agent.id : null, batchId: null, direction: 'inbound',
     fromNumber: input.from, toNumber: input.to, status: busy ? 'busy' : 'ringing', endReason: busy ? 'concurrency_limit' : null,
     provider: input.provider, providerCallId: input.providerCallId ?? null, maxDuration, createdAt: now, startedAt: now,
     answeredAt: null, endedAt: busy ? now : null, duration: busy ? 0 : null, transcript: null, summary: null, sentiment: null,
     outcome: null, analysis: null, recordingUrl: null, variables: {}, metadata: input.metadata ?? {}, callerData: (await findLead(db, account.id, input.from))?.data ?? null,
-    converted: false, payout: null, rtb: null, hangupBy: null, external: null, updatedAt: now,
+    converted: false, payout: null, rtb: rtb as Record<string, unknown> | null, hangupBy: null, external: null, updatedAt: now,
   };
   await db.insert(calls).values(row);
   if (busy) return row;
@@ -54,7 +56,7 @@ export async function receiveInboundCall(env: Env, db: Db, input: InboundInput):
   }
   await sessionFor(env, id).start({
     callId: id, accountId: account.id, provider: input.provider, direction: 'inbound', maxDuration, publicBaseUrl: input.publicBaseUrl,
-    timeScale: scale, status: 'ringing', script,
+    timeScale: scale, status: 'ringing', script, rtb: rtb ?? undefined,
   });
   return row;
 }

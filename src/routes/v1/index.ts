@@ -7,6 +7,7 @@ import { batchRoutes } from './batches';
 import { callRoutes } from './calls';
 import { eventRoutes } from './events';
 import { messageRoutes } from './messages';
+import { rtbRoutes } from './rtb';
 import { webhookEndpointRoutes } from './webhook-endpoints';
 import { simulatorRoutes } from './simulator';
 import { phoneNumberRoutes } from './phone-numbers';
@@ -14,7 +15,7 @@ import { phoneNumberRoutes } from './phone-numbers';
 /** Everything under /v1 (Movoice's API and callplane's own resources). */
 export function v1Routes() {
   const r = newRouter();
-  for (const sub of [accountRoutes, apiKeyRoutes, agentRoutes, phoneNumberRoutes, batchRoutes, callRoutes, webhookEndpointRoutes, eventRoutes, messageRoutes, simulatorRoutes]) r.route('/', sub());
+  for (const sub of [accountRoutes, apiKeyRoutes, agentRoutes, phoneNumberRoutes, batchRoutes, callRoutes, webhookEndpointRoutes, eventRoutes, messageRoutes, rtbRoutes, simulatorRoutes]) r.route('/', sub());
   // CallAI's published curl posts to /v1/calls/initiate; its reference says /api/v1/calls/initiate. Both work.
   r.route('/', callaiRoutes());
   return r;

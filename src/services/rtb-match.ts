@@ -1,0 +1,36 @@
+// Matching (SPEC §11): an inbound call to a route's number from a pinged caller, within the bid's TTL,
+// wins that bid; the call then converts by the route's payout condition.
+import { and, eq, isNull, or } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { rtbBids, rtbEndpoints, rtbRoutes } from '../db/schema';
+import type { Env } from '../env';
+import { rtbObject } from './rtb-config';
+
+export interface CallRtb {
+  bid_id: string; rtb_id: string; endpoint_id: string; route_id: string; buyer: string; payout: number;
+  payout_condition: 'connected' | null; payout_condition_duration: number | null; duration: number | null;
+}
+
+/** Seconds after answer at which the call pays: the condition's duration, or the route's duration without one. */
+export const conversionAfterSeconds = (rtb: CallRtb) => (rtb.payout_condition === 'connected' ? rtb.payout_condition_duration : rtb.duration) ?? 0;
+
+export async function matchInboundCall(env: Env, db: Db, accountId: string, to: string, caller: string, callId: string, routeHint: string | null): Promise<CallRtb | null> {
+  const routes = await db.select().from(rtbRoutes).where(and(
+    eq(rtbRoutes.accountId, accountId), isNull(rtbRoutes.deletedAt),
+    routeHint ? or(eq(rtbRoutes.number, to), eq(rtbRoutes.id, routeHint)) : eq(rtbRoutes.number, to),
+  ));
+  const byEndpoint = new Map<string, string[]>();
+  for (const r of routes) byEndpoint.set(r.endpointId, [...(byEndpoint.get(r.endpointId) ?? []), r.id]);
+  for (const [endpointId, routeIds] of byEndpoint) {
+    const won = await rtbObject(env, endpointId).match(caller, routeIds, callId);
+    if (!won) continue;
+    const route = routes.find((r) => r.id === won.routeId)!;
+    const ep = await db.query.rtbEndpoints.findFirst({ where: eq(rtbEndpoints.id, endpointId), columns: { rtbId: true } });
+    await db.update(rtbBids).set({ callId }).where(eq(rtbBids.id, won.bidId));
+    return {
+      bid_id: won.bidId, rtb_id: ep?.rtbId ?? '', endpoint_id: endpointId, route_id: route.id, buyer: route.buyer, payout: route.payout,
+      payout_condition: route.payoutCondition ?? null, payout_condition_duration: route.payoutConditionDuration, duration: route.duration,
+    };
+  }
+  return null;
+}
