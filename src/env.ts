@@ -1,7 +1,7 @@
 import type { AccountLimiter } from './durable-objects/account-limiter';
 import type { BatchDispatcher } from './durable-objects/batch-dispatcher';
 import type { CallSession } from './durable-objects/call-session';
-import type { RtbEndpoint } from './durable-objects/rtb-endpoint';
+import type { RtbExchange } from './durable-objects/rtb-exchange';
 import type { Account } from './services/accounts';
 
 /** The Worker's bindings (wrangler.toml) and secrets (.dev.vars / `wrangler secret put`). */
@@ -10,7 +10,7 @@ export interface Env {
   KV: KVNamespace;
   ACCOUNT_LIMITER: DurableObjectNamespace<AccountLimiter>;
   CALL_SESSION: DurableObjectNamespace<CallSession>;
-  RTB_ENDPOINT: DurableObjectNamespace<RtbEndpoint>;
+  RTB_EXCHANGE: DurableObjectNamespace<RtbExchange>;
   BATCH_DISPATCHER: DurableObjectNamespace<BatchDispatcher>;
   EVENTS: Queue<EventQueueMessage>;
 

@@ -9,7 +9,7 @@ import { purgeOldIngestKeys } from './services/ingest';
 export { AccountLimiter } from './durable-objects/account-limiter';
 export { BatchDispatcher } from './durable-objects/batch-dispatcher';
 export { CallSession } from './durable-objects/call-session';
-export { RtbEndpoint } from './durable-objects/rtb-endpoint';
+export { RtbExchange } from './durable-objects/rtb-exchange';
 
 const app = createApp();
 

@@ -10,7 +10,7 @@ declare global {
     }
     interface GlobalProps {
       mainModule: typeof import('../src/index');
-      durableNamespaces: 'AccountLimiter' | 'CallSession' | 'RtbEndpoint' | 'BatchDispatcher';
+      durableNamespaces: 'AccountLimiter' | 'CallSession' | 'RtbExchange' | 'BatchDispatcher';
     }
   }
 }

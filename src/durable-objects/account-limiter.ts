@@ -3,16 +3,9 @@
 // Every method runs without awaiting, so each decision is atomic: the object handles one call at a time.
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
+import { SlidingWindows, type RateDecision } from '../lib/sliding-window';
 
-export interface RateDecision {
-  allowed: boolean;
-  limit: number;
-  remaining: number;
-  /** Seconds until the oldest counted request leaves the window (at least one unit frees). */
-  reset: number;
-  /** Whole seconds to wait when refused; never earlier than the window really frees. */
-  retryAfter: number;
-}
+export type { RateDecision };
 
 export interface LeaseDecision { acquired: boolean; held: number; cap: number; retryAfter: number }
 
@@ -21,46 +14,18 @@ export class AccountLimiter extends DurableObject<Env> {
   clock: () => number = () => Date.now();
   /** Replaceable in tests to watch every decision (RPC methods cannot be wrapped per instance). */
   observe: (kind: 'hit' | 'acquire', key: string, decision: RateDecision | LeaseDecision) => void = () => {};
-  private logs = new Map<string, number[]>();
+  private windows: SlidingWindows;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    const sql = ctx.storage.sql;
-    sql.exec('CREATE TABLE IF NOT EXISTS hits (cls TEXT NOT NULL, at INTEGER NOT NULL)');
-    sql.exec('CREATE INDEX IF NOT EXISTS hits_cls_at ON hits (cls, at)');
-    sql.exec('CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)');
-    for (const row of sql.exec<{ cls: string; at: number }>('SELECT cls, at FROM hits ORDER BY at')) {
-      let log = this.logs.get(row.cls);
-      if (!log) this.logs.set(row.cls, (log = []));
-      log.push(row.at);
-    }
+    this.windows = new SlidingWindows(ctx.storage.sql);
+    ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)');
   }
 
   /** Counts one request of `cls` if fewer than `limit` were admitted in the last `windowMs`. */
   hit(cls: string, limit: number, windowMs = 60_000): RateDecision {
-    const now = this.clock();
-    let log = this.logs.get(cls);
-    if (!log) this.logs.set(cls, (log = []));
-    const cutoff = now - windowMs;
-    let drop = 0;
-    while (drop < log.length && log[drop] <= cutoff) drop++;
-    if (drop) {
-      log.splice(0, drop);
-      this.ctx.storage.sql.exec('DELETE FROM hits WHERE cls = ? AND at <= ?', cls, cutoff);
-    }
-    const untilOldestLeaves = log.length ? log[0] + windowMs - now : windowMs;
-    if (log.length >= limit) {
-      // With limit 0 nothing is ever admitted: tell the client to wait a full window.
-      const wait = limit > 0 ? log[log.length - limit] + windowMs - now : windowMs;
-      return { allowed: false, limit, remaining: 0, reset: Math.max(1, Math.ceil(untilOldestLeaves / 1000)), retryAfter: Math.max(1, Math.ceil(wait / 1000)) };
-    }
-    log.push(now);
-    this.ctx.storage.sql.exec('INSERT INTO hits (cls, at) VALUES (?, ?)', cls, now);
-    const decision = {
-      allowed: true, limit, remaining: limit - log.length,
-      reset: Math.max(1, Math.ceil((log[0] + windowMs - now) / 1000)), retryAfter: 0,
-    };
-    this.observe('hit', cls, decision);
+    const decision = this.windows.hit(cls, limit, windowMs, this.clock());
+    if (decision.allowed) this.observe('hit', cls, decision);
     return decision;
   }
 

@@ -13,7 +13,7 @@ import { meetsSuccessCriterion, simulateConversation } from '../services/call-an
 import { presentCall, TERMINAL_STATUSES, type CallRow, type CallStatus } from '../services/calls';
 import { releaseCallSlot } from '../services/concurrency';
 import { emitEvent, type EventType } from '../services/events';
-import { rtbObject } from '../services/rtb-config';
+import { exchangeFor } from '../services/rtb-config';
 import { conversionAfterSeconds, type CallRtb } from '../services/rtb-match';
 
 const RANK: Record<CallStatus, number> = {
@@ -270,7 +270,7 @@ export class CallSession extends DurableObject<Env> {
       } else {
         await releaseCallSlot(this.env, s.accountId, s.callId);
         if (s.batchId) await this.env.BATCH_DISPATCHER.get(this.env.BATCH_DISPATCHER.idFromName(s.batchId)).callEnded();
-        if (s.rtb) await rtbObject(this.env, s.rtb.endpoint_id).callEnded(s.callId);
+        if (s.rtb) await exchangeFor(this.env, s.accountId).callEnded(s.callId);
       }
       s.outbox.shift();
       await this.ctx.storage.put('state', s);

@@ -14,11 +14,19 @@ function formatter(zone: string) {
   return f;
 }
 
-/** Local weekday and minute of the day in `zone` at `ms`. */
+const recent = new Map<string, { minute: number; value: { day: Day; minute: number } }>();
+
+/** Local weekday and minute of the day in `zone` at `ms` (remembered per zone for the current minute: hot paths ask often). */
 export function localTime(ms: number, zone: string): { day: Day; minute: number } {
+  const minute = Math.floor(ms / 60_000);
+  const hit = recent.get(zone);
+  if (hit && hit.minute === minute) return hit.value;
   const parts = formatter(zone).formatToParts(new Date(ms));
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return { day: get('weekday').slice(0, 3).toLowerCase() as Day, minute: Number(get('hour')) * 60 + Number(get('minute')) };
+  const value = { day: get('weekday').slice(0, 3).toLowerCase() as Day, minute: Number(get('hour')) * 60 + Number(get('minute')) };
+  if (recent.size > 1000) recent.clear();
+  recent.set(zone, { minute, value });
+  return value;
 }
 
 export const toMinute = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));

@@ -10,7 +10,7 @@ export function limiterFor(env: Env, name: string) {
   return env.ACCOUNT_LIMITER.get(env.ACCOUNT_LIMITER.idFromName(name));
 }
 
-function headersFor(cls: RateClass, d: RateDecision): Record<string, string> {
+export function headersFor(cls: RateClass, d: RateDecision): Record<string, string> {
   const h: Record<string, string> = {
     'RateLimit-Policy': `"${cls}";q=${d.limit};w=${WINDOW_MS / 1000}`,
     RateLimit: `"${cls}";r=${d.remaining};t=${d.reset}`,

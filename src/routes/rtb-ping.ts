@@ -3,11 +3,12 @@
 import { Hono, type Context } from 'hono';
 import { eq } from 'drizzle-orm';
 import { getDb } from '../db/client';
-import { rtbBids, rtbEndpoints } from '../db/schema';
+import { rtbEndpoints } from '../db/schema';
 import type { AppEnv, Env } from '../env';
 import { ApiError, notFound } from '../lib/errors';
-import { enforceRate } from '../middleware/rate-limit';
-import { buildCompiled, kvKey, rtbObject } from '../services/rtb-config';
+import { countAnonymous, headersFor } from '../middleware/rate-limit';
+import type { PingAnswer } from '../durable-objects/rtb-exchange';
+import { buildCompiled, exchangeFor, kvKey } from '../services/rtb-config';
 import { readPing, staticCandidates, type CompiledEndpoint, type CompiledRoute, type RejectReason } from '../services/rtb-rules';
 
 const compiledCache = new Map<string, CompiledEndpoint>();
@@ -60,60 +61,54 @@ export function rtbPingRoutes() {
     const started = performance.now();
     const rtbId = c.req.param('rtb_id');
     let ep = RTB_ID.test(rtbId) ? await loadCompiled(c.env, rtbId) : null;
-    if (!ep || ep.status !== 'enabled') throw notFound('inbound_rtb', 'rtb_id');
+    if (!ep || ep.status !== 'enabled') {
+      // rtb ids are the publishers' credential: guessing them counts against the caller's IP.
+      throw new ApiError('not_found', 'No such inbound_rtb', 'rtb_id', await countAnonymous(c));
+    }
     c.set('accountId', ep.account_id);
-    const rateHeaders = await enforceRate(c, ep.account_id, 'rtb', ep.rtb_per_minute);
     const ping = readPing(await pingParams(c));
     const now = Date.now();
 
+    // One call to the account's exchange: version check, rate window, caps and concurrency, hold.
     let reason: RejectReason | null = null;
-    let answer = null as Awaited<ReturnType<ReturnType<typeof rtbObject>['bid']>> | null;
-    let candidates: CompiledRoute[] = [];
+    let answer: PingAnswer | null = null;
     for (let attempt = 0; attempt < 3; attempt++) {
-      if (ep.require_caller_id && !ping.caller) { reason = 'caller_id_required'; break; }
-      const stat = staticCandidates(ep, ping, now);
-      candidates = stat.routes;
+      const stat = ep.require_caller_id && !ping.caller ? { routes: [], reason: 'caller_id_required' as const } : staticCandidates(ep, ping, now);
       reason = stat.reason;
-      answer = await rtbObject(c.env, ep.endpoint_id).bid({
-        version: ep.version, caller: ping.caller, ttlMs: ep.bid_ttl_seconds * 1000, maxRoutes: ep.max_routes,
-        candidates: candidates.map((x) => ({ id: x.id, caps: x.caps, timezone: x.schedule?.timezone ?? 'UTC' })),
+      answer = await exchangeFor(c.env, ep.account_id).ping({
+        accountId: ep.account_id, endpointId: ep.endpoint_id, version: ep.version, rateLimit: ep.rtb_per_minute, caller: ping.caller,
+        ttlMs: ep.bid_ttl_seconds * 1000, maxRoutes: ep.max_routes,
+        candidates: stat.routes.map((x) => ({ id: x.id, caps: x.caps, timezone: x.schedule?.timezone ?? 'UTC' })),
+        log: { caller: ping.caller, zip: ping.zip, state: ping.state, publisherId: ping.publisher, tags: ping.tags, rejectReason: reason,
+          payouts: Object.fromEntries(stat.routes.map((x) => [x.id, x.payout])) },
       });
-      if (!answer.stale) break;
-      // The configuration changed since this isolate cached it: reload, then (if KV lags) read D1.
+      if (answer.kind !== 'stale') break;
+      // The configuration changed since this isolate cached it: reload from KV, then (if KV lags) from D1.
       const next = attempt === 0 ? await loadCompiled(c.env, rtbId, true) : await loadFromD1(c.env, rtbId);
       if (!next || next.status !== 'enabled') throw notFound('inbound_rtb', 'rtb_id');
       ep = next;
     }
-    const result = answer && !answer.stale ? answer : null;
+    if (!answer || answer.kind === 'stale') throw new ApiError('conflict', 'The endpoint configuration is changing; retry', 'rtb_id');
+    const rateHeaders = headersFor('rtb', answer.rate);
+    if (answer.kind === 'rate_limited') {
+      throw new ApiError('rate_limited', `Rate limit exceeded: ${answer.rate.limit} rtb requests per minute`, undefined, rateHeaders);
+    }
     const byId = new Map(ep.routes.map((x) => [x.id, x]));
-    const eligible = (result?.eligible ?? []).map((id) => byId.get(id)).filter((x): x is CompiledRoute => !!x);
+    const eligible = answer.eligible.map((id) => byId.get(id)).filter((x): x is CompiledRoute => !!x);
     if (!eligible.length && !reason) reason = 'caps';
-    const allocation = (performance.now() - started) / 1000;
-
     const body = {
       success: true,
       request_id: c.get('requestId'),
       inbound_rtb_id: rtbId,
-      bid_id: result?.bidId ?? null,
-      allocation_time_seconds: allocation,
-      expires_in_seconds: result?.bidId ? Math.max(0, Math.round(result.expiresInMs / 1000)) : 0,
+      bid_id: answer.bidId,
+      allocation_time_seconds: (performance.now() - started) / 1000,
+      expires_in_seconds: answer.bidId ? Math.max(0, Math.round(answer.expiresInMs / 1000)) : 0,
       eligible_routes: eligible.map(present),
       total_routes: ep.total_routes,
       allocated_count: eligible.length,
       timestamp: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
       ...(eligible.length ? {} : { reject_reason: reason }),
     };
-    // Reporting rows are written after the answer; the publisher never waits for D1.
-    if (!result?.repeated) {
-      const held = result?.heldRouteId ? byId.get(result.heldRouteId) : undefined;
-      const write = getDb(c.env.DB).insert(rtbBids).values({
-        id: result?.bidId ?? `bid_none_${c.get('requestId')}`, accountId: ep.account_id, endpointId: ep.endpoint_id, routeId: held?.id ?? null,
-        caller: ping.caller, zip: ping.zip, state: ping.state, publisherId: ping.publisher, tags: ping.tags, payout: held?.payout ?? null,
-        eligibleCount: eligible.length, rejectReason: eligible.length ? null : reason, callId: null,
-        createdAt: Math.floor(now / 1000), expiresAt: result?.bidId ? Math.floor((now + result.expiresInMs) / 1000) : null,
-      }).onConflictDoNothing().run().catch((err) => console.error(JSON.stringify({ level: 'warn', msg: 'rtb bid row not written', error: String(err) })));
-      try { c.executionCtx.waitUntil(write); } catch { await write; }
-    }
     return c.json(body, 200, rateHeaders);
   });
   return r;

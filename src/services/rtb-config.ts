@@ -1,5 +1,5 @@
 // RTB configuration (SPEC §11): endpoints and routes in D1; every change recompiles the endpoint's route
-// set into one versioned KV entry and tells its RtbEndpoint object the new version.
+// set into one versioned KV entry and tells the account's RtbExchange object the new version.
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { accounts, rtbEndpoints, rtbRoutes, type RtbCaps, type RtbGeo, type RtbSchedule } from '../db/schema';
@@ -14,7 +14,8 @@ import { rankRoutes, type CompiledEndpoint } from './rtb-rules';
 export type EndpointRow = typeof rtbEndpoints.$inferSelect;
 export type RouteRow = typeof rtbRoutes.$inferSelect;
 export const kvKey = (rtbId: string) => `rtb:${rtbId}`;
-export const rtbObject = (env: Env, endpointId: string) => env.RTB_ENDPOINT.get(env.RTB_ENDPOINT.idFromName(endpointId));
+/** The account's RtbExchange: its rtb rate window and every endpoint's holds, caps and bids. */
+export const exchangeFor = (env: Env, accountId: string) => env.RTB_EXCHANGE.get(env.RTB_EXCHANGE.idFromName(accountId));
 
 export interface EndpointInput { name: string; campaign_name?: string | null; bid_ttl_seconds?: number; require_caller_id?: boolean; max_routes?: number | null; status?: 'enabled' | 'disabled' }
 export interface RouteInput {
@@ -54,7 +55,7 @@ export async function compileEndpoint(env: Env, db: Db, endpointId: string): Pro
   if (!ep) return null;
   const compiled = await buildCompiled(db, ep);
   await env.KV.put(kvKey(ep.rtbId), JSON.stringify(compiled));
-  await rtbObject(env, ep.id).setVersion(ep.version);
+  await exchangeFor(env, ep.accountId).setVersion(ep.accountId, ep.id, ep.version);
   return compiled;
 }
 

@@ -4,7 +4,7 @@ import { and, eq, isNull, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { rtbBids, rtbEndpoints, rtbRoutes } from '../db/schema';
 import type { Env } from '../env';
-import { rtbObject } from './rtb-config';
+import { exchangeFor } from './rtb-config';
 
 export interface CallRtb {
   bid_id: string; rtb_id: string; endpoint_id: string; route_id: string; buyer: string; payout: number;
@@ -19,18 +19,15 @@ export async function matchInboundCall(env: Env, db: Db, accountId: string, to: 
     eq(rtbRoutes.accountId, accountId), isNull(rtbRoutes.deletedAt),
     routeHint ? or(eq(rtbRoutes.number, to), eq(rtbRoutes.id, routeHint)) : eq(rtbRoutes.number, to),
   ));
-  const byEndpoint = new Map<string, string[]>();
-  for (const r of routes) byEndpoint.set(r.endpointId, [...(byEndpoint.get(r.endpointId) ?? []), r.id]);
-  for (const [endpointId, routeIds] of byEndpoint) {
-    const won = await rtbObject(env, endpointId).match(caller, routeIds, callId);
-    if (!won) continue;
-    const route = routes.find((r) => r.id === won.routeId)!;
-    const ep = await db.query.rtbEndpoints.findFirst({ where: eq(rtbEndpoints.id, endpointId), columns: { rtbId: true } });
-    await db.update(rtbBids).set({ callId }).where(eq(rtbBids.id, won.bidId));
-    return {
-      bid_id: won.bidId, rtb_id: ep?.rtbId ?? '', endpoint_id: endpointId, route_id: route.id, buyer: route.buyer, payout: route.payout,
-      payout_condition: route.payoutCondition ?? null, payout_condition_duration: route.payoutConditionDuration, duration: route.duration,
-    };
-  }
-  return null;
+  if (!routes.length) return null;
+  const won = await exchangeFor(env, accountId).match(caller, routes.map((r) => r.id), callId);
+  if (!won) return null;
+  const route = routes.find((r) => r.id === won.routeId)!;
+  const ep = await db.query.rtbEndpoints.findFirst({ where: eq(rtbEndpoints.id, won.endpointId), columns: { rtbId: true } });
+  // The bid row may still be in the exchange's log (flushed in batches); the call also records the bid id.
+  await db.update(rtbBids).set({ callId }).where(eq(rtbBids.id, won.bidId));
+  return {
+    bid_id: won.bidId, rtb_id: ep?.rtbId ?? '', endpoint_id: won.endpointId, route_id: route.id, buyer: route.buyer, payout: route.payout,
+    payout_condition: route.payoutCondition ?? null, payout_condition_duration: route.payoutConditionDuration, duration: route.duration,
+  };
 }

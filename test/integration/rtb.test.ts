@@ -1,10 +1,10 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RtbEndpoint } from '../../src/durable-objects/rtb-endpoint';
+import type { RtbExchange } from '../../src/durable-objects/rtb-exchange';
 import { createAccount, createRoomyAccount, env, expectEnvelope, request, uniqueNumber, type TestAccount } from '../helpers/harness';
 import { waitFor } from '../helpers/receiver';
 
-const rtbDo = (endpointId: string) => env.RTB_ENDPOINT.get(env.RTB_ENDPOINT.idFromName(endpointId));
+const exchange = (accountId: string) => env.RTB_EXCHANGE.get(env.RTB_EXCHANGE.idFromName(accountId));
 
 async function endpoint(acct: TestAccount, body: Record<string, unknown> = {}) {
   const r = await request('POST', '/v1/rtb_endpoints', { key: acct.key, body: { name: 'Publisher A', campaign_name: 'Auto insurance', ...body } });
@@ -44,7 +44,7 @@ describe('the ping answer', () => {
     expect(r.body.allocation_time_seconds).toBeLessThan(0.05);
     expect(r.body).not.toHaveProperty('reject_reason');
     expect(r.headers.get('RateLimit-Policy')).toBe('"rtb";q=5000;w=60');
-    const holds = await rtbDo(ep.id).holds();
+    const holds = await exchange(a.id).activeHolds(ep.id);
     expect(holds).toHaveLength(1);
     expect(holds[0]).toMatchObject({ bidId: r.body.bid_id, caller: who });
   });
@@ -56,7 +56,7 @@ describe('the ping answer', () => {
     const first = await ping(ep.rtb_id, `caller_id=${encodeURIComponent(who)}`);
     const again = await ping(ep.rtb_id, `${spelling}=${encodeURIComponent(who)}`);
     expect(again.body.bid_id).toBe(first.body.bid_id);
-    expect(await rtbDo(ep.id).holds()).toHaveLength(1);
+    expect(await exchange(a.id).activeHolds(ep.id)).toHaveLength(1);
   });
 
   it('accepts POST with JSON and with a form', async () => {
@@ -120,19 +120,20 @@ describe('the ping answer', () => {
 
 describe('caps, concurrency and holds', () => {
   it('a held bid counts against the route cap until it expires', async () => {
-    const ep = await endpoint(a, { bid_ttl_seconds: 30 });
-    const capped = await route(a, ep.id, { payout: 50, caps: { hourly: 1 } });
-    const other = await route(a, ep.id, { payout: 5 });
+    const acct = await createRoomyAccount();
+    const ep = await endpoint(acct, { bid_ttl_seconds: 30 });
+    const capped = await route(acct, ep.id, { payout: 50, caps: { hourly: 1 } });
+    const other = await route(acct, ep.id, { payout: 5 });
     const clock = { now: Date.now() };
-    await runInDurableObject(rtbDo(ep.id), (inst: RtbEndpoint) => { inst.clock = () => clock.now; });
+    await runInDurableObject(exchange(acct.id), (inst: RtbExchange) => { inst.clock = () => clock.now; });
     const first = await ping(ep.rtb_id, `caller_id=${caller()}`);
     expect(first.body.eligible_routes[0].number).toBe(capped.number);
     const second = await ping(ep.rtb_id, `caller_id=${caller()}`);
     expect(second.body.eligible_routes.map((r: any) => r.number)).toEqual([other.number]);
     // The hold expires on its own: the alarm clears it and the cap is free again.
     clock.now += 31_000;
-    await runDurableObjectAlarm(rtbDo(ep.id));
-    expect((await rtbDo(ep.id).holds()).filter((h) => h.routeId === capped.id)).toHaveLength(0);
+    await runDurableObjectAlarm(exchange(acct.id));
+    expect((await exchange(acct.id).activeHolds(ep.id)).filter((h) => h.routeId === capped.id)).toHaveLength(0);
     const third = await ping(ep.rtb_id, `caller_id=${caller()}`);
     expect(third.body.eligible_routes[0].number).toBe(capped.number);
   });
@@ -148,14 +149,15 @@ describe('caps, concurrency and holds', () => {
   });
 
   it('daily and monthly caps count matched calls in the route zone', async () => {
-    const ep = await endpoint(a);
-    const r = await route(a, ep.id, { payout: 50, caps: { daily: 1 }, schedule: null });
-    const stub = rtbDo(ep.id);
+    const acct = await createRoomyAccount();
+    const ep = await endpoint(acct);
+    const r = await route(acct, ep.id, { payout: 50, caps: { daily: 1 }, schedule: null });
+    const stub = exchange(acct.id);
     const clock = { now: Date.parse('2026-11-21T12:00:00Z') };
-    await runInDurableObject(stub, (inst: RtbEndpoint) => { inst.clock = () => clock.now; });
+    await runInDurableObject(stub, (inst: RtbExchange) => { inst.clock = () => clock.now; });
     const who = caller();
     await ping(ep.rtb_id, `caller_id=${encodeURIComponent(who)}`);
-    expect(await stub.match(who, [r.id], 'call_x')).toMatchObject({ routeId: r.id });
+    expect(await stub.match(who, [r.id], 'call_x')).toMatchObject({ routeId: r.id, endpointId: ep.id });
     await stub.callEnded('call_x');
     expect((await ping(ep.rtb_id, `caller_id=${caller()}`)).body.allocated_count).toBe(0); // used 1 of 1 today (UTC)
     clock.now = Date.parse('2026-11-22T00:00:01Z');
@@ -181,7 +183,7 @@ describe('matching inbound calls', () => {
     expect(events.map((e: any) => e.type)).toEqual(['call.incoming', 'call.connected', 'call.on_5_secs_mark', 'call.on_15_secs_mark', 'call.converted', 'call.hangup', 'call.completed']);
     expect(events.find((e: any) => e.type === 'call.converted').data).toMatchObject({ payout: 42.5, bid_id: bid.body.bid_id });
     expect((await request('GET', `/v1/calls/${call.body.id}`, { key: acct.key })).body).toMatchObject({ converted: true, payout: 42.5 });
-    expect(await rtbDo(ep.id).holds()).toHaveLength(0);
+    expect(await exchange(a.id).activeHolds(ep.id)).toHaveLength(0);
   });
 
   it('a call that ends before the condition does not convert; a call with no live bid is a normal inbound call', async () => {
@@ -198,6 +200,32 @@ describe('matching inbound calls', () => {
     expect((await request('GET', `/v1/calls/${short.body.id}`, { key: acct.key })).body).toMatchObject({ converted: false, payout: null });
     const stranger = await request('POST', '/v1/simulator/inbound_calls', { key: acct.key, body: { from: caller(), to: owned, talk_seconds: 5 } });
     expect(stranger.body.rtb).toBeNull();
+  });
+});
+
+describe('reporting rows', () => {
+  it('every answered ping is written to rtb_bids after the answer', async () => {
+    const acct = await createRoomyAccount();
+    const ep = await endpoint(acct);
+    await route(acct, ep.id, { payout: 12 });
+    const r = await ping(ep.rtb_id, `caller_id=${caller()}&zip=10001&pub_id=p7&utm=x`);
+    const none = await ping(ep.rtb_id, 'zip=10001'); // no caller: still answered, still recorded
+    await runDurableObjectAlarm(exchange(acct.id));
+    const rows = (await env.DB.prepare('SELECT * FROM rtb_bids WHERE account_id = ? ORDER BY created_at').bind(acct.id).all<any>()).results;
+    expect(rows).toHaveLength(2);
+    expect(rows.find((x) => x.id === r.body.bid_id)).toMatchObject({ endpoint_id: ep.id, zip: '10001', state: 'NY', publisher_id: 'p7', payout: 12, eligible_count: 1 });
+    expect(JSON.parse(rows.find((x) => x.id === r.body.bid_id).tags)).toEqual({ utm: 'x' });
+    void none;
+  });
+
+  it('the rtb class is limited per account across its endpoints', async () => {
+    const acct = await createAccount('enterprise', { limits: { rtb_per_minute: 3 } });
+    const e1 = await endpoint(acct), e2 = await endpoint(acct);
+    for (const e of [e1, e2, e1]) expect((await ping(e.rtb_id, `caller_id=${caller()}`)).status).toBe(200);
+    const over = await ping(e2.rtb_id, `caller_id=${caller()}`);
+    expect(over.status).toBe(429);
+    expect(over.headers.get('RateLimit-Policy')).toBe('"rtb";q=3;w=60');
+    expect(Number(over.headers.get('Retry-After'))).toBeGreaterThanOrEqual(1);
   });
 });
 

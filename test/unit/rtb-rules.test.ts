@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startOf } from '../../src/durable-objects/rtb-endpoint';
+import { startOf } from '../../src/durable-objects/rtb-exchange';
 import { geoOk, rankRoutes, readPing, scheduleOpen } from '../../src/services/rtb-rules';
 
 describe('readPing', () => {
