@@ -97,6 +97,13 @@ try {
   check('CallAI POST /whatsapp/send', wa.status === 'success' && /^msg_/.test(wa.data.message_id) && wa.data.status === 'queued', JSON.stringify(wa));
   const read = await waitFor(() => curl(`${server.base}/v1/messages/${wa.data.message_id}`, ...H).status === 'read');
   check('the message is read', !!read);
+
+  console.log('e2e: RTB ping (Moja seed)');
+  const rtbEp = curl('-X', 'POST', `${server.base}/v1/rtb_endpoints`, ...H, ...J, '-d', JSON.stringify({ name: 'E2E publisher' }));
+  curl('-X', 'POST', `${server.base}/v1/rtb_endpoints/${rtbEp.id}/routes`, ...H, ...J, '-d', JSON.stringify({ buyer: 'B1', number: '+15559876543', payout: 45, duration: 120, payout_condition: 'connected', payout_condition_duration: 90 }));
+  curl('-X', 'POST', `${server.base}/v1/rtb_endpoints/${rtbEp.id}/routes`, ...H, ...J, '-d', JSON.stringify({ buyer: 'B2', number: '+15551234567', payout: 35, duration: 90, payout_condition: null, payout_condition_duration: null }));
+  const bid = curl(`${server.base}/inbound_rtb/${rtbEp.rtb_id}?caller_id=%2B15551112222&zip_code=10001`);
+  check('Moja GET /inbound_rtb/{rtb_id}', bid.success === true && bid.allocated_count === 2 && bid.eligible_routes[0].payout === 45 && /^bid_/.test(bid.bid_id), JSON.stringify(bid));
 } catch (err) {
   failed++;
   console.error(err);
