@@ -14,6 +14,7 @@ import { callaiRoutes } from './routes/callai';
 import { providerRoutes } from './routes/providers';
 import { ingestRoutes } from './routes/ingest';
 import { rtbPingRoutes } from './routes/rtb-ping';
+import { reportingRoutes } from './routes/reporting';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Routes whose bodies may be larger than the default (a 10 000-recipient batch with variables). */
@@ -71,6 +72,9 @@ export function createApp() {
   app.route('/providers', providerRoutes());
   app.route('/', ingestRoutes());
   app.route('/inbound_rtb', rtbPingRoutes());
+
+  app.use('/reporting_ai/*', requireAccount({ clerk: true }), rateLimit);
+  app.route('/reporting_ai', reportingRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http', scheme: 'bearer', description: 'An API key (sk_live_… / sk_test_…) or a Clerk session token',

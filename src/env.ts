@@ -45,6 +45,12 @@ export interface Env {
   META_PHONE_NUMBER_ID?: string;
   /** Graph API base; only changed to point at a recorded-fixture server. */
   META_GRAPH_BASE?: string;
+  /** Reporting AI: an OpenAI-compatible base URL (…/v1), key and model; or REPORTING_LLM=workers-ai with the AI binding. */
+  REPORTING_LLM_URL?: string;
+  REPORTING_LLM_KEY?: string;
+  REPORTING_LLM_MODEL?: string;
+  REPORTING_LLM?: string;
+  AI?: { run(model: string, input: unknown): Promise<unknown> };
 }
 
 /** Queue messages: a webhook delivery to attempt, or a simulated WhatsApp step that is due. */

@@ -330,3 +330,23 @@ export const rtbBids = sqliteTable('rtb_bids', {
   createdAt: integer('created_at').notNull(),
   expiresAt: integer('expires_at'),
 }, (t) => [index('rtb_bids_account_created').on(t.accountId, t.createdAt)]);
+
+export const reportingSessions = sqliteTable('reporting_sessions', {
+  accountId: text('account_id').notNull(),
+  id: text('id').notNull(),
+  title: text('title').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.accountId, t.id] }), index('reporting_sessions_updated').on(t.accountId, t.updatedAt)]);
+
+export const reportingMessages = sqliteTable('reporting_messages', {
+  id: text('id').primaryKey(),
+  accountId: text('account_id').notNull(),
+  sessionId: text('session_id').notNull(),
+  role: text('role', { enum: ['user', 'assistant'] }).notNull(),
+  content: text('content').notNull(),
+  /** For answers: the structured query, SQL, rows and chart, so follow-ups can build on it. */
+  payload: json<Record<string, unknown>>('payload'),
+  createdAt: integer('created_at').notNull(),
+  createdAtMs: integer('created_at_ms').notNull(),
+}, (t) => [index('reporting_messages_session').on(t.accountId, t.sessionId, t.createdAtMs)]);
