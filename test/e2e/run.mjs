@@ -104,6 +104,12 @@ try {
   curl('-X', 'POST', `${server.base}/v1/rtb_endpoints/${rtbEp.id}/routes`, ...H, ...J, '-d', JSON.stringify({ buyer: 'B2', number: '+15551234567', payout: 35, duration: 90, payout_condition: null, payout_condition_duration: null }));
   const bid = curl(`${server.base}/inbound_rtb/${rtbEp.rtb_id}?caller_id=%2B15551112222&zip_code=10001`);
   check('Moja GET /inbound_rtb/{rtb_id}', bid.success === true && bid.allocated_count === 2 && bid.eligible_routes[0].payout === 45 && /^bid_/.test(bid.bid_id), JSON.stringify(bid));
+
+  console.log('e2e: Reporting AI (Moja seed)');
+  const report = curl('-X', 'POST', `${server.base}/reporting_ai/query`, ...H, ...J, '-d', JSON.stringify({ query: 'How many calls did we receive last week?', session_id: 'session_abc123', conversation_history: [] }));
+  check('Moja POST /reporting_ai/query', typeof report.answer === 'string' && /^SELECT COUNT\(\*\) AS calls FROM call_logs/.test(report.sql) && report.session_id === 'session_abc123' && 'calls' in report.data, JSON.stringify(report));
+  const sessions = curl(`${server.base}/reporting_ai/sessions`, ...H);
+  check('GET /reporting_ai/sessions', sessions.data.some((x) => x.session_id === 'session_abc123'));
 } catch (err) {
   failed++;
   console.error(err);

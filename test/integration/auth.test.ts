@@ -29,6 +29,13 @@ const routes: RouteCase[] = [
   { method: 'POST', path: () => '/v1/calls', body: () => ({ agent_id: owner.agentId, recipient_phone: '+14155550103' }), ok: 201, ownsId: true },
   { method: 'POST', path: () => '/api/v1/calls/initiate', body: () => ({ agent_id: owner.agentId, to_number: '+14155550104' }), ok: 200, ownsId: true },
   { method: 'GET', path: () => '/v1/api_keys', ok: 200, ownsId: false },
+  { method: 'GET', path: () => '/v1/batches', ok: 200, ownsId: false },
+  { method: 'GET', path: () => '/v1/messages', ok: 200, ownsId: false },
+  { method: 'GET', path: () => '/v1/events', ok: 200, ownsId: false },
+  { method: 'GET', path: () => '/v1/webhook_endpoints', ok: 200, ownsId: false },
+  { method: 'GET', path: () => '/v1/rtb_endpoints', ok: 200, ownsId: false },
+  { method: 'GET', path: () => '/reporting_ai/sessions', ok: 200, ownsId: false },
+  { method: 'POST', path: () => `/v1/calls/${callId}/convert`, body: () => ({ payout: 1 }), ok: 200, ownsId: true },
   { method: 'POST', path: () => `/v1/api_keys/${keyId}/roll`, body: () => ({ overlap_seconds: 3600 }), ok: 201, ownsId: true },
 ];
 

@@ -15,10 +15,16 @@ const routes: Array<[string, (t: TestAccount) => string, 'user' | 'admin']> = [
   ['POST', () => '/v1/api_keys', 'user'], ['POST', () => '/v1/api_keys/key_missing/roll', 'user'],
   ['POST', () => '/admin/accounts', 'admin'], ['PATCH', (t) => `/admin/accounts/${t.id}`, 'admin'],
   ['POST', (t) => `/admin/accounts/${t.id}/clerk_links`, 'admin'],
+  ['POST', () => '/v1/calls/batch', 'user'], ['GET', () => '/v1/batches', 'user'], ['POST', () => '/v1/batches/batch_x/cancel', 'user'],
+  ['POST', () => '/v1/messages', 'user'], ['POST', () => '/api/v1/whatsapp/send', 'user'], ['GET', () => '/v1/messages', 'user'],
+  ['POST', () => '/v1/webhook_endpoints', 'user'], ['GET', () => '/v1/events', 'user'], ['POST', () => '/v1/webhook_endpoints/we_x/recover', 'user'],
+  ['POST', () => '/v1/rtb_endpoints', 'user'], ['POST', () => '/v1/rtb_endpoints/rtbe_x/routes', 'user'],
+  ['POST', () => '/v1/calls/call_x/convert', 'user'], ['POST', () => '/v1/simulator/inbound_calls', 'user'],
+  ['POST', () => '/reporting_ai/query', 'user'], ['GET', () => '/reporting_ai/sessions', 'user'],
 ];
 
 // Bodies biased towards the real field names so validation gets past the first check.
-const fieldNames = ['agent_id', 'recipient_phone', 'to_number', 'from_number', 'variables', 'metadata', 'max_duration', 'name', 'prompt',
+const fieldNames = ['recipients', 'schedule_at', 'calling_window', 'message_type', 'content', 'url', 'events', 'query', 'session_id', 'buyer', 'payout', 'caps', 'geo', 'since', 'from', 'to', 'agent_id', 'recipient_phone', 'to_number', 'from_number', 'variables', 'metadata', 'max_duration', 'name', 'prompt',
   'status', 'language', 'analysis_schema', 'number', 'agent_id', 'plan', 'limits', 'timezone', 'subject', 'mode', 'overlap_seconds', 'voice_id'];
 const value = fc.oneof(fc.jsonValue(), fc.constantFrom('+14155550100', '+0', '', 'active', 'growth', 'UTC', 'Mars/Olympus', 1e308, -1, 7200));
 const body = fc.oneof(
@@ -26,7 +32,7 @@ const body = fc.oneof(
   fc.jsonValue(),
 );
 const rawBody = fc.oneof(fc.string(), fc.constantFrom('{', '[1,2', '{"a":1}}', 'null', '"x"', '\u0000', '{"__proto__":{"x":1}}'));
-const query = fc.dictionary(fc.constantFrom('limit', 'offset', 'status', 'agent_id', 'from', 'to', 'direction', 'batch_id', 'x'),
+const query = fc.dictionary(fc.constantFrom('limit', 'offset', 'status', 'agent_id', 'from', 'to', 'direction', 'batch_id', 'x', 'type', 'call_id', 'contact'),
   fc.oneof(fc.string(), fc.integer().map(String), fc.constantFrom('active', 'completed', '1e400', 'NaN', '-0', '%zz')), { maxKeys: 4 });
 
 function check(r: { status: number; text: string }, label: string) {
