@@ -101,7 +101,8 @@ export class BatchDispatcher extends DurableObject<Env> {
       const wait = await this.dial(cfg, account, next);
       if (wait !== null) { await this.ctx.storage.setAlarm(this.realTime(this.clock() + wait)); return; }
     }
-    if (this.counts().pending + this.counts().dialing > 0) { await this.ctx.storage.setAlarm(Date.now()); return; }
+    const left = this.counts();
+    if (left.pending + left.dialing > 0) { await this.ctx.storage.setAlarm(Date.now()); return; }
     if (await this.finished(cfg)) return;
     await this.ctx.storage.setAlarm(this.realTime(this.clock() + POLL_MS)); // waiting for calls to end (callEnded wakes us sooner)
   }

@@ -11,6 +11,7 @@ import { rtbBids, type RtbCaps } from '../db/schema';
 import type { Env } from '../env';
 import { newId } from '../lib/ids';
 import { SlidingWindows, type RateDecision } from '../lib/sliding-window';
+import { zonedParts } from '../lib/zoned-time';
 
 export interface BidCandidate { id: string; caps: RtbCaps | null; timezone: string }
 export interface BidLog {
@@ -322,7 +323,6 @@ class MinHeap {
   }
 }
 
-const partsFormatters = new Map<string, Intl.DateTimeFormat>();
 const periodStarts = new Map<string, { start: number; validUntil: number }>();
 /** How long after a period starts it surely has not ended (a DST day is 23 h; February is 28 days). */
 const SURELY_WITHIN = { hour: 3600_000, day: 23 * 3600_000, month: 28 * 86400_000 - 3600_000 };
@@ -339,15 +339,10 @@ export function startOf(unit: 'hour' | 'day' | 'month', now: number, zone: strin
 }
 
 function computeStartOf(unit: 'hour' | 'day' | 'month', now: number, zone: string): number {
-  let f = partsFormatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    partsFormatters.set(zone, f);
-  }
-  const parts = Object.fromEntries(f.formatToParts(new Date(now)).map((p) => [p.type, p.value]));
-  const intoHour = (Number(parts.minute) * 60 + Number(parts.second)) * 1000 + (now % 1000);
+  const p = zonedParts(now, zone);
+  const intoHour = (p.mi * 60 + p.s) * 1000 + (now % 1000);
   if (unit === 'hour') return now - intoHour;
-  const intoDay = intoHour + Number(parts.hour) * 3600_000;
+  const intoDay = intoHour + p.h * 3600_000;
   if (unit === 'day') return now - intoDay;
-  return now - intoDay - (Number(parts.day) - 1) * 86400_000;
+  return now - intoDay - (p.d - 1) * 86400_000;
 }

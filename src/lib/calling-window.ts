@@ -1,18 +1,12 @@
 // Calling windows (SPEC §7): local clock times and weekdays during which a recipient may be dialled.
+import { isValidTimeZone, zonedParts } from './zoned-time';
+
+export { isValidTimeZone };
 export const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Day = (typeof DAYS)[number];
 
 export interface CallingWindow { start: string; end: string; days?: Day[]; timezone?: string }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(zone: string) {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', weekday: 'short', hour: '2-digit', minute: '2-digit' });
-    formatters.set(zone, f);
-  }
-  return f;
-}
 
 const recent = new Map<string, { minute: number; value: { day: Day; minute: number } }>();
 
@@ -21,9 +15,8 @@ export function localTime(ms: number, zone: string): { day: Day; minute: number 
   const minute = Math.floor(ms / 60_000);
   const hit = recent.get(zone);
   if (hit && hit.minute === minute) return hit.value;
-  const parts = formatter(zone).formatToParts(new Date(ms));
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  const value = { day: get('weekday').slice(0, 3).toLowerCase() as Day, minute: Number(get('hour')) * 60 + Number(get('minute')) };
+  const p = zonedParts(ms, zone);
+  const value = { day: p.weekday as Day, minute: p.h * 60 + p.mi };
   if (recent.size > 1000) recent.clear();
   recent.set(zone, { minute, value });
   return value;
@@ -31,9 +24,6 @@ export function localTime(ms: number, zone: string): { day: Day; minute: number 
 
 export const toMinute = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-export function isValidTimeZone(zone: string) {
-  try { formatter(zone); return true; } catch { return false; }
-}
 
 /**
  * Open in one zone: within [start, end) local time on an allowed day. A window that ends before it starts

@@ -1,6 +1,8 @@
 // Relative and explicit date phrases → [start, end) instants in the account's time zone (weeks start Monday).
 // Rolling periods ("last 7 days") are whole days before today; "to date" periods end now.
 
+import { zonedParts } from '../lib/zoned-time';
+
 export interface DateRange { start: number; end: number; label: string; unit: 'day' | 'week' | 'month' | 'quarter' | 'year' | 'hour' | 'custom'; count: number }
 interface YMD { y: number; m: number; d: number }
 
@@ -9,13 +11,7 @@ const MONTH_RE = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|ju
 const monthIndex = (s: string) => MONTHS.findIndex((m) => m.startsWith(s.slice(0, 3)));
 const NUMBERS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, fourteen: 14, thirty: 30, ninety: 90 };
 
-const fmtCache = new Map<string, Intl.DateTimeFormat>();
-function parts(ms: number, tz: string) {
-  let f = fmtCache.get(tz);
-  if (!f) { f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }); fmtCache.set(tz, f); }
-  const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
-  return { y: Number(p.year), m: Number(p.month), d: Number(p.day), h: Number(p.hour), mi: Number(p.minute), s: Number(p.second) };
-}
+const parts = zonedParts;
 
 /** The instant of local midnight (or `hour`) on a calendar day in `tz`, DST-aware. */
 export function localMidnight(day: YMD, tz: string, hour = 0): number {

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { getDb } from '../db/client';
 import { createAccount, getAccount, LIMIT_NAMES, linkClerkSubject, PLANS, presentAccount, updateAccount } from '../services/accounts';
+import { isValidTimeZone } from '../lib/zoned-time';
 import { recompileAccount } from '../services/rtb-config';
 import { errorResponses, IdParam, jsonBody, jsonResponse, newRouter } from './router';
 import { AccountSchema } from './v1/account';
@@ -8,8 +9,7 @@ import { AccountSchema } from './v1/account';
 const Limits = z.strictObject(Object.fromEntries(LIMIT_NAMES.map((n) => [n, z.number().int().min(0).max(1_000_000).optional()])) as
   Record<(typeof LIMIT_NAMES)[number], z.ZodOptional<z.ZodNumber>>).openapi('AccountLimits');
 
-const isTimeZone = (tz: string) => { try { new Intl.DateTimeFormat('en-US', { timeZone: tz }); return true; } catch { return false; } };
-const TimeZone = z.string().max(64).refine(isTimeZone, 'timezone must be an IANA time zone such as Europe/Berlin');
+const TimeZone = z.string().max(64).refine(isValidTimeZone, 'timezone must be an IANA time zone such as Europe/Berlin');
 
 const CreateAccount = z.strictObject({
   name: z.string().trim().min(1).max(200),

@@ -5,6 +5,7 @@ import { agents, batches, reportingMessages, reportingSessions, rtbEndpoints } f
 import type { Env } from '../env';
 import { notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
+import { utcOffsetSeconds } from '../lib/zoned-time';
 import { answerFor } from '../reporting/answer';
 import { compile, CompileError } from '../reporting/compiler';
 import { boundSql, checkSql, GuardError } from '../reporting/guard';
@@ -15,12 +16,6 @@ import type { Account } from './accounts';
 
 export interface ReportingInput { query: string; session_id?: string; conversation_history?: Array<{ role: string; content: string }> }
 
-/** The zone's offset from UTC at `now`, in seconds (used to group by local day and hour). */
-export function utcOffsetSeconds(tz: string, now: number): number {
-  const p = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
-    .formatToParts(new Date(now)).map((x) => [x.type, x.value]));
-  return Math.round((Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - Math.floor(now / 1000) * 1000) / 1000);
-}
 
 async function vocabulary(db: Db, accountId: string) {
   const [agentRows, batchRows, rtbRows] = await db.batch([

@@ -1,7 +1,7 @@
 // Random bodies and query strings at every route: never a 500, every error in the envelope.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createAccount, createRoomyAccount, expectEnvelope, randomIp, request, ADMIN_TOKEN, type TestAccount } from '../helpers/harness';
+import { createRoomyAccount, expectEnvelope, randomIp, request, ADMIN_TOKEN, type TestAccount } from '../helpers/harness';
 
 let a: TestAccount;
 beforeAll(async () => { a = await createRoomyAccount(); });
