@@ -3,7 +3,7 @@ import { getDb } from '../../db/client';
 import { DAYS, isValidTimeZone } from '../../lib/calling-window';
 import { authOf } from '../../middleware/auth';
 import { batchSummary, cancelBatch, createBatch, listBatches } from '../../services/batches';
-import { parseIdempotencyKey, withIdempotency } from '../../services/idempotency';
+import { idempotent } from '../idempotent';
 import { errorResponses, IdParam, jsonBody, jsonResponse, listOf, newRouter, PaginationQuery } from '../router';
 import { e164, MaxDuration, Metadata, Variables } from '../schemas';
 import { publicBaseUrl } from './calls';
@@ -55,12 +55,9 @@ export function batchRoutes() {
     request: { body: jsonBody(CreateBatch) },
     responses: { 201: jsonResponse(Created, 'The batch was accepted'), 422: errorResponses[400], ...errorResponses },
   }), async (c) => {
-    const db = getDb(c.env.DB);
-    const account = authOf(c).account;
     const input = c.req.valid('json');
-    const result = await withIdempotency(db, { accountId: account.id, route: 'batches.create', key: parseIdempotencyKey(c.req.header('Idempotency-Key')) }, input,
-      async () => ({ status: 201, body: await createBatch(db, c.env, account, input, publicBaseUrl(c)) }));
-    return c.json(result.body as z.infer<typeof Created>, 201, result.replayed ? { 'Idempotent-Replayed': 'true' } : {});
+    const result = await idempotent(c, 'batches.create', input, 201, (db, account) => createBatch(db, c.env, account, input, publicBaseUrl(c)));
+    return c.json(result.body, 201, result.headers);
   });
 
   r.openapi(createRoute({

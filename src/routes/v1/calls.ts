@@ -5,7 +5,7 @@ import type { AppEnv } from '../../env';
 import { authOf } from '../../middleware/auth';
 import { CALL_STATUSES, convertCall, createCall, getCall, listCalls, presentCall, STATUS_GROUPS, stopCall, type CreateCallInput } from '../../services/calls';
 import { silentWav } from '../../lib/wav';
-import { parseIdempotencyKey, withIdempotency } from '../../services/idempotency';
+import { idempotent } from '../idempotent';
 import { notFound } from '../../lib/errors';
 import { errorResponses, IdParam, jsonBody, jsonResponse, listOf, newRouter, PaginationQuery } from '../router';
 import { CallSchema, CreateCallBody } from '../schemas';
@@ -38,14 +38,9 @@ export const publicBaseUrl = (c: Context<AppEnv>) => c.env.PUBLIC_BASE_URL || ne
 
 /** Shared by POST /v1/call, /v1/calls and CallAI's /api/v1/calls/initiate: idempotent call creation. */
 export async function placeCall<T>(c: Context<AppEnv>, route: string, input: CreateCallInput, body: unknown, shape: (row: Awaited<ReturnType<typeof createCall>>) => T, status = 201) {
-  const db = getDb(c.env.DB);
-  const account = authOf(c).account;
-  const key = parseIdempotencyKey(c.req.header('Idempotency-Key'));
-  const result = await withIdempotency(db, { accountId: account.id, route, key }, body, async () => {
-    const row = await createCall(db, c.env, account, input, { publicBaseUrl: publicBaseUrl(c) });
-    return { status, body: shape(row) };
-  });
-  return c.json(result.body as T, result.status as never, result.replayed ? { 'Idempotent-Replayed': 'true' } : {});
+  const result = await idempotent(c, route, body, status,
+    async (db, account) => shape(await createCall(db, c.env, account, input, { publicBaseUrl: publicBaseUrl(c) })));
+  return c.json(result.body, status as never, result.headers);
 }
 
 export function callRoutes() {

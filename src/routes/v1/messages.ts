@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { getDb } from '../../db/client';
 import type { AppEnv } from '../../env';
 import { authOf } from '../../middleware/auth';
-import { parseIdempotencyKey, withIdempotency } from '../../services/idempotency';
+import { idempotent } from '../idempotent';
 import { getMessage, listMessages, presentMessage, sendMessage, type MessageRow, type SendInput } from '../../services/messages';
 import { errorResponses, IdParam, jsonBody, jsonResponse, listOf, newRouter, PaginationQuery } from '../router';
 import { e164, Metadata } from '../schemas';
@@ -35,12 +35,7 @@ export const MessageSchema = z.object({
 
 /** Idempotent send, shared by POST /v1/messages and CallAI's POST /api/v1/whatsapp/send. */
 export async function placeMessage<T>(c: Context<AppEnv>, route: string, input: SendInput, shape: (m: MessageRow) => T) {
-  const db = getDb(c.env.DB);
-  const account = authOf(c).account;
-  const result = await withIdempotency(db, { accountId: account.id, route, key: parseIdempotencyKey(c.req.header('Idempotency-Key')) }, input,
-    async () => ({ status: 200, body: shape(await sendMessage(db, c.env, account, input)) }));
-  const headers: Record<string, string> = result.replayed ? { 'Idempotent-Replayed': 'true' } : {};
-  return { body: result.body as T, headers };
+  return idempotent(c, route, input, 200, async (db, account) => shape(await sendMessage(db, c.env, account, input)));
 }
 
 const tags = ['WhatsApp'];
