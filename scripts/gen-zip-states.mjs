@@ -21,7 +21,11 @@ const prefixes = {};
 for (const [p, counts] of [...byPrefix].sort()) prefixes[p] = [...counts].sort((a, b) => b[1] - a[1])[0][0];
 const exceptions = {};
 for (const [zip, info] of Object.entries(codes)) {
-  if (/^\d{5}$/.test(zip) && info.state && prefixes[zip.slice(0, 3)] !== info.state) exceptions[zip] = info.state;
+  if (/^\d{5}$/.test(zip) && info.state && prefixes[zip.slice(0, 3)] !== info.state)
+    exceptions[zip] = info.state;
 }
-writeFileSync(new URL('../src/data/zip-states.json', import.meta.url), `${JSON.stringify({ source: `zipcodes@${version}`, prefixes, exceptions })}\n`);
+writeFileSync(
+  new URL('../src/data/zip-states.json', import.meta.url),
+  `${JSON.stringify({ source: `zipcodes@${version}`, prefixes, exceptions })}\n`,
+);
 console.log(`${Object.keys(prefixes).length} prefixes, ${Object.keys(exceptions).length} exceptions`);

@@ -24,15 +24,28 @@ function limitFor(path: string) {
   const max = ROUTE_BODY_LIMITS.find(([re]) => re.test(path))?.[1] ?? MAX_BODY_BYTES;
   let mw = bodyLimits.get(max);
   if (!mw) {
-    mw = bodyLimit({ maxSize: max, onError: () => { throw new ApiError('payload_too_large', `Request body is larger than ${max} bytes`); } });
+    mw = bodyLimit({
+      maxSize: max,
+      onError: () => {
+        throw new ApiError('payload_too_large', `Request body is larger than ${max} bytes`);
+      },
+    });
     bodyLimits.set(max, mw);
   }
   return mw;
 }
 
 const HTTP_CODES: Record<number, ErrorCode> = {
-  400: 'invalid_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'invalid_request',
-  409: 'conflict', 413: 'payload_too_large', 415: 'invalid_request', 422: 'unprocessable', 429: 'rate_limited',
+  400: 'invalid_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'invalid_request',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'invalid_request',
+  422: 'unprocessable',
+  429: 'rate_limited',
 };
 
 function errorResponse(c: Context<AppEnv>, err: unknown) {
@@ -43,13 +56,23 @@ function errorResponse(c: Context<AppEnv>, err: unknown) {
   if (err instanceof HTTPException && err.status < 500) {
     const code = HTTP_CODES[err.status] ?? 'invalid_request';
     const message = err.status === 415 ? 'Content-Type must be application/json' : err.message || code;
-    return c.json(errorBody(code, message, requestId), err.status === 415 || err.status === 405 ? 400 : (err.status as 400));
+    return c.json(
+      errorBody(code, message, requestId),
+      err.status === 415 || err.status === 405 ? 400 : (err.status as 400),
+    );
   }
-  console.error(JSON.stringify({
-    level: 'error', request_id: requestId, path: c.req.path,
-    error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
-  }));
-  return c.json(errorBody('server_error', 'Something went wrong on our side; quote the request id to support', requestId), 500);
+  console.error(
+    JSON.stringify({
+      level: 'error',
+      request_id: requestId,
+      path: c.req.path,
+      error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
+    }),
+  );
+  return c.json(
+    errorBody('server_error', 'Something went wrong on our side; quote the request id to support', requestId),
+    500,
+  );
 }
 
 export function createApp() {
@@ -77,16 +100,24 @@ export function createApp() {
   app.route('/reporting_ai', reportingRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
-    type: 'http', scheme: 'bearer', description: 'An API key (sk_live_… / sk_test_…) or a Clerk session token',
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key (sk_live_… / sk_test_…) or a Clerk session token',
   });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'callplane API', version: '1.0.0', description: 'AI phone agents, calls, webhooks, RTB and reporting on Cloudflare Workers.' },
+    info: {
+      title: 'callplane API',
+      version: '1.0.0',
+      description: 'AI phone agents, calls, webhooks, RTB and reporting on Cloudflare Workers.',
+    },
     security: [{ bearer: [] }],
   });
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'callplane API reference' }));
 
-  app.notFound((c) => c.json(errorBody('not_found', `No route ${c.req.method} ${c.req.path}`, c.get('requestId')), 404));
+  app.notFound((c) =>
+    c.json(errorBody('not_found', `No route ${c.req.method} ${c.req.path}`, c.get('requestId')), 404),
+  );
   app.onError((err, c) => errorResponse(c, err));
   return app;
 }

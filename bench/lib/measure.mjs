@@ -9,8 +9,12 @@ function once(url, { method = 'GET', headers = {}, body } = {}) {
     const start = process.hrtime.bigint();
     const req = http.request(url, { method, headers, agent }, (res) => {
       let data = '';
-      res.on('data', (c) => { data += c; });
-      res.on('end', () => resolve({ status: res.statusCode, ms: Number(process.hrtime.bigint() - start) / 1e6, body: data }));
+      res.on('data', (c) => {
+        data += c;
+      });
+      res.on('end', () =>
+        resolve({ status: res.statusCode, ms: Number(process.hrtime.bigint() - start) / 1e6, body: data }),
+      );
     });
     req.on('error', reject);
     if (body) req.write(body);
@@ -32,13 +36,32 @@ export async function latency(url, opts = {}, { requests = 2000, warmup = 200, o
     times.push(r.ms);
   }
   times.sort((a, b) => a - b);
-  return { p50: pct(times, 50), p99: pct(times, 99), mean: times.reduce((a, b) => a + b, 0) / times.length, errors, n: requests };
+  return {
+    p50: pct(times, 50),
+    p99: pct(times, 99),
+    mean: times.reduce((a, b) => a + b, 0) / times.length,
+    errors,
+    n: requests,
+  };
 }
 
 /** Throughput at `connections` with autocannon. */
 export async function throughput(url, opts = {}, { connections = 16, duration = 5 } = {}) {
-  const result = await autocannon({ url, connections, duration, method: opts.method ?? 'GET', headers: opts.headers, body: opts.body });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  const result = await autocannon({
+    url,
+    connections,
+    duration,
+    method: opts.method ?? 'GET',
+    headers: opts.headers,
+    body: opts.body,
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
 }
 
 export const fmt = (n, d = 2) => (typeof n === 'number' ? n.toFixed(d) : String(n));

@@ -9,29 +9,59 @@ export const ADMIN_TOKEN = 'bench_admin_token';
 export async function startServer({ port, vars = {}, testScheduled = false }) {
   const persist = mkdtempSync(join(tmpdir(), 'callplane-bench-'));
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' };
-  const migrate = spawnSync('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist], { env, encoding: 'utf8' });
+  const migrate = spawnSync(
+    'npx',
+    ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist],
+    { env, encoding: 'utf8' },
+  );
   if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
   const allVars = { ADMIN_TOKEN, LOG_LEVEL: 'silent', ...vars };
-  const args = ['wrangler', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persist, '--log-level', process.env.BENCH_LOG_LEVEL ?? 'error',
-    ...(testScheduled ? ['--test-scheduled'] : []), ...Object.entries(allVars).flatMap(([k, v]) => ['--var', `${k}:${v}`])];
+  const args = [
+    'wrangler',
+    'dev',
+    '--port',
+    String(port),
+    '--ip',
+    '127.0.0.1',
+    '--persist-to',
+    persist,
+    '--log-level',
+    process.env.BENCH_LOG_LEVEL ?? 'error',
+    ...(testScheduled ? ['--test-scheduled'] : []),
+    ...Object.entries(allVars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
+  ];
   const child = spawn('npx', args, { env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 240; i++) {
-    try { if ((await fetch(`${base}/healthz`)).ok) break; } catch { /* starting */ }
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {
+      /* starting */
+    }
     if (child.exitCode !== null) throw new Error(`wrangler dev exited: ${stderr}`);
     await new Promise((r) => setTimeout(r, 250));
     if (i === 239) throw new Error(`wrangler dev did not start on ${port}: ${stderr}`);
   }
   const stop = () => {
-    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
     rmSync(persist, { recursive: true, force: true });
   };
   process.on('exit', stop);
   /** Runs SQL against this server's local D1 (to stage data a benchmark needs). */
   const sql = (file) => {
-    const r = spawnSync('npx', ['wrangler', 'd1', 'execute', 'DB', '--local', '--persist-to', persist, '--file', file], { env, encoding: 'utf8' });
+    const r = spawnSync(
+      'npx',
+      ['wrangler', 'd1', 'execute', 'DB', '--local', '--persist-to', persist, '--file', file],
+      { env, encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`d1 execute failed: ${r.stderr}`);
   };
   return { base, stop, sql, stderr: () => stderr };
@@ -39,7 +69,9 @@ export async function startServer({ port, vars = {}, testScheduled = false }) {
 
 export async function api(base, method, path, key, body) {
   const res = await fetch(base + path, {
-    method, headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: body && JSON.stringify(body),
+    method,
+    headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+    body: body && JSON.stringify(body),
   });
   const json = await res.json().catch(() => null);
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
@@ -48,8 +80,16 @@ export async function api(base, method, path, key, body) {
 
 /** An account with an agent and a number; limits as given. */
 export async function seedAccount(base, { plan = 'enterprise', limits } = {}) {
-  const made = await api(base, 'POST', '/admin/accounts', ADMIN_TOKEN, { name: 'Bench', plan, ...(limits ? { limits } : {}) });
+  const made = await api(base, 'POST', '/admin/accounts', ADMIN_TOKEN, {
+    name: 'Bench',
+    plan,
+    ...(limits ? { limits } : {}),
+  });
   const key = made.api_key;
-  const agent = await api(base, 'POST', '/v1/agents', key, { name: 'Bench agent', prompt: 'Hello {{name}}', first_message: 'Hi {{name}}' });
+  const agent = await api(base, 'POST', '/v1/agents', key, {
+    name: 'Bench agent',
+    prompt: 'Hello {{name}}',
+    first_message: 'Hi {{name}}',
+  });
   return { ...made, key, agentId: agent.id };
 }

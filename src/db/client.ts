@@ -9,6 +9,9 @@ const build = (d1: D1Database) => drizzle(d1, { schema });
 /** One drizzle wrapper per D1 binding, built on first use. */
 export function getDb(d1: D1Database) {
   let db = cache.get(d1);
-  if (!db) { db = build(d1); cache.set(d1, db); }
+  if (!db) {
+    db = build(d1);
+    cache.set(d1, db);
+  }
   return db;
 }

@@ -7,7 +7,12 @@ import { SlidingWindows, type RateDecision } from '../lib/sliding-window';
 
 export type { RateDecision };
 
-export interface LeaseDecision { acquired: boolean; held: number; cap: number; retryAfter: number }
+export interface LeaseDecision {
+  acquired: boolean;
+  held: number;
+  cap: number;
+  retryAfter: number;
+}
 
 export class AccountLimiter extends DurableObject<Env> {
   /** Replaceable in tests (runInDurableObject) to drive time by hand. */
@@ -19,7 +24,9 @@ export class AccountLimiter extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.windows = new SlidingWindows(ctx.storage.sql);
-    ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)');
+    ctx.storage.sql.exec(
+      'CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)',
+    );
   }
 
   /** Counts one request of `cls` if fewer than `limit` were admitted in the last `windowMs`. */
@@ -35,11 +42,17 @@ export class AccountLimiter extends DurableObject<Env> {
     this.sweep(now);
     const sql = this.ctx.storage.sql;
     const held = sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM leases').one().n;
-    if (sql.exec('SELECT 1 FROM leases WHERE id = ?', id).toArray().length) return { acquired: true, held, cap, retryAfter: 0 };
+    if (sql.exec('SELECT 1 FROM leases WHERE id = ?', id).toArray().length)
+      return { acquired: true, held, cap, retryAfter: 0 };
     if (held >= cap) {
       const soonest = sql.exec<{ t: number }>('SELECT MIN(expires_at) AS t FROM leases').one().t;
       // A slot frees when a call ends, which we cannot foresee; suggest a short wait, bounded by the soonest lease expiry.
-      return { acquired: false, held, cap, retryAfter: Math.max(1, Math.min(30, Math.ceil((soonest - now) / 1000))) };
+      return {
+        acquired: false,
+        held,
+        cap,
+        retryAfter: Math.max(1, Math.min(30, Math.ceil((soonest - now) / 1000))),
+      };
     }
     sql.exec('INSERT INTO leases (id, expires_at) VALUES (?, ?)', id, now + ttlMs);
     this.scheduleSweep();
@@ -56,7 +69,10 @@ export class AccountLimiter extends DurableObject<Env> {
   /** The ids holding slots now (for inspection and tests). */
   activeLeases(): string[] {
     this.sweep(this.clock());
-    return this.ctx.storage.sql.exec<{ id: string }>('SELECT id FROM leases ORDER BY expires_at').toArray().map((r) => r.id);
+    return this.ctx.storage.sql
+      .exec<{ id: string }>('SELECT id FROM leases ORDER BY expires_at')
+      .toArray()
+      .map((r) => r.id);
   }
 
   async alarm() {
@@ -69,7 +85,9 @@ export class AccountLimiter extends DurableObject<Env> {
   }
 
   private scheduleSweep() {
-    const next = this.ctx.storage.sql.exec<{ t: number | null }>('SELECT MIN(expires_at) AS t FROM leases').one().t;
+    const next = this.ctx.storage.sql
+      .exec<{ t: number | null }>('SELECT MIN(expires_at) AS t FROM leases')
+      .one().t;
     if (next !== null) void this.ctx.storage.setAlarm(next);
   }
 }

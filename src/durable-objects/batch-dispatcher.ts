@@ -18,10 +18,21 @@ import { effectiveLimits, WINDOW_MS } from '../services/limits';
 import { leaseTtlMs } from '../services/concurrency';
 
 export interface BatchConfig {
-  batchId: string; accountId: string; agentId: string; fromNumber?: string; maxDuration?: number;
-  scheduleAtMs: number; window: CallingWindow | null; metadata: Record<string, unknown>; publicBaseUrl: string;
+  batchId: string;
+  accountId: string;
+  agentId: string;
+  fromNumber?: string;
+  maxDuration?: number;
+  scheduleAtMs: number;
+  window: CallingWindow | null;
+  metadata: Record<string, unknown>;
+  publicBaseUrl: string;
 }
-export interface BatchRecipient { phone: string; variables?: Record<string, unknown>; zones: string[] }
+export interface BatchRecipient {
+  phone: string;
+  variables?: Record<string, unknown>;
+  zones: string[];
+}
 type RecipientStatus = 'pending' | 'dialing' | 'dialed' | 'canceled' | 'not_dialed';
 
 /** Work per alarm invocation, so one invocation stays short; the next alarm continues. */
@@ -40,16 +51,25 @@ export class BatchDispatcher extends DurableObject<Env> {
     ctx.storage.sql.exec('CREATE INDEX IF NOT EXISTS recipients_pending ON recipients (status, zkey, idx)');
   }
 
-  private config() { return this.ctx.storage.kv.get<BatchConfig & { canceled?: boolean; completed?: boolean; started?: boolean }>('config'); }
+  private config() {
+    return this.ctx.storage.kv.get<
+      BatchConfig & { canceled?: boolean; completed?: boolean; started?: boolean }
+    >('config');
+  }
 
   /** Stores the batch (idempotent) and sets the first alarm. */
   async init(config: BatchConfig, recipients: BatchRecipient[]) {
     if (this.config()) return;
     this.ctx.storage.transactionSync(() => {
-      recipients.forEach((r, idx) => this.ctx.storage.sql.exec(
-        "INSERT INTO recipients (idx, phone, variables, zkey, status) VALUES (?, ?, ?, ?, 'pending')",
-        idx, r.phone, r.variables ? JSON.stringify(r.variables) : null, r.zones.join('|'),
-      ));
+      recipients.forEach((r, idx) => {
+        this.ctx.storage.sql.exec(
+          "INSERT INTO recipients (idx, phone, variables, zkey, status) VALUES (?, ?, ?, ?, 'pending')",
+          idx,
+          r.phone,
+          r.variables ? JSON.stringify(r.variables) : null,
+          r.zones.join('|'),
+        );
+      });
       this.ctx.storage.kv.put('config', config);
     });
     await this.ctx.storage.setAlarm(this.realTime(Math.max(this.clock(), config.scheduleAtMs)));
@@ -71,8 +91,17 @@ export class BatchDispatcher extends DurableObject<Env> {
   }
 
   counts(): Record<RecipientStatus, number> {
-    const out: Record<RecipientStatus, number> = { pending: 0, dialing: 0, dialed: 0, canceled: 0, not_dialed: 0 };
-    for (const row of this.ctx.storage.sql.exec<{ status: RecipientStatus; n: number }>('SELECT status, COUNT(*) AS n FROM recipients GROUP BY status')) out[row.status] = row.n;
+    const out: Record<RecipientStatus, number> = {
+      pending: 0,
+      dialing: 0,
+      dialed: 0,
+      canceled: 0,
+      not_dialed: 0,
+    };
+    for (const row of this.ctx.storage.sql.exec<{ status: RecipientStatus; n: number }>(
+      'SELECT status, COUNT(*) AS n FROM recipients GROUP BY status',
+    ))
+      out[row.status] = row.n;
     return out;
   }
 
@@ -85,56 +114,97 @@ export class BatchDispatcher extends DurableObject<Env> {
     const cfg = this.config();
     if (!cfg || cfg.completed) return;
     const now = this.clock();
-    if (!cfg.canceled && now < cfg.scheduleAtMs) { await this.ctx.storage.setAlarm(this.realTime(cfg.scheduleAtMs)); return; }
+    if (!cfg.canceled && now < cfg.scheduleAtMs) {
+      await this.ctx.storage.setAlarm(this.realTime(cfg.scheduleAtMs));
+      return;
+    }
     const db = getDb(this.env.DB);
     const account = await db.query.accounts.findFirst({ where: eq(accounts.id, cfg.accountId) });
     if (!account) return;
     if (!cfg.started && !cfg.canceled) {
       this.ctx.storage.kv.put('config', { ...cfg, started: true });
-      await db.update(batches).set({ status: 'running', updatedAt: nowSeconds() }).where(and(eq(batches.id, cfg.batchId), eq(batches.status, 'scheduled')));
+      await db
+        .update(batches)
+        .set({ status: 'running', updatedAt: nowSeconds() })
+        .where(and(eq(batches.id, cfg.batchId), eq(batches.status, 'scheduled')));
     }
 
     for (let dialed = 0; dialed < DIALS_PER_ALARM && !cfg.canceled; dialed++) {
       const next = this.nextRecipient(cfg.window, this.clock());
       if (!next) break;
-      if ('waitUntil' in next) { await this.ctx.storage.setAlarm(this.realTime(next.waitUntil)); return; }
+      if ('waitUntil' in next) {
+        await this.ctx.storage.setAlarm(this.realTime(next.waitUntil));
+        return;
+      }
       const wait = await this.dial(cfg, account, next);
-      if (wait !== null) { await this.ctx.storage.setAlarm(this.realTime(this.clock() + wait)); return; }
+      if (wait !== null) {
+        await this.ctx.storage.setAlarm(this.realTime(this.clock() + wait));
+        return;
+      }
     }
     const left = this.counts();
-    if (left.pending + left.dialing > 0) { await this.ctx.storage.setAlarm(Date.now()); return; }
+    if (left.pending + left.dialing > 0) {
+      await this.ctx.storage.setAlarm(Date.now());
+      return;
+    }
     if (await this.finished(cfg)) return;
     await this.ctx.storage.setAlarm(this.realTime(this.clock() + POLL_MS)); // waiting for calls to end (callEnded wakes us sooner)
   }
 
   /** The first pending recipient whose window is open now, or when the next one opens. */
-  private nextRecipient(window: CallingWindow | null, now: number): { idx: number; phone: string; variables: string | null; call_id: string | null } | { waitUntil: number } | null {
+  private nextRecipient(
+    window: CallingWindow | null,
+    now: number,
+  ):
+    | { idx: number; phone: string; variables: string | null; call_id: string | null }
+    | { waitUntil: number }
+    | null {
     const sqlApi = this.ctx.storage.sql;
-    const dialing = sqlApi.exec<{ idx: number; phone: string; variables: string | null; call_id: string | null }>(
-      "SELECT idx, phone, variables, call_id FROM recipients WHERE status = 'dialing' ORDER BY idx LIMIT 1").toArray()[0];
+    const dialing = sqlApi
+      .exec<{ idx: number; phone: string; variables: string | null; call_id: string | null }>(
+        "SELECT idx, phone, variables, call_id FROM recipients WHERE status = 'dialing' ORDER BY idx LIMIT 1",
+      )
+      .toArray()[0];
     if (dialing) return dialing; // interrupted mid-dial: finish it with the same call id
-    const keys = sqlApi.exec<{ zkey: string }>("SELECT DISTINCT zkey FROM recipients WHERE status = 'pending'").toArray().map((r) => r.zkey);
+    const keys = sqlApi
+      .exec<{ zkey: string }>("SELECT DISTINCT zkey FROM recipients WHERE status = 'pending'")
+      .toArray()
+      .map((r) => r.zkey);
     if (!keys.length) return null;
     const open = keys.filter((k) => windowOpen(window, zonesOf(k, window), now));
     if (!open.length) {
-      const times = keys.map((k) => nextOpening(window!, zonesOf(k, window), now)).filter((t): t is number => t !== null);
+      const times = keys
+        .map((k) => nextOpening(window!, zonesOf(k, window), now))
+        .filter((t): t is number => t !== null);
       if (!times.length) {
-        this.ctx.storage.sql.exec("UPDATE recipients SET status = 'not_dialed', note = 'calling window never opens' WHERE status = 'pending'");
+        this.ctx.storage.sql.exec(
+          "UPDATE recipients SET status = 'not_dialed', note = 'calling window never opens' WHERE status = 'pending'",
+        );
         return null;
       }
       return { waitUntil: Math.min(...times) };
     }
-    return sqlApi.exec<{ idx: number; phone: string; variables: string | null; call_id: string | null }>(
-      `SELECT idx, phone, variables, call_id FROM recipients WHERE status = 'pending' AND zkey IN (${open.map(() => '?').join(',')}) ORDER BY idx LIMIT 1`,
-      ...open).toArray()[0] ?? null;
+    return (
+      sqlApi
+        .exec<{ idx: number; phone: string; variables: string | null; call_id: string | null }>(
+          `SELECT idx, phone, variables, call_id FROM recipients WHERE status = 'pending' AND zkey IN (${open.map(() => '?').join(',')}) ORDER BY idx LIMIT 1`,
+          ...open,
+        )
+        .toArray()[0] ?? null
+    );
   }
 
   /** Dials one recipient. Returns null when done, or how long (dispatcher ms) to wait before trying again. */
-  private async dial(cfg: BatchConfig, account: typeof accounts.$inferSelect, r: { idx: number; phone: string; variables: string | null; call_id: string | null }): Promise<number | null> {
+  private async dial(
+    cfg: BatchConfig,
+    account: typeof accounts.$inferSelect,
+    r: { idx: number; phone: string; variables: string | null; call_id: string | null },
+  ): Promise<number | null> {
     // The call id is fixed before anything can be placed under it; 'dialing' is set only once the slot and
     // the rate allow it (a cancel that lands meanwhile wins), and a 'dialing' row is resumed after a restart.
     const callId = r.call_id ?? newId('call');
-    if (!r.call_id) this.ctx.storage.sql.exec('UPDATE recipients SET call_id = ? WHERE idx = ?', callId, r.idx);
+    if (!r.call_id)
+      this.ctx.storage.sql.exec('UPDATE recipients SET call_id = ? WHERE idx = ?', callId, r.idx);
     const limits = effectiveLimits(account);
     const limiter = limiterFor(this.env, account.id);
     const maxDuration = cfg.maxDuration ?? 1800;
@@ -145,22 +215,52 @@ export class BatchDispatcher extends DurableObject<Env> {
       await limiter.release(callId);
       return rate.retryAfter * 1000;
     }
-    const claimed = this.ctx.storage.sql.exec("UPDATE recipients SET status = 'dialing' WHERE idx = ? AND status IN ('pending', 'dialing')", r.idx).rowsWritten;
-    if (!claimed) { await limiter.release(callId); return null; } // canceled while we waited
+    const claimed = this.ctx.storage.sql.exec(
+      "UPDATE recipients SET status = 'dialing' WHERE idx = ? AND status IN ('pending', 'dialing')",
+      r.idx,
+    ).rowsWritten;
+    if (!claimed) {
+      await limiter.release(callId);
+      return null;
+    } // canceled while we waited
     try {
-      await createCall(getDb(this.env.DB), this.env, account, {
-        agent_id: cfg.agentId, recipient_phone: r.phone, variables: r.variables ? JSON.parse(r.variables) : undefined,
-        from_number: cfg.fromNumber, max_duration: cfg.maxDuration, metadata: cfg.metadata,
-      }, { publicBaseUrl: cfg.publicBaseUrl, batchId: cfg.batchId, callId });
+      await createCall(
+        getDb(this.env.DB),
+        this.env,
+        account,
+        {
+          agent_id: cfg.agentId,
+          recipient_phone: r.phone,
+          variables: r.variables ? JSON.parse(r.variables) : undefined,
+          from_number: cfg.fromNumber,
+          max_duration: cfg.maxDuration,
+          metadata: cfg.metadata,
+        },
+        { publicBaseUrl: cfg.publicBaseUrl, batchId: cfg.batchId, callId },
+      );
       this.ctx.storage.sql.exec("UPDATE recipients SET status = 'dialed' WHERE idx = ?", r.idx);
     } catch (err) {
-      if (err instanceof ApiError && err.status === 422 || err instanceof ApiError && err.status === 404) {
+      if (
+        (err instanceof ApiError && err.status === 422) ||
+        (err instanceof ApiError && err.status === 404)
+      ) {
         // The agent was deactivated or deleted, or the number released: this recipient cannot be called.
         await limiter.release(callId);
-        this.ctx.storage.sql.exec("UPDATE recipients SET status = 'not_dialed', note = ? WHERE idx = ?", err.message, r.idx);
+        this.ctx.storage.sql.exec(
+          "UPDATE recipients SET status = 'not_dialed', note = ? WHERE idx = ?",
+          err.message,
+          r.idx,
+        );
         return null;
       }
-      console.error(JSON.stringify({ level: 'error', msg: 'batch dial failed; will retry', batch_id: cfg.batchId, error: String(err) }));
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          msg: 'batch dial failed; will retry',
+          batch_id: cfg.batchId,
+          error: String(err),
+        }),
+      );
       return 5_000;
     }
     return null;
@@ -169,14 +269,34 @@ export class BatchDispatcher extends DurableObject<Env> {
   /** When every recipient is accounted for and every placed call has ended: batch.completed. */
   private async finished(cfg: BatchConfig & { canceled?: boolean }) {
     const db = getDb(this.env.DB);
-    const [live] = await db.select({ n: sql<number>`count(*)` }).from(calls)
-      .where(and(eq(calls.batchId, cfg.batchId), sql`${calls.status} NOT IN (${sql.join(TERMINAL_STATUSES.map((s) => sql`${s}`), sql`, `)})`));
+    const [live] = await db
+      .select({ n: sql<number>`count(*)` })
+      .from(calls)
+      .where(
+        and(
+          eq(calls.batchId, cfg.batchId),
+          sql`${calls.status} NOT IN (${sql.join(
+            TERMINAL_STATUSES.map((s) => sql`${s}`),
+            sql`, `,
+          )})`,
+        ),
+      );
     if (live.n > 0) return false;
     this.ctx.storage.kv.put('config', { ...cfg, completed: true });
     const now = nowSeconds();
-    await db.update(batches).set({ status: cfg.canceled ? 'canceled' : 'completed', completedAt: now, updatedAt: now }).where(eq(batches.id, cfg.batchId));
+    await db
+      .update(batches)
+      .set({ status: cfg.canceled ? 'canceled' : 'completed', completedAt: now, updatedAt: now })
+      .where(eq(batches.id, cfg.batchId));
     const batch = await batchSummary(db, this.env, cfg.accountId, cfg.batchId);
-    await emitEvent(this.env, db, cfg.accountId, 'batch.completed', { batch }, { dedupeKey: `${cfg.batchId}:batch.completed` });
+    await emitEvent(
+      this.env,
+      db,
+      cfg.accountId,
+      'batch.completed',
+      { batch },
+      { dedupeKey: `${cfg.batchId}:batch.completed` },
+    );
     return true;
   }
 }
@@ -185,4 +305,3 @@ function zonesOf(zkey: string, window: CallingWindow | null): string[] {
   if (!window) return [];
   return zkey ? zkey.split('|') : ['UTC'];
 }
-

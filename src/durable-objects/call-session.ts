@@ -17,7 +17,15 @@ import { exchangeFor } from '../services/rtb-config';
 import { conversionAfterSeconds, type CallRtb } from '../services/rtb-match';
 
 const RANK: Record<CallStatus, number> = {
-  queued: 0, initiated: 1, ringing: 2, in_progress: 3, completed: 4, busy: 4, no_answer: 4, failed: 4, canceled: 4,
+  queued: 0,
+  initiated: 1,
+  ringing: 2,
+  in_progress: 3,
+  completed: 4,
+  busy: 4,
+  no_answer: 4,
+  failed: 4,
+  canceled: 4,
 };
 export const DURATION_MARKS = [5, 15, 30, 45, 60] as const;
 const isTerminal = (s: CallStatus) => TERMINAL_STATUSES.includes(s);
@@ -37,15 +45,35 @@ type Effect =
   | { kind: 'release' };
 
 export interface SessionState {
-  callId: string; accountId: string; provider: string; providerCallId: string | null; direction: 'outbound' | 'inbound';
-  batchId?: string; rtb?: CallRtb; status: CallStatus; timeScale: number; publicBaseUrl: string; maxDuration: number;
-  startedAtMs: number | null; answeredAtMs: number | null; endedAtMs: number | null; converted: boolean;
-  timers: Timer[]; outbox: Effect[];
+  callId: string;
+  accountId: string;
+  provider: string;
+  providerCallId: string | null;
+  direction: 'outbound' | 'inbound';
+  batchId?: string;
+  rtb?: CallRtb;
+  status: CallStatus;
+  timeScale: number;
+  publicBaseUrl: string;
+  maxDuration: number;
+  startedAtMs: number | null;
+  answeredAtMs: number | null;
+  endedAtMs: number | null;
+  converted: boolean;
+  timers: Timer[];
+  outbox: Effect[];
 }
 
 export interface StartSession {
-  callId: string; accountId: string; provider: string; direction: 'outbound' | 'inbound'; maxDuration: number;
-  publicBaseUrl: string; timeScale: number; status?: CallStatus; script?: Array<{ afterMs: number; event: ProviderEvent }>;
+  callId: string;
+  accountId: string;
+  provider: string;
+  direction: 'outbound' | 'inbound';
+  maxDuration: number;
+  publicBaseUrl: string;
+  timeScale: number;
+  status?: CallStatus;
+  script?: Array<{ afterMs: number; event: ProviderEvent }>;
   /** false for calls another runtime dials (they arrive through /v2/webhooks/call-events). */
   dial?: boolean;
   batchId?: string;
@@ -63,7 +91,9 @@ export class CallSession extends DurableObject<Env> {
     return run;
   }
 
-  private load() { return this.ctx.storage.get<SessionState>('state'); }
+  private load() {
+    return this.ctx.storage.get<SessionState>('state');
+  }
 
   private async save(s: SessionState) {
     await this.ctx.storage.put('state', s);
@@ -79,12 +109,29 @@ export class CallSession extends DurableObject<Env> {
       if (existing) return existing;
       const now = Date.now();
       const s: SessionState = {
-        callId: init.callId, accountId: init.accountId, provider: init.provider, providerCallId: null, direction: init.direction, batchId: init.batchId, rtb: init.rtb,
-        status: init.status ?? 'queued', timeScale: init.timeScale, publicBaseUrl: init.publicBaseUrl, maxDuration: init.maxDuration,
-        startedAtMs: init.status && init.status !== 'queued' ? now : null, answeredAtMs: null, endedAtMs: null, converted: false,
-        timers: init.direction === 'outbound' && init.dial !== false
-          ? [{ at: now, kind: 'dial' }]
-          : (init.script ?? []).map((x) => ({ at: now + x.afterMs, kind: 'provider' as const, event: x.event })),
+        callId: init.callId,
+        accountId: init.accountId,
+        provider: init.provider,
+        providerCallId: null,
+        direction: init.direction,
+        batchId: init.batchId,
+        rtb: init.rtb,
+        status: init.status ?? 'queued',
+        timeScale: init.timeScale,
+        publicBaseUrl: init.publicBaseUrl,
+        maxDuration: init.maxDuration,
+        startedAtMs: init.status && init.status !== 'queued' ? now : null,
+        answeredAtMs: null,
+        endedAtMs: null,
+        converted: false,
+        timers:
+          init.direction === 'outbound' && init.dial !== false
+            ? [{ at: now, kind: 'dial' }]
+            : (init.script ?? []).map((x) => ({
+                at: now + x.afterMs,
+                kind: 'provider' as const,
+                event: x.event,
+              })),
         outbox: init.direction === 'inbound' ? [{ kind: 'emit', type: 'call.incoming' }] : [],
       };
       await this.save(s);
@@ -132,14 +179,19 @@ export class CallSession extends DurableObject<Env> {
       if (!s) return { converted: false, already: false };
       if (s.converted) return { converted: true, already: true };
       s.converted = true;
-      s.outbox.push({ kind: 'update', set: { converted: true, payout } }, { kind: 'emit', type: 'call.converted', extra: { payout, reason } });
+      s.outbox.push(
+        { kind: 'update', set: { converted: true, payout } },
+        { kind: 'emit', type: 'call.converted', extra: { payout, reason } },
+      );
       await this.save(s);
       await this.drain(s);
       return { converted: true, already: false };
     });
   }
 
-  getState(): Promise<SessionState | undefined> { return this.load(); }
+  getState(): Promise<SessionState | undefined> {
+    return this.load();
+  }
 
   async alarm() {
     await this.serial(async () => {
@@ -159,9 +211,17 @@ export class CallSession extends DurableObject<Env> {
   }
 
   private async runTimer(s: SessionState, t: Timer) {
-    if (t.kind === 'provider') { this.transition(s, t.event); return; }
+    if (t.kind === 'provider') {
+      this.transition(s, t.event);
+      return;
+    }
     if (t.kind === 'mark') {
-      if (s.status === 'in_progress') s.outbox.push({ kind: 'emit', type: `call.on_${t.mark}_secs_mark` as EventType, extra: { seconds: t.mark } });
+      if (s.status === 'in_progress')
+        s.outbox.push({
+          kind: 'emit',
+          type: `call.on_${t.mark}_secs_mark` as EventType,
+          extra: { seconds: t.mark },
+        });
       return;
     }
     if (t.kind === 'rtb_convert') {
@@ -177,15 +237,22 @@ export class CallSession extends DurableObject<Env> {
       const provider = telephonyFor(this.env, s.provider);
       const call = await this.callRow(s);
       const dialed = await provider.dial({
-        callId: s.callId, from: call?.fromNumber ?? null, to: call?.toNumber ?? '', maxDuration: s.maxDuration,
-        metadata: call?.metadata ?? {}, publicBaseUrl: s.publicBaseUrl,
+        callId: s.callId,
+        from: call?.fromNumber ?? null,
+        to: call?.toNumber ?? '',
+        maxDuration: s.maxDuration,
+        metadata: call?.metadata ?? {},
+        publicBaseUrl: s.publicBaseUrl,
       });
       s.providerCallId = dialed.providerCallId;
       s.outbox.push({ kind: 'update', set: { providerCallId: dialed.providerCallId } });
       const now = Date.now();
-      for (const step of dialed.script ?? []) s.timers.push({ at: now + step.afterMs, kind: 'provider', event: step.event });
+      for (const step of dialed.script ?? [])
+        s.timers.push({ at: now + step.afterMs, kind: 'provider', event: step.event });
     } catch (err) {
-      console.error(JSON.stringify({ level: 'error', msg: 'dial failed', call_id: s.callId, error: String(err) }));
+      console.error(
+        JSON.stringify({ level: 'error', msg: 'dial failed', call_id: s.callId, error: String(err) }),
+      );
       this.transition(s, { status: 'failed', endReason: 'provider_error' });
     }
   }
@@ -194,9 +261,18 @@ export class CallSession extends DurableObject<Env> {
     if (s.status === 'queued' || !s.providerCallId) {
       this.transition(s, { status: 'canceled', endReason: reason, hangupBy: by });
     } else {
-      const final = await telephonyFor(this.env, s.provider).hangup(s.providerCallId, s.status === 'in_progress');
+      const final = await telephonyFor(this.env, s.provider).hangup(
+        s.providerCallId,
+        s.status === 'in_progress',
+      );
       // At max_duration the call lasted exactly that long, however late the timer fired.
-      if (final) this.transition(s, { ...final, endReason: reason, hangupBy: by, ...(reason === 'max_duration' ? { duration: s.maxDuration } : {}) });
+      if (final)
+        this.transition(s, {
+          ...final,
+          endReason: reason,
+          hangupBy: by,
+          ...(reason === 'max_duration' ? { duration: s.maxDuration } : {}),
+        });
     }
     await this.save(s);
     await this.drain(s);
@@ -208,36 +284,54 @@ export class CallSession extends DurableObject<Env> {
     let next = ev.status;
     if (!isTerminal(next) && RANK[next] <= RANK[s.status]) return false;
     // A connected call that "fails" has still been talked on: it completes, with the error as its reason.
-    if (s.status === 'in_progress' && isTerminal(next) && next !== 'completed') { next = 'completed'; ev = { ...ev, endReason: ev.endReason ?? 'error' }; }
+    if (s.status === 'in_progress' && isTerminal(next) && next !== 'completed') {
+      next = 'completed';
+      ev = { ...ev, endReason: ev.endReason ?? 'error' };
+    }
     const now = Date.now();
     s.status = next;
     const set: Partial<CallRow> = { status: next, updatedAt: sec(now) };
-    if (ev.providerCallId && !s.providerCallId) { s.providerCallId = ev.providerCallId; set.providerCallId = ev.providerCallId; }
-    if (next !== 'canceled' && s.startedAtMs === null) { s.startedAtMs = now; set.startedAt = ev.startedAt ?? sec(now); }
+    if (ev.providerCallId && !s.providerCallId) {
+      s.providerCallId = ev.providerCallId;
+      set.providerCallId = ev.providerCallId;
+    }
+    if (next !== 'canceled' && s.startedAtMs === null) {
+      s.startedAtMs = now;
+      set.startedAt = ev.startedAt ?? sec(now);
+    }
     if (next === 'in_progress') {
       s.answeredAtMs = now;
       set.answeredAt = ev.answeredAt ?? ev.startedAt ?? sec(now);
       const unit = 1000 * s.timeScale;
       for (const mark of DURATION_MARKS) s.timers.push({ at: now + mark * unit, kind: 'mark', mark });
       s.timers.push({ at: now + s.maxDuration * unit, kind: 'max_duration' });
-      if (s.rtb && !s.converted) s.timers.push({ at: now + conversionAfterSeconds(s.rtb) * unit, kind: 'rtb_convert' });
+      if (s.rtb && !s.converted)
+        s.timers.push({ at: now + conversionAfterSeconds(s.rtb) * unit, kind: 'rtb_convert' });
       s.outbox.push({ kind: 'update', set }, { kind: 'emit', type: 'call.connected' });
       return true;
     }
-    if (!isTerminal(next)) { s.outbox.push({ kind: 'update', set }); return true; }
+    if (!isTerminal(next)) {
+      s.outbox.push({ kind: 'update', set });
+      return true;
+    }
 
     s.endedAtMs = now;
     s.timers = [];
     set.endedAt = ev.endedAt ?? sec(now);
     set.endReason = ev.endReason ?? next;
     set.hangupBy = ev.hangupBy ?? null;
-    set.duration = ev.duration ?? (s.answeredAtMs !== null ? Math.round((now - s.answeredAtMs) / s.timeScale / 1000) : 0);
+    set.duration =
+      ev.duration ?? (s.answeredAtMs !== null ? Math.round((now - s.answeredAtMs) / s.timeScale / 1000) : 0);
     if (ev.outcome) set.outcome = ev.outcome;
     s.outbox.push({ kind: 'update', set });
     // A call that lasted long enough converts even if its timer had not fired yet.
-    if (next === 'completed' && s.rtb && (set.duration ?? 0) >= conversionAfterSeconds(s.rtb)) this.convertForRtb(s);
+    if (next === 'completed' && s.rtb && (set.duration ?? 0) >= conversionAfterSeconds(s.rtb))
+      this.convertForRtb(s);
     if (next === 'completed') {
-      s.outbox.push({ kind: 'emit', type: 'call.hangup', extra: { hangup_by: set.hangupBy, end_reason: set.endReason } }, { kind: 'finalize' });
+      s.outbox.push(
+        { kind: 'emit', type: 'call.hangup', extra: { hangup_by: set.hangupBy, end_reason: set.endReason } },
+        { kind: 'finalize' },
+      );
     } else if (next !== 'canceled') {
       s.outbox.push({ kind: 'emit', type: 'call.failure', extra: { reason: set.endReason } });
     }
@@ -248,8 +342,14 @@ export class CallSession extends DurableObject<Env> {
   private convertForRtb(s: SessionState) {
     if (s.converted || !s.rtb) return;
     s.converted = true;
-    s.outbox.push({ kind: 'update', set: { converted: true, payout: s.rtb.payout } },
-      { kind: 'emit', type: 'call.converted', extra: { payout: s.rtb.payout, reason: 'rtb_payout_condition', bid_id: s.rtb.bid_id } });
+    s.outbox.push(
+      { kind: 'update', set: { converted: true, payout: s.rtb.payout } },
+      {
+        kind: 'emit',
+        type: 'call.converted',
+        extra: { payout: s.rtb.payout, reason: 'rtb_payout_condition', bid_id: s.rtb.bid_id },
+      },
+    );
   }
 
   /** Performs queued effects in order, saving after each, so a crash resumes where it stopped. */
@@ -262,14 +362,21 @@ export class CallSession extends DurableObject<Env> {
       } else if (effect.kind === 'emit') {
         const call = await this.callRow(s);
         if (call) {
-          await emitEvent(this.env, db, s.accountId, effect.type, { call: presentCall(call), ...(effect.extra ?? {}) },
-            { dedupeKey: `${s.callId}:${effect.type}`, callId: s.callId });
+          await emitEvent(
+            this.env,
+            db,
+            s.accountId,
+            effect.type,
+            { call: presentCall(call), ...(effect.extra ?? {}) },
+            { dedupeKey: `${s.callId}:${effect.type}`, callId: s.callId },
+          );
         }
       } else if (effect.kind === 'finalize') {
         s.outbox.splice(1, 0, ...(await this.finalize(s)));
       } else {
         await releaseCallSlot(this.env, s.accountId, s.callId);
-        if (s.batchId) await this.env.BATCH_DISPATCHER.get(this.env.BATCH_DISPATCHER.idFromName(s.batchId)).callEnded();
+        if (s.batchId)
+          await this.env.BATCH_DISPATCHER.get(this.env.BATCH_DISPATCHER.idFromName(s.batchId)).callEnded();
         if (s.rtb) await exchangeFor(this.env, s.accountId).callEnded(s.callId);
       }
       s.outbox.shift();
@@ -284,22 +391,41 @@ export class CallSession extends DurableObject<Env> {
     const effects: Effect[] = [];
     let analysis = call.analysis;
     if (s.provider === 'simulator') {
-      const agent = call.agentId ? await getDb(this.env.DB).query.agents.findFirst({ where: eq(agents.id, call.agentId) }) : undefined;
+      const agent = call.agentId
+        ? await getDb(this.env.DB).query.agents.findFirst({ where: eq(agents.id, call.agentId) })
+        : undefined;
       const sim = simulateOptions(call.metadata);
       const result = simulateConversation({
-        prompt: agent?.prompt ?? '', firstMessage: agent?.firstMessage ?? null,
-        variables: { ...(call.callerData ?? {}), ...call.variables }, talkSeconds: call.duration ?? 0,
-        outcome: call.outcome ?? undefined, analysisSchema: agent?.analysisSchema ?? [], simulate: sim,
+        prompt: agent?.prompt ?? '',
+        firstMessage: agent?.firstMessage ?? null,
+        variables: { ...(call.callerData ?? {}), ...call.variables },
+        talkSeconds: call.duration ?? 0,
+        outcome: call.outcome ?? undefined,
+        analysisSchema: agent?.analysisSchema ?? [],
+        simulate: sim,
       });
       analysis = result.analysis;
-      effects.push({ kind: 'update', set: {
-        transcript: result.transcript, summary: result.summary, sentiment: result.sentiment as CallRow['sentiment'], outcome: result.outcome, analysis,
-        recordingUrl: `${s.publicBaseUrl}/v1/calls/${s.callId}/recording`,
-      } });
-      if (!s.converted && (sim.converted === true || (sim.converted === undefined && meetsSuccessCriterion(analysis)))) {
+      effects.push({
+        kind: 'update',
+        set: {
+          transcript: result.transcript,
+          summary: result.summary,
+          sentiment: result.sentiment as CallRow['sentiment'],
+          outcome: result.outcome,
+          analysis,
+          recordingUrl: `${s.publicBaseUrl}/v1/calls/${s.callId}/recording`,
+        },
+      });
+      if (
+        !s.converted &&
+        (sim.converted === true || (sim.converted === undefined && meetsSuccessCriterion(analysis)))
+      ) {
         s.converted = true;
         const payout = typeof sim.payout === 'number' ? sim.payout : null;
-        effects.push({ kind: 'update', set: { converted: true, payout } }, { kind: 'emit', type: 'call.converted', extra: { payout, reason: 'success_criterion' } });
+        effects.push(
+          { kind: 'update', set: { converted: true, payout } },
+          { kind: 'emit', type: 'call.converted', extra: { payout, reason: 'success_criterion' } },
+        );
       }
     }
     effects.push({ kind: 'emit', type: 'call.completed' });

@@ -13,29 +13,68 @@ import { newId } from '../lib/ids';
 import { SlidingWindows, type RateDecision } from '../lib/sliding-window';
 import { zonedParts } from '../lib/zoned-time';
 
-export interface BidCandidate { id: string; caps: RtbCaps | null; timezone: string }
+export interface BidCandidate {
+  id: string;
+  caps: RtbCaps | null;
+  timezone: string;
+}
 export interface BidLog {
-  caller: string | null; zip: string | null; state: string | null; publisherId: string | null; tags: Record<string, string>;
-  payouts: Record<string, number>; rejectReason: string | null;
+  caller: string | null;
+  zip: string | null;
+  state: string | null;
+  publisherId: string | null;
+  tags: Record<string, string>;
+  payouts: Record<string, number>;
+  rejectReason: string | null;
 }
 export interface PingRequest {
-  accountId: string; endpointId: string; version: number; rateLimit: number; caller: string | null; candidates: BidCandidate[]; ttlMs: number;
-  maxRoutes: number | null; log: BidLog;
+  accountId: string;
+  endpointId: string;
+  version: number;
+  rateLimit: number;
+  caller: string | null;
+  candidates: BidCandidate[];
+  ttlMs: number;
+  maxRoutes: number | null;
+  log: BidLog;
 }
 export type PingAnswer =
   | { kind: 'stale'; version: number }
   | { kind: 'rate_limited'; rate: RateDecision }
-  | { kind: 'bid'; rate: RateDecision; bidId: string | null; eligible: string[]; heldRouteId: string | null; expiresInMs: number; repeated: boolean };
+  | {
+      kind: 'bid';
+      rate: RateDecision;
+      bidId: string | null;
+      eligible: string[];
+      heldRouteId: string | null;
+      expiresInMs: number;
+      repeated: boolean;
+    };
 
-export interface Hold { bidId: string; endpointId: string; routeId: string; caller: string | null; expiresAt: number; eligible: string[] }
-export interface MatchedBid { bidId: string; endpointId: string; routeId: string }
+export interface Hold {
+  bidId: string;
+  endpointId: string;
+  routeId: string;
+  caller: string | null;
+  expiresAt: number;
+  eligible: string[];
+}
+export interface MatchedBid {
+  bidId: string;
+  endpointId: string;
+  routeId: string;
+}
 
 const LIVE_TTL_MS = 4 * 3600_000; // a matched call frees its concurrency by then even if its end is never seen
 const USED_KEEP_MS = 32 * 86400_000; // longer than any cap period
 const FLUSH_EVERY_MS = 2_000;
 const PERSIST_EVERY_MS = 25;
 
-const bump = (m: Map<string, number>, k: string, d: number) => { const v = (m.get(k) ?? 0) + d; if (v > 0) m.set(k, v); else m.delete(k); };
+const bump = (m: Map<string, number>, k: string, d: number) => {
+  const v = (m.get(k) ?? 0) + d;
+  if (v > 0) m.set(k, v);
+  else m.delete(k);
+};
 
 export class RtbExchange extends DurableObject<Env> {
   /** Replaceable in tests to drive time by hand. */
@@ -59,19 +98,40 @@ export class RtbExchange extends DurableObject<Env> {
     super(ctx, env);
     const sql = ctx.storage.sql;
     this.windows = new SlidingWindows(sql, (w) => this.later(w));
-    sql.exec('CREATE TABLE IF NOT EXISTS holds (bid_id TEXT PRIMARY KEY, endpoint_id TEXT NOT NULL, route_id TEXT NOT NULL, caller TEXT, expires_at INTEGER NOT NULL, eligible TEXT NOT NULL)');
-    sql.exec('CREATE TABLE IF NOT EXISTS live (call_id TEXT PRIMARY KEY, route_id TEXT NOT NULL, expires_at INTEGER NOT NULL)');
+    sql.exec(
+      'CREATE TABLE IF NOT EXISTS holds (bid_id TEXT PRIMARY KEY, endpoint_id TEXT NOT NULL, route_id TEXT NOT NULL, caller TEXT, expires_at INTEGER NOT NULL, eligible TEXT NOT NULL)',
+    );
+    sql.exec(
+      'CREATE TABLE IF NOT EXISTS live (call_id TEXT PRIMARY KEY, route_id TEXT NOT NULL, expires_at INTEGER NOT NULL)',
+    );
     sql.exec('CREATE TABLE IF NOT EXISTS used (route_id TEXT NOT NULL, at INTEGER NOT NULL)');
     sql.exec('CREATE TABLE IF NOT EXISTS versions (endpoint_id TEXT PRIMARY KEY, version INTEGER NOT NULL)');
     sql.exec('CREATE TABLE IF NOT EXISTS bid_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, row TEXT NOT NULL)');
     sql.exec('CREATE INDEX IF NOT EXISTS holds_expires ON holds (expires_at)');
     this.logPending = sql.exec('SELECT 1 FROM bid_log LIMIT 1').toArray().length > 0;
-    for (const h of sql.exec<{ bid_id: string; endpoint_id: string; route_id: string; caller: string | null; expires_at: number; eligible: string }>('SELECT * FROM holds')) {
-      this.addHold({ bidId: h.bid_id, endpointId: h.endpoint_id, routeId: h.route_id, caller: h.caller, expiresAt: h.expires_at, eligible: JSON.parse(h.eligible) });
+    for (const h of sql.exec<{
+      bid_id: string;
+      endpoint_id: string;
+      route_id: string;
+      caller: string | null;
+      expires_at: number;
+      eligible: string;
+    }>('SELECT * FROM holds')) {
+      this.addHold({
+        bidId: h.bid_id,
+        endpointId: h.endpoint_id,
+        routeId: h.route_id,
+        caller: h.caller,
+        expiresAt: h.expires_at,
+        eligible: JSON.parse(h.eligible),
+      });
     }
-    for (const l of sql.exec<{ call_id: string; route_id: string; expires_at: number }>('SELECT * FROM live')) this.addLive(l.call_id, l.route_id, l.expires_at);
-    for (const u of sql.exec<{ route_id: string; at: number }>('SELECT route_id, at FROM used ORDER BY at')) this.usedOf(u.route_id).push(u.at);
-    for (const v of sql.exec<{ endpoint_id: string; version: number }>('SELECT * FROM versions')) this.versions.set(v.endpoint_id, v.version);
+    for (const l of sql.exec<{ call_id: string; route_id: string; expires_at: number }>('SELECT * FROM live'))
+      this.addLive(l.call_id, l.route_id, l.expires_at);
+    for (const u of sql.exec<{ route_id: string; at: number }>('SELECT route_id, at FROM used ORDER BY at'))
+      this.usedOf(u.route_id).push(u.at);
+    for (const v of sql.exec<{ endpoint_id: string; version: number }>('SELECT * FROM versions'))
+      this.versions.set(v.endpoint_id, v.version);
   }
 
   /** Called after every configuration change of an endpoint (its compiled KV entry has this version). */
@@ -90,9 +150,19 @@ export class RtbExchange extends DurableObject<Env> {
     if (!rate.allowed) return { kind: 'rate_limited', rate };
     this.prune(now);
 
-    const repeat = req.caller ? this.holds.get(this.holdByCaller.get(`${req.endpointId}|${req.caller}`) ?? '') : undefined;
+    const repeat = req.caller
+      ? this.holds.get(this.holdByCaller.get(`${req.endpointId}|${req.caller}`) ?? '')
+      : undefined;
     if (repeat) {
-      return { kind: 'bid', rate, bidId: repeat.bidId, eligible: repeat.eligible, heldRouteId: repeat.routeId, expiresInMs: repeat.expiresAt - now, repeated: true };
+      return {
+        kind: 'bid',
+        rate,
+        bidId: repeat.bidId,
+        eligible: repeat.eligible,
+        heldRouteId: repeat.routeId,
+        expiresInMs: repeat.expiresAt - now,
+        repeated: true,
+      };
     }
     const eligible: string[] = [];
     for (const c of req.candidates) {
@@ -102,13 +172,37 @@ export class RtbExchange extends DurableObject<Env> {
     let bidId: string | null = null;
     if (eligible.length) {
       bidId = newId('bid', now);
-      const hold: Hold = { bidId, endpointId: req.endpointId, routeId: eligible[0], caller: req.caller, expiresAt: now + req.ttlMs, eligible };
+      const hold: Hold = {
+        bidId,
+        endpointId: req.endpointId,
+        routeId: eligible[0],
+        caller: req.caller,
+        expiresAt: now + req.ttlMs,
+        eligible,
+      };
       this.addHold(hold);
-      this.later(() => this.ctx.storage.sql.exec('INSERT INTO holds (bid_id, endpoint_id, route_id, caller, expires_at, eligible) VALUES (?, ?, ?, ?, ?, ?)',
-        bidId, hold.endpointId, hold.routeId, hold.caller, hold.expiresAt, JSON.stringify(eligible)));
+      this.later(() =>
+        this.ctx.storage.sql.exec(
+          'INSERT INTO holds (bid_id, endpoint_id, route_id, caller, expires_at, eligible) VALUES (?, ?, ?, ?, ?, ?)',
+          bidId,
+          hold.endpointId,
+          hold.routeId,
+          hold.caller,
+          hold.expiresAt,
+          JSON.stringify(eligible),
+        ),
+      );
     }
     this.logBid(req, bidId, eligible, now);
-    return { kind: 'bid', rate, bidId, eligible, heldRouteId: eligible[0] ?? null, expiresInMs: bidId ? req.ttlMs : 0, repeated: false };
+    return {
+      kind: 'bid',
+      rate,
+      bidId,
+      eligible,
+      heldRouteId: eligible[0] ?? null,
+      expiresInMs: bidId ? req.ttlMs : 0,
+      repeated: false,
+    };
   }
 
   /** An inbound call from `caller` reached one of `routeIds`: a live hold there wins — it becomes a counted use and a live call. */
@@ -116,7 +210,9 @@ export class RtbExchange extends DurableObject<Env> {
     const now = this.clock();
     this.prune(now);
     let best: Hold | undefined;
-    for (const h of this.holds.values()) if (h.caller === caller && routeIds.includes(h.routeId) && (!best || h.expiresAt > best.expiresAt)) best = h;
+    for (const h of this.holds.values())
+      if (h.caller === caller && routeIds.includes(h.routeId) && (!best || h.expiresAt > best.expiresAt))
+        best = h;
     if (!best) return null;
     const hold = best;
     this.dropHold(hold);
@@ -126,7 +222,12 @@ export class RtbExchange extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       this.ctx.storage.sql.exec('DELETE FROM holds WHERE bid_id = ?', hold.bidId);
       this.ctx.storage.sql.exec('INSERT INTO used (route_id, at) VALUES (?, ?)', hold.routeId, now);
-      this.ctx.storage.sql.exec('INSERT OR REPLACE INTO live (call_id, route_id, expires_at) VALUES (?, ?, ?)', callId, hold.routeId, now + LIVE_TTL_MS);
+      this.ctx.storage.sql.exec(
+        'INSERT OR REPLACE INTO live (call_id, route_id, expires_at) VALUES (?, ?, ?)',
+        callId,
+        hold.routeId,
+        now + LIVE_TTL_MS,
+      );
     });
     return { bidId: hold.bidId, endpointId: hold.endpointId, routeId: hold.routeId };
   }
@@ -162,8 +263,13 @@ export class RtbExchange extends DurableObject<Env> {
     const caps = c.caps;
     if (!caps) return true;
     const held = this.heldPerRoute.get(c.id) ?? 0;
-    if (caps.concurrency !== undefined && (this.livePerRoute.get(c.id) ?? 0) + held >= caps.concurrency) return false;
-    for (const [unit, limit] of [['hour', caps.hourly], ['day', caps.daily], ['month', caps.monthly]] as const) {
+    if (caps.concurrency !== undefined && (this.livePerRoute.get(c.id) ?? 0) + held >= caps.concurrency)
+      return false;
+    for (const [unit, limit] of [
+      ['hour', caps.hourly],
+      ['day', caps.daily],
+      ['month', caps.monthly],
+    ] as const) {
       if (limit === undefined) continue;
       if (held >= limit) return false;
       const since = startOf(unit, now, c.timezone);
@@ -185,7 +291,8 @@ export class RtbExchange extends DurableObject<Env> {
 
   private dropHold(h: Hold) {
     this.holds.delete(h.bidId);
-    if (h.caller && this.holdByCaller.get(`${h.endpointId}|${h.caller}`) === h.bidId) this.holdByCaller.delete(`${h.endpointId}|${h.caller}`);
+    if (h.caller && this.holdByCaller.get(`${h.endpointId}|${h.caller}`) === h.bidId)
+      this.holdByCaller.delete(`${h.endpointId}|${h.caller}`);
     bump(this.heldPerRoute, h.routeId, -1);
   }
 
@@ -203,7 +310,11 @@ export class RtbExchange extends DurableObject<Env> {
 
   private storeVersion(endpointId: string, version: number) {
     this.versions.set(endpointId, version);
-    this.ctx.storage.sql.exec('INSERT OR REPLACE INTO versions (endpoint_id, version) VALUES (?, ?)', endpointId, version);
+    this.ctx.storage.sql.exec(
+      'INSERT OR REPLACE INTO versions (endpoint_id, version) VALUES (?, ?)',
+      endpointId,
+      version,
+    );
   }
 
   /** Expired holds and live calls go (soonest first, so a ping pays only for what expired). */
@@ -215,10 +326,17 @@ export class RtbExchange extends DurableObject<Env> {
       const id = top.key.slice(2);
       if (top.key.startsWith('h:')) {
         const h = this.holds.get(id);
-        if (h && h.expiresAt <= now) { this.dropHold(h); dropped = true; }
+        if (h && h.expiresAt <= now) {
+          this.dropHold(h);
+          dropped = true;
+        }
       } else {
         const l = this.live.get(id);
-        if (l && l.expiresAt <= now) { this.live.delete(id); bump(this.livePerRoute, l.routeId, -1); dropped = true; }
+        if (l && l.expiresAt <= now) {
+          this.live.delete(id);
+          bump(this.livePerRoute, l.routeId, -1);
+          dropped = true;
+        }
       }
     }
     if (dropped) {
@@ -237,11 +355,16 @@ export class RtbExchange extends DurableObject<Env> {
 
   /** Runs the queued writes in one transaction (one storage commit). */
   private persist() {
-    if (this.persistTimer) { clearTimeout(this.persistTimer); this.persistTimer = null; }
+    if (this.persistTimer) {
+      clearTimeout(this.persistTimer);
+      this.persistTimer = null;
+    }
     if (!this.writes.length) return;
     const writes = this.writes;
     this.writes = [];
-    this.ctx.storage.transactionSync(() => { for (const w of writes) w(); });
+    this.ctx.storage.transactionSync(() => {
+      for (const w of writes) w();
+    });
   }
 
   /** Uses older than any cap period can go (run from the alarm, not on pings). */
@@ -256,26 +379,51 @@ export class RtbExchange extends DurableObject<Env> {
   private logBid(req: PingRequest, bidId: string | null, eligible: string[], now: number) {
     const held = eligible[0];
     const row = {
-      id: bidId ?? newId('bidx', now), accountId: '', endpointId: req.endpointId, routeId: held ?? null, caller: req.log.caller, zip: req.log.zip,
-      state: req.log.state, publisherId: req.log.publisherId, tags: req.log.tags, payout: held ? req.log.payouts[held] ?? null : null,
-      eligibleCount: eligible.length, rejectReason: eligible.length ? null : req.log.rejectReason ?? 'caps', callId: null,
-      createdAt: Math.floor(now / 1000), expiresAt: bidId ? Math.floor((now + req.ttlMs) / 1000) : null,
+      id: bidId ?? newId('bidx', now),
+      accountId: '',
+      endpointId: req.endpointId,
+      routeId: held ?? null,
+      caller: req.log.caller,
+      zip: req.log.zip,
+      state: req.log.state,
+      publisherId: req.log.publisherId,
+      tags: req.log.tags,
+      payout: held ? (req.log.payouts[held] ?? null) : null,
+      eligibleCount: eligible.length,
+      rejectReason: eligible.length ? null : (req.log.rejectReason ?? 'caps'),
+      callId: null,
+      createdAt: Math.floor(now / 1000),
+      expiresAt: bidId ? Math.floor((now + req.ttlMs) / 1000) : null,
     };
     this.later(() => this.ctx.storage.sql.exec('INSERT INTO bid_log (row) VALUES (?)', JSON.stringify(row)));
-    if (!this.logPending) { this.logPending = true; this.scheduleAlarm(this.clock() + FLUSH_EVERY_MS); }
+    if (!this.logPending) {
+      this.logPending = true;
+      this.scheduleAlarm(this.clock() + FLUSH_EVERY_MS);
+    }
   }
 
   /** Writes logged bids to D1 (rtb_bids) in batches; a failed flush keeps them for the next alarm. */
   private async flushBidLog() {
     this.persist();
     const accountId = this.ctx.storage.kv.get<string>('account_id') ?? '';
-    const pending = this.ctx.storage.sql.exec<{ seq: number; row: string }>('SELECT seq, row FROM bid_log ORDER BY seq LIMIT 500').toArray();
-    if (!pending.length) { this.logPending = false; return; }
+    const pending = this.ctx.storage.sql
+      .exec<{ seq: number; row: string }>('SELECT seq, row FROM bid_log ORDER BY seq LIMIT 500')
+      .toArray();
+    if (!pending.length) {
+      this.logPending = false;
+      return;
+    }
     const rows = pending.map((p) => ({ ...JSON.parse(p.row), accountId }));
     const db = getDb(this.env.DB);
     const statements = [];
-    for (let i = 0; i < rows.length; i += 6) statements.push(db.insert(rtbBids).values(rows.slice(i, i + 6)).onConflictDoNothing());
-    await db.batch(statements as [typeof statements[number], ...typeof statements]);
+    for (let i = 0; i < rows.length; i += 6)
+      statements.push(
+        db
+          .insert(rtbBids)
+          .values(rows.slice(i, i + 6))
+          .onConflictDoNothing(),
+      );
+    await db.batch(statements as [(typeof statements)[number], ...typeof statements]);
     this.ctx.storage.sql.exec('DELETE FROM bid_log WHERE seq <= ?', pending[pending.length - 1].seq);
     this.logPending = this.ctx.storage.sql.exec('SELECT 1 FROM bid_log LIMIT 1').toArray().length > 0;
   }
@@ -292,11 +440,13 @@ export class RtbExchange extends DurableObject<Env> {
 /** A binary min-heap of (time, key). */
 class MinHeap {
   private items: Array<{ at: number; key: string }> = [];
-  peek() { return this.items[0]; }
+  peek() {
+    return this.items[0];
+  }
   push(at: number, key: string) {
     const a = this.items;
     a.push({ at, key });
-    for (let i = a.length - 1; i > 0;) {
+    for (let i = a.length - 1; i > 0; ) {
       const p = (i - 1) >> 1;
       if (a[p].at <= a[i].at) break;
       [a[p], a[i]] = [a[i], a[p]];
@@ -309,8 +459,9 @@ class MinHeap {
     const last = a.pop()!;
     if (a.length) {
       a[0] = last;
-      for (let i = 0; ;) {
-        const l = 2 * i + 1, r = l + 1;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1,
+          r = l + 1;
         let m = i;
         if (l < a.length && a[l].at < a[m].at) m = l;
         if (r < a.length && a[r].at < a[m].at) m = r;

@@ -5,8 +5,12 @@ export { isValidTimeZone };
 export const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Day = (typeof DAYS)[number];
 
-export interface CallingWindow { start: string; end: string; days?: Day[]; timezone?: string }
-
+export interface CallingWindow {
+  start: string;
+  end: string;
+  days?: Day[];
+  timezone?: string;
+}
 
 const recent = new Map<string, { minute: number; value: { day: Day; minute: number } }>();
 
@@ -24,14 +28,14 @@ export function localTime(ms: number, zone: string): { day: Day; minute: number 
 
 export const toMinute = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-
 /**
  * Open in one zone: within [start, end) local time on an allowed day. A window that ends before it starts
  * runs overnight, and its early-morning part belongs to the previous day's window.
  */
 function openIn(w: CallingWindow, ms: number, zone: string): boolean {
   const { day, minute } = localTime(ms, zone);
-  const start = toMinute(w.start), end = toMinute(w.end);
+  const start = toMinute(w.start),
+    end = toMinute(w.end);
   const allowed = (d: Day) => !w.days?.length || w.days.includes(d);
   if (start === end) return allowed(day);
   if (start < end) return minute >= start && minute < end && allowed(day);

@@ -7,7 +7,8 @@ export async function sha256Hex(input: string): Promise<string> {
 
 /** Compares two strings without leaking where they differ. */
 export function timingSafeEqual(a: string, b: string): boolean {
-  const x = enc.encode(a), y = enc.encode(b);
+  const x = enc.encode(a),
+    y = enc.encode(b);
   let diff = x.length ^ y.length;
   for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
   return diff === 0;

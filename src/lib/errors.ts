@@ -27,11 +27,13 @@ export class ApiError extends Error {
 }
 
 export const invalid = (message: string, param?: string) => new ApiError('invalid_request', message, param);
-export const unauthorized = (message = 'Missing or invalid credentials') => new ApiError('unauthorized', message);
+export const unauthorized = (message = 'Missing or invalid credentials') =>
+  new ApiError('unauthorized', message);
 export const forbidden = (message: string) => new ApiError('forbidden', message);
 export const notFound = (what: string, param?: string) => new ApiError('not_found', `No such ${what}`, param);
 export const conflict = (message: string, param?: string) => new ApiError('conflict', message, param);
-export const unprocessable = (message: string, param?: string) => new ApiError('unprocessable', message, param);
+export const unprocessable = (message: string, param?: string) =>
+  new ApiError('unprocessable', message, param);
 
 export function errorBody(code: ErrorCode, message: string, requestId: string, param?: string) {
   return { error: { code, message, ...(param !== undefined ? { param } : {}), request_id: requestId } };

@@ -2,7 +2,9 @@
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower case
 
 function encode(bytes: Uint8Array): string {
-  let bits = 0, value = 0, out = '';
+  let bits = 0,
+    value = 0,
+    out = '';
   for (const b of bytes) {
     value = (value << 8) | b;
     bits += 8;
@@ -16,8 +18,12 @@ function encode(bytes: Uint8Array): string {
 }
 
 export function newId(prefix: string, now = Date.now()): string {
-  let t = now, time = '';
-  for (let i = 0; i < 9; i++) { time = ALPHABET[t % 32] + time; t = Math.floor(t / 32); }
+  let t = now,
+    time = '';
+  for (let i = 0; i < 9; i++) {
+    time = ALPHABET[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
   return `${prefix}_${time}${encode(crypto.getRandomValues(new Uint8Array(10)))}`;
 }
 

@@ -18,10 +18,14 @@ export class SlidingWindows {
    * `defer`, when given, receives each write instead of running it at once: the owner batches them
    * (see RtbExchange). Without it every hit is written through before the answer leaves.
    */
-  constructor(private readonly sql: SqlStorage, private readonly defer?: (write: () => void) => void) {
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly defer?: (write: () => void) => void,
+  ) {
     sql.exec('CREATE TABLE IF NOT EXISTS hits (cls TEXT NOT NULL, at INTEGER NOT NULL)');
     sql.exec('CREATE INDEX IF NOT EXISTS hits_cls_at ON hits (cls, at)');
-    for (const row of sql.exec<{ cls: string; at: number }>('SELECT cls, at FROM hits ORDER BY at')) this.log(row.cls).at.push(row.at);
+    for (const row of sql.exec<{ cls: string; at: number }>('SELECT cls, at FROM hits ORDER BY at'))
+      this.log(row.cls).at.push(row.at);
   }
 
   private log(cls: string) {
@@ -39,22 +43,38 @@ export class SlidingWindows {
     if (log.head !== before) {
       this.write(() => this.sql.exec('DELETE FROM hits WHERE cls = ? AND at <= ?', cls, cutoff));
       // Compact now and then rather than shifting the array on every request.
-      if (log.head > 1024 && log.head * 2 > log.at.length) { log.at = log.at.slice(log.head); log.head = 0; }
+      if (log.head > 1024 && log.head * 2 > log.at.length) {
+        log.at = log.at.slice(log.head);
+        log.head = 0;
+      }
     }
     const count = log.at.length - log.head;
     const oldest = count ? log.at[log.head] : now;
     if (count >= limit) {
       // With limit 0 nothing is ever admitted: tell the client to wait a full window.
       const wait = limit > 0 ? log.at[log.at.length - limit] + windowMs - now : windowMs;
-      return { allowed: false, limit, remaining: 0, reset: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)), retryAfter: Math.max(1, Math.ceil(wait / 1000)) };
+      return {
+        allowed: false,
+        limit,
+        remaining: 0,
+        reset: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)),
+        retryAfter: Math.max(1, Math.ceil(wait / 1000)),
+      };
     }
     log.at.push(now);
     this.write(() => this.sql.exec('INSERT INTO hits (cls, at) VALUES (?, ?)', cls, now));
     const first = count ? oldest : now;
-    return { allowed: true, limit, remaining: limit - count - 1, reset: Math.max(1, Math.ceil((first + windowMs - now) / 1000)), retryAfter: 0 };
+    return {
+      allowed: true,
+      limit,
+      remaining: limit - count - 1,
+      reset: Math.max(1, Math.ceil((first + windowMs - now) / 1000)),
+      retryAfter: 0,
+    };
   }
 
   private write(fn: () => void) {
-    if (this.defer) this.defer(fn); else fn();
+    if (this.defer) this.defer(fn);
+    else fn();
   }
 }

@@ -8,14 +8,30 @@ export function newWebhookSecret(): string {
   return `whsec_${toB64(crypto.getRandomValues(new Uint8Array(24)))}`;
 }
 
-export async function signPayload(secret: string, id: string, timestamp: number, body: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', fromB64(secret.replace(/^whsec_/, '')), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+export async function signPayload(
+  secret: string,
+  id: string,
+  timestamp: number,
+  body: string,
+): Promise<string> {
+  const key = await crypto.subtle.importKey(
+    'raw',
+    fromB64(secret.replace(/^whsec_/, '')),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
   const mac = await crypto.subtle.sign('HMAC', key, enc.encode(`${id}.${timestamp}.${body}`));
   return `v1,${toB64(new Uint8Array(mac))}`;
 }
 
 /** The three headers; with a rotated secret still in its overlap, both signatures (space-separated). */
-export async function webhookHeaders(secrets: string[], id: string, timestamp: number, body: string): Promise<Record<string, string>> {
+export async function webhookHeaders(
+  secrets: string[],
+  id: string,
+  timestamp: number,
+  body: string,
+): Promise<Record<string, string>> {
   const sigs = await Promise.all(secrets.map((s) => signPayload(s, id, timestamp, body)));
   return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': sigs.join(' ') };
 }

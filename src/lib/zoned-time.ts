@@ -6,23 +6,52 @@ function formatter(zone: string) {
   let f = formatters.get(zone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone, hourCycle: 'h23', weekday: 'short', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+      timeZone: zone,
+      hourCycle: 'h23',
+      weekday: 'short',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
     });
     formatters.set(zone, f);
   }
   return f;
 }
 
-export interface ZonedParts { y: number; m: number; d: number; h: number; mi: number; s: number; weekday: string }
+export interface ZonedParts {
+  y: number;
+  m: number;
+  d: number;
+  h: number;
+  mi: number;
+  s: number;
+  weekday: string;
+}
 
 export function zonedParts(ms: number, zone: string): ZonedParts {
   const p: Record<string, string> = {};
   for (const part of formatter(zone).formatToParts(new Date(ms))) p[part.type] = part.value;
-  return { y: Number(p.year), m: Number(p.month), d: Number(p.day), h: Number(p.hour), mi: Number(p.minute), s: Number(p.second), weekday: p.weekday.slice(0, 3).toLowerCase() };
+  return {
+    y: Number(p.year),
+    m: Number(p.month),
+    d: Number(p.day),
+    h: Number(p.hour),
+    mi: Number(p.minute),
+    s: Number(p.second),
+    weekday: p.weekday.slice(0, 3).toLowerCase(),
+  };
 }
 
 export function isValidTimeZone(zone: string) {
-  try { formatter(zone); return true; } catch { return false; }
+  try {
+    formatter(zone);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The zone's offset from UTC at `ms`, in seconds. */

@@ -53,7 +53,8 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
   const expected = c.env.ADMIN_TOKEN;
   if (!expected) throw notFound('route');
   const token = bearerToken(c);
-  if (!token || !timingSafeEqual(token, expected)) throw new ApiError('unauthorized', 'Invalid admin token', undefined, await countAnonymous(c));
+  if (!token || !timingSafeEqual(token, expected))
+    throw new ApiError('unauthorized', 'Invalid admin token', undefined, await countAnonymous(c));
   await next();
 };
 

@@ -2,9 +2,17 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv, Env } from '../env';
 import { ApiError } from '../lib/errors';
 import type { RateDecision } from '../durable-objects/account-limiter';
-import { ANONYMOUS_PER_MINUTE, classify, effectiveLimits, limitFor, WINDOW_MS, type RateClass } from '../services/limits';
+import {
+  ANONYMOUS_PER_MINUTE,
+  classify,
+  effectiveLimits,
+  limitFor,
+  WINDOW_MS,
+  type RateClass,
+} from '../services/limits';
 
-export const clientIp = (c: Context) => c.req.header('CF-Connecting-IP') ?? c.req.header('X-Real-IP') ?? 'unknown';
+export const clientIp = (c: Context) =>
+  c.req.header('CF-Connecting-IP') ?? c.req.header('X-Real-IP') ?? 'unknown';
 
 export function limiterFor(env: Env, name: string) {
   return env.ACCOUNT_LIMITER.get(env.ACCOUNT_LIMITER.idFromName(name));
@@ -24,18 +32,35 @@ export function headersFor(cls: RateClass, d: RateDecision): Record<string, stri
  * headers to put on the answer. If the limiter cannot be reached we fail open (a request-rate limit is a
  * guard against abuse, not a correctness rule) and log it; concurrency, which guards money, fails closed.
  */
-export async function enforceRate(c: Context<AppEnv>, key: string, cls: RateClass, limit: number): Promise<Record<string, string>> {
+export async function enforceRate(
+  c: Context<AppEnv>,
+  key: string,
+  cls: RateClass,
+  limit: number,
+): Promise<Record<string, string>> {
   if (c.env.RATE_LIMITS === 'off') return {};
   let decision: RateDecision;
   try {
     decision = await limiterFor(c.env, key).hit(cls, limit, WINDOW_MS);
   } catch (err) {
-    console.error(JSON.stringify({ level: 'warn', request_id: c.get('requestId'), msg: 'rate limiter unreachable; failing open', error: String(err) }));
+    console.error(
+      JSON.stringify({
+        level: 'warn',
+        request_id: c.get('requestId'),
+        msg: 'rate limiter unreachable; failing open',
+        error: String(err),
+      }),
+    );
     return {};
   }
   const headers = headersFor(cls, decision);
   if (!decision.allowed) {
-    throw new ApiError('rate_limited', `Rate limit exceeded: ${decision.limit} ${cls} requests per minute. Retry after ${decision.retryAfter} s`, undefined, headers);
+    throw new ApiError(
+      'rate_limited',
+      `Rate limit exceeded: ${decision.limit} ${cls} requests per minute. Retry after ${decision.retryAfter} s`,
+      undefined,
+      headers,
+    );
   }
   return headers;
 }
@@ -52,7 +77,12 @@ export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
   const auth = c.get('auth');
   const headers = auth
     ? await enforceRate(c, auth.account.id, cls, limitFor(cls, effectiveLimits(auth.account)))
-    : await enforceRate(c, `operator:${clientIp(c)}`, cls, limitFor(cls, effectiveLimits({ plan: 'business', limits: {} })));
+    : await enforceRate(
+        c,
+        `operator:${clientIp(c)}`,
+        cls,
+        limitFor(cls, effectiveLimits({ plan: 'business', limits: {} })),
+      );
   await next();
   for (const [k, v] of Object.entries(headers)) c.res.headers.set(k, v);
 };

@@ -10,15 +10,17 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   c.res.headers.set('X-Request-Id', requestId);
   if (c.env.LOG_LEVEL !== 'silent') {
-    console.log(JSON.stringify({
-      level: c.res.status >= 500 ? 'error' : 'info',
-      request_id: requestId,
-      account_id: c.get('accountId') ?? null,
-      method: c.req.method,
-      route: c.req.routePath,
-      path: c.req.path,
-      status: c.res.status,
-      ms: Date.now() - started,
-    }));
+    console.log(
+      JSON.stringify({
+        level: c.res.status >= 500 ? 'error' : 'info',
+        request_id: requestId,
+        account_id: c.get('accountId') ?? null,
+        method: c.req.method,
+        route: c.req.routePath,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Date.now() - started,
+      }),
+    );
   }
 };

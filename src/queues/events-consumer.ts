@@ -11,23 +11,38 @@ import { attemptDelivery } from '../services/webhook-delivery';
 export async function consumeEvents(batch: MessageBatch<EventQueueMessage>, env: Env) {
   const db = getDb(env.DB);
   // Deliveries are independent (different endpoints, or retries of one): attempt them concurrently.
-  await Promise.all(batch.messages.map(async (msg) => {
-    try {
-      const body = msg.body;
-      if (body?.kind === 'whatsapp_step') await runScriptedStep(env, db, body.message_id, body.step);
-      else if (typeof body?.delivery_id === 'string') await attemptDelivery(env, db, body.delivery_id);
-      msg.ack();
-    } catch (err) {
-      console.error(JSON.stringify({ level: 'error', msg: 'delivery attempt crashed; will retry', body: msg.body, error: String(err) }));
-      msg.retry({ delaySeconds: 5 });
-    }
-  }));
+  await Promise.all(
+    batch.messages.map(async (msg) => {
+      try {
+        const body = msg.body;
+        if (body?.kind === 'whatsapp_step') await runScriptedStep(env, db, body.message_id, body.step);
+        else if (typeof body?.delivery_id === 'string') await attemptDelivery(env, db, body.delivery_id);
+        msg.ack();
+      } catch (err) {
+        console.error(
+          JSON.stringify({
+            level: 'error',
+            msg: 'delivery attempt crashed; will retry',
+            body: msg.body,
+            error: String(err),
+          }),
+        );
+        msg.retry({ delaySeconds: 5 });
+      }
+    }),
+  );
 }
 
 /** Dead letters: the delivery row is still pending, so the cron sweep re-enqueues it; log loudly. */
 export async function consumeDeadLetters(batch: MessageBatch<EventQueueMessage>) {
   for (const msg of batch.messages) {
-    console.error(JSON.stringify({ level: 'error', msg: 'message reached the dead-letter queue (deliveries are re-enqueued by the sweep)', body: msg.body }));
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        msg: 'message reached the dead-letter queue (deliveries are re-enqueued by the sweep)',
+        body: msg.body,
+      }),
+    );
     msg.ack();
   }
 }

@@ -5,17 +5,41 @@
 import pkg from 'node-sql-parser/build/sqlite.js';
 import { VIEWS, type View } from './model';
 
-const { Parser } = pkg as unknown as { Parser: new () => { astify(sql: string, opt: { database: string }): unknown } };
+const { Parser } = pkg as unknown as {
+  Parser: new () => { astify(sql: string, opt: { database: string }): unknown };
+};
 const parser = new Parser();
 
 export const MAX_ROWS = 1000;
 const ALLOWED_TABLES = new Set<string>(Object.keys(VIEWS));
-const ALLOWED_FUNCTIONS = new Set(['count', 'sum', 'avg', 'min', 'max', 'total', 'round', 'abs', 'coalesce', 'ifnull', 'nullif', 'strftime', 'date', 'datetime', 'lower', 'upper', 'length', 'cast']);
+const ALLOWED_FUNCTIONS = new Set([
+  'count',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'total',
+  'round',
+  'abs',
+  'coalesce',
+  'ifnull',
+  'nullif',
+  'strftime',
+  'date',
+  'datetime',
+  'lower',
+  'upper',
+  'length',
+  'cast',
+]);
 
 export class GuardError extends Error {}
 
 function walk(node: unknown, visit: (n: Record<string, unknown>) => void) {
-  if (Array.isArray(node)) { for (const item of node) walk(item, visit); return; }
+  if (Array.isArray(node)) {
+    for (const item of node) walk(item, visit);
+    return;
+  }
   if (!node || typeof node !== 'object') return;
   const obj = node as Record<string, unknown>;
   visit(obj);
@@ -32,9 +56,14 @@ function functionName(n: Record<string, unknown>): string {
 /** Throws GuardError unless `sql` is one safe SELECT over the reporting views. Returns the views it reads. */
 export function checkSql(sql: string): View[] {
   if (sql.length > 10_000) throw new GuardError('query too long');
-  if (/\b(pragma|attach|detach|vacuum|load_extension|sqlite_\w+)\b/i.test(sql)) throw new GuardError('forbidden keyword');
+  if (/\b(pragma|attach|detach|vacuum|load_extension|sqlite_\w+)\b/i.test(sql))
+    throw new GuardError('forbidden keyword');
   let ast: unknown;
-  try { ast = parser.astify(sql, { database: 'sqlite' }); } catch { throw new GuardError('not valid SQL'); }
+  try {
+    ast = parser.astify(sql, { database: 'sqlite' });
+  } catch {
+    throw new GuardError('not valid SQL');
+  }
   const statements = Array.isArray(ast) ? ast : [ast];
   if (statements.length !== 1) throw new GuardError('exactly one statement is allowed');
   const root = statements[0] as Record<string, unknown>;
@@ -42,8 +71,37 @@ export function checkSql(sql: string): View[] {
   const views = new Set<View>();
   walk(root, (n) => {
     if (n.with) throw new GuardError('WITH is not allowed');
-    if (n.type && typeof n.type === 'string' && !['select', 'column_ref', 'binary_expr', 'number', 'single_quote_string', 'double_quote_string', 'string',
-      'aggr_func', 'function', 'expr_list', 'star', 'case', 'when', 'else', 'bool', 'null', 'unary_expr', 'cast', 'default', 'origin', 'datatype', 'interval', 'backticks_quote_string', 'ASC', 'DESC'].includes(n.type)) {
+    if (
+      n.type &&
+      typeof n.type === 'string' &&
+      ![
+        'select',
+        'column_ref',
+        'binary_expr',
+        'number',
+        'single_quote_string',
+        'double_quote_string',
+        'string',
+        'aggr_func',
+        'function',
+        'expr_list',
+        'star',
+        'case',
+        'when',
+        'else',
+        'bool',
+        'null',
+        'unary_expr',
+        'cast',
+        'default',
+        'origin',
+        'datatype',
+        'interval',
+        'backticks_quote_string',
+        'ASC',
+        'DESC',
+      ].includes(n.type)
+    ) {
       throw new GuardError(`${n.type} is not allowed`);
     }
     if (n.type === 'function' || n.type === 'aggr_func') {

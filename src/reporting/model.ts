@@ -23,16 +23,36 @@ export const MEASURES = {
   calls: { view: 'call_logs', sql: 'COUNT(*)', label: 'calls', unit: '' },
   answered: { view: 'call_logs', sql: 'COALESCE(SUM(answered), 0)', label: 'answered calls', unit: '' },
   conversions: { view: 'call_logs', sql: 'COALESCE(SUM(converted), 0)', label: 'conversions', unit: '' },
-  conversion_rate: { view: 'call_logs', sql: 'ROUND(100.0 * SUM(converted) / NULLIF(COUNT(*), 0), 1)', label: 'conversion rate', unit: '%' },
-  avg_duration: { view: 'call_logs', sql: 'ROUND(AVG(CASE WHEN answered = 1 THEN duration END), 1)', label: 'average call duration', unit: 's' },
-  total_duration: { view: 'call_logs', sql: 'COALESCE(SUM(duration), 0)', label: 'total talk time', unit: 's' },
+  conversion_rate: {
+    view: 'call_logs',
+    sql: 'ROUND(100.0 * SUM(converted) / NULLIF(COUNT(*), 0), 1)',
+    label: 'conversion rate',
+    unit: '%',
+  },
+  avg_duration: {
+    view: 'call_logs',
+    sql: 'ROUND(AVG(CASE WHEN answered = 1 THEN duration END), 1)',
+    label: 'average call duration',
+    unit: 's',
+  },
+  total_duration: {
+    view: 'call_logs',
+    sql: 'COALESCE(SUM(duration), 0)',
+    label: 'total talk time',
+    unit: 's',
+  },
   payout: { view: 'call_logs', sql: 'ROUND(COALESCE(SUM(payout), 0), 2)', label: 'payout', unit: '$' },
   messages: { view: 'messages', sql: 'COUNT(*)', label: 'messages', unit: '' },
   bids: { view: 'rtb_bids', sql: 'COUNT(*)', label: 'RTB bids', unit: '' },
 } as const satisfies Record<string, { view: View; sql: string; label: string; unit: string }>;
 export type Measure = keyof typeof MEASURES;
 
-export const TIME_GRAINS = { hour: '%Y-%m-%d %H:00', day: '%Y-%m-%d', week: '%Y-W%W', month: '%Y-%m' } as const;
+export const TIME_GRAINS = {
+  hour: '%Y-%m-%d %H:00',
+  day: '%Y-%m-%d',
+  week: '%Y-W%W',
+  month: '%Y-%m',
+} as const;
 export type TimeGrain = keyof typeof TIME_GRAINS;
 
 export const CATEGORIES = {
@@ -51,11 +71,20 @@ export const isTimeGrain = (d: Dimension | undefined): d is TimeGrain => !!d && 
 
 /** Values a filter may take; each maps to a column of the measure's view. */
 export const FILTER_COLUMNS = {
-  status: 'status', direction: 'direction', sentiment: 'sentiment', outcome: 'outcome', agent_name: 'agent_name', campaign_name: 'campaign_name',
-  answered: 'answered', converted: 'converted',
+  status: 'status',
+  direction: 'direction',
+  sentiment: 'sentiment',
+  outcome: 'outcome',
+  agent_name: 'agent_name',
+  campaign_name: 'campaign_name',
+  answered: 'answered',
+  converted: 'converted',
 } as const;
 export type FilterField = keyof typeof FILTER_COLUMNS;
-export interface Filter { field: FilterField; values: Array<string | number> }
+export interface Filter {
+  field: FilterField;
+  values: Array<string | number>;
+}
 
 /** The structured query every translator produces and the compiler turns into SQL. */
 export interface StructuredQuery {

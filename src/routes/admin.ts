@@ -1,27 +1,51 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { getDb } from '../db/client';
-import { createAccount, getAccount, LIMIT_NAMES, linkClerkSubject, PLANS, presentAccount, updateAccount } from '../services/accounts';
+import {
+  createAccount,
+  getAccount,
+  LIMIT_NAMES,
+  linkClerkSubject,
+  PLANS,
+  presentAccount,
+  updateAccount,
+} from '../services/accounts';
 import { isValidTimeZone } from '../lib/zoned-time';
 import { recompileAccount } from '../services/rtb-config';
 import { errorResponses, IdParam, jsonBody, jsonResponse, newRouter } from './router';
 import { AccountSchema } from './v1/account';
 
-const Limits = z.strictObject(Object.fromEntries(LIMIT_NAMES.map((n) => [n, z.number().int().min(0).max(1_000_000).optional()])) as
-  Record<(typeof LIMIT_NAMES)[number], z.ZodOptional<z.ZodNumber>>).openapi('AccountLimits');
+const Limits = z
+  .strictObject(
+    Object.fromEntries(
+      LIMIT_NAMES.map((n) => [n, z.number().int().min(0).max(1_000_000).optional()]),
+    ) as Record<(typeof LIMIT_NAMES)[number], z.ZodOptional<z.ZodNumber>>,
+  )
+  .openapi('AccountLimits');
 
-const TimeZone = z.string().max(64).refine(isValidTimeZone, 'timezone must be an IANA time zone such as Europe/Berlin');
+const TimeZone = z
+  .string()
+  .max(64)
+  .refine(isValidTimeZone, 'timezone must be an IANA time zone such as Europe/Berlin');
 
-const CreateAccount = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  plan: z.enum(PLANS),
-  limits: Limits.optional(),
-  timezone: TimeZone.optional(),
-}).openapi('CreateAccount');
+const CreateAccount = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    plan: z.enum(PLANS),
+    limits: Limits.optional(),
+    timezone: TimeZone.optional(),
+  })
+  .openapi('CreateAccount');
 const UpdateAccount = CreateAccount.partial().openapi('UpdateAccount');
 
-const CreatedAccount = z.object({
-  account: AccountSchema, api_key: z.string(), webhook_auth_key: z.string(), ingest_public_key: z.string(), ingest_private_key: z.string(),
-}).openapi('CreatedAccount');
+const CreatedAccount = z
+  .object({
+    account: AccountSchema,
+    api_key: z.string(),
+    webhook_auth_key: z.string(),
+    ingest_public_key: z.string(),
+    ingest_private_key: z.string(),
+  })
+  .openapi('CreatedAccount');
 
 const Id = IdParam('account', 'acct_123');
 const tags = ['Operator'];
@@ -30,37 +54,90 @@ const security = [{ admin: [] }];
 /** The operator's surface: bootstrap accounts, change plans, link Clerk organisations. */
 export function adminRoutes() {
   const r = newRouter();
-  r.openAPIRegistry.registerComponent('securitySchemes', 'admin', { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' });
-
-  r.openapi(createRoute({
-    method: 'post', path: '/accounts', tags, security, summary: 'Create an account and its first credentials (shown once)',
-    request: { body: jsonBody(CreateAccount) },
-    responses: { 201: jsonResponse(CreatedAccount, 'The account with its secrets'), ...errorResponses },
-  }), async (c) => {
-    const mode = c.env.API_KEY_MODE === 'live' ? 'live' : 'test';
-    return c.json(await createAccount(getDb(c.env.DB), c.req.valid('json'), mode), 201);
+  r.openAPIRegistry.registerComponent('securitySchemes', 'admin', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'ADMIN_TOKEN',
   });
 
-  r.openapi(createRoute({
-    method: 'get', path: '/accounts/{id}', tags, security, summary: 'Retrieve an account', request: { params: Id },
-    responses: { 200: jsonResponse(AccountSchema, 'The account'), ...errorResponses },
-  }), async (c) => c.json(presentAccount(await getAccount(getDb(c.env.DB), c.req.valid('param').id)), 200));
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/accounts',
+      tags,
+      security,
+      summary: 'Create an account and its first credentials (shown once)',
+      request: { body: jsonBody(CreateAccount) },
+      responses: { 201: jsonResponse(CreatedAccount, 'The account with its secrets'), ...errorResponses },
+    }),
+    async (c) => {
+      const mode = c.env.API_KEY_MODE === 'live' ? 'live' : 'test';
+      return c.json(await createAccount(getDb(c.env.DB), c.req.valid('json'), mode), 201);
+    },
+  );
 
-  r.openapi(createRoute({
-    method: 'patch', path: '/accounts/{id}', tags, security, summary: 'Change an account’s plan, limits, name or time zone',
-    request: { params: Id, body: jsonBody(UpdateAccount) },
-    responses: { 200: jsonResponse(AccountSchema, 'The account'), ...errorResponses },
-  }), async (c) => {
-    const db = getDb(c.env.DB);
-    const account = await updateAccount(db, c.req.valid('param').id, c.req.valid('json'));
-    await recompileAccount(c.env, db, account.id); // compiled RTB entries carry the account's rtb limit
-    return c.json(presentAccount(account), 200);
-  });
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/accounts/{id}',
+      tags,
+      security,
+      summary: 'Retrieve an account',
+      request: { params: Id },
+      responses: { 200: jsonResponse(AccountSchema, 'The account'), ...errorResponses },
+    }),
+    async (c) => c.json(presentAccount(await getAccount(getDb(c.env.DB), c.req.valid('param').id)), 200),
+  );
 
-  r.openapi(createRoute({
-    method: 'post', path: '/accounts/{id}/clerk_links', tags, security, summary: 'Map a Clerk organisation (org_id) or user (sub) to the account',
-    request: { params: Id, body: jsonBody(z.strictObject({ subject: z.string().min(1).max(200).openapi({ example: 'org_2abc' }) })) },
-    responses: { 201: jsonResponse(z.object({ object: z.literal('clerk_link'), subject: z.string(), account_id: z.string(), created_at: z.number() }), 'Linked'), ...errorResponses },
-  }), async (c) => c.json(await linkClerkSubject(getDb(c.env.DB), c.req.valid('param').id, c.req.valid('json').subject), 201));
+  r.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/accounts/{id}',
+      tags,
+      security,
+      summary: 'Change an account’s plan, limits, name or time zone',
+      request: { params: Id, body: jsonBody(UpdateAccount) },
+      responses: { 200: jsonResponse(AccountSchema, 'The account'), ...errorResponses },
+    }),
+    async (c) => {
+      const db = getDb(c.env.DB);
+      const account = await updateAccount(db, c.req.valid('param').id, c.req.valid('json'));
+      await recompileAccount(c.env, db, account.id); // compiled RTB entries carry the account's rtb limit
+      return c.json(presentAccount(account), 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/accounts/{id}/clerk_links',
+      tags,
+      security,
+      summary: 'Map a Clerk organisation (org_id) or user (sub) to the account',
+      request: {
+        params: Id,
+        body: jsonBody(
+          z.strictObject({ subject: z.string().min(1).max(200).openapi({ example: 'org_2abc' }) }),
+        ),
+      },
+      responses: {
+        201: jsonResponse(
+          z.object({
+            object: z.literal('clerk_link'),
+            subject: z.string(),
+            account_id: z.string(),
+            created_at: z.number(),
+          }),
+          'Linked',
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) =>
+      c.json(
+        await linkClerkSubject(getDb(c.env.DB), c.req.valid('param').id, c.req.valid('json').subject),
+        201,
+      ),
+  );
   return r;
 }

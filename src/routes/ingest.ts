@@ -20,10 +20,16 @@ export const INGEST_MAX_BYTES = 256 * 1024;
 
 const limitBody = bodyLimit({
   maxSize: INGEST_MAX_BYTES,
-  onError: () => { throw new ApiError('payload_too_large', `Request body is larger than ${INGEST_MAX_BYTES} bytes`); },
+  onError: () => {
+    throw new ApiError('payload_too_large', `Request body is larger than ${INGEST_MAX_BYTES} bytes`);
+  },
 });
 
-async function accountBy(c: Context<AppEnv>, column: 'webhookAuthKeyHash' | 'ingestPublicKeyHash', secret: string | undefined) {
+async function accountBy(
+  c: Context<AppEnv>,
+  column: 'webhookAuthKeyHash' | 'ingestPublicKeyHash',
+  secret: string | undefined,
+) {
   if (!secret || secret.length > 200) return null;
   const hash = await sha256Hex(secret);
   return (await getDb(c.env.DB).query.accounts.findFirst({ where: eq(accounts[column], hash) })) ?? null;
@@ -33,7 +39,11 @@ async function refuse(c: Context<AppEnv>, message: string): Promise<never> {
   throw new ApiError('unauthorized', message, undefined, await countAnonymous(c));
 }
 
-function setAccount(c: Context<AppEnv>, row: typeof accounts.$inferSelect, via: 'webhook_auth_key' | 'ingest_keys') {
+function setAccount(
+  c: Context<AppEnv>,
+  row: typeof accounts.$inferSelect,
+  via: 'webhook_auth_key' | 'ingest_keys',
+) {
   const { id, name, plan, limits, timezone, createdAt } = row;
   c.set('auth', { account: { id, name, plan, limits, timezone, createdAt }, via });
   c.set('accountId', id);
@@ -41,7 +51,11 @@ function setAccount(c: Context<AppEnv>, row: typeof accounts.$inferSelect, via: 
 
 /** ?moja_auth_key=… or X-Moja-Auth-Key. */
 const webhookAuthKey: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const row = await accountBy(c, 'webhookAuthKeyHash', c.req.query('moja_auth_key') ?? c.req.header('X-Moja-Auth-Key'));
+  const row = await accountBy(
+    c,
+    'webhookAuthKeyHash',
+    c.req.query('moja_auth_key') ?? c.req.header('X-Moja-Auth-Key'),
+  );
   if (!row) return refuse(c, 'Missing or invalid moja_auth_key');
   setAccount(c, row, 'webhook_auth_key');
   await next();
@@ -51,7 +65,12 @@ const webhookAuthKey: MiddlewareHandler<AppEnv> = async (c, next) => {
 const ingestKeys: MiddlewareHandler<AppEnv> = async (c, next) => {
   const row = await accountBy(c, 'ingestPublicKeyHash', c.req.header('x-public-key'));
   const priv = c.req.header('x-private-key');
-  if (!row || !priv || priv.length > 200 || !timingSafeEqual(await sha256Hex(priv), row.ingestPrivateKeyHash)) {
+  if (
+    !row ||
+    !priv ||
+    priv.length > 200 ||
+    !timingSafeEqual(await sha256Hex(priv), row.ingestPrivateKeyHash)
+  ) {
     return refuse(c, 'Missing or invalid x-public-key / x-private-key');
   }
   setAccount(c, row, 'ingest_keys');
@@ -62,31 +81,52 @@ const ingestKeys: MiddlewareHandler<AppEnv> = async (c, next) => {
 async function readBody(c: Context<AppEnv>, allowForm: boolean): Promise<{ raw: string; value: unknown }> {
   const type = (c.req.header('Content-Type') ?? '').split(';')[0].trim().toLowerCase();
   const raw = await c.req.text();
-  if (allowForm && type === 'application/x-www-form-urlencoded') return { raw, value: Object.fromEntries(new URLSearchParams(raw)) };
-  if (type && !/^application\/([\w.-]+\+)?json$/.test(type)) throw invalid('Content-Type must be application/json');
-  try { return { raw, value: JSON.parse(raw) }; } catch { throw invalid('Malformed JSON in request body'); }
+  if (allowForm && type === 'application/x-www-form-urlencoded')
+    return { raw, value: Object.fromEntries(new URLSearchParams(raw)) };
+  if (type && !/^application\/([\w.-]+\+)?json$/.test(type))
+    throw invalid('Content-Type must be application/json');
+  try {
+    return { raw, value: JSON.parse(raw) };
+  } catch {
+    throw invalid('Malformed JSON in request body');
+  }
 }
 
-const LeadBody = z.looseObject({
-  caller_id: z.union([z.string(), z.number()]).transform(String),
-  lead_score: z.number().finite().nullable().optional(),
-  customer_name: z.string().max(500).nullable().optional(),
-  custom_data: z.record(z.string(), z.any()).nullable().optional(),
-}).refine((b) => Object.keys(b).length <= 200, 'at most 200 fields');
+const LeadBody = z
+  .looseObject({
+    caller_id: z.union([z.string(), z.number()]).transform(String),
+    lead_score: z.number().finite().nullable().optional(),
+    customer_name: z.string().max(500).nullable().optional(),
+    custom_data: z.record(z.string(), z.any()).nullable().optional(),
+  })
+  .refine((b) => Object.keys(b).length <= 200, 'at most 200 fields');
 
-const isoTime = z.union([z.string().max(64), z.number()]).nullable().optional().transform((v, ctx) => {
-  if (v === null || v === undefined || v === '') return null;
-  const ms = typeof v === 'number' ? (v > 1e12 ? v : v * 1000) : Date.parse(v);
-  if (!Number.isFinite(ms)) { ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 time' }); return z.NEVER; }
-  return Math.floor(ms / 1000);
-});
+const isoTime = z
+  .union([z.string().max(64), z.number()])
+  .nullable()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === null || v === undefined || v === '') return null;
+    const ms = typeof v === 'number' ? (v > 1e12 ? v : v * 1000) : Date.parse(v);
+    if (!Number.isFinite(ms)) {
+      ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 time' });
+      return z.NEVER;
+    }
+    return Math.floor(ms / 1000);
+  });
 const RuntimeCall = z.looseObject({
   id: z.union([z.string().min(1).max(200), z.number()]).transform(String),
   status: z.string().max(64).optional(),
-  startedAt: isoTime, endedAt: isoTime,
+  startedAt: isoTime,
+  endedAt: isoTime,
   recordingUrl: z.string().max(4096).nullable().optional(),
   detailUrl: z.string().max(4096).nullable().optional(),
-  durationSeconds: z.number().min(0).max(7 * 86400).nullable().optional(),
+  durationSeconds: z
+    .number()
+    .min(0)
+    .max(7 * 86400)
+    .nullable()
+    .optional(),
 });
 const RuntimeAnalysis = z.looseObject({
   success: z.boolean().nullable().optional(),
@@ -95,31 +135,70 @@ const RuntimeAnalysis = z.looseObject({
   insights: z.record(z.string(), z.any()).nullable().optional(),
 });
 const Parts = {
-  call: RuntimeCall.optional(), analysis: RuntimeAnalysis.nullable().optional(),
-  credits: z.record(z.string(), z.any()).nullable().optional(), report: z.record(z.string(), z.any()).nullable().optional(),
+  call: RuntimeCall.optional(),
+  analysis: RuntimeAnalysis.nullable().optional(),
+  credits: z.record(z.string(), z.any()).nullable().optional(),
+  report: z.record(z.string(), z.any()).nullable().optional(),
 };
 const RuntimeBody = z.object({
-  event: z.looseObject({ type: z.string().min(1).max(100), data: z.looseObject(Parts).nullable().optional(), ...Parts }),
+  event: z.looseObject({
+    type: z.string().min(1).max(100),
+    data: z.looseObject(Parts).nullable().optional(),
+    ...Parts,
+  }),
 });
 
 export function ingestRoutes() {
   const r = newRouter();
   // These routes read their raw body themselves (it is the replay key), so they are described here by hand.
   r.openAPIRegistry.registerPath({
-    method: 'post', path: '/call-data', tags: ['Incoming webhooks'], security: [],
-    summary: 'Push lead data for a phone number (Moja); merged into its lead record and attached to its calls',
+    method: 'post',
+    path: '/call-data',
+    tags: ['Incoming webhooks'],
+    security: [],
+    summary:
+      'Push lead data for a phone number (Moja); merged into its lead record and attached to its calls',
     request: {
-      query: z.object({ moja_auth_key: z.string().optional().openapi({ description: 'or the X-Moja-Auth-Key header' }) }),
-      body: { content: { 'application/json': { schema: LeadBody.openapi('LeadData', { example: { caller_id: '+15551234567', lead_score: 85, customer_name: 'John Doe', custom_data: { source: 'landing_page' } } }) } } },
+      query: z.object({
+        moja_auth_key: z.string().optional().openapi({ description: 'or the X-Moja-Auth-Key header' }),
+      }),
+      body: {
+        content: {
+          'application/json': {
+            schema: LeadBody.openapi('LeadData', {
+              example: {
+                caller_id: '+15551234567',
+                lead_score: 85,
+                customer_name: 'John Doe',
+                custom_data: { source: 'landing_page' },
+              },
+            }),
+          },
+        },
+      },
     },
-    responses: { 200: { description: 'Stored', content: { 'application/json': { schema: z.object({ success: z.literal(true), caller_id: z.string() }) } } } },
+    responses: {
+      200: {
+        description: 'Stored',
+        content: {
+          'application/json': { schema: z.object({ success: z.literal(true), caller_id: z.string() }) },
+        },
+      },
+    },
   });
   r.openAPIRegistry.registerPath({
-    method: 'post', path: '/v2/webhooks/call-events', tags: ['Incoming webhooks'], security: [],
-    summary: 'Call events from an external voice runtime (Miraiminds); authenticated by x-public-key and x-private-key',
-    description: 'call, analysis, credits and report may sit under event.data or directly under event (event.data wins). '
-      + 'An unknown call id is 404, except on a call\'s first event (initiate/ringing), which registers it as an external call.',
-    request: { body: { content: { 'application/json': { schema: RuntimeBody.openapi('RuntimeCallEvent') } } } },
+    method: 'post',
+    path: '/v2/webhooks/call-events',
+    tags: ['Incoming webhooks'],
+    security: [],
+    summary:
+      'Call events from an external voice runtime (Miraiminds); authenticated by x-public-key and x-private-key',
+    description:
+      'call, analysis, credits and report may sit under event.data or directly under event (event.data wins). ' +
+      "An unknown call id is 404, except on a call's first event (initiate/ringing), which registers it as an external call.",
+    request: {
+      body: { content: { 'application/json': { schema: RuntimeBody.openapi('RuntimeCallEvent') } } },
+    },
     responses: { 200: { description: 'Event received', content: { 'text/plain': { schema: z.string() } } } },
   });
 
@@ -129,8 +208,9 @@ export function ingestRoutes() {
     if (!parsed.success) throw validationError(parsed.error.issues, 'json');
     const { caller_id, ...fields } = parsed.data;
     const phone = normalizePhone(caller_id);
-    if (!phone) throw invalid('caller_id must be a phone number (E.164, or a 10-digit NANP number)', 'caller_id');
-    const key = c.req.header('Idempotency-Key')?.slice(0, 255) || await sha256Hex(raw);
+    if (!phone)
+      throw invalid('caller_id must be a phone number (E.164, or a 10-digit NANP number)', 'caller_id');
+    const key = c.req.header('Idempotency-Key')?.slice(0, 255) || (await sha256Hex(raw));
     await ingestLead(getDb(c.env.DB), authOf(c).account, key, phone, fields);
     return c.json({ success: true, caller_id: phone }, 200);
   });
@@ -143,9 +223,20 @@ export function ingestRoutes() {
     // The seed sends call/analysis/credits/report both under event.data and under event: prefer event.data.
     const call = e.data?.call ?? e.call;
     if (!call) throw invalid('event.data.call is required', 'event.data.call');
-    await applyRuntimeEvent(c.env, getDb(c.env.DB), authOf(c).account, {
-      type: e.type, call, analysis: e.data?.analysis ?? e.analysis, credits: e.data?.credits ?? e.credits, report: e.data?.report ?? e.report,
-    }, await sha256Hex(raw), publicBaseUrl(c));
+    await applyRuntimeEvent(
+      c.env,
+      getDb(c.env.DB),
+      authOf(c).account,
+      {
+        type: e.type,
+        call,
+        analysis: e.data?.analysis ?? e.analysis,
+        credits: e.data?.credits ?? e.credits,
+        report: e.data?.report ?? e.report,
+      },
+      await sha256Hex(raw),
+      publicBaseUrl(c),
+    );
     return c.text('Event received', 200);
   });
   return r;

@@ -21,10 +21,13 @@ async function verifiedTwilioForm(c: Context<AppEnv>): Promise<Record<string, st
   const cfg = twilioConfig(c.env);
   if (!cfg) throw new ApiError('not_found', 'Twilio is not configured');
   const type = c.req.header('Content-Type') ?? '';
-  if (!type.startsWith('application/x-www-form-urlencoded')) throw new ApiError('invalid_request', 'Expected a form-encoded Twilio callback');
+  if (!type.startsWith('application/x-www-form-urlencoded'))
+    throw new ApiError('invalid_request', 'Expected a form-encoded Twilio callback');
   const params = Object.fromEntries(new URLSearchParams(await c.req.text()));
   const url = new URL(c.req.url);
-  const publicUrl = c.env.PUBLIC_BASE_URL ? `${c.env.PUBLIC_BASE_URL}${url.pathname}${url.search}` : url.toString();
+  const publicUrl = c.env.PUBLIC_BASE_URL
+    ? `${c.env.PUBLIC_BASE_URL}${url.pathname}${url.search}`
+    : url.toString();
   const expected = await twilioSignature(cfg.authToken, publicUrl, params);
   const given = c.req.header('X-Twilio-Signature') ?? '';
   if (!given || !timingSafeEqual(given, expected)) throw unauthorized('Invalid X-Twilio-Signature');
@@ -32,7 +35,9 @@ async function verifiedTwilioForm(c: Context<AppEnv>): Promise<Record<string, st
 }
 
 function twiml(c: Context, body: string) {
-  return c.body(`<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>`, 200, { 'Content-Type': 'text/xml' });
+  return c.body(`<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>`, 200, {
+    'Content-Type': 'text/xml',
+  });
 }
 
 export function providerRoutes() {
@@ -49,9 +54,12 @@ export function providerRoutes() {
       columns: { id: true, providerCallId: true },
     });
     if (!call) throw new ApiError('not_found', 'No such call');
-    const duration = p.CallDuration !== undefined && /^\d+$/.test(p.CallDuration) ? Number(p.CallDuration) : undefined;
+    const duration =
+      p.CallDuration !== undefined && /^\d+$/.test(p.CallDuration) ? Number(p.CallDuration) : undefined;
     await sessionFor(c.env, call.id).providerEvent({
-      status, duration, providerCallId: p.CallSid,
+      status,
+      duration,
+      providerCallId: p.CallSid,
       endReason: status === 'completed' ? 'hangup' : status === 'in_progress' ? undefined : status,
     });
     return c.body(null, 204);
@@ -63,15 +71,26 @@ export function providerRoutes() {
     let callId = c.req.query('call_id');
     if (!callId) {
       const base = c.env.PUBLIC_BASE_URL || new URL(c.req.url).origin;
-      const inbound = await receiveInboundCall(c.env, db, { to: p.To ?? '', from: p.From ?? '', provider: 'twilio', providerCallId: p.CallSid, publicBaseUrl: base });
-      if (!inbound || inbound.status === 'busy') return twiml(c, inbound ? '<Reject reason="busy"/>' : '<Reject/>');
+      const inbound = await receiveInboundCall(c.env, db, {
+        to: p.To ?? '',
+        from: p.From ?? '',
+        provider: 'twilio',
+        providerCallId: p.CallSid,
+        publicBaseUrl: base,
+      });
+      if (!inbound || inbound.status === 'busy')
+        return twiml(c, inbound ? '<Reject reason="busy"/>' : '<Reject/>');
       callId = inbound.id;
       await sessionFor(c.env, callId).providerEvent({ status: 'in_progress' });
     }
     const call = await db.query.calls.findFirst({ where: eq(calls.id, callId) });
     if (!call) return twiml(c, '<Hangup/>');
-    const agent = call.agentId ? await db.query.agents.findFirst({ where: eq(agents.id, call.agentId) }) : undefined;
-    const greeting = agent?.firstMessage ? `<Say>${xml(fillTemplate(agent.firstMessage, { ...(call.callerData ?? {}), ...call.variables }))}</Say>` : '';
+    const agent = call.agentId
+      ? await db.query.agents.findFirst({ where: eq(agents.id, call.agentId) })
+      : undefined;
+    const greeting = agent?.firstMessage
+      ? `<Say>${xml(fillTemplate(agent.firstMessage, { ...(call.callerData ?? {}), ...call.variables }))}</Say>`
+      : '';
     const stream = c.env.MEDIA_STREAM_URL
       ? `<Connect><Stream url="${xml(c.env.MEDIA_STREAM_URL)}"><Parameter name="call_id" value="${xml(call.id)}"/></Stream></Connect>`
       : '';
@@ -82,7 +101,10 @@ export function providerRoutes() {
   r.get('/whatsapp', (c) => {
     const expected = c.env.META_VERIFY_TOKEN;
     if (!expected) throw new ApiError('not_found', 'WhatsApp (Meta) is not configured');
-    if (c.req.query('hub.mode') !== 'subscribe' || !timingSafeEqual(c.req.query('hub.verify_token') ?? '', expected)) {
+    if (
+      c.req.query('hub.mode') !== 'subscribe' ||
+      !timingSafeEqual(c.req.query('hub.verify_token') ?? '', expected)
+    ) {
       throw new ApiError('forbidden', 'hub.verify_token does not match');
     }
     return c.text(c.req.query('hub.challenge') ?? '');
@@ -94,20 +116,35 @@ export function providerRoutes() {
     if (!secret) throw new ApiError('not_found', 'WhatsApp (Meta) is not configured');
     const raw = await c.req.text();
     const given = c.req.header('X-Hub-Signature-256') ?? '';
-    if (!given || !timingSafeEqual(given, await metaSignature(secret, raw))) throw unauthorized('Invalid X-Hub-Signature-256');
+    if (!given || !timingSafeEqual(given, await metaSignature(secret, raw)))
+      throw unauthorized('Invalid X-Hub-Signature-256');
     let body: unknown;
-    try { body = JSON.parse(raw); } catch { throw new ApiError('invalid_request', 'Malformed JSON in request body'); }
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      throw new ApiError('invalid_request', 'Malformed JSON in request body');
+    }
     const db = getDb(c.env.DB);
     for (const item of parseMetaWebhook(body)) {
       for (const st of item.statuses) {
-        const msg = await db.query.messages.findFirst({ where: eq(messages.providerMessageId, st.id), columns: { id: true } });
-        if (msg && st.status !== 'queued' && st.status !== 'received') await applyMessageStatus(c.env, db, msg.id, st.status, st.error, st.timestamp ?? undefined);
+        const msg = await db.query.messages.findFirst({
+          where: eq(messages.providerMessageId, st.id),
+          columns: { id: true },
+        });
+        if (msg && st.status !== 'queued' && st.status !== 'received')
+          await applyMessageStatus(c.env, db, msg.id, st.status, st.error, st.timestamp ?? undefined);
       }
       if (!item.messages.length || !item.phoneNumberId) continue;
-      const number = await db.query.phoneNumbers.findFirst({ where: eq(phoneNumbers.whatsappPhoneNumberId, item.phoneNumberId) });
+      const number = await db.query.phoneNumbers.findFirst({
+        where: eq(phoneNumbers.whatsappPhoneNumberId, item.phoneNumberId),
+      });
       if (!number) continue;
       for (const m of item.messages) {
-        await receiveMessage(c.env, db, number.accountId, m.from, m.text, { providerMessageId: m.id, channel: number.number, provider: 'meta' });
+        await receiveMessage(c.env, db, number.accountId, m.from, m.text, {
+          providerMessageId: m.id,
+          channel: number.number,
+          provider: 'meta',
+        });
       }
     }
     return c.text('ok');

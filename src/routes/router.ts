@@ -17,7 +17,8 @@ export function validationError(issues: readonly Issue[], target?: string): ApiE
   } else if (path.length && !message.includes(String(path[path.length - 1]))) {
     message = `${formatParam(path)}: ${message}`;
   }
-  if (target === 'json' && !path.length && issue?.code === 'invalid_type') message = 'Request body must be a JSON object';
+  if (target === 'json' && !path.length && issue?.code === 'invalid_type')
+    message = 'Request body must be a JSON object';
   return new ApiError('invalid_request', message, formatParam(path));
 }
 
@@ -30,16 +31,31 @@ export function newRouter() {
   });
 }
 
-export const ErrorSchema = z.object({
-  error: z.object({
-    code: z.enum(['invalid_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'payload_too_large', 'unprocessable', 'rate_limited', 'server_error']),
-    message: z.string(),
-    param: z.string().optional(),
-    request_id: z.string(),
-  }),
-}).openapi('Error');
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.enum([
+        'invalid_request',
+        'unauthorized',
+        'forbidden',
+        'not_found',
+        'conflict',
+        'payload_too_large',
+        'unprocessable',
+        'rate_limited',
+        'server_error',
+      ]),
+      message: z.string(),
+      param: z.string().optional(),
+      request_id: z.string(),
+    }),
+  })
+  .openapi('Error');
 
-const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
+const err = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: ErrorSchema } },
+});
 
 /** The error answers every authenticated operation can give. */
 export const errorResponses = {
@@ -60,20 +76,29 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
 });
 
 export const IdParam = (name: string, example: string) =>
-  z.object({ id: z.string().min(1).max(128).openapi({ param: { name: 'id', in: 'path' }, example, description: `The ${name} id` }) });
+  z.object({
+    id: z
+      .string()
+      .min(1)
+      .max(128)
+      .openapi({ param: { name: 'id', in: 'path' }, example, description: `The ${name} id` }),
+  });
 
 export const PaginationQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: 'Page size (1–100)' }),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
-export const listOf = <T extends z.ZodType>(item: T) => z.object({
-  object: z.literal('list'),
-  data: z.array(item),
-  has_more: z.boolean(),
-  total: z.number().int(),
-  limit: z.number().int(),
-  offset: z.number().int(),
-});
+export const listOf = <T extends z.ZodType>(item: T) =>
+  z.object({
+    object: z.literal('list'),
+    data: z.array(item),
+    has_more: z.boolean(),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  });
 
-export const Metadata = z.record(z.string().max(64), z.any()).openapi({ description: 'Free-form key-value data stored with the object' });
+export const Metadata = z
+  .record(z.string().max(64), z.any())
+  .openapi({ description: 'Free-form key-value data stored with the object' });

@@ -9,7 +9,13 @@ import { ApiError, notFound } from '../lib/errors';
 import { countAnonymous, headersFor } from '../middleware/rate-limit';
 import type { PingAnswer } from '../durable-objects/rtb-exchange';
 import { buildCompiled, exchangeFor, kvKey } from '../services/rtb-config';
-import { readPing, staticCandidates, type CompiledEndpoint, type CompiledRoute, type RejectReason } from '../services/rtb-rules';
+import {
+  readPing,
+  staticCandidates,
+  type CompiledEndpoint,
+  type CompiledRoute,
+  type RejectReason,
+} from '../services/rtb-rules';
 
 const compiledCache = new Map<string, CompiledEndpoint>();
 const unknownUntil = new Map<string, number>();
@@ -22,7 +28,10 @@ async function loadCompiled(env: Env, rtbId: string, fresh = false): Promise<Com
     if ((unknownUntil.get(rtbId) ?? 0) > Date.now()) return null;
   }
   const compiled = await env.KV.get<CompiledEndpoint>(kvKey(rtbId), 'json');
-  if (!compiled) { unknownUntil.set(rtbId, Date.now() + 5_000); return null; }
+  if (!compiled) {
+    unknownUntil.set(rtbId, Date.now() + 5_000);
+    return null;
+  }
   compiledCache.set(rtbId, compiled);
   return compiled;
 }
@@ -42,17 +51,29 @@ async function pingParams(c: Context<AppEnv>): Promise<Record<string, unknown>> 
   const type = (c.req.header('Content-Type') ?? '').split(';')[0].trim().toLowerCase();
   const raw = await c.req.text();
   if (!raw.trim()) return params;
-  if (type === 'application/x-www-form-urlencoded' || (!type && raw.includes('=') && !raw.trim().startsWith('{'))) {
+  if (
+    type === 'application/x-www-form-urlencoded' ||
+    (!type && raw.includes('=') && !raw.trim().startsWith('{'))
+  ) {
     return { ...params, ...Object.fromEntries(new URLSearchParams(raw)) };
   }
   let body: unknown;
-  try { body = JSON.parse(raw); } catch { throw new ApiError('invalid_request', 'The body must be JSON or a form'); }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ApiError('invalid_request', 'The body must be a JSON object');
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    throw new ApiError('invalid_request', 'The body must be JSON or a form');
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new ApiError('invalid_request', 'The body must be a JSON object');
   return { ...params, ...(body as Record<string, unknown>) };
 }
 
 const present = (r: CompiledRoute) => ({
-  number: r.number, payout: r.payout, duration: r.duration, payout_condition: r.payout_condition, payout_condition_duration: r.payout_condition_duration,
+  number: r.number,
+  payout: r.payout,
+  duration: r.duration,
+  payout_condition: r.payout_condition,
+  payout_condition_duration: r.payout_condition_duration,
 });
 
 export function rtbPingRoutes() {
@@ -73,14 +94,33 @@ export function rtbPingRoutes() {
     let reason: RejectReason | null = null;
     let answer: PingAnswer | null = null;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const stat = ep.require_caller_id && !ping.caller ? { routes: [], reason: 'caller_id_required' as const } : staticCandidates(ep, ping, now);
+      const stat =
+        ep.require_caller_id && !ping.caller
+          ? { routes: [], reason: 'caller_id_required' as const }
+          : staticCandidates(ep, ping, now);
       reason = stat.reason;
       answer = await exchangeFor(c.env, ep.account_id).ping({
-        accountId: ep.account_id, endpointId: ep.endpoint_id, version: ep.version, rateLimit: ep.rtb_per_minute, caller: ping.caller,
-        ttlMs: ep.bid_ttl_seconds * 1000, maxRoutes: ep.max_routes,
-        candidates: stat.routes.map((x) => ({ id: x.id, caps: x.caps, timezone: x.schedule?.timezone ?? 'UTC' })),
-        log: { caller: ping.caller, zip: ping.zip, state: ping.state, publisherId: ping.publisher, tags: ping.tags, rejectReason: reason,
-          payouts: Object.fromEntries(stat.routes.map((x) => [x.id, x.payout])) },
+        accountId: ep.account_id,
+        endpointId: ep.endpoint_id,
+        version: ep.version,
+        rateLimit: ep.rtb_per_minute,
+        caller: ping.caller,
+        ttlMs: ep.bid_ttl_seconds * 1000,
+        maxRoutes: ep.max_routes,
+        candidates: stat.routes.map((x) => ({
+          id: x.id,
+          caps: x.caps,
+          timezone: x.schedule?.timezone ?? 'UTC',
+        })),
+        log: {
+          caller: ping.caller,
+          zip: ping.zip,
+          state: ping.state,
+          publisherId: ping.publisher,
+          tags: ping.tags,
+          rejectReason: reason,
+          payouts: Object.fromEntries(stat.routes.map((x) => [x.id, x.payout])),
+        },
       });
       if (answer.kind !== 'stale') break;
       // The configuration changed since this isolate cached it: reload from KV, then (if KV lags) from D1.
@@ -88,10 +128,16 @@ export function rtbPingRoutes() {
       if (!next || next.status !== 'enabled') throw notFound('inbound_rtb', 'rtb_id');
       ep = next;
     }
-    if (!answer || answer.kind === 'stale') throw new ApiError('conflict', 'The endpoint configuration is changing; retry', 'rtb_id');
+    if (!answer || answer.kind === 'stale')
+      throw new ApiError('conflict', 'The endpoint configuration is changing; retry', 'rtb_id');
     const rateHeaders = headersFor('rtb', answer.rate);
     if (answer.kind === 'rate_limited') {
-      throw new ApiError('rate_limited', `Rate limit exceeded: ${answer.rate.limit} rtb requests per minute`, undefined, rateHeaders);
+      throw new ApiError(
+        'rate_limited',
+        `Rate limit exceeded: ${answer.rate.limit} rtb requests per minute`,
+        undefined,
+        rateHeaders,
+      );
     }
     const byId = new Map(ep.routes.map((x) => [x.id, x]));
     const eligible = answer.eligible.map((id) => byId.get(id)).filter((x): x is CompiledRoute => !!x);

@@ -9,7 +9,14 @@ import { issueApiKey, type KeyMode } from './api-keys';
 
 export const PLANS = ['starter', 'growth', 'business', 'enterprise'] as const;
 export type Plan = (typeof PLANS)[number];
-export const LIMIT_NAMES = ['calls_per_minute', 'concurrent_calls', 'api_per_minute', 'webhooks_per_minute', 'rtb_per_minute', 'reporting_per_minute'] as const;
+export const LIMIT_NAMES = [
+  'calls_per_minute',
+  'concurrent_calls',
+  'api_per_minute',
+  'webhooks_per_minute',
+  'rtb_per_minute',
+  'reporting_per_minute',
+] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 export type Limits = Partial<Record<LimitName, number>>;
 
@@ -17,10 +24,23 @@ export type AccountRow = typeof accounts.$inferSelect;
 export type Account = Pick<AccountRow, 'id' | 'name' | 'plan' | 'limits' | 'timezone' | 'createdAt'>;
 
 export function presentAccount(a: Account) {
-  return { id: a.id, object: 'account' as const, name: a.name, plan: a.plan, limits: a.limits, timezone: a.timezone, created_at: a.createdAt };
+  return {
+    id: a.id,
+    object: 'account' as const,
+    name: a.name,
+    plan: a.plan,
+    limits: a.limits,
+    timezone: a.timezone,
+    created_at: a.createdAt,
+  };
 }
 
-export interface NewAccountInput { name: string; plan: Plan; limits?: Limits; timezone?: string }
+export interface NewAccountInput {
+  name: string;
+  plan: Plan;
+  limits?: Limits;
+  timezone?: string;
+}
 
 /** Creates an account with its first API key, webhook auth key and ingest key pair; secrets are returned once. */
 export async function createAccount(db: Db, input: NewAccountInput, mode: KeyMode) {
@@ -30,7 +50,11 @@ export async function createAccount(db: Db, input: NewAccountInput, mode: KeyMod
   const ingestPrivateKey = newSecret('pvk_');
   const createdAt = nowSeconds();
   const row = {
-    id, name: input.name, plan: input.plan, limits: input.limits ?? {}, timezone: input.timezone ?? 'UTC',
+    id,
+    name: input.name,
+    plan: input.plan,
+    limits: input.limits ?? {},
+    timezone: input.timezone ?? 'UTC',
     webhookAuthKeyHash: await sha256Hex(webhookAuthKey),
     ingestPublicKeyHash: await sha256Hex(ingestPublicKey),
     ingestPrivateKeyHash: await sha256Hex(ingestPrivateKey),
@@ -53,7 +77,11 @@ export async function getAccount(db: Db, id: string): Promise<AccountRow> {
   return row;
 }
 
-export async function updateAccount(db: Db, id: string, patch: { name?: string; plan?: Plan; limits?: Limits; timezone?: string }) {
+export async function updateAccount(
+  db: Db,
+  id: string,
+  patch: { name?: string; plan?: Plan; limits?: Limits; timezone?: string },
+) {
   await getAccount(db, id);
   const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
   if (Object.keys(set).length) await db.update(accounts).set(set).where(eq(accounts.id, id));
@@ -63,7 +91,9 @@ export async function updateAccount(db: Db, id: string, patch: { name?: string; 
 export async function linkClerkSubject(db: Db, accountId: string, subject: string) {
   await getAccount(db, accountId);
   const createdAt = nowSeconds();
-  await db.insert(clerkLinks).values({ subject, accountId, createdAt })
+  await db
+    .insert(clerkLinks)
+    .values({ subject, accountId, createdAt })
     .onConflictDoUpdate({ target: clerkLinks.subject, set: { accountId, createdAt } });
   return { object: 'clerk_link' as const, subject, account_id: accountId, created_at: createdAt };
 }
@@ -71,14 +101,20 @@ export async function linkClerkSubject(db: Db, accountId: string, subject: strin
 /** Rotates the /call-data auth key; the old one stops working at once. */
 export async function rotateWebhookAuthKey(db: Db, accountId: string) {
   const key = newSecret('whk_');
-  await db.update(accounts).set({ webhookAuthKeyHash: await sha256Hex(key) }).where(eq(accounts.id, accountId));
+  await db
+    .update(accounts)
+    .set({ webhookAuthKeyHash: await sha256Hex(key) })
+    .where(eq(accounts.id, accountId));
   return { webhook_auth_key: key };
 }
 
 /** Rotates the x-public-key / x-private-key pair used by /v2/webhooks/call-events. */
 export async function rotateIngestKeys(db: Db, accountId: string) {
-  const pub = newSecret('pk_', 16), priv = newSecret('pvk_');
-  await db.update(accounts).set({ ingestPublicKeyHash: await sha256Hex(pub), ingestPrivateKeyHash: await sha256Hex(priv) })
+  const pub = newSecret('pk_', 16),
+    priv = newSecret('pvk_');
+  await db
+    .update(accounts)
+    .set({ ingestPublicKeyHash: await sha256Hex(pub), ingestPrivateKeyHash: await sha256Hex(priv) })
     .where(eq(accounts.id, accountId));
   return { ingest_public_key: pub, ingest_private_key: priv };
 }

@@ -9,28 +9,55 @@ import { paginate, type Page } from './pagination';
 export type AgentRow = typeof agents.$inferSelect;
 
 export interface AgentInput {
-  name: string; prompt: string; first_message?: string | null; voice_id?: string | null; language?: string;
-  status?: 'active' | 'inactive'; max_duration?: number;
-  analysis_schema?: AnalysisField[]; metadata?: Record<string, unknown>;
+  name: string;
+  prompt: string;
+  first_message?: string | null;
+  voice_id?: string | null;
+  language?: string;
+  status?: 'active' | 'inactive';
+  max_duration?: number;
+  analysis_schema?: AnalysisField[];
+  metadata?: Record<string, unknown>;
 }
 
 export function presentAgent(a: AgentRow) {
   return {
-    id: a.id, object: 'agent' as const, name: a.name, prompt: a.prompt, first_message: a.firstMessage, voice_id: a.voiceId,
-    language: a.language, status: a.status, max_duration: a.maxDuration, analysis_schema: a.analysisSchema,
-    metadata: a.metadata, created_at: a.createdAt, updated_at: a.updatedAt,
+    id: a.id,
+    object: 'agent' as const,
+    name: a.name,
+    prompt: a.prompt,
+    first_message: a.firstMessage,
+    voice_id: a.voiceId,
+    language: a.language,
+    status: a.status,
+    max_duration: a.maxDuration,
+    analysis_schema: a.analysisSchema,
+    metadata: a.metadata,
+    created_at: a.createdAt,
+    updated_at: a.updatedAt,
   };
 }
 
-const live = (accountId: string, id: string) => and(eq(agents.id, id), eq(agents.accountId, accountId), isNull(agents.deletedAt));
+const live = (accountId: string, id: string) =>
+  and(eq(agents.id, id), eq(agents.accountId, accountId), isNull(agents.deletedAt));
 
 export async function createAgent(db: Db, accountId: string, input: AgentInput) {
   const now = nowSeconds();
   const row: AgentRow = {
-    id: newId('agent'), accountId, name: input.name, prompt: input.prompt, firstMessage: input.first_message ?? null,
-    voiceId: input.voice_id ?? null, language: input.language ?? 'en-US', status: input.status ?? 'active',
-    maxDuration: input.max_duration ?? 1800, analysisSchema: input.analysis_schema ?? [], metadata: input.metadata ?? {},
-    createdAt: now, updatedAt: now, deletedAt: null,
+    id: newId('agent'),
+    accountId,
+    name: input.name,
+    prompt: input.prompt,
+    firstMessage: input.first_message ?? null,
+    voiceId: input.voice_id ?? null,
+    language: input.language ?? 'en-US',
+    status: input.status ?? 'active',
+    maxDuration: input.max_duration ?? 1800,
+    analysisSchema: input.analysis_schema ?? [],
+    metadata: input.metadata ?? {},
+    createdAt: now,
+    updatedAt: now,
+    deletedAt: null,
   };
   await db.insert(agents).values(row);
   return presentAgent(row);
@@ -48,7 +75,11 @@ export async function getAgent(db: Db, accountId: string, id: string, param = 'i
 }
 
 export function listAgents(db: Db, accountId: string, page: Page & { status?: 'active' | 'inactive' }) {
-  const where = and(eq(agents.accountId, accountId), isNull(agents.deletedAt), page.status ? eq(agents.status, page.status) : undefined);
+  const where = and(
+    eq(agents.accountId, accountId),
+    isNull(agents.deletedAt),
+    page.status ? eq(agents.status, page.status) : undefined,
+  );
   return paginate(db, agents, where, [desc(agents.createdAt), desc(agents.id)], page, presentAgent);
 }
 

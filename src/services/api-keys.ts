@@ -15,8 +15,17 @@ export async function issueApiKey(accountId: string, mode: KeyMode, name: string
   const plaintext = newSecret(`sk_${mode}_`, 20);
   const createdAt = nowSeconds();
   const row = {
-    id: newId('key'), accountId, name, mode, prefix: `sk_${mode}_`, last4: plaintext.slice(-4),
-    keyHash: await sha256Hex(plaintext), createdAt, expiresAt: null as number | null, revokedAt: null, lastUsedAt: null,
+    id: newId('key'),
+    accountId,
+    name,
+    mode,
+    prefix: `sk_${mode}_`,
+    last4: plaintext.slice(-4),
+    keyHash: await sha256Hex(plaintext),
+    createdAt,
+    expiresAt: null as number | null,
+    revokedAt: null,
+    lastUsedAt: null,
   };
   return { plaintext, row };
 }
@@ -25,11 +34,25 @@ type KeyRow = typeof apiKeys.$inferSelect;
 
 export function presentKey(k: KeyRow, plaintext?: string) {
   const now = nowSeconds();
-  const status: 'revoked' | 'expired' | 'active' = k.revokedAt ? 'revoked' : k.expiresAt && k.expiresAt <= now ? 'expired' : 'active';
+  const status: 'revoked' | 'expired' | 'active' = k.revokedAt
+    ? 'revoked'
+    : k.expiresAt && k.expiresAt <= now
+      ? 'expired'
+      : 'active';
   return {
-    id: k.id, object: 'api_key' as const, name: k.name, mode: k.mode, prefix: k.prefix, last4: k.last4,
-    redacted: `${k.prefix}…${k.last4}`, status, created_at: k.createdAt, expires_at: k.expiresAt,
-    revoked_at: k.revokedAt, last_used_at: k.lastUsedAt, ...(plaintext ? { key: plaintext } : {}),
+    id: k.id,
+    object: 'api_key' as const,
+    name: k.name,
+    mode: k.mode,
+    prefix: k.prefix,
+    last4: k.last4,
+    redacted: `${k.prefix}…${k.last4}`,
+    status,
+    created_at: k.createdAt,
+    expires_at: k.expiresAt,
+    revoked_at: k.revokedAt,
+    last_used_at: k.lastUsedAt,
+    ...(plaintext ? { key: plaintext } : {}),
   };
 }
 
@@ -40,12 +63,18 @@ export async function createApiKey(db: Db, accountId: string, mode: KeyMode, nam
 }
 
 export async function listApiKeys(db: Db, accountId: string) {
-  const rows = await db.select().from(apiKeys).where(eq(apiKeys.accountId, accountId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+  const rows = await db
+    .select()
+    .from(apiKeys)
+    .where(eq(apiKeys.accountId, accountId))
+    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
   return { object: 'list' as const, data: rows.map((r) => presentKey(r)) };
 }
 
 async function getKey(db: Db, accountId: string, id: string) {
-  const row = await db.query.apiKeys.findFirst({ where: and(eq(apiKeys.id, id), eq(apiKeys.accountId, accountId)) });
+  const row = await db.query.apiKeys.findFirst({
+    where: and(eq(apiKeys.id, id), eq(apiKeys.accountId, accountId)),
+  });
   if (!row) throw notFound('api_key', 'id');
   return row;
 }
@@ -63,23 +92,33 @@ export async function revokeApiKey(db: Db, accountId: string, id: string) {
 export async function rollApiKey(db: Db, accountId: string, id: string, overlapSeconds: number) {
   const old = await getKey(db, accountId, id);
   const now = nowSeconds();
-  if (old.revokedAt || (old.expiresAt && old.expiresAt <= now)) throw unprocessable('Only an active key can be rolled', 'id');
+  if (old.revokedAt || (old.expiresAt && old.expiresAt <= now))
+    throw unprocessable('Only an active key can be rolled', 'id');
   const expiresAt = now + overlapSeconds;
   const next = await issueApiKey(accountId, old.mode, old.name);
   await db.batch([
-    db.update(apiKeys).set({ expiresAt: old.expiresAt ? Math.min(old.expiresAt, expiresAt) : expiresAt }).where(eq(apiKeys.id, id)),
+    db
+      .update(apiKeys)
+      .set({ expiresAt: old.expiresAt ? Math.min(old.expiresAt, expiresAt) : expiresAt })
+      .where(eq(apiKeys.id, id)),
     db.insert(apiKeys).values(next.row),
   ]);
   return { ...presentKey(next.row, next.plaintext), replaces: { id: old.id, expires_at: expiresAt } };
 }
 
 /** The account a presented key belongs to, or null when it is unknown, revoked or expired. */
-export async function accountForApiKey(db: Db, plaintext: string): Promise<{ account: Account; keyId: string } | null> {
+export async function accountForApiKey(
+  db: Db,
+  plaintext: string,
+): Promise<{ account: Account; keyId: string } | null> {
   if (!API_KEY_PATTERN.test(plaintext)) return null;
   const hash = await sha256Hex(plaintext);
-  const [row] = await db.select({ key: apiKeys, account: accounts }).from(apiKeys)
+  const [row] = await db
+    .select({ key: apiKeys, account: accounts })
+    .from(apiKeys)
     .innerJoin(accounts, eq(accounts.id, apiKeys.accountId))
-    .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt))).limit(1);
+    .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)))
+    .limit(1);
   if (!row) return null;
   if (row.key.expiresAt && row.key.expiresAt <= nowSeconds()) return null;
   const { id, name, plan, limits, timezone, createdAt } = row.account;

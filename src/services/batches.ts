@@ -16,13 +16,26 @@ import { paginate, type Page } from './pagination';
 import { findOwnedNumber } from './phone-numbers';
 
 export interface BatchInput {
-  agent_id: string; recipients: Array<{ phone: string; variables?: Record<string, unknown> }>; schedule_at?: number;
-  from_number?: string; max_duration?: number; name?: string; calling_window?: CallingWindow; metadata?: Record<string, unknown>;
+  agent_id: string;
+  recipients: Array<{ phone: string; variables?: Record<string, unknown> }>;
+  schedule_at?: number;
+  from_number?: string;
+  max_duration?: number;
+  name?: string;
+  calling_window?: CallingWindow;
+  metadata?: Record<string, unknown>;
 }
 
-export const dispatcherFor = (env: Env, batchId: string) => env.BATCH_DISPATCHER.get(env.BATCH_DISPATCHER.idFromName(batchId));
+export const dispatcherFor = (env: Env, batchId: string) =>
+  env.BATCH_DISPATCHER.get(env.BATCH_DISPATCHER.idFromName(batchId));
 
-export async function createBatch(db: Db, env: Env, account: Account, input: BatchInput, publicBaseUrl: string) {
+export async function createBatch(
+  db: Db,
+  env: Env,
+  account: Account,
+  input: BatchInput,
+  publicBaseUrl: string,
+) {
   const agent = await findAgent(db, account.id, input.agent_id);
   if (!agent) throw notFound('agent', 'agent_id');
   if (agent.status !== 'active') throw unprocessable(`Agent ${agent.id} is not active`, 'agent_id');
@@ -46,58 +59,114 @@ export async function createBatch(db: Db, env: Env, account: Account, input: Bat
   const id = newId('batch');
   const scheduleAt = input.schedule_at ?? null; // a past time means now
   await db.insert(batches).values({
-    id, accountId: account.id, agentId: agent.id, name: input.name ?? null, status: 'scheduled', scheduleAt,
-    fromNumber: input.from_number ?? null, maxDuration: input.max_duration ?? null, callingWindow: window as Record<string, unknown> | null,
-    metadata: input.metadata ?? {}, totalRecipients: unique.length, duplicatesRemoved: input.recipients.length - unique.length,
-    createdAt: now, updatedAt: now, completedAt: null,
+    id,
+    accountId: account.id,
+    agentId: agent.id,
+    name: input.name ?? null,
+    status: 'scheduled',
+    scheduleAt,
+    fromNumber: input.from_number ?? null,
+    maxDuration: input.max_duration ?? null,
+    callingWindow: window as Record<string, unknown> | null,
+    metadata: input.metadata ?? {},
+    totalRecipients: unique.length,
+    duplicatesRemoved: input.recipients.length - unique.length,
+    createdAt: now,
+    updatedAt: now,
+    completedAt: null,
   });
   try {
-    await dispatcherFor(env, id).init({
-      batchId: id, accountId: account.id, agentId: agent.id, fromNumber: input.from_number, maxDuration: input.max_duration,
-      scheduleAtMs: (scheduleAt ?? 0) * 1000, window, metadata: input.metadata ?? {}, publicBaseUrl,
-    }, unique.map((r) => ({ phone: r.phone, variables: r.variables, zones: zonesFor(r.phone) })));
+    await dispatcherFor(env, id).init(
+      {
+        batchId: id,
+        accountId: account.id,
+        agentId: agent.id,
+        fromNumber: input.from_number,
+        maxDuration: input.max_duration,
+        scheduleAtMs: (scheduleAt ?? 0) * 1000,
+        window,
+        metadata: input.metadata ?? {},
+        publicBaseUrl,
+      },
+      unique.map((r) => ({ phone: r.phone, variables: r.variables, zones: zonesFor(r.phone) })),
+    );
   } catch (err) {
     await db.delete(batches).where(eq(batches.id, id));
     throw err;
   }
-  return { batch_id: id, status: 'scheduled', total_recipients: unique.length, duplicates_removed: input.recipients.length - unique.length, schedule_at: scheduleAt };
+  return {
+    batch_id: id,
+    status: 'scheduled',
+    total_recipients: unique.length,
+    duplicates_removed: input.recipients.length - unique.length,
+    schedule_at: scheduleAt,
+  };
 }
 
 /** The batch with counts: recipients not yet dialled, and the placed calls by status. */
 export async function batchSummary(db: Db, env: Env, accountId: string, id: string) {
-  const batch = await db.query.batches.findFirst({ where: and(eq(batches.id, id), eq(batches.accountId, accountId)) });
+  const batch = await db.query.batches.findFirst({
+    where: and(eq(batches.id, id), eq(batches.accountId, accountId)),
+  });
   if (!batch) throw notFound('batch', 'id');
   const [recipientCounts, callRows] = await Promise.all([
     dispatcherFor(env, id).counts(),
-    db.select({ status: calls.status, n: sql<number>`count(*)` }).from(calls).where(eq(calls.batchId, id)).groupBy(calls.status),
+    db
+      .select({ status: calls.status, n: sql<number>`count(*)` })
+      .from(calls)
+      .where(eq(calls.batchId, id))
+      .groupBy(calls.status),
   ]);
   const byStatus = Object.fromEntries(CALL_STATUSES.map((s) => [s, 0])) as Record<string, number>;
   for (const row of callRows) byStatus[row.status] = row.n;
   return {
     ...presentBatch(batch),
     counts: {
-      pending: recipientCounts.pending + recipientCounts.dialing, not_dialed: recipientCounts.not_dialed,
-      ...byStatus, canceled: byStatus.canceled + recipientCounts.canceled,
+      pending: recipientCounts.pending + recipientCounts.dialing,
+      not_dialed: recipientCounts.not_dialed,
+      ...byStatus,
+      canceled: byStatus.canceled + recipientCounts.canceled,
     },
   };
 }
 
 export function presentBatch(b: typeof batches.$inferSelect) {
   return {
-    id: b.id, batch_id: b.id, object: 'batch' as const, name: b.name, agent_id: b.agentId, status: b.status, schedule_at: b.scheduleAt,
-    from_number: b.fromNumber, max_duration: b.maxDuration, calling_window: b.callingWindow, total_recipients: b.totalRecipients,
-    duplicates_removed: b.duplicatesRemoved, created_at: b.createdAt, completed_at: b.completedAt,
+    id: b.id,
+    batch_id: b.id,
+    object: 'batch' as const,
+    name: b.name,
+    agent_id: b.agentId,
+    status: b.status,
+    schedule_at: b.scheduleAt,
+    from_number: b.fromNumber,
+    max_duration: b.maxDuration,
+    calling_window: b.callingWindow,
+    total_recipients: b.totalRecipients,
+    duplicates_removed: b.duplicatesRemoved,
+    created_at: b.createdAt,
+    completed_at: b.completedAt,
   };
 }
 
 export function listBatches(db: Db, accountId: string, page: Page) {
-  return paginate(db, batches, eq(batches.accountId, accountId), [desc(batches.createdAt), desc(batches.id)], page, presentBatch);
+  return paginate(
+    db,
+    batches,
+    eq(batches.accountId, accountId),
+    [desc(batches.createdAt), desc(batches.id)],
+    page,
+    presentBatch,
+  );
 }
 
 export async function cancelBatch(db: Db, env: Env, accountId: string, id: string) {
-  const batch = await db.query.batches.findFirst({ where: and(eq(batches.id, id), eq(batches.accountId, accountId)) });
+  const batch = await db.query.batches.findFirst({
+    where: and(eq(batches.id, id), eq(batches.accountId, accountId)),
+  });
   if (!batch) throw notFound('batch', 'id');
-  if (batch.status === 'completed' || batch.status === 'canceled') return batchSummary(db, env, accountId, id);
+  if (batch.status === 'completed' || batch.status === 'canceled')
+    return batchSummary(db, env, accountId, id);
   await db.update(batches).set({ status: 'canceled', updatedAt: nowSeconds() }).where(eq(batches.id, id));
   await dispatcherFor(env, id).cancel();
   return batchSummary(db, env, accountId, id);

@@ -14,17 +14,31 @@ export function fillTemplate(text: string, vars: Record<string, unknown>): strin
 }
 
 function sentences(text: string): string[] {
-  return text.split(/(?<=[.!?])\s+/).map((s) => s.trim()).filter(Boolean);
+  return text
+    .split(/(?<=[.!?])\s+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 const USER_LINES = [
-  'Yes, speaking.', 'Okay, go on.', 'That sounds fine.', 'Can you tell me a bit more?', 'Sure, that works for me.',
-  'I see.', 'Thanks for explaining.', 'Alright.',
+  'Yes, speaking.',
+  'Okay, go on.',
+  'That sounds fine.',
+  'Can you tell me a bit more?',
+  'Sure, that works for me.',
+  'I see.',
+  'Thanks for explaining.',
+  'Alright.',
 ];
 
 export interface ConversationInput {
-  prompt: string; firstMessage: string | null; variables: Record<string, unknown>; talkSeconds: number;
-  outcome?: string; analysisSchema: AnalysisField[]; simulate: SimulateOptions;
+  prompt: string;
+  firstMessage: string | null;
+  variables: Record<string, unknown>;
+  talkSeconds: number;
+  outcome?: string;
+  analysisSchema: AnalysisField[];
+  simulate: SimulateOptions;
 }
 
 export function simulateConversation(input: ConversationInput) {
@@ -36,18 +50,24 @@ export function simulateConversation(input: ConversationInput) {
     const turns = Math.max(1, Math.floor(input.talkSeconds / 6));
     for (let i = 1; i < turns; i++) {
       const role = i % 2 === 1 ? 'user' : 'agent';
-      const text = role === 'user' ? USER_LINES[(i - 1) / 2 % USER_LINES.length | 0] : (lines[(i / 2 - 1) % Math.max(1, lines.length)] ?? 'Is there anything else I can help with?');
+      const text =
+        role === 'user'
+          ? USER_LINES[(((i - 1) / 2) % USER_LINES.length) | 0]
+          : (lines[(i / 2 - 1) % Math.max(1, lines.length)] ?? 'Is there anything else I can help with?');
       transcript.push({ role, text, at: Math.min(input.talkSeconds, i * 6) });
     }
     transcript.push({ role: 'agent', text: 'Thank you for your time. Goodbye!', at: input.talkSeconds });
   }
   const engaged = input.talkSeconds >= 30;
-  const sentiment = input.simulate.sentiment ?? (input.outcome === 'voicemail' ? 'neutral' : engaged ? 'positive' : 'neutral');
+  const sentiment =
+    input.simulate.sentiment ??
+    (input.outcome === 'voicemail' ? 'neutral' : engaged ? 'positive' : 'neutral');
   const outcome = input.simulate.outcome ?? input.outcome ?? (engaged ? 'completed' : 'short_call');
   const who = typeof vars.name === 'string' ? vars.name : 'the recipient';
-  const summary = input.outcome === 'voicemail'
-    ? `Reached voicemail; the agent left a message: "${opening}"`
-    : `The agent spoke with ${who} for ${input.talkSeconds} seconds. ${lines[0] ?? ''}`.trim();
+  const summary =
+    input.outcome === 'voicemail'
+      ? `Reached voicemail; the agent left a message: "${opening}"`
+      : `The agent spoke with ${who} for ${input.talkSeconds} seconds. ${lines[0] ?? ''}`.trim();
   const analysis: Record<string, unknown> = {};
   for (const field of input.analysisSchema) {
     const given = input.simulate.analysis?.[field.name];
@@ -58,11 +78,17 @@ export function simulateConversation(input: ConversationInput) {
 
 function defaultValue(field: AnalysisField, engaged: boolean, summary: string): unknown {
   switch (field.type) {
-    case 'boolean': return engaged;
-    case 'number': case 'integer': return engaged ? 1 : 0;
-    case 'array': return [];
-    case 'object': return {};
-    default: return summary.slice(0, 200);
+    case 'boolean':
+      return engaged;
+    case 'number':
+    case 'integer':
+      return engaged ? 1 : 0;
+    case 'array':
+      return [];
+    case 'object':
+      return {};
+    default:
+      return summary.slice(0, 200);
   }
 }
 

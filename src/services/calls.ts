@@ -15,7 +15,17 @@ import { findOwnedNumber, type Provider } from './phone-numbers';
 
 export type CallRow = typeof calls.$inferSelect;
 
-export const CALL_STATUSES = ['queued', 'initiated', 'ringing', 'in_progress', 'completed', 'busy', 'no_answer', 'failed', 'canceled'] as const;
+export const CALL_STATUSES = [
+  'queued',
+  'initiated',
+  'ringing',
+  'in_progress',
+  'completed',
+  'busy',
+  'no_answer',
+  'failed',
+  'canceled',
+] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];
 /** The status groups `GET /v1/calls?status=` accepts besides exact statuses. */
 export const STATUS_GROUPS: Record<string, CallStatus[]> = {
@@ -24,32 +34,76 @@ export const STATUS_GROUPS: Record<string, CallStatus[]> = {
 };
 
 export interface CreateCallInput {
-  agent_id: string; recipient_phone: string; variables?: Record<string, unknown>; from_number?: string;
-  max_duration?: number; metadata?: Record<string, unknown>;
+  agent_id: string;
+  recipient_phone: string;
+  variables?: Record<string, unknown>;
+  from_number?: string;
+  max_duration?: number;
+  metadata?: Record<string, unknown>;
 }
 
 export function presentCall(r: CallRow) {
   return {
-    id: r.id, object: 'call' as const, agent_id: r.agentId, batch_id: r.batchId, direction: r.direction, from_number: r.fromNumber,
-    to_number: r.toNumber, recipient_phone: r.direction === 'outbound' ? r.toNumber : r.fromNumber, status: r.status,
-    end_reason: r.endReason, max_duration: r.maxDuration, created_at: r.createdAt, started_at: r.startedAt,
-    answered_at: r.answeredAt, ended_at: r.endedAt, duration: r.duration, transcript: r.transcript ?? [],
-    summary: r.summary, sentiment: r.sentiment, outcome: r.outcome, analysis: r.analysis, recording_url: r.recordingUrl,
-    variables: r.variables, metadata: r.metadata, caller_data: r.callerData, converted: r.converted, payout: r.payout,
-    rtb: r.rtb, provider: r.provider, hangup_by: r.hangupBy, external: r.external,
+    id: r.id,
+    object: 'call' as const,
+    agent_id: r.agentId,
+    batch_id: r.batchId,
+    direction: r.direction,
+    from_number: r.fromNumber,
+    to_number: r.toNumber,
+    recipient_phone: r.direction === 'outbound' ? r.toNumber : r.fromNumber,
+    status: r.status,
+    end_reason: r.endReason,
+    max_duration: r.maxDuration,
+    created_at: r.createdAt,
+    started_at: r.startedAt,
+    answered_at: r.answeredAt,
+    ended_at: r.endedAt,
+    duration: r.duration,
+    transcript: r.transcript ?? [],
+    summary: r.summary,
+    sentiment: r.sentiment,
+    outcome: r.outcome,
+    analysis: r.analysis,
+    recording_url: r.recordingUrl,
+    variables: r.variables,
+    metadata: r.metadata,
+    caller_data: r.callerData,
+    converted: r.converted,
+    payout: r.payout,
+    rtb: r.rtb,
+    provider: r.provider,
+    hangup_by: r.hangupBy,
+    external: r.external,
   };
 }
 
-export const TERMINAL_STATUSES: readonly CallStatus[] = ['completed', 'busy', 'no_answer', 'failed', 'canceled'];
+export const TERMINAL_STATUSES: readonly CallStatus[] = [
+  'completed',
+  'busy',
+  'no_answer',
+  'failed',
+  'canceled',
+];
 
 export function sessionFor(env: Env, callId: string) {
   return env.CALL_SESSION.get(env.CALL_SESSION.idFromName(callId));
 }
 
-export interface CallContext { publicBaseUrl: string; batchId?: string; /** A batch fixes its call ids up front, so a restarted dispatcher cannot dial twice. */ callId?: string }
+export interface CallContext {
+  publicBaseUrl: string;
+  batchId?: string /** A batch fixes its call ids up front, so a restarted dispatcher cannot dial twice. */;
+  callId?: string;
+}
 
 /** Checks the agent and caller id, takes a concurrency slot, records the call as `queued` and hands it to its CallSession. */
-export async function createCall(db: Db, env: Env, account: Account, input: CreateCallInput, ctx: CallContext) {
+export async function createCall(
+  db: Db,
+  env: Env,
+  account: Account,
+  input: CreateCallInput,
+  ctx: CallContext,
+) {
   const accountId = account.id;
   const agent = await findAgent(db, accountId, input.agent_id);
   if (!agent) throw notFound('agent', 'agent_id');
@@ -58,8 +112,12 @@ export async function createCall(db: Db, env: Env, account: Account, input: Crea
   let fromNumber: string | null = null;
   let provider = (env.TELEPHONY_PROVIDER ?? 'simulator') as Provider;
   const owned = await findOwnedNumber(db, accountId, input.from_number);
-  if (input.from_number && !owned) throw unprocessable(`from_number ${input.from_number} is not a number you own`, 'from_number');
-  if (owned) { fromNumber = owned.number; provider = owned.provider; } else fromNumber = env.DEFAULT_FROM_NUMBER || null;
+  if (input.from_number && !owned)
+    throw unprocessable(`from_number ${input.from_number} is not a number you own`, 'from_number');
+  if (owned) {
+    fromNumber = owned.number;
+    provider = owned.provider;
+  } else fromNumber = env.DEFAULT_FROM_NUMBER || null;
 
   const now = nowSeconds();
   const maxDuration = input.max_duration ?? agent.maxDuration;
@@ -67,18 +125,45 @@ export async function createCall(db: Db, env: Env, account: Account, input: Crea
   const id = ctx.callId ?? newId('call');
   await acquireCallSlot(env, account, id, maxDuration);
   const row: CallRow = {
-    id, accountId, agentId: agent.id, batchId: ctx.batchId ?? null, direction: 'outbound',
-    fromNumber, toNumber: input.recipient_phone, status: 'queued', endReason: null, provider, providerCallId: null,
-    maxDuration, createdAt: now, startedAt: null, answeredAt: null, endedAt: null,
-    duration: null, transcript: null, summary: null, sentiment: null, outcome: null, analysis: null, recordingUrl: null,
-    variables: input.variables ?? {}, metadata: input.metadata ?? {}, callerData: lead?.data ?? null, converted: false, payout: null,
-    rtb: null, hangupBy: null, external: null, updatedAt: now,
+    id,
+    accountId,
+    agentId: agent.id,
+    batchId: ctx.batchId ?? null,
+    direction: 'outbound',
+    fromNumber,
+    toNumber: input.recipient_phone,
+    status: 'queued',
+    endReason: null,
+    provider,
+    providerCallId: null,
+    maxDuration,
+    createdAt: now,
+    startedAt: null,
+    answeredAt: null,
+    endedAt: null,
+    duration: null,
+    transcript: null,
+    summary: null,
+    sentiment: null,
+    outcome: null,
+    analysis: null,
+    recordingUrl: null,
+    variables: input.variables ?? {},
+    metadata: input.metadata ?? {},
+    callerData: lead?.data ?? null,
+    converted: false,
+    payout: null,
+    rtb: null,
+    hangupBy: null,
+    external: null,
+    updatedAt: now,
   };
   try {
     await db.insert(calls).values(row);
   } catch (err) {
     // A batch retrying a dial whose row was written before a crash: carry on to (idempotently) start its session.
-    const placed = ctx.callId && (await db.query.calls.findFirst({ where: eq(calls.id, id), columns: { id: true } }));
+    const placed =
+      ctx.callId && (await db.query.calls.findFirst({ where: eq(calls.id, id), columns: { id: true } }));
     if (!placed) {
       await releaseCallSlot(env, accountId, id);
       throw err;
@@ -86,11 +171,20 @@ export async function createCall(db: Db, env: Env, account: Account, input: Crea
   }
   try {
     await sessionFor(env, id).start({
-      callId: id, accountId, provider, direction: 'outbound', maxDuration, publicBaseUrl: ctx.publicBaseUrl, batchId: ctx.batchId,
+      callId: id,
+      accountId,
+      provider,
+      direction: 'outbound',
+      maxDuration,
+      publicBaseUrl: ctx.publicBaseUrl,
+      batchId: ctx.batchId,
       timeScale: provider === 'simulator' ? simulatorTimeScale(env) : 1,
     });
   } catch (err) {
-    await db.update(calls).set({ status: 'failed', endReason: 'internal_error', endedAt: nowSeconds() }).where(eq(calls.id, id));
+    await db
+      .update(calls)
+      .set({ status: 'failed', endReason: 'internal_error', endedAt: nowSeconds() })
+      .where(eq(calls.id, id));
     await releaseCallSlot(env, accountId, id);
     throw err;
   }
@@ -103,12 +197,16 @@ export async function createCall(db: Db, env: Env, account: Account, input: Crea
  */
 export async function stopCall(db: Db, env: Env, accountId: string, id: string, how: 'cancel' | 'end') {
   const call = await getCall(db, accountId, id);
-  if (TERMINAL_STATUSES.includes(call.status as CallStatus)) throw conflict(`Call ${id} has already ended (${call.status})`, 'id');
+  if (TERMINAL_STATUSES.includes(call.status as CallStatus))
+    throw conflict(`Call ${id} has already ended (${call.status})`, 'id');
   const session = sessionFor(env, id);
   const state = how === 'cancel' ? await session.cancel() : await session.hangup();
   if (!state) throw conflict(`Call ${id} is not managed by callplane and cannot be controlled`, 'id');
   if (how === 'cancel' && (state.status === 'in_progress' || state.status === 'completed')) {
-    throw conflict(`Call ${id} is ${state.status}; only a call that has not been answered can be canceled — use /end to hang up`, 'id');
+    throw conflict(
+      `Call ${id} is ${state.status}; only a call that has not been answered can be canceled — use /end to hang up`,
+      'id',
+    );
   }
   return getCall(db, accountId, id);
 }
@@ -117,18 +215,26 @@ export async function stopCall(db: Db, env: Env, accountId: string, id: string, 
 export async function convertCall(db: Db, env: Env, accountId: string, id: string, payout: number | null) {
   await getCall(db, accountId, id);
   const result = await sessionFor(env, id).convert(payout, 'api');
-  if (!result.converted) throw conflict(`Call ${id} is not managed by callplane and cannot be converted`, 'id');
+  if (!result.converted)
+    throw conflict(`Call ${id} is not managed by callplane and cannot be converted`, 'id');
   return getCall(db, accountId, id);
 }
 
 export async function getCall(db: Db, accountId: string, id: string) {
-  const row = await db.query.calls.findFirst({ where: and(eq(calls.id, id), eq(calls.accountId, accountId)) });
+  const row = await db.query.calls.findFirst({
+    where: and(eq(calls.id, id), eq(calls.accountId, accountId)),
+  });
   if (!row) throw notFound('call', 'id');
   return row;
 }
 
 export interface CallFilters extends Page {
-  status?: string; agent_id?: string; batch_id?: string; direction?: 'inbound' | 'outbound'; from?: number; to?: number;
+  status?: string;
+  agent_id?: string;
+  batch_id?: string;
+  direction?: 'inbound' | 'outbound';
+  from?: number;
+  to?: number;
 }
 
 export function listCalls(db: Db, accountId: string, f: CallFilters) {

@@ -16,13 +16,19 @@ function keySource(env: Env): KeySource | null {
   if (env.CLERK_JWT_KEY) {
     const pem = env.CLERK_JWT_KEY.replace(/\\n/g, '\n');
     let key = pemKeys.get(pem);
-    if (!key) { key = importSPKI(pem, 'RS256'); pemKeys.set(pem, key); }
+    if (!key) {
+      key = importSPKI(pem, 'RS256');
+      pemKeys.set(pem, key);
+    }
     return key;
   }
   if (env.CLERK_JWKS_URL) {
     let set = remoteSets.get(env.CLERK_JWKS_URL);
     if (!set) {
-      set = createRemoteJWKSet(new URL(env.CLERK_JWKS_URL), { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000 });
+      set = createRemoteJWKSet(new URL(env.CLERK_JWKS_URL), {
+        cacheMaxAge: 10 * 60_000,
+        cooldownDuration: 30_000,
+      });
       remoteSets.set(env.CLERK_JWKS_URL, set);
     }
     return set;
@@ -48,11 +54,18 @@ export async function accountForClerkToken(env: Env, db: Db, token: string): Pro
   } catch {
     return null;
   }
-  const parties = (env.CLERK_AUTHORIZED_PARTIES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const parties = (env.CLERK_AUTHORIZED_PARTIES ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (parties.length && (typeof payload.azp !== 'string' || !parties.includes(payload.azp))) return null;
   const subject = typeof payload.org_id === 'string' && payload.org_id ? payload.org_id : payload.sub!;
-  const [row] = await db.select({ account: accounts }).from(clerkLinks)
-    .innerJoin(accounts, eq(accounts.id, clerkLinks.accountId)).where(eq(clerkLinks.subject, subject)).limit(1);
+  const [row] = await db
+    .select({ account: accounts })
+    .from(clerkLinks)
+    .innerJoin(accounts, eq(accounts.id, clerkLinks.accountId))
+    .where(eq(clerkLinks.subject, subject))
+    .limit(1);
   if (!row) return null;
   const { id, name, plan, limits, timezone, createdAt } = row.account;
   return { id, name, plan, limits, timezone, createdAt };

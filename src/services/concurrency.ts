@@ -12,19 +12,39 @@ export const leaseTtlMs = (maxDurationSeconds: number) => (maxDurationSeconds + 
  * Takes a slot for `callId` or throws 429 naming the cap. If the limiter cannot be reached we refuse
  * (fail closed): going over a concurrency cap costs the customer money, a retry costs them a second.
  */
-export async function acquireCallSlot(env: Env, account: Pick<Account, 'id' | 'plan' | 'limits'>, callId: string, maxDuration: number) {
+export async function acquireCallSlot(
+  env: Env,
+  account: Pick<Account, 'id' | 'plan' | 'limits'>,
+  callId: string,
+  maxDuration: number,
+) {
   const cap = effectiveLimits(account).concurrent_calls;
-  let decision;
+  let decision: Awaited<ReturnType<ReturnType<typeof limiterFor>['acquire']>>;
   try {
     decision = await limiterFor(env, account.id).acquire(callId, cap, leaseTtlMs(maxDuration));
   } catch (err) {
-    console.error(JSON.stringify({ level: 'error', msg: 'concurrency limiter unreachable; refusing the call', account_id: account.id, error: String(err) }));
-    throw new ApiError('rate_limited', 'Concurrency could not be checked right now; retry shortly', undefined, { 'Retry-After': '1' });
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        msg: 'concurrency limiter unreachable; refusing the call',
+        account_id: account.id,
+        error: String(err),
+      }),
+    );
+    throw new ApiError(
+      'rate_limited',
+      'Concurrency could not be checked right now; retry shortly',
+      undefined,
+      { 'Retry-After': '1' },
+    );
   }
   if (!decision.acquired) {
-    throw new ApiError('rate_limited',
+    throw new ApiError(
+      'rate_limited',
       `Concurrent call limit reached: ${decision.held} of ${cap} calls are live on the ${account.plan} plan. Retry after ${decision.retryAfter} s`,
-      undefined, { 'Retry-After': String(decision.retryAfter) });
+      undefined,
+      { 'Retry-After': String(decision.retryAfter) },
+    );
   }
 }
 
@@ -34,6 +54,14 @@ export async function releaseCallSlot(env: Env, accountId: string, callId: strin
     await limiterFor(env, accountId).release(callId);
   } catch (err) {
     // The lease expires on its own at max_duration + 60 s.
-    console.error(JSON.stringify({ level: 'warn', msg: 'could not release a call slot; it will expire', account_id: accountId, call_id: callId, error: String(err) }));
+    console.error(
+      JSON.stringify({
+        level: 'warn',
+        msg: 'could not release a call slot; it will expire',
+        account_id: accountId,
+        call_id: callId,
+        error: String(err),
+      }),
+    );
   }
 }

@@ -9,11 +9,31 @@ import { newId } from '../lib/ids';
 import { paginate, type Page } from './pagination';
 
 export const CALL_EVENT_TYPES = [
-  'call.incoming', 'call.connected', 'call.on_5_secs_mark', 'call.on_15_secs_mark', 'call.on_30_secs_mark',
-  'call.on_45_secs_mark', 'call.on_60_secs_mark', 'call.hangup', 'call.converted', 'call.completed', 'call.failure',
+  'call.incoming',
+  'call.connected',
+  'call.on_5_secs_mark',
+  'call.on_15_secs_mark',
+  'call.on_30_secs_mark',
+  'call.on_45_secs_mark',
+  'call.on_60_secs_mark',
+  'call.hangup',
+  'call.converted',
+  'call.completed',
+  'call.failure',
 ] as const;
-export const MESSAGE_EVENT_TYPES = ['message.sent', 'message.delivered', 'message.read', 'message.failed', 'message.received'] as const;
-export const EVENT_TYPES = [...CALL_EVENT_TYPES, ...MESSAGE_EVENT_TYPES, 'batch.completed', 'webhook_endpoint.test'] as const;
+export const MESSAGE_EVENT_TYPES = [
+  'message.sent',
+  'message.delivered',
+  'message.read',
+  'message.failed',
+  'message.received',
+] as const;
+export const EVENT_TYPES = [
+  ...CALL_EVENT_TYPES,
+  ...MESSAGE_EVENT_TYPES,
+  'batch.completed',
+  'webhook_endpoint.test',
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export type EventRow = typeof events.$inferSelect;
@@ -23,20 +43,30 @@ export function envelope(e: Pick<EventRow, 'id' | 'type' | 'createdAt' | 'data'>
 }
 
 const subscribes = (endpointEvents: string[], type: string) =>
-  endpointEvents.includes('*') || endpointEvents.includes(type) || (type === 'webhook_endpoint.test');
+  endpointEvents.includes('*') || endpointEvents.includes(type) || type === 'webhook_endpoint.test';
 
 /**
  * Records an event and fans it out to the account's enabled endpoints. With a `dedupeKey`, emitting
  * the same thing twice (a retried alarm, a repeated provider callback) records and sends it once.
  */
 export async function emitEvent(
-  env: Env, db: Db, accountId: string, type: EventType, data: Record<string, unknown>,
+  env: Env,
+  db: Db,
+  accountId: string,
+  type: EventType,
+  data: Record<string, unknown>,
   opts: { dedupeKey?: string; callId?: string; onlyEndpointId?: string } = {},
 ): Promise<EventRow | null> {
   const now = Date.now();
   const row: EventRow = {
-    id: newId('evt', now), accountId, type, dedupeKey: opts.dedupeKey ?? null, callId: opts.callId ?? null, data,
-    createdAt: Math.floor(now / 1000), createdAtMs: now,
+    id: newId('evt', now),
+    accountId,
+    type,
+    dedupeKey: opts.dedupeKey ?? null,
+    callId: opts.callId ?? null,
+    data,
+    createdAt: Math.floor(now / 1000),
+    createdAtMs: now,
   };
   const [inserted] = await db.insert(events).values(row).onConflictDoNothing().returning({ id: events.id });
   if (!inserted) return null;
@@ -45,29 +75,58 @@ export async function emitEvent(
 }
 
 async function fanOut(env: Env, db: Db, event: EventRow, onlyEndpointId?: string) {
-  const endpoints = await db.select({ id: webhookEndpoints.id, events: webhookEndpoints.events }).from(webhookEndpoints).where(and(
-    eq(webhookEndpoints.accountId, event.accountId), eq(webhookEndpoints.status, 'enabled'), isNull(webhookEndpoints.deletedAt),
-    onlyEndpointId ? eq(webhookEndpoints.id, onlyEndpointId) : undefined,
-  ));
+  const endpoints = await db
+    .select({ id: webhookEndpoints.id, events: webhookEndpoints.events })
+    .from(webhookEndpoints)
+    .where(
+      and(
+        eq(webhookEndpoints.accountId, event.accountId),
+        eq(webhookEndpoints.status, 'enabled'),
+        isNull(webhookEndpoints.deletedAt),
+        onlyEndpointId ? eq(webhookEndpoints.id, onlyEndpointId) : undefined,
+      ),
+    );
   const targets = endpoints.filter((e) => onlyEndpointId || subscribes(e.events, event.type));
   if (!targets.length) return;
   const now = Date.now();
   const rows = targets.map((t) => ({
-    id: newId('del', now), accountId: event.accountId, eventId: event.id, endpointId: t.id, status: 'pending' as const,
-    attempts: 0, nextAttemptAt: now, lockedUntil: null, lastStatusCode: null, lastError: null, createdAt: Math.floor(now / 1000), completedAt: null,
+    id: newId('del', now),
+    accountId: event.accountId,
+    eventId: event.id,
+    endpointId: t.id,
+    status: 'pending' as const,
+    attempts: 0,
+    nextAttemptAt: now,
+    lockedUntil: null,
+    lastStatusCode: null,
+    lastError: null,
+    createdAt: Math.floor(now / 1000),
+    completedAt: null,
   }));
   await db.insert(deliveries).values(rows).onConflictDoNothing();
-  await enqueueDeliveries(env, rows.map((r) => r.id));
+  await enqueueDeliveries(
+    env,
+    rows.map((r) => r.id),
+  );
 }
 
 /** Sends delivery ids to the queue; if that fails the deliveries stay pending and the sweep picks them up. */
 export async function enqueueDeliveries(env: Env, ids: string[], delaySeconds = 0) {
   for (let i = 0; i < ids.length; i += 100) {
-    const chunk = ids.slice(i, i + 100).map((id) => ({ body: { delivery_id: id }, ...(delaySeconds ? { delaySeconds } : {}) }));
+    const chunk = ids
+      .slice(i, i + 100)
+      .map((id) => ({ body: { delivery_id: id }, ...(delaySeconds ? { delaySeconds } : {}) }));
     try {
       await env.EVENTS.sendBatch(chunk);
     } catch (err) {
-      console.error(JSON.stringify({ level: 'warn', msg: 'queue send failed; the sweep will retry', error: String(err), count: chunk.length }));
+      console.error(
+        JSON.stringify({
+          level: 'warn',
+          msg: 'queue send failed; the sweep will retry',
+          error: String(err),
+          count: chunk.length,
+        }),
+      );
     }
   }
 }
@@ -75,11 +134,21 @@ export async function enqueueDeliveries(env: Env, ids: string[], delaySeconds = 
 /** Re-enqueues deliveries that are due but were never picked up (a lost queue send or a dead consumer). */
 export async function sweepStuckDeliveries(env: Env, db: Db, graceMs = 60_000) {
   const now = Date.now();
-  const stuck = await db.select({ id: deliveries.id }).from(deliveries).where(and(
-    eq(deliveries.status, 'pending'), lt(deliveries.nextAttemptAt, now - graceMs),
-    sql`(${deliveries.lockedUntil} IS NULL OR ${deliveries.lockedUntil} < ${now})`,
-  )).limit(1000);
-  await enqueueDeliveries(env, stuck.map((s) => s.id));
+  const stuck = await db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.status, 'pending'),
+        lt(deliveries.nextAttemptAt, now - graceMs),
+        sql`(${deliveries.lockedUntil} IS NULL OR ${deliveries.lockedUntil} < ${now})`,
+      ),
+    )
+    .limit(1000);
+  await enqueueDeliveries(
+    env,
+    stuck.map((s) => s.id),
+  );
   return stuck.length;
 }
 
@@ -88,38 +157,74 @@ export function presentEvent(e: EventRow) {
 }
 
 export function listEvents(db: Db, accountId: string, f: Page & { type?: string; call_id?: string }) {
-  const where = and(eq(events.accountId, accountId), f.type ? eq(events.type, f.type) : undefined, f.call_id ? eq(events.callId, f.call_id) : undefined);
+  const where = and(
+    eq(events.accountId, accountId),
+    f.type ? eq(events.type, f.type) : undefined,
+    f.call_id ? eq(events.callId, f.call_id) : undefined,
+  );
   return paginate(db, events, where, [desc(events.createdAtMs), desc(sql`rowid`)], f, presentEvent);
 }
 
 export async function getEvent(db: Db, accountId: string, id: string) {
-  const event = await db.query.events.findFirst({ where: and(eq(events.id, id), eq(events.accountId, accountId)) });
+  const event = await db.query.events.findFirst({
+    where: and(eq(events.id, id), eq(events.accountId, accountId)),
+  });
   if (!event) throw notFound('event', 'id');
   const dels = await db.select().from(deliveries).where(eq(deliveries.eventId, id));
   const attempts = dels.length
-    ? await db.select().from(deliveryAttempts).where(inArray(deliveryAttempts.deliveryId, dels.map((d) => d.id))).orderBy(deliveryAttempts.attemptedAt)
+    ? await db
+        .select()
+        .from(deliveryAttempts)
+        .where(
+          inArray(
+            deliveryAttempts.deliveryId,
+            dels.map((d) => d.id),
+          ),
+        )
+        .orderBy(deliveryAttempts.attemptedAt)
     : [];
   return {
     ...presentEvent(event),
     deliveries: dels.map((d) => ({
-      id: d.id, endpoint_id: d.endpointId, status: d.status, attempts: d.attempts,
+      id: d.id,
+      endpoint_id: d.endpointId,
+      status: d.status,
+      attempts: d.attempts,
       next_attempt_at: d.status === 'pending' && d.nextAttemptAt ? Math.floor(d.nextAttemptAt / 1000) : null,
-      last_status_code: d.lastStatusCode, last_error: d.lastError, completed_at: d.completedAt,
-      attempt_log: attempts.filter((a) => a.deliveryId === d.id).map((a) => ({
-        attempted_at: a.attemptedAt, status_code: a.statusCode, latency_ms: a.latencyMs, response_body: a.responseBody, error: a.error,
-      })),
+      last_status_code: d.lastStatusCode,
+      last_error: d.lastError,
+      completed_at: d.completedAt,
+      attempt_log: attempts
+        .filter((a) => a.deliveryId === d.id)
+        .map((a) => ({
+          attempted_at: a.attemptedAt,
+          status_code: a.statusCode,
+          latency_ms: a.latencyMs,
+          response_body: a.responseBody,
+          error: a.error,
+        })),
     })),
   };
 }
 
 /** Sends an event again to every endpoint that should have it (new attempts on the same deliveries). */
 export async function redeliverEvent(env: Env, db: Db, accountId: string, id: string) {
-  const event = await db.query.events.findFirst({ where: and(eq(events.id, id), eq(events.accountId, accountId)) });
+  const event = await db.query.events.findFirst({
+    where: and(eq(events.id, id), eq(events.accountId, accountId)),
+  });
   if (!event) throw notFound('event', 'id');
   const existing = await db.select().from(deliveries).where(eq(deliveries.eventId, id));
   const ids = existing.map((d) => d.id);
   if (ids.length) {
-    await db.update(deliveries).set({ status: 'pending', attempts: 0, nextAttemptAt: Date.now(), completedAt: null, lockedUntil: null })
+    await db
+      .update(deliveries)
+      .set({
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: Date.now(),
+        completedAt: null,
+        lockedUntil: null,
+      })
       .where(inArray(deliveries.id, ids));
     await enqueueDeliveries(env, ids);
   }
@@ -127,4 +232,3 @@ export async function redeliverEvent(env: Env, db: Db, accountId: string, id: st
   await fanOut(env, db, event);
   return getEvent(db, accountId, id);
 }
-

@@ -11,13 +11,17 @@ export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 /** A request that holds the lock longer than this is presumed dead and its key may be taken over. */
 const LOCK_SECONDS = 60;
 
-export interface StoredResponse { status: number; body: unknown }
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+}
 
 /** `Idempotency-Key: abc` or `Idempotency-Key: "abc"`; undefined when absent. */
 export function parseIdempotencyKey(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   let key = header.trim();
   if (key.length >= 2 && key.startsWith('"') && key.endsWith('"')) key = key.slice(1, -1);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the check is for control characters
   if (!key || key.length > 255 || /[\x00-\x1f\x7f]/.test(key)) {
     throw invalid('Idempotency-Key must be 1–255 printable characters', 'Idempotency-Key');
   }
@@ -25,19 +29,35 @@ export function parseIdempotencyKey(header: string | undefined): string | undefi
 }
 
 export async function withIdempotency(
-  db: Db, scope: { accountId: string; route: string; key: string | undefined }, body: unknown,
+  db: Db,
+  scope: { accountId: string; route: string; key: string | undefined },
+  body: unknown,
   run: () => Promise<StoredResponse>,
 ): Promise<StoredResponse & { replayed: boolean }> {
   const { accountId, route, key } = scope;
   if (key === undefined) return { ...(await run()), replayed: false };
   const bodyHash = await sha256Hex(canonicalJson(body));
-  const where = and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.route, route), eq(idempotencyKeys.key, key));
+  const where = and(
+    eq(idempotencyKeys.accountId, accountId),
+    eq(idempotencyKeys.route, route),
+    eq(idempotencyKeys.key, key),
+  );
 
   for (let attempt = 0; attempt < 3; attempt++) {
     const now = nowSeconds();
-    const [won] = await db.insert(idempotencyKeys)
-      .values({ accountId, route, key, bodyHash, state: 'in_flight', createdAt: now, lockedUntil: now + LOCK_SECONDS })
-      .onConflictDoNothing().returning({ key: idempotencyKeys.key });
+    const [won] = await db
+      .insert(idempotencyKeys)
+      .values({
+        accountId,
+        route,
+        key,
+        bodyHash,
+        state: 'in_flight',
+        createdAt: now,
+        lockedUntil: now + LOCK_SECONDS,
+      })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeys.key });
     if (won) return { ...(await runAndStore(db, where, run)), replayed: false };
 
     const existing = await db.query.idempotencyKeys.findFirst({ where });
@@ -47,18 +67,40 @@ export async function withIdempotency(
       continue;
     }
     if (existing.bodyHash !== bodyHash) {
-      throw unprocessable('This Idempotency-Key was already used with a different request body', 'Idempotency-Key');
+      throw unprocessable(
+        'This Idempotency-Key was already used with a different request body',
+        'Idempotency-Key',
+      );
     }
     if (existing.state === 'done') {
-      return { status: existing.responseStatus ?? 200, body: JSON.parse(existing.responseBody ?? 'null'), replayed: true };
+      return {
+        status: existing.responseStatus ?? 200,
+        body: JSON.parse(existing.responseBody ?? 'null'),
+        replayed: true,
+      };
     }
     if (existing.lockedUntil > now) {
-      throw conflict('A request with this Idempotency-Key is still in progress; retry shortly', 'Idempotency-Key');
+      throw conflict(
+        'A request with this Idempotency-Key is still in progress; retry shortly',
+        'Idempotency-Key',
+      );
     }
-    const [taken] = await db.update(idempotencyKeys).set({ lockedUntil: now + LOCK_SECONDS })
-      .where(and(where, eq(idempotencyKeys.state, 'in_flight'), eq(idempotencyKeys.lockedUntil, existing.lockedUntil)))
+    const [taken] = await db
+      .update(idempotencyKeys)
+      .set({ lockedUntil: now + LOCK_SECONDS })
+      .where(
+        and(
+          where,
+          eq(idempotencyKeys.state, 'in_flight'),
+          eq(idempotencyKeys.lockedUntil, existing.lockedUntil),
+        ),
+      )
       .returning({ key: idempotencyKeys.key });
-    if (!taken) throw conflict('A request with this Idempotency-Key is still in progress; retry shortly', 'Idempotency-Key');
+    if (!taken)
+      throw conflict(
+        'A request with this Idempotency-Key is still in progress; retry shortly',
+        'Idempotency-Key',
+      );
     return { ...(await runAndStore(db, where, run)), replayed: false };
   }
   throw conflict('Idempotency-Key is contended; retry shortly', 'Idempotency-Key');
@@ -76,14 +118,17 @@ async function runAndStore(db: Db, where: ReturnType<typeof and>, run: () => Pro
   if (result.status >= 500 || result.status === 429) {
     await db.delete(idempotencyKeys).where(where);
   } else {
-    await db.update(idempotencyKeys)
-      .set({ state: 'done', responseStatus: result.status, responseBody: JSON.stringify(result.body) }).where(where);
+    await db
+      .update(idempotencyKeys)
+      .set({ state: 'done', responseStatus: result.status, responseBody: JSON.stringify(result.body) })
+      .where(where);
   }
   return result;
 }
 
 /** Drops keys past their 24 h (run from the cron trigger). */
 export async function purgeExpiredIdempotencyKeys(db: Db) {
-  await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, nowSeconds() - IDEMPOTENCY_TTL_SECONDS));
+  await db
+    .delete(idempotencyKeys)
+    .where(lt(idempotencyKeys.createdAt, nowSeconds() - IDEMPOTENCY_TTL_SECONDS));
 }
-

@@ -14,8 +14,13 @@ import { findLead } from './leads';
 import { matchInboundCall } from './rtb-match';
 
 export interface InboundInput {
-  to: string; from: string; provider: 'simulator' | 'twilio'; providerCallId?: string; publicBaseUrl: string;
-  talkSeconds?: number; metadata?: Record<string, unknown>;
+  to: string;
+  from: string;
+  provider: 'simulator' | 'twilio';
+  providerCallId?: string;
+  publicBaseUrl: string;
+  talkSeconds?: number;
+  metadata?: Record<string, unknown>;
 }
 
 /**
@@ -27,20 +32,54 @@ export async function receiveInboundCall(env: Env, db: Db, input: InboundInput):
   if (!number) return null;
   const account = await db.query.accounts.findFirst({ where: eq(accounts.id, number.accountId) });
   if (!account) return null;
-  const agent = number.agentId ? await db.query.agents.findFirst({ where: eq(agents.id, number.agentId) }) : undefined;
+  const agent = number.agentId
+    ? await db.query.agents.findFirst({ where: eq(agents.id, number.agentId) })
+    : undefined;
   const now = nowSeconds();
   const id = newId('call');
   const maxDuration = agent?.maxDuration ?? 1800;
   let busy = false;
-  try { await acquireCallSlot(env, account, id, maxDuration); } catch { busy = true; }
-  const rtb = busy ? null : await matchInboundCall(env, db, account.id, input.to, input.from, id, number.rtbRouteId);
+  try {
+    await acquireCallSlot(env, account, id, maxDuration);
+  } catch {
+    busy = true;
+  }
+  const rtb = busy
+    ? null
+    : await matchInboundCall(env, db, account.id, input.to, input.from, id, number.rtbRouteId);
   const row: CallRow = {
-    id, accountId: account.id, agentId: agent && !agent.deletedAt ? agent.id : null, batchId: null, direction: 'inbound',
-    fromNumber: input.from, toNumber: input.to, status: busy ? 'busy' : 'ringing', endReason: busy ? 'concurrency_limit' : null,
-    provider: input.provider, providerCallId: input.providerCallId ?? null, maxDuration, createdAt: now, startedAt: now,
-    answeredAt: null, endedAt: busy ? now : null, duration: busy ? 0 : null, transcript: null, summary: null, sentiment: null,
-    outcome: null, analysis: null, recordingUrl: null, variables: {}, metadata: input.metadata ?? {}, callerData: (await findLead(db, account.id, input.from))?.data ?? null,
-    converted: false, payout: null, rtb: rtb as Record<string, unknown> | null, hangupBy: null, external: null, updatedAt: now,
+    id,
+    accountId: account.id,
+    agentId: agent && !agent.deletedAt ? agent.id : null,
+    batchId: null,
+    direction: 'inbound',
+    fromNumber: input.from,
+    toNumber: input.to,
+    status: busy ? 'busy' : 'ringing',
+    endReason: busy ? 'concurrency_limit' : null,
+    provider: input.provider,
+    providerCallId: input.providerCallId ?? null,
+    maxDuration,
+    createdAt: now,
+    startedAt: now,
+    answeredAt: null,
+    endedAt: busy ? now : null,
+    duration: busy ? 0 : null,
+    transcript: null,
+    summary: null,
+    sentiment: null,
+    outcome: null,
+    analysis: null,
+    recordingUrl: null,
+    variables: {},
+    metadata: input.metadata ?? {},
+    callerData: (await findLead(db, account.id, input.from))?.data ?? null,
+    converted: false,
+    payout: null,
+    rtb: rtb as Record<string, unknown> | null,
+    hangupBy: null,
+    external: null,
+    updatedAt: now,
   };
   await db.insert(calls).values(row);
   if (busy) return row;
@@ -51,12 +90,23 @@ export async function receiveInboundCall(env: Env, db: Db, input: InboundInput):
     const talk = Math.min(Math.max(input.talkSeconds ?? DEFAULT_TALK_SECONDS, 1), 7200);
     script = [
       { afterMs: Math.round(1000 * scale), event: { status: 'in_progress' } },
-      { afterMs: Math.round((1 + talk) * 1000 * scale), event: { status: 'completed', hangupBy: 'customer', endReason: 'customer_hangup', duration: talk } },
+      {
+        afterMs: Math.round((1 + talk) * 1000 * scale),
+        event: { status: 'completed', hangupBy: 'customer', endReason: 'customer_hangup', duration: talk },
+      },
     ];
   }
   await sessionFor(env, id).start({
-    callId: id, accountId: account.id, provider: input.provider, direction: 'inbound', maxDuration, publicBaseUrl: input.publicBaseUrl,
-    timeScale: scale, status: 'ringing', script, rtb: rtb ?? undefined,
+    callId: id,
+    accountId: account.id,
+    provider: input.provider,
+    direction: 'inbound',
+    maxDuration,
+    publicBaseUrl: input.publicBaseUrl,
+    timeScale: scale,
+    status: 'ringing',
+    script,
+    rtb: rtb ?? undefined,
   });
   return row;
 }

@@ -16,14 +16,31 @@ const DEDUPE_SECONDS = 7 * 86400;
  * Runs `apply` unless this (account, source, key) was applied before. The key is recorded first, and
  * removed again if applying fails, so a retry of a failed delivery is not mistaken for a replay.
  */
-export async function once<T>(db: Db, accountId: string, source: string, key: string, apply: () => Promise<T>): Promise<{ replayed: boolean; result?: T }> {
-  const [fresh] = await db.insert(ingestEvents).values({ accountId, source, key, createdAt: nowSeconds() })
-    .onConflictDoNothing().returning({ key: ingestEvents.key });
+export async function once<T>(
+  db: Db,
+  accountId: string,
+  source: string,
+  key: string,
+  apply: () => Promise<T>,
+): Promise<{ replayed: boolean; result?: T }> {
+  const [fresh] = await db
+    .insert(ingestEvents)
+    .values({ accountId, source, key, createdAt: nowSeconds() })
+    .onConflictDoNothing()
+    .returning({ key: ingestEvents.key });
   if (!fresh) return { replayed: true };
   try {
     return { replayed: false, result: await apply() };
   } catch (err) {
-    await db.delete(ingestEvents).where(and(eq(ingestEvents.accountId, accountId), eq(ingestEvents.source, source), eq(ingestEvents.key, key)));
+    await db
+      .delete(ingestEvents)
+      .where(
+        and(
+          eq(ingestEvents.accountId, accountId),
+          eq(ingestEvents.source, source),
+          eq(ingestEvents.key, key),
+        ),
+      );
     throw err;
   }
 }
@@ -32,7 +49,13 @@ export async function purgeOldIngestKeys(db: Db) {
   await db.delete(ingestEvents).where(lt(ingestEvents.createdAt, nowSeconds() - DEDUPE_SECONDS));
 }
 
-export function ingestLead(db: Db, account: Account, dedupeKey: string, phone: string, fields: Record<string, unknown>) {
+export function ingestLead(
+  db: Db,
+  account: Account,
+  dedupeKey: string,
+  phone: string,
+  fields: Record<string, unknown>,
+) {
   return once(db, account.id, 'call-data', dedupeKey, () => upsertLead(db, account.id, phone, fields));
 }
 
@@ -40,19 +63,47 @@ export function ingestLead(db: Db, account: Account, dedupeKey: string, phone: s
 export function runtimeStatus(status: string | undefined, type: string): CallStatus | null {
   const word = (status ?? type.replace(/^call\./, '')).toLowerCase().replace(/[\s-]/g, '_');
   const map: Record<string, CallStatus> = {
-    initiate: 'initiated', initiated: 'initiated', queued: 'queued', ringing: 'ringing',
-    in_progress: 'in_progress', connected: 'in_progress', answered: 'in_progress', ongoing: 'in_progress', started: 'in_progress',
-    completed: 'completed', ended: 'completed', finished: 'completed', hangup: 'completed',
-    failed: 'failed', error: 'failed', busy: 'busy', no_answer: 'no_answer', unanswered: 'no_answer',
-    canceled: 'canceled', cancelled: 'canceled',
+    initiate: 'initiated',
+    initiated: 'initiated',
+    queued: 'queued',
+    ringing: 'ringing',
+    in_progress: 'in_progress',
+    connected: 'in_progress',
+    answered: 'in_progress',
+    ongoing: 'in_progress',
+    started: 'in_progress',
+    completed: 'completed',
+    ended: 'completed',
+    finished: 'completed',
+    hangup: 'completed',
+    failed: 'failed',
+    error: 'failed',
+    busy: 'busy',
+    no_answer: 'no_answer',
+    unanswered: 'no_answer',
+    canceled: 'canceled',
+    cancelled: 'canceled',
   };
   return map[word] ?? null;
 }
 
 export interface RuntimeEvent {
   type: string;
-  call: { id: string; status?: string; startedAt?: number | null; endedAt?: number | null; recordingUrl?: string | null; detailUrl?: string | null; durationSeconds?: number | null };
-  analysis?: { success?: boolean | null; summary?: string | null; requiredActions?: string[] | null; insights?: Record<string, unknown> | null } | null;
+  call: {
+    id: string;
+    status?: string;
+    startedAt?: number | null;
+    endedAt?: number | null;
+    recordingUrl?: string | null;
+    detailUrl?: string | null;
+    durationSeconds?: number | null;
+  };
+  analysis?: {
+    success?: boolean | null;
+    summary?: string | null;
+    requiredActions?: string[] | null;
+    insights?: Record<string, unknown> | null;
+  } | null;
   credits?: Record<string, unknown> | null;
   report?: Record<string, unknown> | null;
 }
@@ -64,10 +115,20 @@ const FIRST_STATUSES: CallStatus[] = ['queued', 'initiated', 'ringing'];
  * through the call's CallSession, which ignores anything late or repeated. An unknown call is 404, except
  * that a call's first event (initiate/ringing) registers it as an external call of this account.
  */
-export async function applyRuntimeEvent(env: Env, db: Db, account: Account, ev: RuntimeEvent, dedupeKey: string, publicBaseUrl: string) {
+export async function applyRuntimeEvent(
+  env: Env,
+  db: Db,
+  account: Account,
+  ev: RuntimeEvent,
+  dedupeKey: string,
+  publicBaseUrl: string,
+) {
   const status = runtimeStatus(ev.call.status, ev.type);
   let call = await db.query.calls.findFirst({
-    where: and(eq(calls.accountId, account.id), or(eq(calls.id, ev.call.id), eq(calls.providerCallId, ev.call.id))),
+    where: and(
+      eq(calls.accountId, account.id),
+      or(eq(calls.id, ev.call.id), eq(calls.providerCallId, ev.call.id)),
+    ),
   });
   if (!call && !(status && FIRST_STATUSES.includes(status))) throw notFound('call', 'event.data.call.id');
 
@@ -96,8 +157,10 @@ export async function applyRuntimeEvent(env: Env, db: Db, account: Account, ev: 
     await db.update(calls).set(set).where(eq(calls.id, call.id));
     if (status) {
       await sessionFor(env, call.id).providerEvent({
-        status, providerCallId: ev.call.id,
-        startedAt: ev.call.startedAt ?? undefined, endedAt: ev.call.endedAt ?? undefined,
+        status,
+        providerCallId: ev.call.id,
+        startedAt: ev.call.startedAt ?? undefined,
+        endedAt: ev.call.endedAt ?? undefined,
         duration: ev.call.durationSeconds ?? undefined,
         endReason: status === 'completed' ? 'completed' : status === 'in_progress' ? undefined : status,
       });
@@ -106,18 +169,58 @@ export async function applyRuntimeEvent(env: Env, db: Db, account: Account, ev: 
   });
 }
 
-async function registerExternalCall(env: Env, db: Db, account: Account, externalId: string, publicBaseUrl: string): Promise<CallRow> {
+async function registerExternalCall(
+  env: Env,
+  db: Db,
+  account: Account,
+  externalId: string,
+  publicBaseUrl: string,
+): Promise<CallRow> {
   const now = nowSeconds();
   const row: CallRow = {
-    id: newId('call'), accountId: account.id, agentId: null, batchId: null, direction: 'outbound', fromNumber: null, toNumber: 'unknown',
-    status: 'queued', endReason: null, provider: 'external', providerCallId: externalId, maxDuration: 7200, createdAt: now,
-    startedAt: null, answeredAt: null, endedAt: null, duration: null, transcript: null, summary: null, sentiment: null, outcome: null,
-    analysis: null, recordingUrl: null, variables: {}, metadata: {}, callerData: null, converted: false, payout: null, rtb: null,
-    hangupBy: null, external: null, updatedAt: now,
+    id: newId('call'),
+    accountId: account.id,
+    agentId: null,
+    batchId: null,
+    direction: 'outbound',
+    fromNumber: null,
+    toNumber: 'unknown',
+    status: 'queued',
+    endReason: null,
+    provider: 'external',
+    providerCallId: externalId,
+    maxDuration: 7200,
+    createdAt: now,
+    startedAt: null,
+    answeredAt: null,
+    endedAt: null,
+    duration: null,
+    transcript: null,
+    summary: null,
+    sentiment: null,
+    outcome: null,
+    analysis: null,
+    recordingUrl: null,
+    variables: {},
+    metadata: {},
+    callerData: null,
+    converted: false,
+    payout: null,
+    rtb: null,
+    hangupBy: null,
+    external: null,
+    updatedAt: now,
   };
   await db.insert(calls).values(row);
   await sessionFor(env, row.id).start({
-    callId: row.id, accountId: account.id, provider: 'external', direction: 'outbound', maxDuration: 7200, publicBaseUrl, timeScale: 1, dial: false,
+    callId: row.id,
+    accountId: account.id,
+    provider: 'external',
+    direction: 'outbound',
+    maxDuration: 7200,
+    publicBaseUrl,
+    timeScale: 1,
+    dial: false,
   });
   return row;
 }

@@ -9,7 +9,11 @@ const LIVE: CallStatus[] = ['queued', 'initiated', 'ringing', 'in_progress'];
 const RECENT_SECONDS = 24 * 3600;
 
 export async function findLead(db: Db, accountId: string, phone: string) {
-  return (await db.query.leads.findFirst({ where: and(eq(leads.accountId, accountId), eq(leads.phone, phone)) })) ?? null;
+  return (
+    (await db.query.leads.findFirst({
+      where: and(eq(leads.accountId, accountId), eq(leads.phone, phone)),
+    })) ?? null
+  );
 }
 
 /** Later values win; nested objects (custom_data) merge one level deep rather than being replaced. */
@@ -22,7 +26,8 @@ export function mergeLead(prev: Record<string, unknown>, next: Record<string, un
   return out;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === 'object' && !Array.isArray(v);
 
 /**
  * Upserts the lead and attaches it at once to the number's live calls and to its most recent call of
@@ -33,16 +38,32 @@ export async function upsertLead(db: Db, accountId: string, phone: string, data:
   const now = nowSeconds();
   const existing = await findLead(db, accountId, phone);
   const merged = mergeLead(existing?.data ?? {}, data);
-  await db.insert(leads).values({ accountId, phone, data: merged, createdAt: now, updatedAt: now })
+  await db
+    .insert(leads)
+    .values({ accountId, phone, data: merged, createdAt: now, updatedAt: now })
     .onConflictDoUpdate({ target: [leads.accountId, leads.phone], set: { data: merged, updatedAt: now } });
 
   // Outbound calls to the number and inbound calls from it.
-  const candidates = await db.select({ id: calls.id, status: calls.status }).from(calls).where(and(
-    eq(calls.accountId, accountId), gte(calls.createdAt, now - RECENT_SECONDS),
-    or(and(eq(calls.direction, 'outbound'), eq(calls.toNumber, phone)), and(eq(calls.direction, 'inbound'), eq(calls.fromNumber, phone))),
-  )).orderBy(desc(calls.createdAt), desc(calls.id));
+  const candidates = await db
+    .select({ id: calls.id, status: calls.status })
+    .from(calls)
+    .where(
+      and(
+        eq(calls.accountId, accountId),
+        gte(calls.createdAt, now - RECENT_SECONDS),
+        or(
+          and(eq(calls.direction, 'outbound'), eq(calls.toNumber, phone)),
+          and(eq(calls.direction, 'inbound'), eq(calls.fromNumber, phone)),
+        ),
+      ),
+    )
+    .orderBy(desc(calls.createdAt), desc(calls.id));
   const touched = new Set(candidates.filter((c) => LIVE.includes(c.status as CallStatus)).map((c) => c.id));
   if (candidates[0]) touched.add(candidates[0].id);
-  if (touched.size) await db.update(calls).set({ callerData: merged, updatedAt: now }).where(inArray(calls.id, [...touched]));
+  if (touched.size)
+    await db
+      .update(calls)
+      .set({ callerData: merged, updatedAt: now })
+      .where(inArray(calls.id, [...touched]));
   return { data: merged, calls: [...touched] };
 }

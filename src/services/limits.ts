@@ -4,13 +4,21 @@ import type { Account, LimitName, Plan } from './accounts';
 export type RateClass = 'calls' | 'api' | 'webhooks' | 'rtb' | 'reporting' | 'anonymous';
 export type EffectiveLimits = Record<LimitName, number>;
 
-const PLAN_CALLS: Record<Exclude<Plan, 'enterprise'>, { calls_per_minute: number; concurrent_calls: number }> = {
+const PLAN_CALLS: Record<
+  Exclude<Plan, 'enterprise'>,
+  { calls_per_minute: number; concurrent_calls: number }
+> = {
   starter: { calls_per_minute: 10, concurrent_calls: 1 },
   growth: { calls_per_minute: 60, concurrent_calls: 3 },
   business: { calls_per_minute: 200, concurrent_calls: 10 },
 };
 
-const CLASS_DEFAULTS = { api_per_minute: 100, webhooks_per_minute: 1000, rtb_per_minute: 5000, reporting_per_minute: 100 };
+const CLASS_DEFAULTS = {
+  api_per_minute: 100,
+  webhooks_per_minute: 1000,
+  rtb_per_minute: 5000,
+  reporting_per_minute: 100,
+};
 export const ANONYMOUS_PER_MINUTE = 100;
 export const WINDOW_MS = 60_000;
 
@@ -27,7 +35,8 @@ export function limitFor(cls: Exclude<RateClass, 'anonymous'>, limits: Effective
 /** Which class a request counts against, from its method and path. */
 export function classify(method: string, path: string): Exclude<RateClass, 'anonymous'> | null {
   if (path === '/healthz' || path === '/openapi.json' || path === '/docs') return null;
-  if (method === 'POST' && /^\/(v1\/calls?|api\/v1\/calls\/initiate|v1\/calls\/initiate)\/?$/.test(path)) return 'calls';
+  if (method === 'POST' && /^\/(v1\/calls?|api\/v1\/calls\/initiate|v1\/calls\/initiate)\/?$/.test(path))
+    return 'calls';
   if (path.startsWith('/reporting_ai')) return 'reporting';
   if (path.startsWith('/inbound_rtb')) return 'rtb';
   if (path === '/call-data' || path.startsWith('/v2/webhooks')) return 'webhooks';

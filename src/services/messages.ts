@@ -17,21 +17,41 @@ export type MessageRow = typeof messages.$inferSelect;
 export const FREE_FORM_WINDOW_SECONDS = 24 * 3600;
 
 export interface SendInput {
-  agent_id: string; to_number: string; message_type: 'text' | 'template';
-  content: string | { name: string; language: string; parameters?: string[] }; metadata?: Record<string, unknown>;
+  agent_id: string;
+  to_number: string;
+  message_type: 'text' | 'template';
+  content: string | { name: string; language: string; parameters?: string[] };
+  metadata?: Record<string, unknown>;
 }
 
 export function presentMessage(m: MessageRow) {
   return {
-    id: m.id, message_id: m.id, object: 'message' as const, agent_id: m.agentId, direction: m.direction,
-    to_number: m.direction === 'outbound' ? m.contact : m.channel, from_number: m.direction === 'outbound' ? m.channel : m.contact,
-    message_type: m.messageType, content: m.content, status: m.status, error: m.error, provider: m.provider, metadata: m.metadata,
-    created_at: m.createdAt, sent_at: m.sentAt, delivered_at: m.deliveredAt, read_at: m.readAt,
+    id: m.id,
+    message_id: m.id,
+    object: 'message' as const,
+    agent_id: m.agentId,
+    direction: m.direction,
+    to_number: m.direction === 'outbound' ? m.contact : m.channel,
+    from_number: m.direction === 'outbound' ? m.channel : m.contact,
+    message_type: m.messageType,
+    content: m.content,
+    status: m.status,
+    error: m.error,
+    provider: m.provider,
+    metadata: m.metadata,
+    created_at: m.createdAt,
+    sent_at: m.sentAt,
+    delivered_at: m.deliveredAt,
+    read_at: m.readAt,
   };
 }
 
 async function contactOf(db: Db, accountId: string, phone: string) {
-  return (await db.query.whatsappContacts.findFirst({ where: and(eq(whatsappContacts.accountId, accountId), eq(whatsappContacts.phone, phone)) })) ?? null;
+  return (
+    (await db.query.whatsappContacts.findFirst({
+      where: and(eq(whatsappContacts.accountId, accountId), eq(whatsappContacts.phone, phone)),
+    })) ?? null
+  );
 }
 
 export async function sendMessage(db: Db, env: Env, account: Account, input: SendInput) {
@@ -40,34 +60,80 @@ export async function sendMessage(db: Db, env: Env, account: Account, input: Sen
   if (agent.status !== 'active') throw unprocessable(`Agent ${agent.id} is not active`, 'agent_id');
   const now = nowSeconds();
   const contact = await contactOf(db, account.id, input.to_number);
-  if (input.message_type === 'text' && !(contact?.lastInboundAt && contact.lastInboundAt > now - FREE_FORM_WINDOW_SECONDS)) {
-    throw unprocessable('Free-form text is only allowed within 24 hours of the recipient\'s last message; send an approved template instead', 'message_type');
+  if (
+    input.message_type === 'text' &&
+    !(contact?.lastInboundAt && contact.lastInboundAt > now - FREE_FORM_WINDOW_SECONDS)
+  ) {
+    throw unprocessable(
+      "Free-form text is only allowed within 24 hours of the recipient's last message; send an approved template instead",
+      'message_type',
+    );
   }
   // A number of the account registered with Meta sends through Meta; otherwise the deployment default.
   const waNumber = await db.query.phoneNumbers.findFirst({
-    where: and(eq(phoneNumbers.accountId, account.id), isNotNull(phoneNumbers.whatsappPhoneNumberId)), orderBy: [asc(phoneNumbers.createdAt)],
+    where: and(eq(phoneNumbers.accountId, account.id), isNotNull(phoneNumbers.whatsappPhoneNumberId)),
+    orderBy: [asc(phoneNumbers.createdAt)],
   });
   const providerName = waNumber ? 'meta' : env.WHATSAPP_PROVIDER === 'meta' ? 'meta' : 'simulator';
   const row: MessageRow = {
-    id: newId('msg'), accountId: account.id, agentId: agent.id, direction: 'outbound', contact: input.to_number,
-    channel: waNumber?.number ?? env.META_PHONE_NUMBER_ID ?? null, messageType: input.message_type, content: input.content, status: 'queued',
-    provider: providerName, providerMessageId: null, error: null, metadata: input.metadata ?? {}, createdAt: now,
-    sentAt: null, deliveredAt: null, readAt: null, updatedAt: now,
+    id: newId('msg'),
+    accountId: account.id,
+    agentId: agent.id,
+    direction: 'outbound',
+    contact: input.to_number,
+    channel: waNumber?.number ?? env.META_PHONE_NUMBER_ID ?? null,
+    messageType: input.message_type,
+    content: input.content,
+    status: 'queued',
+    provider: providerName,
+    providerMessageId: null,
+    error: null,
+    metadata: input.metadata ?? {},
+    createdAt: now,
+    sentAt: null,
+    deliveredAt: null,
+    readAt: null,
+    updatedAt: now,
   };
   await db.batch([
     db.insert(messages).values(row),
-    db.insert(whatsappContacts).values({ accountId: account.id, phone: input.to_number, lastAgentId: agent.id, lastInboundAt: null, updatedAt: now })
-      .onConflictDoUpdate({ target: [whatsappContacts.accountId, whatsappContacts.phone], set: { lastAgentId: agent.id, updatedAt: now } }),
+    db
+      .insert(whatsappContacts)
+      .values({
+        accountId: account.id,
+        phone: input.to_number,
+        lastAgentId: agent.id,
+        lastInboundAt: null,
+        updatedAt: now,
+      })
+      .onConflictDoUpdate({
+        target: [whatsappContacts.accountId, whatsappContacts.phone],
+        set: { lastAgentId: agent.id, updatedAt: now },
+      }),
   ]);
   try {
     const sent = await whatsappFor(env, providerName).send({
-      messageId: row.id, to: row.contact, type: row.messageType, content: input.content, phoneNumberId: waNumber?.whatsappPhoneNumberId ?? null, metadata: row.metadata,
+      messageId: row.id,
+      to: row.contact,
+      type: row.messageType,
+      content: input.content,
+      phoneNumberId: waNumber?.whatsappPhoneNumberId ?? null,
+      metadata: row.metadata,
     });
     row.providerMessageId = sent.providerMessageId;
-    await db.update(messages).set({ providerMessageId: sent.providerMessageId }).where(eq(messages.id, row.id));
+    await db
+      .update(messages)
+      .set({ providerMessageId: sent.providerMessageId })
+      .where(eq(messages.id, row.id));
     await scheduleSteps(env, row.id, sent.script ?? []);
   } catch (err) {
-    await applyMessageStatus(env, db, row.id, 'failed', String(err instanceof Error ? err.message : err).slice(0, 500));
+    await applyMessageStatus(
+      env,
+      db,
+      row.id,
+      'failed',
+      String(err instanceof Error ? err.message : err).slice(0, 500),
+    );
     row.status = 'failed';
   }
   return row;
@@ -75,48 +141,113 @@ export async function sendMessage(db: Db, env: Env, account: Account, input: Sen
 
 async function scheduleSteps(env: Env, messageId: string, steps: ScriptedStep[]) {
   if (!steps.length) return;
-  await env.EVENTS.sendBatch(steps.map((step) => ({
-    body: { kind: 'whatsapp_step' as const, message_id: messageId, step },
-    ...(Math.round(step.afterMs / 1000) > 0 ? { delaySeconds: Math.round(step.afterMs / 1000) } : {}),
-  })));
+  await env.EVENTS.sendBatch(
+    steps.map((step) => ({
+      body: { kind: 'whatsapp_step' as const, message_id: messageId, step },
+      ...(Math.round(step.afterMs / 1000) > 0 ? { delaySeconds: Math.round(step.afterMs / 1000) } : {}),
+    })),
+  );
 }
 
 const BEFORE: Record<Exclude<MessageStatus, 'queued' | 'received'>, MessageStatus[]> = {
-  sent: ['queued'], delivered: ['queued', 'sent'], read: ['queued', 'sent', 'delivered'], failed: ['queued', 'sent'],
+  sent: ['queued'],
+  delivered: ['queued', 'sent'],
+  read: ['queued', 'sent', 'delivered'],
+  failed: ['queued', 'sent'],
 };
 
 /** Moves a message forward; late or repeated statuses change nothing and emit nothing. */
-export async function applyMessageStatus(env: Env, db: Db, messageId: string, status: Exclude<MessageStatus, 'queued' | 'received'>, error?: string | null, at = nowSeconds()) {
+export async function applyMessageStatus(
+  env: Env,
+  db: Db,
+  messageId: string,
+  status: Exclude<MessageStatus, 'queued' | 'received'>,
+  error?: string | null,
+  at = nowSeconds(),
+) {
   const set: Partial<MessageRow> = { status, updatedAt: nowSeconds() };
   if (status === 'sent') set.sentAt = at;
   if (status === 'delivered') set.deliveredAt = at;
   if (status === 'read') set.readAt = at;
   if (status === 'failed') set.error = error ?? 'failed';
-  const [row] = await db.update(messages).set(set).where(and(eq(messages.id, messageId), inArray(messages.status, BEFORE[status]))).returning();
+  const [row] = await db
+    .update(messages)
+    .set(set)
+    .where(and(eq(messages.id, messageId), inArray(messages.status, BEFORE[status])))
+    .returning();
   if (!row) return false;
-  await emitEvent(env, db, row.accountId, `message.${status}` as EventType, { message: presentMessage(row) }, { dedupeKey: `${row.id}:${status}` });
+  await emitEvent(
+    env,
+    db,
+    row.accountId,
+    `message.${status}` as EventType,
+    { message: presentMessage(row) },
+    { dedupeKey: `${row.id}:${status}` },
+  );
   return true;
 }
 
 /** A message from a customer: stored on the conversation, opens the 24 h window, handed to the last agent. */
-export async function receiveMessage(env: Env, db: Db, accountId: string, from: string, text: string, opts: { providerMessageId?: string; channel?: string | null; provider: 'simulator' | 'meta' }) {
+export async function receiveMessage(
+  env: Env,
+  db: Db,
+  accountId: string,
+  from: string,
+  text: string,
+  opts: { providerMessageId?: string; channel?: string | null; provider: 'simulator' | 'meta' },
+) {
   if (opts.providerMessageId) {
-    const dupe = await db.query.messages.findFirst({ where: and(eq(messages.accountId, accountId), eq(messages.providerMessageId, opts.providerMessageId)) });
+    const dupe = await db.query.messages.findFirst({
+      where: and(eq(messages.accountId, accountId), eq(messages.providerMessageId, opts.providerMessageId)),
+    });
     if (dupe) return dupe;
   }
   const now = nowSeconds();
   const contact = await contactOf(db, accountId, from);
   const row: MessageRow = {
-    id: newId('msg'), accountId, agentId: contact?.lastAgentId ?? null, direction: 'inbound', contact: from, channel: opts.channel ?? null,
-    messageType: 'text', content: text, status: 'received', provider: opts.provider, providerMessageId: opts.providerMessageId ?? null,
-    error: null, metadata: {}, createdAt: now, sentAt: null, deliveredAt: null, readAt: null, updatedAt: now,
+    id: newId('msg'),
+    accountId,
+    agentId: contact?.lastAgentId ?? null,
+    direction: 'inbound',
+    contact: from,
+    channel: opts.channel ?? null,
+    messageType: 'text',
+    content: text,
+    status: 'received',
+    provider: opts.provider,
+    providerMessageId: opts.providerMessageId ?? null,
+    error: null,
+    metadata: {},
+    createdAt: now,
+    sentAt: null,
+    deliveredAt: null,
+    readAt: null,
+    updatedAt: now,
   };
   await db.batch([
     db.insert(messages).values(row),
-    db.insert(whatsappContacts).values({ accountId, phone: from, lastInboundAt: now, lastAgentId: contact?.lastAgentId ?? null, updatedAt: now })
-      .onConflictDoUpdate({ target: [whatsappContacts.accountId, whatsappContacts.phone], set: { lastInboundAt: now, updatedAt: now } }),
+    db
+      .insert(whatsappContacts)
+      .values({
+        accountId,
+        phone: from,
+        lastInboundAt: now,
+        lastAgentId: contact?.lastAgentId ?? null,
+        updatedAt: now,
+      })
+      .onConflictDoUpdate({
+        target: [whatsappContacts.accountId, whatsappContacts.phone],
+        set: { lastInboundAt: now, updatedAt: now },
+      }),
   ]);
-  await emitEvent(env, db, accountId, 'message.received', { message: presentMessage(row), agent_id: row.agentId }, { dedupeKey: `${row.id}:received` });
+  await emitEvent(
+    env,
+    db,
+    accountId,
+    'message.received',
+    { message: presentMessage(row), agent_id: row.agentId },
+    { dedupeKey: `${row.id}:received` },
+  );
   return row;
 }
 
@@ -128,20 +259,43 @@ export async function runScriptedStep(env: Env, db: Db, messageId: string, step:
     return;
   }
   const msg = await db.query.messages.findFirst({ where: eq(messages.id, messageId) });
-  if (msg) await receiveMessage(env, db, msg.accountId, msg.contact, step.text, { provider: 'simulator', channel: msg.channel, providerMessageId: `wamid.sim.reply.${messageId}` });
+  if (msg)
+    await receiveMessage(env, db, msg.accountId, msg.contact, step.text, {
+      provider: 'simulator',
+      channel: msg.channel,
+      providerMessageId: `wamid.sim.reply.${messageId}`,
+    });
 }
 
 export async function getMessage(db: Db, accountId: string, id: string) {
-  const row = await db.query.messages.findFirst({ where: and(eq(messages.id, id), eq(messages.accountId, accountId)) });
+  const row = await db.query.messages.findFirst({
+    where: and(eq(messages.id, id), eq(messages.accountId, accountId)),
+  });
   if (!row) throw notFound('message', 'id');
   return row;
 }
 
-export function listMessages(db: Db, accountId: string, f: Page & { contact?: string; direction?: 'inbound' | 'outbound'; status?: MessageStatus; agent_id?: string }) {
+export function listMessages(
+  db: Db,
+  accountId: string,
+  f: Page & {
+    contact?: string;
+    direction?: 'inbound' | 'outbound';
+    status?: MessageStatus;
+    agent_id?: string;
+  },
+) {
   const conds: (SQL | undefined)[] = [eq(messages.accountId, accountId)];
   if (f.contact) conds.push(eq(messages.contact, f.contact));
   if (f.direction) conds.push(eq(messages.direction, f.direction));
   if (f.status) conds.push(eq(messages.status, f.status));
   if (f.agent_id) conds.push(eq(messages.agentId, f.agent_id));
-  return paginate(db, messages, and(...conds), [desc(messages.createdAt), desc(messages.id)], f, presentMessage);
+  return paginate(
+    db,
+    messages,
+    and(...conds),
+    [desc(messages.createdAt), desc(messages.id)],
+    f,
+    presentMessage,
+  );
 }

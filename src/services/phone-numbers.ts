@@ -12,23 +12,51 @@ export type Provider = 'simulator' | 'twilio';
 
 export function presentNumber(n: PhoneNumberRow) {
   return {
-    id: n.id, object: 'phone_number' as const, number: n.number, name: n.name, provider: n.provider, agent_id: n.agentId,
-    rtb_route_id: n.rtbRouteId, whatsapp_phone_number_id: n.whatsappPhoneNumberId, created_at: n.createdAt,
+    id: n.id,
+    object: 'phone_number' as const,
+    number: n.number,
+    name: n.name,
+    provider: n.provider,
+    agent_id: n.agentId,
+    rtb_route_id: n.rtbRouteId,
+    whatsapp_phone_number_id: n.whatsappPhoneNumberId,
+    created_at: n.createdAt,
   };
 }
 
-const scoped = (accountId: string, id: string) => and(eq(phoneNumbers.id, id), eq(phoneNumbers.accountId, accountId));
+const scoped = (accountId: string, id: string) =>
+  and(eq(phoneNumbers.id, id), eq(phoneNumbers.accountId, accountId));
 
 export async function createPhoneNumber(
-  db: Db, accountId: string, defaultProvider: Provider,
-  input: { number: string; provider?: Provider; agent_id?: string | null; rtb_route_id?: string | null; name?: string | null; whatsapp_phone_number_id?: string | null },
+  db: Db,
+  accountId: string,
+  defaultProvider: Provider,
+  input: {
+    number: string;
+    provider?: Provider;
+    agent_id?: string | null;
+    rtb_route_id?: string | null;
+    name?: string | null;
+    whatsapp_phone_number_id?: string | null;
+  },
 ) {
   if (input.agent_id) await getAgent(db, accountId, input.agent_id, 'agent_id');
   const row: PhoneNumberRow = {
-    id: newId('pn'), accountId, number: input.number, provider: input.provider ?? defaultProvider,
-    agentId: input.agent_id ?? null, rtbRouteId: input.rtb_route_id ?? null, whatsappPhoneNumberId: input.whatsapp_phone_number_id ?? null, name: input.name ?? null, createdAt: nowSeconds(),
+    id: newId('pn'),
+    accountId,
+    number: input.number,
+    provider: input.provider ?? defaultProvider,
+    agentId: input.agent_id ?? null,
+    rtbRouteId: input.rtb_route_id ?? null,
+    whatsappPhoneNumberId: input.whatsapp_phone_number_id ?? null,
+    name: input.name ?? null,
+    createdAt: nowSeconds(),
   };
-  const [inserted] = await db.insert(phoneNumbers).values(row).onConflictDoNothing().returning({ id: phoneNumbers.id });
+  const [inserted] = await db
+    .insert(phoneNumbers)
+    .values(row)
+    .onConflictDoNothing()
+    .returning({ id: phoneNumbers.id });
   if (!inserted) throw conflict(`${input.number} is already registered`, 'number');
   return presentNumber(row);
 }
@@ -40,12 +68,27 @@ export async function getPhoneNumber(db: Db, accountId: string, id: string) {
 }
 
 export function listPhoneNumbers(db: Db, accountId: string, page: Page) {
-  return paginate(db, phoneNumbers, eq(phoneNumbers.accountId, accountId), [desc(phoneNumbers.createdAt), desc(phoneNumbers.id)], page, presentNumber);
+  return paginate(
+    db,
+    phoneNumbers,
+    eq(phoneNumbers.accountId, accountId),
+    [desc(phoneNumbers.createdAt), desc(phoneNumbers.id)],
+    page,
+    presentNumber,
+  );
 }
 
 export async function updatePhoneNumber(
-  db: Db, accountId: string, id: string,
-  patch: { agent_id?: string | null; rtb_route_id?: string | null; name?: string | null; provider?: Provider; whatsapp_phone_number_id?: string | null },
+  db: Db,
+  accountId: string,
+  id: string,
+  patch: {
+    agent_id?: string | null;
+    rtb_route_id?: string | null;
+    name?: string | null;
+    provider?: Provider;
+    whatsapp_phone_number_id?: string | null;
+  },
 ) {
   const row = await getPhoneNumber(db, accountId, id);
   if (patch.agent_id) await getAgent(db, accountId, patch.agent_id, 'agent_id');
@@ -54,7 +97,8 @@ export async function updatePhoneNumber(
   if (patch.rtb_route_id !== undefined) set.rtbRouteId = patch.rtb_route_id;
   if (patch.name !== undefined) set.name = patch.name;
   if (patch.provider !== undefined) set.provider = patch.provider;
-  if (patch.whatsapp_phone_number_id !== undefined) set.whatsappPhoneNumberId = patch.whatsapp_phone_number_id;
+  if (patch.whatsapp_phone_number_id !== undefined)
+    set.whatsappPhoneNumberId = patch.whatsapp_phone_number_id;
   if (Object.keys(set).length) await db.update(phoneNumbers).set(set).where(scoped(accountId, id));
   return presentNumber({ ...row, ...set });
 }
@@ -67,6 +111,13 @@ export async function deletePhoneNumber(db: Db, accountId: string, id: string) {
 
 /** An owned number by its E.164 value, or (with none given) the account's first number. */
 export async function findOwnedNumber(db: Db, accountId: string, number?: string) {
-  const where = number ? and(eq(phoneNumbers.accountId, accountId), eq(phoneNumbers.number, number)) : eq(phoneNumbers.accountId, accountId);
-  return (await db.query.phoneNumbers.findFirst({ where, orderBy: [asc(phoneNumbers.createdAt), asc(phoneNumbers.id)] })) ?? null;
+  const where = number
+    ? and(eq(phoneNumbers.accountId, accountId), eq(phoneNumbers.number, number))
+    : eq(phoneNumbers.accountId, accountId);
+  return (
+    (await db.query.phoneNumbers.findFirst({
+      where,
+      orderBy: [asc(phoneNumbers.createdAt), asc(phoneNumbers.id)],
+    })) ?? null
+  );
 }

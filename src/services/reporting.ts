@@ -14,91 +14,238 @@ import type { StructuredQuery } from '../reporting/model';
 import { translate, type TranslateContext, type Translation } from '../reporting/translator';
 import type { Account } from './accounts';
 
-export interface ReportingInput { query: string; session_id?: string; conversation_history?: Array<{ role: string; content: string }> }
-
+export interface ReportingInput {
+  query: string;
+  session_id?: string;
+  conversation_history?: Array<{ role: string; content: string }>;
+}
 
 async function vocabulary(db: Db, accountId: string) {
   const [agentRows, batchRows, rtbRows] = await db.batch([
-    db.select({ name: agents.name }).from(agents).where(and(eq(agents.accountId, accountId), isNull(agents.deletedAt))),
-    db.select({ name: batches.name }).from(batches).where(and(eq(batches.accountId, accountId), isNotNull(batches.name))),
-    db.select({ name: rtbEndpoints.campaignName }).from(rtbEndpoints).where(and(eq(rtbEndpoints.accountId, accountId), isNotNull(rtbEndpoints.campaignName))),
+    db
+      .select({ name: agents.name })
+      .from(agents)
+      .where(and(eq(agents.accountId, accountId), isNull(agents.deletedAt))),
+    db
+      .select({ name: batches.name })
+      .from(batches)
+      .where(and(eq(batches.accountId, accountId), isNotNull(batches.name))),
+    db
+      .select({ name: rtbEndpoints.campaignName })
+      .from(rtbEndpoints)
+      .where(and(eq(rtbEndpoints.accountId, accountId), isNotNull(rtbEndpoints.campaignName))),
   ]);
-  return { agents: [...new Set(agentRows.map((r) => r.name))], campaigns: [...new Set([...batchRows, ...rtbRows].map((r) => r.name!).filter(Boolean))] };
+  return {
+    agents: [...new Set(agentRows.map((r) => r.name))],
+    campaigns: [...new Set([...batchRows, ...rtbRows].map((r) => r.name!).filter(Boolean))],
+  };
 }
 
 async function translateQuestion(env: Env, question: string, ctx: TranslateContext): Promise<Translation> {
   if (llmConfigured(env)) {
-    try { return await translateWithLlm(env, question, ctx); } catch (err) {
-      console.error(JSON.stringify({ level: 'warn', msg: 'reporting LLM failed; using the built-in translator', error: String(err) }));
+    try {
+      return await translateWithLlm(env, question, ctx);
+    } catch (err) {
+      console.error(
+        JSON.stringify({
+          level: 'warn',
+          msg: 'reporting LLM failed; using the built-in translator',
+          error: String(err),
+        }),
+      );
     }
   }
   return translate(question, ctx);
 }
 
 /** Translate → compile → guard → run, for one account. Never throws for a question it cannot answer. */
-export async function runQuestion(env: Env, db: Db, account: Pick<Account, 'id' | 'timezone'>, question: string, previous: StructuredQuery | null, now = Date.now()) {
+export async function runQuestion(
+  env: Env,
+  db: Db,
+  account: Pick<Account, 'id' | 'timezone'>,
+  question: string,
+  previous: StructuredQuery | null,
+  now = Date.now(),
+) {
   const vocab = await vocabulary(db, account.id);
-  const translation = await translateQuestion(env, question, { now, timezone: account.timezone, ...vocab, previous });
-  if (!translation.ok) return { query: null, answer: `${translation.reason} Try: ${translation.suggestions.slice(0, 3).map((s) => `"${s}"`).join(', ')}.`, sql: null, explanation: translation.reason, data: null, chart_suggestion: null, suggestions: translation.suggestions };
+  const translation = await translateQuestion(env, question, {
+    now,
+    timezone: account.timezone,
+    ...vocab,
+    previous,
+  });
+  if (!translation.ok)
+    return {
+      query: null,
+      answer: `${translation.reason} Try: ${translation.suggestions
+        .slice(0, 3)
+        .map((s) => `"${s}"`)
+        .join(', ')}.`,
+      sql: null,
+      explanation: translation.reason,
+      data: null,
+      chart_suggestion: null,
+      suggestions: translation.suggestions,
+    };
   let sql: string;
-  let views;
+  let views: ReturnType<typeof checkSql>;
   try {
     sql = compile(translation.query, utcOffsetSeconds(account.timezone, now)).sql;
     views = checkSql(sql);
   } catch (err) {
     if (err instanceof CompileError || err instanceof GuardError) {
-      return { query: null, answer: `I can't answer that yet: ${err.message}.`, sql: null, explanation: err.message, data: null, chart_suggestion: null, suggestions: [] };
+      return {
+        query: null,
+        answer: `I can't answer that yet: ${err.message}.`,
+        sql: null,
+        explanation: err.message,
+        data: null,
+        chart_suggestion: null,
+        suggestions: [],
+      };
     }
     throw err;
   }
-  const rows = (await env.DB.prepare(boundSql(sql, views)).bind(account.id).all<Record<string, unknown>>()).results;
+  const rows = (await env.DB.prepare(boundSql(sql, views)).bind(account.id).all<Record<string, unknown>>())
+    .results;
   const q = translation.query;
   const text = answerFor(q, rows);
-  return { query: q, sql, rows, data: q.dimension ? rows : (rows[0] ?? {}), ...text, suggestions: [] as string[] };
+  return {
+    query: q,
+    sql,
+    rows,
+    data: q.dimension ? rows : (rows[0] ?? {}),
+    ...text,
+    suggestions: [] as string[],
+  };
 }
 
-export async function askReporting(env: Env, db: Db, account: Pick<Account, 'id' | 'timezone'>, input: ReportingInput, now = Date.now()) {
+export async function askReporting(
+  env: Env,
+  db: Db,
+  account: Pick<Account, 'id' | 'timezone'>,
+  input: ReportingInput,
+  now = Date.now(),
+) {
   const sessionId = input.session_id ?? newId('rs');
-  const existing = await db.query.reportingSessions.findFirst({ where: and(eq(reportingSessions.accountId, account.id), eq(reportingSessions.id, sessionId)) });
+  const existing = await db.query.reportingSessions.findFirst({
+    where: and(eq(reportingSessions.accountId, account.id), eq(reportingSessions.id, sessionId)),
+  });
   const nowSec = Math.floor(now / 1000);
-  if (!existing) await db.insert(reportingSessions).values({ accountId: account.id, id: sessionId, title: input.query.slice(0, 120), createdAt: nowSec, updatedAt: nowSec }).onConflictDoNothing();
+  if (!existing)
+    await db
+      .insert(reportingSessions)
+      .values({
+        accountId: account.id,
+        id: sessionId,
+        title: input.query.slice(0, 120),
+        createdAt: nowSec,
+        updatedAt: nowSec,
+      })
+      .onConflictDoNothing();
 
   const last = await db.query.reportingMessages.findFirst({
-    where: and(eq(reportingMessages.accountId, account.id), eq(reportingMessages.sessionId, sessionId), eq(reportingMessages.role, 'assistant')),
+    where: and(
+      eq(reportingMessages.accountId, account.id),
+      eq(reportingMessages.sessionId, sessionId),
+      eq(reportingMessages.role, 'assistant'),
+    ),
     orderBy: [desc(reportingMessages.createdAtMs)],
   });
   let previous = (last?.payload?.query as StructuredQuery | undefined) ?? null;
   if (!previous && input.conversation_history?.length) {
     // A client that keeps its own history: rebuild the previous question's query from it.
-    const lastUser = [...input.conversation_history].reverse().find((m) => m.role === 'user' && typeof m.content === 'string');
-    if (lastUser) { const t = translate(lastUser.content, { now, timezone: account.timezone, agents: [], campaigns: [] }); if (t.ok) previous = t.query; }
+    const lastUser = [...input.conversation_history]
+      .reverse()
+      .find((m) => m.role === 'user' && typeof m.content === 'string');
+    if (lastUser) {
+      const t = translate(lastUser.content, { now, timezone: account.timezone, agents: [], campaigns: [] });
+      if (t.ok) previous = t.query;
+    }
   }
   const result = await runQuestion(env, db, account, input.query, previous, now);
   await db.batch([
-    db.insert(reportingMessages).values({ id: newId('rm', now), accountId: account.id, sessionId, role: 'user', content: input.query, payload: null, createdAt: nowSec, createdAtMs: now }),
     db.insert(reportingMessages).values({
-      id: newId('rm', now + 1), accountId: account.id, sessionId, role: 'assistant', content: result.answer, createdAt: nowSec, createdAtMs: now + 1,
-      payload: { query: result.query, sql: result.sql, data: result.data, chart_suggestion: result.chart_suggestion, explanation: result.explanation },
+      id: newId('rm', now),
+      accountId: account.id,
+      sessionId,
+      role: 'user',
+      content: input.query,
+      payload: null,
+      createdAt: nowSec,
+      createdAtMs: now,
     }),
-    db.update(reportingSessions).set({ updatedAt: nowSec }).where(and(eq(reportingSessions.accountId, account.id), eq(reportingSessions.id, sessionId))),
+    db.insert(reportingMessages).values({
+      id: newId('rm', now + 1),
+      accountId: account.id,
+      sessionId,
+      role: 'assistant',
+      content: result.answer,
+      createdAt: nowSec,
+      createdAtMs: now + 1,
+      payload: {
+        query: result.query,
+        sql: result.sql,
+        data: result.data,
+        chart_suggestion: result.chart_suggestion,
+        explanation: result.explanation,
+      },
+    }),
+    db
+      .update(reportingSessions)
+      .set({ updatedAt: nowSec })
+      .where(and(eq(reportingSessions.accountId, account.id), eq(reportingSessions.id, sessionId))),
   ]);
   return {
-    answer: result.answer, sql: result.sql, explanation: result.explanation, data: result.data, chart_suggestion: result.chart_suggestion,
-    session_id: sessionId, ...(result.suggestions.length ? { suggestions: result.suggestions } : {}),
+    answer: result.answer,
+    sql: result.sql,
+    explanation: result.explanation,
+    data: result.data,
+    chart_suggestion: result.chart_suggestion,
+    session_id: sessionId,
+    ...(result.suggestions.length ? { suggestions: result.suggestions } : {}),
   };
 }
 
 export async function listSessions(db: Db, accountId: string) {
-  const rows = await db.select().from(reportingSessions).where(eq(reportingSessions.accountId, accountId)).orderBy(desc(reportingSessions.updatedAt)).limit(100);
-  return { object: 'list' as const, data: rows.map((s) => ({ session_id: s.id, title: s.title, created_at: s.createdAt, updated_at: s.updatedAt })) };
+  const rows = await db
+    .select()
+    .from(reportingSessions)
+    .where(eq(reportingSessions.accountId, accountId))
+    .orderBy(desc(reportingSessions.updatedAt))
+    .limit(100);
+  return {
+    object: 'list' as const,
+    data: rows.map((s) => ({
+      session_id: s.id,
+      title: s.title,
+      created_at: s.createdAt,
+      updated_at: s.updatedAt,
+    })),
+  };
 }
 
 export async function sessionMessages(db: Db, accountId: string, sessionId: string) {
-  const session = await db.query.reportingSessions.findFirst({ where: and(eq(reportingSessions.accountId, accountId), eq(reportingSessions.id, sessionId)) });
+  const session = await db.query.reportingSessions.findFirst({
+    where: and(eq(reportingSessions.accountId, accountId), eq(reportingSessions.id, sessionId)),
+  });
   if (!session) throw notFound('session', 'session_id');
-  const rows = await db.select().from(reportingMessages).where(and(eq(reportingMessages.accountId, accountId), eq(reportingMessages.sessionId, sessionId))).orderBy(asc(reportingMessages.createdAtMs));
+  const rows = await db
+    .select()
+    .from(reportingMessages)
+    .where(and(eq(reportingMessages.accountId, accountId), eq(reportingMessages.sessionId, sessionId)))
+    .orderBy(asc(reportingMessages.createdAtMs));
   return {
-    object: 'list' as const, session_id: sessionId,
-    data: rows.map((m) => ({ id: m.id, role: m.role, content: m.content, created_at: m.createdAt, ...(m.payload ? { sql: m.payload.sql, data: m.payload.data, chart_suggestion: m.payload.chart_suggestion } : {}) })),
+    object: 'list' as const,
+    session_id: sessionId,
+    data: rows.map((m) => ({
+      id: m.id,
+      role: m.role,
+      content: m.content,
+      created_at: m.createdAt,
+      ...(m.payload
+        ? { sql: m.payload.sql, data: m.payload.data, chart_suggestion: m.payload.chart_suggestion }
+        : {}),
+    })),
   };
 }

@@ -15,27 +15,69 @@ export type EndpointRow = typeof rtbEndpoints.$inferSelect;
 export type RouteRow = typeof rtbRoutes.$inferSelect;
 export const kvKey = (rtbId: string) => `rtb:${rtbId}`;
 /** The account's RtbExchange: its rtb rate window and every endpoint's holds, caps and bids. */
-export const exchangeFor = (env: Env, accountId: string) => env.RTB_EXCHANGE.get(env.RTB_EXCHANGE.idFromName(accountId));
+export const exchangeFor = (env: Env, accountId: string) =>
+  env.RTB_EXCHANGE.get(env.RTB_EXCHANGE.idFromName(accountId));
 
-export interface EndpointInput { name: string; campaign_name?: string | null; bid_ttl_seconds?: number; require_caller_id?: boolean; max_routes?: number | null; status?: 'enabled' | 'disabled' }
+export interface EndpointInput {
+  name: string;
+  campaign_name?: string | null;
+  bid_ttl_seconds?: number;
+  require_caller_id?: boolean;
+  max_routes?: number | null;
+  status?: 'enabled' | 'disabled';
+}
 export interface RouteInput {
-  buyer: string; number: string; payout: number; duration?: number | null; payout_condition?: 'connected' | null; payout_condition_duration?: number | null;
-  priority?: number; weight?: number; schedule?: RtbSchedule | null; geo?: RtbGeo | null; caps?: RtbCaps | null; status?: 'enabled' | 'disabled';
+  buyer: string;
+  number: string;
+  payout: number;
+  duration?: number | null;
+  payout_condition?: 'connected' | null;
+  payout_condition_duration?: number | null;
+  priority?: number;
+  weight?: number;
+  schedule?: RtbSchedule | null;
+  geo?: RtbGeo | null;
+  caps?: RtbCaps | null;
+  status?: 'enabled' | 'disabled';
 }
 
 export function presentEndpoint(e: EndpointRow, baseUrl?: string) {
   return {
-    id: e.id, object: 'rtb_endpoint' as const, rtb_id: e.rtbId, name: e.name, campaign_name: e.campaignName, bid_ttl_seconds: e.bidTtlSeconds,
-    require_caller_id: e.requireCallerId, max_routes: e.maxRoutes, status: e.status, version: e.version,
-    ping_url: baseUrl ? `${baseUrl}/inbound_rtb/${e.rtbId}` : `/inbound_rtb/${e.rtbId}`, created_at: e.createdAt, updated_at: e.updatedAt,
+    id: e.id,
+    object: 'rtb_endpoint' as const,
+    rtb_id: e.rtbId,
+    name: e.name,
+    campaign_name: e.campaignName,
+    bid_ttl_seconds: e.bidTtlSeconds,
+    require_caller_id: e.requireCallerId,
+    max_routes: e.maxRoutes,
+    status: e.status,
+    version: e.version,
+    ping_url: baseUrl ? `${baseUrl}/inbound_rtb/${e.rtbId}` : `/inbound_rtb/${e.rtbId}`,
+    created_at: e.createdAt,
+    updated_at: e.updatedAt,
   };
 }
 
 export function presentRoute(r: RouteRow) {
   return {
-    id: r.id, object: 'rtb_route' as const, endpoint_id: r.endpointId, buyer: r.buyer, number: r.number, payout: r.payout, duration: r.duration,
-    payout_condition: r.payoutCondition, payout_condition_duration: r.payoutConditionDuration, priority: r.priority, weight: r.weight,
-    schedule: r.schedule, geo: r.geo, caps: r.caps, status: r.status, created_at: r.createdAt, updated_at: r.updatedAt,
+    id: r.id,
+    object: 'rtb_route' as const,
+    endpoint_id: r.endpointId,
+    buyer: r.buyer,
+    number: r.number,
+    payout: r.payout,
+    duration: r.duration,
+    payout_condition: r.payoutCondition,
+    payout_condition_duration: r.payoutConditionDuration,
+    priority: r.priority,
+    weight: r.weight,
+    schedule: r.schedule,
+    geo: r.geo,
+    caps: r.caps,
+    status: r.status,
+    created_at: r.createdAt,
+    updated_at: r.updatedAt,
   };
 }
 
@@ -49,9 +91,16 @@ export async function getRtbEndpoint(db: Db, accountId: string, id: string) {
 }
 
 /** Bumps the version, builds the compiled set from D1 and publishes it: KV entry, then the object's version. */
-export async function compileEndpoint(env: Env, db: Db, endpointId: string): Promise<CompiledEndpoint | null> {
-  const [ep] = await db.update(rtbEndpoints).set({ version: sql`${rtbEndpoints.version} + 1`, updatedAt: nowSeconds() })
-    .where(eq(rtbEndpoints.id, endpointId)).returning();
+export async function compileEndpoint(
+  env: Env,
+  db: Db,
+  endpointId: string,
+): Promise<CompiledEndpoint | null> {
+  const [ep] = await db
+    .update(rtbEndpoints)
+    .set({ version: sql`${rtbEndpoints.version} + 1`, updatedAt: nowSeconds() })
+    .where(eq(rtbEndpoints.id, endpointId))
+    .returning();
   if (!ep) return null;
   const compiled = await buildCompiled(db, ep);
   await env.KV.put(kvKey(ep.rtbId), JSON.stringify(compiled));
@@ -62,15 +111,39 @@ export async function compileEndpoint(env: Env, db: Db, endpointId: string): Pro
 /** The compiled set for an endpoint as D1 has it now (also the fallback when KV lags behind a change). */
 export async function buildCompiled(db: Db, ep: EndpointRow): Promise<CompiledEndpoint> {
   const account = await db.query.accounts.findFirst({ where: eq(accounts.id, ep.accountId) });
-  const routes = await db.select().from(rtbRoutes).where(and(eq(rtbRoutes.endpointId, ep.id), isNull(rtbRoutes.deletedAt))).orderBy(asc(rtbRoutes.createdAt), asc(rtbRoutes.id));
+  const routes = await db
+    .select()
+    .from(rtbRoutes)
+    .where(and(eq(rtbRoutes.endpointId, ep.id), isNull(rtbRoutes.deletedAt)))
+    .orderBy(asc(rtbRoutes.createdAt), asc(rtbRoutes.id));
   const compiled: CompiledEndpoint = {
-    version: ep.version, rtb_id: ep.rtbId, endpoint_id: ep.id, account_id: ep.accountId,
-    status: ep.deletedAt ? 'disabled' : ep.status, bid_ttl_seconds: ep.bidTtlSeconds, require_caller_id: ep.requireCallerId, max_routes: ep.maxRoutes,
+    version: ep.version,
+    rtb_id: ep.rtbId,
+    endpoint_id: ep.id,
+    account_id: ep.accountId,
+    status: ep.deletedAt ? 'disabled' : ep.status,
+    bid_ttl_seconds: ep.bidTtlSeconds,
+    require_caller_id: ep.requireCallerId,
+    max_routes: ep.maxRoutes,
     rtb_per_minute: account ? effectiveLimits(account).rtb_per_minute : 5000,
-    routes: rankRoutes(routes.filter((r) => r.status === 'enabled').map((r) => ({
-      id: r.id, buyer: r.buyer, number: r.number, payout: r.payout, duration: r.duration, payout_condition: r.payoutCondition ?? null,
-      payout_condition_duration: r.payoutConditionDuration, priority: r.priority, weight: r.weight, schedule: r.schedule, geo: r.geo, caps: r.caps,
-    }))),
+    routes: rankRoutes(
+      routes
+        .filter((r) => r.status === 'enabled')
+        .map((r) => ({
+          id: r.id,
+          buyer: r.buyer,
+          number: r.number,
+          payout: r.payout,
+          duration: r.duration,
+          payout_condition: r.payoutCondition ?? null,
+          payout_condition_duration: r.payoutConditionDuration,
+          priority: r.priority,
+          weight: r.weight,
+          schedule: r.schedule,
+          geo: r.geo,
+          caps: r.caps,
+        })),
+    ),
     total_routes: routes.length,
   };
   return compiled;
@@ -78,16 +151,29 @@ export async function buildCompiled(db: Db, ep: EndpointRow): Promise<CompiledEn
 
 /** After a plan change: the compiled entries carry the account's rtb limit. */
 export async function recompileAccount(env: Env, db: Db, accountId: string) {
-  const eps = await db.select({ id: rtbEndpoints.id }).from(rtbEndpoints).where(and(eq(rtbEndpoints.accountId, accountId), isNull(rtbEndpoints.deletedAt)));
+  const eps = await db
+    .select({ id: rtbEndpoints.id })
+    .from(rtbEndpoints)
+    .where(and(eq(rtbEndpoints.accountId, accountId), isNull(rtbEndpoints.deletedAt)));
   for (const ep of eps) await compileEndpoint(env, db, ep.id);
 }
 
 export async function createRtbEndpoint(env: Env, db: Db, accountId: string, input: EndpointInput) {
   const now = nowSeconds();
   const row: EndpointRow = {
-    id: newId('rtbe'), rtbId: newSecret('rtb_', 15), accountId, name: input.name, campaignName: input.campaign_name ?? null,
-    bidTtlSeconds: input.bid_ttl_seconds ?? 60, requireCallerId: input.require_caller_id ?? false, maxRoutes: input.max_routes ?? null,
-    status: input.status ?? 'enabled', version: 0, createdAt: now, updatedAt: now, deletedAt: null,
+    id: newId('rtbe'),
+    rtbId: newSecret('rtb_', 15),
+    accountId,
+    name: input.name,
+    campaignName: input.campaign_name ?? null,
+    bidTtlSeconds: input.bid_ttl_seconds ?? 60,
+    requireCallerId: input.require_caller_id ?? false,
+    maxRoutes: input.max_routes ?? null,
+    status: input.status ?? 'enabled',
+    version: 0,
+    createdAt: now,
+    updatedAt: now,
+    deletedAt: null,
   };
   await db.insert(rtbEndpoints).values(row);
   await compileEndpoint(env, db, row.id);
@@ -95,11 +181,23 @@ export async function createRtbEndpoint(env: Env, db: Db, accountId: string, inp
 }
 
 export function listRtbEndpoints(db: Db, accountId: string, page: Page, baseUrl: string) {
-  return paginate(db, rtbEndpoints, and(eq(rtbEndpoints.accountId, accountId), isNull(rtbEndpoints.deletedAt)),
-    [desc(rtbEndpoints.createdAt), desc(rtbEndpoints.id)], page, (e) => presentEndpoint(e, baseUrl));
+  return paginate(
+    db,
+    rtbEndpoints,
+    and(eq(rtbEndpoints.accountId, accountId), isNull(rtbEndpoints.deletedAt)),
+    [desc(rtbEndpoints.createdAt), desc(rtbEndpoints.id)],
+    page,
+    (e) => presentEndpoint(e, baseUrl),
+  );
 }
 
-export async function updateRtbEndpoint(env: Env, db: Db, accountId: string, id: string, patch: Partial<EndpointInput>) {
+export async function updateRtbEndpoint(
+  env: Env,
+  db: Db,
+  accountId: string,
+  id: string,
+  patch: Partial<EndpointInput>,
+) {
   await getRtbEndpoint(db, accountId, id);
   const set: Partial<EndpointRow> = {};
   if (patch.name !== undefined) set.name = patch.name;
@@ -115,12 +213,16 @@ export async function updateRtbEndpoint(env: Env, db: Db, accountId: string, id:
 
 export async function deleteRtbEndpoint(env: Env, db: Db, accountId: string, id: string) {
   await getRtbEndpoint(db, accountId, id);
-  await db.update(rtbEndpoints).set({ deletedAt: nowSeconds(), status: 'disabled' }).where(liveEndpoint(accountId, id));
+  await db
+    .update(rtbEndpoints)
+    .set({ deletedAt: nowSeconds(), status: 'disabled' })
+    .where(liveEndpoint(accountId, id));
   await compileEndpoint(env, db, id);
   return { id, object: 'rtb_endpoint' as const, deleted: true as const };
 }
 
-const liveRoute = (endpointId: string, id: string) => and(eq(rtbRoutes.id, id), eq(rtbRoutes.endpointId, endpointId), isNull(rtbRoutes.deletedAt));
+const liveRoute = (endpointId: string, id: string) =>
+  and(eq(rtbRoutes.id, id), eq(rtbRoutes.endpointId, endpointId), isNull(rtbRoutes.deletedAt));
 
 export async function getRtbRoute(db: Db, accountId: string, endpointId: string, id: string) {
   await getRtbEndpoint(db, accountId, endpointId);
@@ -129,14 +231,34 @@ export async function getRtbRoute(db: Db, accountId: string, endpointId: string,
   return row;
 }
 
-export async function createRtbRoute(env: Env, db: Db, accountId: string, endpointId: string, input: RouteInput) {
+export async function createRtbRoute(
+  env: Env,
+  db: Db,
+  accountId: string,
+  endpointId: string,
+  input: RouteInput,
+) {
   await getRtbEndpoint(db, accountId, endpointId);
   const now = nowSeconds();
   const row: RouteRow = {
-    id: newId('route'), endpointId, accountId, buyer: input.buyer, number: input.number, payout: input.payout, duration: input.duration ?? null,
-    payoutCondition: input.payout_condition ?? null, payoutConditionDuration: input.payout_condition_duration ?? null,
-    priority: input.priority ?? 1, weight: input.weight ?? 1, schedule: input.schedule ?? null, geo: input.geo ?? null, caps: input.caps ?? null,
-    status: input.status ?? 'enabled', createdAt: now, updatedAt: now, deletedAt: null,
+    id: newId('route'),
+    endpointId,
+    accountId,
+    buyer: input.buyer,
+    number: input.number,
+    payout: input.payout,
+    duration: input.duration ?? null,
+    payoutCondition: input.payout_condition ?? null,
+    payoutConditionDuration: input.payout_condition_duration ?? null,
+    priority: input.priority ?? 1,
+    weight: input.weight ?? 1,
+    schedule: input.schedule ?? null,
+    geo: input.geo ?? null,
+    caps: input.caps ?? null,
+    status: input.status ?? 'enabled',
+    createdAt: now,
+    updatedAt: now,
+    deletedAt: null,
   };
   await db.insert(rtbRoutes).values(row);
   await compileEndpoint(env, db, endpointId);
@@ -145,15 +267,37 @@ export async function createRtbRoute(env: Env, db: Db, accountId: string, endpoi
 
 export async function listRtbRoutes(db: Db, accountId: string, endpointId: string) {
   await getRtbEndpoint(db, accountId, endpointId);
-  const rows = await db.select().from(rtbRoutes).where(and(eq(rtbRoutes.endpointId, endpointId), isNull(rtbRoutes.deletedAt))).orderBy(asc(rtbRoutes.createdAt), asc(rtbRoutes.id));
+  const rows = await db
+    .select()
+    .from(rtbRoutes)
+    .where(and(eq(rtbRoutes.endpointId, endpointId), isNull(rtbRoutes.deletedAt)))
+    .orderBy(asc(rtbRoutes.createdAt), asc(rtbRoutes.id));
   return { object: 'list' as const, data: rows.map(presentRoute) };
 }
 
-export async function updateRtbRoute(env: Env, db: Db, accountId: string, endpointId: string, id: string, patch: Partial<RouteInput>) {
+export async function updateRtbRoute(
+  env: Env,
+  db: Db,
+  accountId: string,
+  endpointId: string,
+  id: string,
+  patch: Partial<RouteInput>,
+) {
   const row = await getRtbRoute(db, accountId, endpointId, id);
-  const map: Array<[keyof RouteInput, keyof RouteRow]> = [['buyer', 'buyer'], ['number', 'number'], ['payout', 'payout'], ['duration', 'duration'],
-    ['payout_condition', 'payoutCondition'], ['payout_condition_duration', 'payoutConditionDuration'], ['priority', 'priority'], ['weight', 'weight'],
-    ['schedule', 'schedule'], ['geo', 'geo'], ['caps', 'caps'], ['status', 'status']];
+  const map: Array<[keyof RouteInput, keyof RouteRow]> = [
+    ['buyer', 'buyer'],
+    ['number', 'number'],
+    ['payout', 'payout'],
+    ['duration', 'duration'],
+    ['payout_condition', 'payoutCondition'],
+    ['payout_condition_duration', 'payoutConditionDuration'],
+    ['priority', 'priority'],
+    ['weight', 'weight'],
+    ['schedule', 'schedule'],
+    ['geo', 'geo'],
+    ['caps', 'caps'],
+    ['status', 'status'],
+  ];
   const set: Record<string, unknown> = { updatedAt: nowSeconds() };
   for (const [from, to] of map) if (patch[from] !== undefined) set[to] = patch[from];
   await db.update(rtbRoutes).set(set).where(liveRoute(endpointId, id));
@@ -163,7 +307,10 @@ export async function updateRtbRoute(env: Env, db: Db, accountId: string, endpoi
 
 export async function deleteRtbRoute(env: Env, db: Db, accountId: string, endpointId: string, id: string) {
   await getRtbRoute(db, accountId, endpointId, id);
-  await db.update(rtbRoutes).set({ deletedAt: nowSeconds(), status: 'disabled' }).where(liveRoute(endpointId, id));
+  await db
+    .update(rtbRoutes)
+    .set({ deletedAt: nowSeconds(), status: 'disabled' })
+    .where(liveRoute(endpointId, id));
   await compileEndpoint(env, db, endpointId);
   return { id, object: 'rtb_route' as const, deleted: true as const };
 }

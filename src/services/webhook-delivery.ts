@@ -32,29 +32,50 @@ export function nextDelayMs(attempts: number, scale: number, random = Math.rando
   return Math.max(jittered, retryAfter);
 }
 
-export async function attemptDelivery(env: Env, db: Db, deliveryId: string, now = Date.now()): Promise<DeliveryOutcome> {
+export async function attemptDelivery(
+  env: Env,
+  db: Db,
+  deliveryId: string,
+  now = Date.now(),
+): Promise<DeliveryOutcome> {
   const claimed = await claim(db, deliveryId, now);
   if (!claimed) return 'skipped';
   try {
     return await attemptClaimed(env, db, claimed, now);
   } catch (err) {
     // Let the queue's retry of this message claim it again at once instead of waiting out the lock.
-    await db.update(deliveries).set({ lockedUntil: null }).where(eq(deliveries.id, deliveryId)).catch(() => undefined);
+    await db
+      .update(deliveries)
+      .set({ lockedUntil: null })
+      .where(eq(deliveries.id, deliveryId))
+      .catch(() => undefined);
     throw err;
   }
 }
 
 async function claim(db: Db, deliveryId: string, now: number) {
   // Claim the delivery: duplicates of a queue message, or a message that arrives before its retry time, do nothing.
-  const [delivery] = await db.update(deliveries).set({ lockedUntil: now + LOCK_MS }).where(and(
-    eq(deliveries.id, deliveryId), eq(deliveries.status, 'pending'),
-    or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, now)),
-    or(isNull(deliveries.nextAttemptAt), sql`${deliveries.nextAttemptAt} <= ${now + 1000}`),
-  )).returning();
+  const [delivery] = await db
+    .update(deliveries)
+    .set({ lockedUntil: now + LOCK_MS })
+    .where(
+      and(
+        eq(deliveries.id, deliveryId),
+        eq(deliveries.status, 'pending'),
+        or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, now)),
+        or(isNull(deliveries.nextAttemptAt), sql`${deliveries.nextAttemptAt} <= ${now + 1000}`),
+      ),
+    )
+    .returning();
   return delivery ?? null;
 }
 
-async function attemptClaimed(env: Env, db: Db, delivery: typeof deliveries.$inferSelect, now: number): Promise<DeliveryOutcome> {
+async function attemptClaimed(
+  env: Env,
+  db: Db,
+  delivery: typeof deliveries.$inferSelect,
+  now: number,
+): Promise<DeliveryOutcome> {
   const deliveryId = delivery.id;
 
   const [endpoint, event] = await Promise.all([
@@ -62,47 +83,97 @@ async function attemptClaimed(env: Env, db: Db, delivery: typeof deliveries.$inf
     db.query.events.findFirst({ where: eq(events.id, delivery.eventId) }),
   ]);
   if (!endpoint || !event || endpoint.status !== 'enabled' || endpoint.deletedAt) {
-    await db.update(deliveries).set({ status: 'failed', lastError: 'endpoint disabled or deleted', completedAt: nowSeconds(), lockedUntil: null })
+    await db
+      .update(deliveries)
+      .set({
+        status: 'failed',
+        lastError: 'endpoint disabled or deleted',
+        completedAt: nowSeconds(),
+        lockedUntil: null,
+      })
       .where(eq(deliveries.id, deliveryId));
     return 'failed';
   }
 
   const body = JSON.stringify(envelope(event));
   const headers = {
-    'content-type': 'application/json', 'user-agent': 'callplane-webhooks/1.0',
+    'content-type': 'application/json',
+    'user-agent': 'callplane-webhooks/1.0',
     ...(await webhookHeaders(signingSecrets(endpoint), event.id, nowSeconds(), body)),
   };
   const started = Date.now();
-  let status: number | null = null, responseBody: string | null = null, error: string | null = null, retryAfter = 0;
+  let status: number | null = null,
+    responseBody: string | null = null,
+    error: string | null = null,
+    retryAfter = 0;
   try {
-    const res = await fetch(endpoint.url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const res = await fetch(endpoint.url, {
+      method: 'POST',
+      headers,
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
     status = res.status;
     retryAfter = retryAfterMs(res.headers.get('retry-after'), Date.now());
     responseBody = (await res.text().catch(() => '')).slice(0, 1024);
   } catch (err) {
-    error = err instanceof Error && err.name === 'TimeoutError' ? `timed out after ${TIMEOUT_MS / 1000} s` : String(err).slice(0, 500);
+    error =
+      err instanceof Error && err.name === 'TimeoutError'
+        ? `timed out after ${TIMEOUT_MS / 1000} s`
+        : String(err).slice(0, 500);
   }
   const latencyMs = Date.now() - started;
   const attempts = delivery.attempts + 1;
   await db.insert(deliveryAttempts).values({
-    id: newId('att'), deliveryId, attemptedAt: nowSeconds(), statusCode: status, latencyMs, responseBody, error,
+    id: newId('att'),
+    deliveryId,
+    attemptedAt: nowSeconds(),
+    statusCode: status,
+    latencyMs,
+    responseBody,
+    error,
   });
 
   const ok = status !== null && status >= 200 && status < 300;
   if (ok) {
     await db.batch([
-      db.update(deliveries).set({ status: 'succeeded', attempts, lastStatusCode: status, lastError: null, completedAt: nowSeconds(), lockedUntil: null })
+      db
+        .update(deliveries)
+        .set({
+          status: 'succeeded',
+          attempts,
+          lastStatusCode: status,
+          lastError: null,
+          completedAt: nowSeconds(),
+          lockedUntil: null,
+        })
         .where(eq(deliveries.id, deliveryId)),
       db.update(webhookEndpoints).set({ failingSince: null }).where(eq(webhookEndpoints.id, endpoint.id)),
     ]);
     return 'succeeded';
   }
-  const lastError = error ?? (status !== null && status >= 300 && status < 400 ? `redirect (${status}) not followed` : `HTTP ${status}`);
+  const lastError =
+    error ??
+    (status !== null && status >= 300 && status < 400
+      ? `redirect (${status}) not followed`
+      : `HTTP ${status}`);
   if (status === 410) {
     await db.batch([
-      db.update(deliveries).set({ status: 'failed', attempts, lastStatusCode: status, lastError, completedAt: nowSeconds(), lockedUntil: null })
+      db
+        .update(deliveries)
+        .set({
+          status: 'failed',
+          attempts,
+          lastStatusCode: status,
+          lastError,
+          completedAt: nowSeconds(),
+          lockedUntil: null,
+        })
         .where(eq(deliveries.id, deliveryId)),
-      db.update(webhookEndpoints).set({ status: 'disabled', disabledReason: 'endpoint answered 410 Gone', updatedAt: nowSeconds() })
+      db
+        .update(webhookEndpoints)
+        .set({ status: 'disabled', disabledReason: 'endpoint answered 410 Gone', updatedAt: nowSeconds() })
         .where(eq(webhookEndpoints.id, endpoint.id)),
     ]);
     return 'failed';
@@ -115,13 +186,40 @@ async function attemptClaimed(env: Env, db: Db, delivery: typeof deliveries.$inf
   const delay = nextDelayMs(Math.min(attempts, RETRY_SCHEDULE.length), scale, Math.random, retryAfter);
   const final = exhausted || disable;
   await db.batch([
-    db.update(deliveries).set(final
-      ? { status: 'failed', attempts, lastStatusCode: status, lastError, completedAt: nowSeconds(), lockedUntil: null }
-      : { attempts, lastStatusCode: status, lastError, nextAttemptAt: Date.now() + delay, lockedUntil: null })
+    db
+      .update(deliveries)
+      .set(
+        final
+          ? {
+              status: 'failed',
+              attempts,
+              lastStatusCode: status,
+              lastError,
+              completedAt: nowSeconds(),
+              lockedUntil: null,
+            }
+          : {
+              attempts,
+              lastStatusCode: status,
+              lastError,
+              nextAttemptAt: Date.now() + delay,
+              lockedUntil: null,
+            },
+      )
       .where(eq(deliveries.id, deliveryId)),
-    db.update(webhookEndpoints).set(disable
-      ? { failingSince, status: 'disabled', disabledReason: 'deliveries failed for 5 days', updatedAt: nowSeconds() }
-      : { failingSince }).where(eq(webhookEndpoints.id, endpoint.id)),
+    db
+      .update(webhookEndpoints)
+      .set(
+        disable
+          ? {
+              failingSince,
+              status: 'disabled',
+              disabledReason: 'deliveries failed for 5 days',
+              updatedAt: nowSeconds(),
+            }
+          : { failingSince },
+      )
+      .where(eq(webhookEndpoints.id, endpoint.id)),
   ]);
   if (final) return 'failed';
   // Rounded: a message up to 0.5 s early is still accepted by claim()'s 1 s tolerance.

@@ -16,8 +16,16 @@ export const RECOVER_MAX_SECONDS = 14 * 86400;
 
 export function presentEndpoint(e: EndpointRow, secret?: string) {
   return {
-    id: e.id, object: 'webhook_endpoint' as const, url: e.url, description: e.description, events: e.events, status: e.status,
-    disabled_reason: e.disabledReason, created_at: e.createdAt, updated_at: e.updatedAt, ...(secret ? { secret } : {}),
+    id: e.id,
+    object: 'webhook_endpoint' as const,
+    url: e.url,
+    description: e.description,
+    events: e.events,
+    status: e.status,
+    disabled_reason: e.disabledReason,
+    created_at: e.createdAt,
+    updated_at: e.updatedAt,
+    ...(secret ? { secret } : {}),
   };
 }
 
@@ -28,25 +36,48 @@ function checkUrl(env: Env, url: string) {
 
 function checkEvents(list: string[] | undefined) {
   if (!list) return ['*'];
-  list.forEach((t, i) => { if (t !== '*' && !(EVENT_TYPES as readonly string[]).includes(t)) throw invalid(`Unknown event type ${t}`, `events[${i}]`); });
+  list.forEach((t, i) => {
+    if (t !== '*' && !(EVENT_TYPES as readonly string[]).includes(t))
+      throw invalid(`Unknown event type ${t}`, `events[${i}]`);
+  });
   return list.length ? [...new Set(list)] : ['*'];
 }
 
-export async function createEndpoint(env: Env, db: Db, accountId: string, input: { url: string; events?: string[]; description?: string | null }) {
+export async function createEndpoint(
+  env: Env,
+  db: Db,
+  accountId: string,
+  input: { url: string; events?: string[]; description?: string | null },
+) {
   checkUrl(env, input.url);
   const now = nowSeconds();
   const secret = newWebhookSecret();
   const row: EndpointRow = {
-    id: newId('we'), accountId, url: input.url, description: input.description ?? null, events: checkEvents(input.events),
-    status: 'enabled', disabledReason: null, secret, previousSecret: null, previousSecretExpiresAt: null, failingSince: null,
-    createdAt: now, updatedAt: now, deletedAt: null,
+    id: newId('we'),
+    accountId,
+    url: input.url,
+    description: input.description ?? null,
+    events: checkEvents(input.events),
+    status: 'enabled',
+    disabledReason: null,
+    secret,
+    previousSecret: null,
+    previousSecretExpiresAt: null,
+    failingSince: null,
+    createdAt: now,
+    updatedAt: now,
+    deletedAt: null,
   };
   await db.insert(webhookEndpoints).values(row);
   return presentEndpoint(row, secret);
 }
 
 const scoped = (accountId: string, id: string) =>
-  and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.accountId, accountId), isNull(webhookEndpoints.deletedAt));
+  and(
+    eq(webhookEndpoints.id, id),
+    eq(webhookEndpoints.accountId, accountId),
+    isNull(webhookEndpoints.deletedAt),
+  );
 
 export async function getEndpoint(db: Db, accountId: string, id: string) {
   const row = await db.query.webhookEndpoints.findFirst({ where: scoped(accountId, id) });
@@ -55,15 +86,29 @@ export async function getEndpoint(db: Db, accountId: string, id: string) {
 }
 
 export function listEndpoints(db: Db, accountId: string, page: Page) {
-  return paginate(db, webhookEndpoints, and(eq(webhookEndpoints.accountId, accountId), isNull(webhookEndpoints.deletedAt)),
-    [desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id)], page, (r) => presentEndpoint(r));
+  return paginate(
+    db,
+    webhookEndpoints,
+    and(eq(webhookEndpoints.accountId, accountId), isNull(webhookEndpoints.deletedAt)),
+    [desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id)],
+    page,
+    (r) => presentEndpoint(r),
+  );
 }
 
-export async function updateEndpoint(env: Env, db: Db, accountId: string, id: string,
-  patch: { url?: string; events?: string[]; description?: string | null; status?: 'enabled' | 'disabled' }) {
+export async function updateEndpoint(
+  env: Env,
+  db: Db,
+  accountId: string,
+  id: string,
+  patch: { url?: string; events?: string[]; description?: string | null; status?: 'enabled' | 'disabled' },
+) {
   const row = await getEndpoint(db, accountId, id);
   const set: Partial<EndpointRow> = { updatedAt: nowSeconds() };
-  if (patch.url !== undefined) { checkUrl(env, patch.url); set.url = patch.url; }
+  if (patch.url !== undefined) {
+    checkUrl(env, patch.url);
+    set.url = patch.url;
+  }
   if (patch.events !== undefined) set.events = checkEvents(patch.events);
   if (patch.description !== undefined) set.description = patch.description;
   if (patch.status !== undefined) {
@@ -77,7 +122,10 @@ export async function updateEndpoint(env: Env, db: Db, accountId: string, id: st
 
 export async function deleteEndpoint(db: Db, accountId: string, id: string) {
   await getEndpoint(db, accountId, id);
-  await db.update(webhookEndpoints).set({ deletedAt: nowSeconds(), status: 'disabled', disabledReason: 'deleted' }).where(scoped(accountId, id));
+  await db
+    .update(webhookEndpoints)
+    .set({ deletedAt: nowSeconds(), status: 'disabled', disabledReason: 'deleted' })
+    .where(scoped(accountId, id));
   return { id, object: 'webhook_endpoint' as const, deleted: true as const };
 }
 
@@ -86,19 +134,36 @@ export async function rotateSecret(db: Db, accountId: string, id: string) {
   const row = await getEndpoint(db, accountId, id);
   const secret = newWebhookSecret();
   const now = nowSeconds();
-  const set = { secret, previousSecret: row.secret, previousSecretExpiresAt: now + SECRET_OVERLAP_SECONDS, updatedAt: now };
+  const set = {
+    secret,
+    previousSecret: row.secret,
+    previousSecretExpiresAt: now + SECRET_OVERLAP_SECONDS,
+    updatedAt: now,
+  };
   await db.update(webhookEndpoints).set(set).where(scoped(accountId, id));
-  return { ...presentEndpoint({ ...row, ...set }, secret), previous_secret_expires_at: set.previousSecretExpiresAt };
+  return {
+    ...presentEndpoint({ ...row, ...set }, secret),
+    previous_secret_expires_at: set.previousSecretExpiresAt,
+  };
 }
 
 /** The secrets that sign a delivery now: the current one, plus the previous one during its overlap. */
 export function signingSecrets(e: EndpointRow, nowSec = nowSeconds()): string[] {
-  return e.previousSecret && e.previousSecretExpiresAt && e.previousSecretExpiresAt > nowSec ? [e.secret, e.previousSecret] : [e.secret];
+  return e.previousSecret && e.previousSecretExpiresAt && e.previousSecretExpiresAt > nowSec
+    ? [e.secret, e.previousSecret]
+    : [e.secret];
 }
 
 export async function sendTestEvent(env: Env, db: Db, accountId: string, id: string) {
   const endpoint = await getEndpoint(db, accountId, id);
-  const event = await emitEvent(env, db, accountId, 'webhook_endpoint.test', { webhook_endpoint: presentEndpoint(endpoint) }, { onlyEndpointId: id });
+  const event = await emitEvent(
+    env,
+    db,
+    accountId,
+    'webhook_endpoint.test',
+    { webhook_endpoint: presentEndpoint(endpoint) },
+    { onlyEndpointId: id },
+  );
   return { object: 'event' as const, id: event!.id, type: event!.type, created_at: event!.createdAt };
 }
 
@@ -107,12 +172,28 @@ export async function recoverEndpoint(env: Env, db: Db, accountId: string, id: s
   await getEndpoint(db, accountId, id);
   const oldest = nowSeconds() - RECOVER_MAX_SECONDS;
   if (since < oldest) throw invalid('since must be within the last 14 days', 'since');
-  const failed = await db.select({ id: deliveries.id }).from(deliveries).where(and(
-    eq(deliveries.endpointId, id), eq(deliveries.accountId, accountId), eq(deliveries.status, 'failed'), gte(deliveries.createdAt, since),
-  ));
+  const failed = await db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.endpointId, id),
+        eq(deliveries.accountId, accountId),
+        eq(deliveries.status, 'failed'),
+        gte(deliveries.createdAt, since),
+      ),
+    );
   const ids = failed.map((f) => f.id);
   for (let i = 0; i < ids.length; i += 50) {
-    await db.update(deliveries).set({ status: 'pending', attempts: 0, nextAttemptAt: Date.now(), completedAt: null, lockedUntil: null })
+    await db
+      .update(deliveries)
+      .set({
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: Date.now(),
+        completedAt: null,
+        lockedUntil: null,
+      })
       .where(inArray(deliveries.id, ids.slice(i, i + 50)));
   }
   await enqueueDeliveries(env, ids);

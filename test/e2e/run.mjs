@@ -7,51 +7,143 @@ import { Webhook } from 'standardwebhooks';
 import { ADMIN_TOKEN, api, startServer } from '../../bench/lib/server.mjs';
 
 const RECEIVER_PORT = 8796;
-let passed = 0, failed = 0;
+let passed = 0,
+  failed = 0;
 function check(name, ok, detail = '') {
-  if (ok) { passed++; console.log(`  ✓ ${name}`); } else { failed++; console.log(`  ✗ ${name} ${detail}`); }
+  if (ok) {
+    passed++;
+    console.log(`  ✓ ${name}`);
+  } else {
+    failed++;
+    console.log(`  ✗ ${name} ${detail}`);
+  }
 }
 
 const received = [];
 const receiver = http.createServer((req, res) => {
   let body = '';
-  req.on('data', (c) => { body += c; });
-  req.on('end', () => { received.push({ headers: req.headers, body }); res.writeHead(200).end('ok'); });
+  req.on('data', (c) => {
+    body += c;
+  });
+  req.on('end', () => {
+    received.push({ headers: req.headers, body });
+    res.writeHead(200).end('ok');
+  });
 });
 await new Promise((r) => receiver.listen(RECEIVER_PORT, '127.0.0.1', r));
 
-const server = await startServer({ port: 8795, vars: { SIMULATOR_TIME_SCALE: '0.02', ALLOW_PRIVATE_WEBHOOK_URLS: 'true', WEBHOOK_RETRY_SCALE: '0.001' } });
-const waitFor = async (fn, ms = 30_000) => { const end = Date.now() + ms; while (Date.now() < end) { const v = fn(); if (v) return v; await new Promise((r) => setTimeout(r, 100)); } return null; };
+const server = await startServer({
+  port: 8795,
+  vars: { SIMULATOR_TIME_SCALE: '0.02', ALLOW_PRIVATE_WEBHOOK_URLS: 'true', WEBHOOK_RETRY_SCALE: '0.001' },
+});
+const waitFor = async (fn, ms = 30_000) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const v = fn();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return null;
+};
 
 try {
   console.log('e2e: webhooks from real calls');
-  const made = await api(server.base, 'POST', '/admin/accounts', ADMIN_TOKEN, { name: 'E2E', plan: 'business' });
+  const made = await api(server.base, 'POST', '/admin/accounts', ADMIN_TOKEN, {
+    name: 'E2E',
+    plan: 'business',
+  });
   const key = made.api_key;
-  const agent = await api(server.base, 'POST', '/v1/agents', key, { name: 'E2E agent', prompt: 'Confirm the appointment for {{name}}.', first_message: 'Hello {{name}}' });
-  const endpoint = await api(server.base, 'POST', '/v1/webhook_endpoints', key, { url: `http://127.0.0.1:${RECEIVER_PORT}/hook` });
+  const agent = await api(server.base, 'POST', '/v1/agents', key, {
+    name: 'E2E agent',
+    prompt: 'Confirm the appointment for {{name}}.',
+    first_message: 'Hello {{name}}',
+  });
+  const endpoint = await api(server.base, 'POST', '/v1/webhook_endpoints', key, {
+    url: `http://127.0.0.1:${RECEIVER_PORT}/hook`,
+  });
   const wh = new Webhook(endpoint.secret);
 
-  const normal = await api(server.base, 'POST', '/v1/call', key, { agent_id: agent.id, recipient_phone: '+14155550177', variables: { name: 'Ada' }, metadata: { simulate: { talk_seconds: 65 } } });
-  const busy = await api(server.base, 'POST', '/v1/call', key, { agent_id: agent.id, recipient_phone: '+15005550002' });
+  const normal = await api(server.base, 'POST', '/v1/call', key, {
+    agent_id: agent.id,
+    recipient_phone: '+14155550177',
+    variables: { name: 'Ada' },
+    metadata: { simulate: { talk_seconds: 65 } },
+  });
+  const busy = await api(server.base, 'POST', '/v1/call', key, {
+    agent_id: agent.id,
+    recipient_phone: '+15005550002',
+  });
 
-  const eventsFor = (id) => received.map((r) => { try { return JSON.parse(r.body); } catch { return null; } }).filter((e) => e?.data?.call?.id === id);
-  await waitFor(() => eventsFor(normal.call_id).some((e) => e.type === 'call.completed') && eventsFor(busy.call_id).some((e) => e.type === 'call.failure'));
+  const eventsFor = (id) =>
+    received
+      .map((r) => {
+        try {
+          return JSON.parse(r.body);
+        } catch {
+          return null;
+        }
+      })
+      .filter((e) => e?.data?.call?.id === id);
+  await waitFor(
+    () =>
+      eventsFor(normal.call_id).some((e) => e.type === 'call.completed') &&
+      eventsFor(busy.call_id).some((e) => e.type === 'call.failure'),
+  );
 
-  let verified = 0, bad = 0;
+  let verified = 0,
+    bad = 0;
   for (const r of received) {
-    try { wh.verify(r.body, { 'webhook-id': r.headers['webhook-id'], 'webhook-timestamp': r.headers['webhook-timestamp'], 'webhook-signature': r.headers['webhook-signature'] }); verified++; } catch { bad++; }
+    try {
+      wh.verify(r.body, {
+        'webhook-id': r.headers['webhook-id'],
+        'webhook-timestamp': r.headers['webhook-timestamp'],
+        'webhook-signature': r.headers['webhook-signature'],
+      });
+      verified++;
+    } catch {
+      bad++;
+    }
   }
-  check('every delivery verifies with standardwebhooks', bad === 0 && verified > 0, `(${verified} ok, ${bad} bad)`);
-  const expected = ['call.connected', 'call.on_5_secs_mark', 'call.on_15_secs_mark', 'call.on_30_secs_mark', 'call.on_45_secs_mark', 'call.on_60_secs_mark', 'call.hangup', 'call.completed'];
+  check(
+    'every delivery verifies with standardwebhooks',
+    bad === 0 && verified > 0,
+    `(${verified} ok, ${bad} bad)`,
+  );
+  const expected = [
+    'call.connected',
+    'call.on_5_secs_mark',
+    'call.on_15_secs_mark',
+    'call.on_30_secs_mark',
+    'call.on_45_secs_mark',
+    'call.on_60_secs_mark',
+    'call.hangup',
+    'call.completed',
+  ];
   // Deliveries run in parallel, so arrival order may differ; creation order (event ids sort by time) must not.
-  const normalEvents = eventsFor(normal.call_id).sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1));
+  const normalEvents = eventsFor(normal.call_id).sort(
+    (a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1),
+  );
   const types = [...new Set(normalEvents.map((e) => e.type))];
-  check('normal call: full event sequence arrived', expected.every((t) => types.includes(t)) && types.length === expected.length, JSON.stringify(types));
+  check(
+    'normal call: full event sequence arrived',
+    expected.every((t) => types.includes(t)) && types.length === expected.length,
+    JSON.stringify(types),
+  );
   const listed = await api(server.base, 'GET', `/v1/events?call_id=${normal.call_id}&limit=100`, key);
-  check('normal call: recorded in order', JSON.stringify(listed.data.map((e) => e.type).reverse()) === JSON.stringify(expected), JSON.stringify(listed.data.map((e) => e.type).reverse()));
+  check(
+    'normal call: recorded in order',
+    JSON.stringify(listed.data.map((e) => e.type).reverse()) === JSON.stringify(expected),
+    JSON.stringify(listed.data.map((e) => e.type).reverse()),
+  );
   const completed = normalEvents.find((e) => e.type === 'call.completed');
-  check('call.completed carries summary and recording URL', !!completed?.data.call.summary && !!completed?.data.call.recording_url);
-  check('busy call: call.failure only', JSON.stringify(eventsFor(busy.call_id).map((e) => e.type)) === '["call.failure"]');
+  check(
+    'call.completed carries summary and recording URL',
+    !!completed?.data.call.summary && !!completed?.data.call.recording_url,
+  );
+  check(
+    'busy call: call.failure only',
+    JSON.stringify(eventsFor(busy.call_id).map((e) => e.type)) === '["call.failure"]',
+  );
   const ids = received.map((r) => r.headers['webhook-id']);
   check('one delivery per event (no duplicates)', new Set(ids).size === ids.length);
 
@@ -59,57 +151,257 @@ try {
   const curl = (...args) => JSON.parse(execFileSync('curl', ['-s', ...args], { encoding: 'utf8' }));
   const H = ['-H', `Authorization: Bearer ${key}`];
   const J = ['-H', 'Content-Type: application/json'];
-  const call = curl('-X', 'POST', `${server.base}/v1/call`, ...H, ...J, '-d', JSON.stringify({ agent_id: agent.id, recipient_phone: '+919876543210', variables: { name: 'Rahul', appointment_time: 'Tomorrow at 3 PM' } }));
-  check('Movoice POST /call', /^call_/.test(call.call_id) && call.recipient_phone === '+919876543210' && typeof call.created_at === 'number', JSON.stringify(call));
+  const call = curl(
+    '-X',
+    'POST',
+    `${server.base}/v1/call`,
+    ...H,
+    ...J,
+    '-d',
+    JSON.stringify({
+      agent_id: agent.id,
+      recipient_phone: '+919876543210',
+      variables: { name: 'Rahul', appointment_time: 'Tomorrow at 3 PM' },
+    }),
+  );
+  check(
+    'Movoice POST /call',
+    /^call_/.test(call.call_id) &&
+      call.recipient_phone === '+919876543210' &&
+      typeof call.created_at === 'number',
+    JSON.stringify(call),
+  );
   const list = curl(`${server.base}/v1/calls`, ...H);
   check('Movoice GET /calls', Array.isArray(list.data) && list.data.length >= 3);
   const one = curl(`${server.base}/v1/calls/${call.call_id}`, ...H);
   check('Movoice GET /calls/{id}', one.id === call.call_id && 'transcript' in one && 'recording_url' in one);
-  check('Movoice GET /agents', curl(`${server.base}/v1/agents`, ...H).data.some((x) => x.id === agent.id));
-  const patched = curl('-X', 'PATCH', `${server.base}/v1/agents/${agent.id}`, ...H, ...J, '-d', JSON.stringify({ prompt: 'Updated system prompt...', voice_id: 'sarvam_hindi_female_01' }));
+  check(
+    'Movoice GET /agents',
+    curl(`${server.base}/v1/agents`, ...H).data.some((x) => x.id === agent.id),
+  );
+  const patched = curl(
+    '-X',
+    'PATCH',
+    `${server.base}/v1/agents/${agent.id}`,
+    ...H,
+    ...J,
+    '-d',
+    JSON.stringify({ prompt: 'Updated system prompt...', voice_id: 'sarvam_hindi_female_01' }),
+  );
   check('Movoice PATCH /agents/{id}', patched.voice_id === 'sarvam_hindi_female_01');
-  check('Movoice GET /agents/{id}', curl(`${server.base}/v1/agents/${agent.id}`, ...H).prompt === 'Updated system prompt...');
+  check(
+    'Movoice GET /agents/{id}',
+    curl(`${server.base}/v1/agents/${agent.id}`, ...H).prompt === 'Updated system prompt...',
+  );
   for (const path of ['/v1/calls/initiate', '/api/v1/calls/initiate']) {
-    const init = curl('-X', 'POST', `${server.base}${path}`, ...H, ...J, '-d', JSON.stringify({ agent_id: agent.id, to_number: '+2348012345678', metadata: { customer_name: 'Adebayo', order_status: 'Shipped' } }));
-    check(`CallAI POST ${path}`, init.status === 'success' && /^call_/.test(init.data.call_id) && init.data.status === 'queued', JSON.stringify(init));
+    const init = curl(
+      '-X',
+      'POST',
+      `${server.base}${path}`,
+      ...H,
+      ...J,
+      '-d',
+      JSON.stringify({
+        agent_id: agent.id,
+        to_number: '+2348012345678',
+        metadata: { customer_name: 'Adebayo', order_status: 'Shipped' },
+      }),
+    );
+    check(
+      `CallAI POST ${path}`,
+      init.status === 'success' && /^call_/.test(init.data.call_id) && init.data.status === 'queued',
+      JSON.stringify(init),
+    );
   }
 
   console.log('e2e: incoming webhooks (Moja and Miraiminds seed curls)');
-  const moja = curl('-X', 'POST', `${server.base}/call-data?moja_auth_key=${made.webhook_auth_key}`, ...J, '-d',
-    '{\n"caller_id": "+15551234567",\n"lead_score": 85,\n"customer_name": "John Doe",\n"custom_data": {\n"source": "landing_page",\n"campaign": "q1_promo"\n}\n}');
-  check('Moja POST /call-data', moja.success === true && moja.caller_id === '+15551234567', JSON.stringify(moja));
-  const seedPayload = { call: { id: 'call_123456', status: 'initiate', startedAt: '2023-11-07T05:31:56Z', endedAt: '2023-11-07T05:31:56Z', recordingUrl: '<string>', detailUrl: '<string>', durationSeconds: 45 },
-    analysis: { success: true, summary: 'User expressed interest but requested a callback later.', requiredActions: ['<string>'], insights: { interested: true, callback_requested: true } },
-    credits: { used: 1.5, available: 98.5 }, report: { reAttemptCount: 123, rescheduledCount: 123 } };
-  const mirai = execFileSync('curl', ['-s', '--request', 'POST', '--url', `${server.base}/v2/webhooks/call-events`,
-    '--header', 'Content-Type: application/json', '--header', `x-private-key: ${made.ingest_private_key}`, '--header', `x-public-key: ${made.ingest_public_key}`,
-    '--data', JSON.stringify({ event: { type: 'call.initiate', data: seedPayload, ...seedPayload } }, null, 1)], { encoding: 'utf8' });
+  const moja = curl(
+    '-X',
+    'POST',
+    `${server.base}/call-data?moja_auth_key=${made.webhook_auth_key}`,
+    ...J,
+    '-d',
+    '{\n"caller_id": "+15551234567",\n"lead_score": 85,\n"customer_name": "John Doe",\n"custom_data": {\n"source": "landing_page",\n"campaign": "q1_promo"\n}\n}',
+  );
+  check(
+    'Moja POST /call-data',
+    moja.success === true && moja.caller_id === '+15551234567',
+    JSON.stringify(moja),
+  );
+  const seedPayload = {
+    call: {
+      id: 'call_123456',
+      status: 'initiate',
+      startedAt: '2023-11-07T05:31:56Z',
+      endedAt: '2023-11-07T05:31:56Z',
+      recordingUrl: '<string>',
+      detailUrl: '<string>',
+      durationSeconds: 45,
+    },
+    analysis: {
+      success: true,
+      summary: 'User expressed interest but requested a callback later.',
+      requiredActions: ['<string>'],
+      insights: { interested: true, callback_requested: true },
+    },
+    credits: { used: 1.5, available: 98.5 },
+    report: { reAttemptCount: 123, rescheduledCount: 123 },
+  };
+  const mirai = execFileSync(
+    'curl',
+    [
+      '-s',
+      '--request',
+      'POST',
+      '--url',
+      `${server.base}/v2/webhooks/call-events`,
+      '--header',
+      'Content-Type: application/json',
+      '--header',
+      `x-private-key: ${made.ingest_private_key}`,
+      '--header',
+      `x-public-key: ${made.ingest_public_key}`,
+      '--data',
+      JSON.stringify({ event: { type: 'call.initiate', data: seedPayload, ...seedPayload } }, null, 1),
+    ],
+    { encoding: 'utf8' },
+  );
   check('Miraiminds POST /v2/webhooks/call-events', mirai === 'Event received', mirai);
 
   console.log('e2e: batch and WhatsApp seed curls');
-  const batch = curl('-X', 'POST', `${server.base}/v1/calls/batch`, ...H, ...J, '-d', JSON.stringify({
-    agent_id: agent.id, recipients: [{ phone: '+919876543210', variables: { name: 'Rahul' } }, { phone: '+919876543211', variables: { name: 'Priya' } }], schedule_at: 1713456000 }));
-  check('Movoice POST /calls/batch', /^batch_/.test(batch.batch_id) && batch.total_recipients === 2, JSON.stringify(batch));
-  const batchDone = await waitFor(() => { const b = curl(`${server.base}/v1/batches/${batch.batch_id}`, ...H); return b.status === 'completed' && b; });
-  check('the batch dials both and completes', batchDone && batchDone.counts.completed === 2, JSON.stringify(batchDone?.counts));
-  const wa = curl('-X', 'POST', `${server.base}/api/v1/whatsapp/send`, ...H, ...J, '-d', JSON.stringify({
-    agent_id: agent.id, to_number: '+2348012345678', message_type: 'template', content: { name: 'order_update', language: 'en', parameters: ['Adebayo', 'Shipped'] } }));
-  check('CallAI POST /whatsapp/send', wa.status === 'success' && /^msg_/.test(wa.data.message_id) && wa.data.status === 'queued', JSON.stringify(wa));
-  const read = await waitFor(() => curl(`${server.base}/v1/messages/${wa.data.message_id}`, ...H).status === 'read');
+  const batch = curl(
+    '-X',
+    'POST',
+    `${server.base}/v1/calls/batch`,
+    ...H,
+    ...J,
+    '-d',
+    JSON.stringify({
+      agent_id: agent.id,
+      recipients: [
+        { phone: '+919876543210', variables: { name: 'Rahul' } },
+        { phone: '+919876543211', variables: { name: 'Priya' } },
+      ],
+      schedule_at: 1713456000,
+    }),
+  );
+  check(
+    'Movoice POST /calls/batch',
+    /^batch_/.test(batch.batch_id) && batch.total_recipients === 2,
+    JSON.stringify(batch),
+  );
+  const batchDone = await waitFor(() => {
+    const b = curl(`${server.base}/v1/batches/${batch.batch_id}`, ...H);
+    return b.status === 'completed' && b;
+  });
+  check(
+    'the batch dials both and completes',
+    batchDone && batchDone.counts.completed === 2,
+    JSON.stringify(batchDone?.counts),
+  );
+  const wa = curl(
+    '-X',
+    'POST',
+    `${server.base}/api/v1/whatsapp/send`,
+    ...H,
+    ...J,
+    '-d',
+    JSON.stringify({
+      agent_id: agent.id,
+      to_number: '+2348012345678',
+      message_type: 'template',
+      content: { name: 'order_update', language: 'en', parameters: ['Adebayo', 'Shipped'] },
+    }),
+  );
+  check(
+    'CallAI POST /whatsapp/send',
+    wa.status === 'success' && /^msg_/.test(wa.data.message_id) && wa.data.status === 'queued',
+    JSON.stringify(wa),
+  );
+  const read = await waitFor(
+    () => curl(`${server.base}/v1/messages/${wa.data.message_id}`, ...H).status === 'read',
+  );
   check('the message is read', !!read);
 
   console.log('e2e: RTB ping (Moja seed)');
-  const rtbEp = curl('-X', 'POST', `${server.base}/v1/rtb_endpoints`, ...H, ...J, '-d', JSON.stringify({ name: 'E2E publisher' }));
-  curl('-X', 'POST', `${server.base}/v1/rtb_endpoints/${rtbEp.id}/routes`, ...H, ...J, '-d', JSON.stringify({ buyer: 'B1', number: '+15559876543', payout: 45, duration: 120, payout_condition: 'connected', payout_condition_duration: 90 }));
-  curl('-X', 'POST', `${server.base}/v1/rtb_endpoints/${rtbEp.id}/routes`, ...H, ...J, '-d', JSON.stringify({ buyer: 'B2', number: '+15551234567', payout: 35, duration: 90, payout_condition: null, payout_condition_duration: null }));
+  const rtbEp = curl(
+    '-X',
+    'POST',
+    `${server.base}/v1/rtb_endpoints`,
+    ...H,
+    ...J,
+    '-d',
+    JSON.stringify({ name: 'E2E publisher' }),
+  );
+  curl(
+    '-X',
+    'POST',
+    `${server.base}/v1/rtb_endpoints/${rtbEp.id}/routes`,
+    ...H,
+    ...J,
+    '-d',
+    JSON.stringify({
+      buyer: 'B1',
+      number: '+15559876543',
+      payout: 45,
+      duration: 120,
+      payout_condition: 'connected',
+      payout_condition_duration: 90,
+    }),
+  );
+  curl(
+    '-X',
+    'POST',
+    `${server.base}/v1/rtb_endpoints/${rtbEp.id}/routes`,
+    ...H,
+    ...J,
+    '-d',
+    JSON.stringify({
+      buyer: 'B2',
+      number: '+15551234567',
+      payout: 35,
+      duration: 90,
+      payout_condition: null,
+      payout_condition_duration: null,
+    }),
+  );
   const bid = curl(`${server.base}/inbound_rtb/${rtbEp.rtb_id}?caller_id=%2B15551112222&zip_code=10001`);
-  check('Moja GET /inbound_rtb/{rtb_id}', bid.success === true && bid.allocated_count === 2 && bid.eligible_routes[0].payout === 45 && /^bid_/.test(bid.bid_id), JSON.stringify(bid));
+  check(
+    'Moja GET /inbound_rtb/{rtb_id}',
+    bid.success === true &&
+      bid.allocated_count === 2 &&
+      bid.eligible_routes[0].payout === 45 &&
+      /^bid_/.test(bid.bid_id),
+    JSON.stringify(bid),
+  );
 
   console.log('e2e: Reporting AI (Moja seed)');
-  const report = curl('-X', 'POST', `${server.base}/reporting_ai/query`, ...H, ...J, '-d', JSON.stringify({ query: 'How many calls did we receive last week?', session_id: 'session_abc123', conversation_history: [] }));
-  check('Moja POST /reporting_ai/query', typeof report.answer === 'string' && /^SELECT COUNT\(\*\) AS calls FROM call_logs/.test(report.sql) && report.session_id === 'session_abc123' && 'calls' in report.data, JSON.stringify(report));
+  const report = curl(
+    '-X',
+    'POST',
+    `${server.base}/reporting_ai/query`,
+    ...H,
+    ...J,
+    '-d',
+    JSON.stringify({
+      query: 'How many calls did we receive last week?',
+      session_id: 'session_abc123',
+      conversation_history: [],
+    }),
+  );
+  check(
+    'Moja POST /reporting_ai/query',
+    typeof report.answer === 'string' &&
+      /^SELECT COUNT\(\*\) AS calls FROM call_logs/.test(report.sql) &&
+      report.session_id === 'session_abc123' &&
+      'calls' in report.data,
+    JSON.stringify(report),
+  );
   const sessions = curl(`${server.base}/reporting_ai/sessions`, ...H);
-  check('GET /reporting_ai/sessions', sessions.data.some((x) => x.session_id === 'session_abc123'));
+  check(
+    'GET /reporting_ai/sessions',
+    sessions.data.some((x) => x.session_id === 'session_abc123'),
+  );
 } catch (err) {
   failed++;
   console.error(err);

@@ -2,25 +2,39 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'c
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AccountLimiter } from '../../src/durable-objects/account-limiter';
 import type { BatchDispatcher } from '../../src/durable-objects/batch-dispatcher';
-import { createAccount, createRoomyAccount, env, expectEnvelope, request, type TestAccount } from '../helpers/harness';
+import {
+  createAccount,
+  createRoomyAccount,
+  env,
+  expectEnvelope,
+  request,
+  type TestAccount,
+} from '../helpers/harness';
 import { waitFor } from '../helpers/receiver';
 
 const limiter = (id: string) => env.ACCOUNT_LIMITER.get(env.ACCOUNT_LIMITER.idFromName(id));
 const dispatcher = (id: string) => env.BATCH_DISPATCHER.get(env.BATCH_DISPATCHER.idFromName(id));
-const batchOf = async (acct: TestAccount, id: string) => (await request('GET', `/v1/batches/${id}`, { key: acct.key })).body;
+const batchOf = async (acct: TestAccount, id: string) =>
+  (await request('GET', `/v1/batches/${id}`, { key: acct.key })).body;
 const callsOf = async (acct: TestAccount, id: string) => {
-  const rows = await env.DB.prepare('SELECT id, to_number, status FROM calls WHERE account_id = ? AND batch_id = ?').bind(acct.id, id).all<{ id: string; to_number: string; status: string }>();
+  const rows = await env.DB.prepare(
+    'SELECT id, to_number, status FROM calls WHERE account_id = ? AND batch_id = ?',
+  )
+    .bind(acct.id, id)
+    .all<{ id: string; to_number: string; status: string }>();
   return rows.results;
 };
 const quick = { simulate: { ring_seconds: 0, talk_seconds: 1 } };
-const phones = (n: number, prefix = '+1415600') => Array.from({ length: n }, (_, i) => ({ phone: `${prefix}${String(i).padStart(4, '0')}` }));
+const phones = (n: number, prefix = '+1415600') =>
+  Array.from({ length: n }, (_, i) => ({ phone: `${prefix}${String(i).padStart(4, '0')}` }));
 
 /**
  * Runs the account's limiter and the batch's dispatcher on one accelerated clock (`factor` × real time),
  * and records every admitted dial and the most slots ever held, straight from the limiter.
  */
 async function accelerate(accountId: string, batchId: string | null, factor: number) {
-  const r0 = Date.now(), t0 = Date.now();
+  const r0 = Date.now(),
+    t0 = Date.now();
   const clock = () => t0 + (Date.now() - r0) * factor;
   const seen = { dials: [] as number[], maxHeld: 0 };
   await runInDurableObject(limiter(accountId), (inst: AccountLimiter) => {
@@ -30,52 +44,126 @@ async function accelerate(accountId: string, batchId: string | null, factor: num
       if (kind === 'hit' && key === 'calls') seen.dials.push(clock());
     };
   });
-  if (batchId) await runInDurableObject(dispatcher(batchId), (inst: BatchDispatcher) => { inst.clock = clock; inst.waitScale = 1 / factor; });
+  if (batchId)
+    await runInDurableObject(dispatcher(batchId), (inst: BatchDispatcher) => {
+      inst.clock = clock;
+      inst.waitScale = 1 / factor;
+    });
   return seen;
 }
 
 describe('POST /v1/calls/batch', () => {
   let a: TestAccount;
-  beforeAll(async () => { a = await createRoomyAccount(); });
+  beforeAll(async () => {
+    a = await createRoomyAccount();
+  });
 
   it("accepts Movoice's example and dials both recipients", async () => {
-    const r = await request('POST', '/v1/calls/batch', { key: a.key, body: {
-      agent_id: a.agentId,
-      recipients: [{ phone: '+919876543210', variables: { name: 'Rahul' } }, { phone: '+919876543211', variables: { name: 'Priya' } }],
-      schedule_at: 1713456000,
-    } });
+    const r = await request('POST', '/v1/calls/batch', {
+      key: a.key,
+      body: {
+        agent_id: a.agentId,
+        recipients: [
+          { phone: '+919876543210', variables: { name: 'Rahul' } },
+          { phone: '+919876543211', variables: { name: 'Priya' } },
+        ],
+        schedule_at: 1713456000,
+      },
+    });
     expect(r.status, r.text).toBe(201);
-    expect(r.body).toEqual({ batch_id: expect.stringMatching(/^batch_/), status: 'scheduled', total_recipients: 2, duplicates_removed: 0, schedule_at: 1713456000 });
-    const calls = await waitFor(async () => { const c = await callsOf(a, r.body.batch_id); return c.length === 2 && c; });
+    expect(r.body).toEqual({
+      batch_id: expect.stringMatching(/^batch_/),
+      status: 'scheduled',
+      total_recipients: 2,
+      duplicates_removed: 0,
+      schedule_at: 1713456000,
+    });
+    const calls = await waitFor(async () => {
+      const c = await callsOf(a, r.body.batch_id);
+      return c.length === 2 && c;
+    });
     expect(calls.map((c) => c.to_number).sort()).toEqual(['+919876543210', '+919876543211']);
     const rahul = calls.find((c) => c.to_number === '+919876543210')!;
-    expect((await request('GET', `/v1/calls/${rahul.id}`, { key: a.key })).body).toMatchObject({ batch_id: r.body.batch_id, variables: { name: 'Rahul' } });
-    expect((await request('GET', `/v1/calls?batch_id=${r.body.batch_id}`, { key: a.key })).body.total).toBe(2);
+    expect((await request('GET', `/v1/calls/${rahul.id}`, { key: a.key })).body).toMatchObject({
+      batch_id: r.body.batch_id,
+      variables: { name: 'Rahul' },
+    });
+    expect((await request('GET', `/v1/calls?batch_id=${r.body.batch_id}`, { key: a.key })).body.total).toBe(
+      2,
+    );
   });
 
   it('one invalid recipient rejects the whole batch; nothing is created', async () => {
     const before = (await request('GET', '/v1/batches', { key: a.key })).body.total;
-    const r = await request('POST', '/v1/calls/batch', { key: a.key, body: { agent_id: a.agentId, recipients: [{ phone: '+14155550100' }, { phone: '+14155550101' }, { phone: '4155550102' }] } });
+    const r = await request('POST', '/v1/calls/batch', {
+      key: a.key,
+      body: {
+        agent_id: a.agentId,
+        recipients: [{ phone: '+14155550100' }, { phone: '+14155550101' }, { phone: '4155550102' }],
+      },
+    });
     expect(r.status).toBe(400);
     expect(expectEnvelope(r).param).toBe('recipients[2].phone');
     expect((await request('GET', '/v1/batches', { key: a.key })).body.total).toBe(before);
-    for (const [body, param] of [[{ agent_id: a.agentId, recipients: [] }, 'recipients'], [{ agent_id: a.agentId, recipients: phones(10_001) }, 'recipients'],
-      [{ agent_id: a.agentId, recipients: phones(1), calling_window: { start: '9am', end: '17:00' } }, 'calling_window.start'],
-      [{ agent_id: a.agentId, recipients: phones(1), calling_window: { start: '09:00', end: '17:00', timezone: 'Mars/Base' } }, 'calling_window.timezone'],
-      [{ agent_id: a.agentId, recipients: phones(1), calling_window: { start: '09:00', end: '17:00', days: ['funday'] } }, 'calling_window.days[0]']] as const) {
+    for (const [body, param] of [
+      [{ agent_id: a.agentId, recipients: [] }, 'recipients'],
+      [{ agent_id: a.agentId, recipients: phones(10_001) }, 'recipients'],
+      [
+        { agent_id: a.agentId, recipients: phones(1), calling_window: { start: '9am', end: '17:00' } },
+        'calling_window.start',
+      ],
+      [
+        {
+          agent_id: a.agentId,
+          recipients: phones(1),
+          calling_window: { start: '09:00', end: '17:00', timezone: 'Mars/Base' },
+        },
+        'calling_window.timezone',
+      ],
+      [
+        {
+          agent_id: a.agentId,
+          recipients: phones(1),
+          calling_window: { start: '09:00', end: '17:00', days: ['funday'] },
+        },
+        'calling_window.days[0]',
+      ],
+    ] as const) {
       const bad = await request('POST', '/v1/calls/batch', { key: a.key, body });
       expect(bad.status, JSON.stringify(body).slice(0, 80)).toBe(400);
       expect(expectEnvelope(bad).param).toBe(param);
     }
-    const inactive = await request('POST', '/v1/agents', { key: a.key, body: { name: 'off', prompt: 'p', status: 'inactive' } });
-    expect((await request('POST', '/v1/calls/batch', { key: a.key, body: { agent_id: inactive.body.id, recipients: phones(1) } })).status).toBe(422);
+    const inactive = await request('POST', '/v1/agents', {
+      key: a.key,
+      body: { name: 'off', prompt: 'p', status: 'inactive' },
+    });
+    expect(
+      (
+        await request('POST', '/v1/calls/batch', {
+          key: a.key,
+          body: { agent_id: inactive.body.id, recipients: phones(1) },
+        })
+      ).status,
+    ).toBe(422);
   });
 
   it('dials duplicated phones once', async () => {
-    const r = await request('POST', '/v1/calls/batch', { key: a.key, body: { agent_id: a.agentId, metadata: quick,
-      recipients: [{ phone: '+14155550110', variables: { name: 'first' } }, { phone: '+14155550111' }, { phone: '+14155550110', variables: { name: 'second' } }] } });
+    const r = await request('POST', '/v1/calls/batch', {
+      key: a.key,
+      body: {
+        agent_id: a.agentId,
+        metadata: quick,
+        recipients: [
+          { phone: '+14155550110', variables: { name: 'first' } },
+          { phone: '+14155550111' },
+          { phone: '+14155550110', variables: { name: 'second' } },
+        ],
+      },
+    });
     expect(r.body).toMatchObject({ total_recipients: 2, duplicates_removed: 1 });
-    await waitFor(async () => (await batchOf(a, r.body.batch_id)).status === 'completed', { what: 'completion' });
+    await waitFor(async () => (await batchOf(a, r.body.batch_id)).status === 'completed', {
+      what: 'completion',
+    });
     const calls = await callsOf(a, r.body.batch_id);
     expect(calls).toHaveLength(2);
     const events = (await request('GET', '/v1/events?type=batch.completed', { key: a.key })).body.data;
@@ -85,10 +173,22 @@ describe('POST /v1/calls/batch', () => {
 
   it("another account's batch is 404", async () => {
     const other = await createAccount('growth');
-    const r = await request('POST', '/v1/calls/batch', { key: a.key, body: { agent_id: a.agentId, recipients: phones(1), schedule_at: Math.floor(Date.now() / 1000) + 3600 } });
+    const r = await request('POST', '/v1/calls/batch', {
+      key: a.key,
+      body: { agent_id: a.agentId, recipients: phones(1), schedule_at: Math.floor(Date.now() / 1000) + 3600 },
+    });
     expect((await request('GET', `/v1/batches/${r.body.batch_id}`, { key: other.key })).status).toBe(404);
-    expect((await request('POST', `/v1/batches/${r.body.batch_id}/cancel`, { key: other.key })).status).toBe(404);
-    expect((await request('POST', `/v1/calls/batch`, { key: other.key, body: { agent_id: a.agentId, recipients: phones(1) } })).status).toBe(404);
+    expect((await request('POST', `/v1/batches/${r.body.batch_id}/cancel`, { key: other.key })).status).toBe(
+      404,
+    );
+    expect(
+      (
+        await request('POST', `/v1/calls/batch`, {
+          key: other.key,
+          body: { agent_id: a.agentId, recipients: phones(1) },
+        })
+      ).status,
+    ).toBe(404);
   });
 });
 
@@ -97,10 +197,22 @@ describe('pacing', () => {
     const acct = await createAccount('starter');
     const factor = 500;
     // Schedule it a moment ahead so both clocks can be installed before the first dial.
-    const r = await request('POST', '/v1/calls/batch', { key: acct.key, body: { agent_id: acct.agentId, recipients: phones(1000, '+1415601'), metadata: quick, schedule_at: Math.floor(Date.now() / 1000) + 1 } });
+    const r = await request('POST', '/v1/calls/batch', {
+      key: acct.key,
+      body: {
+        agent_id: acct.agentId,
+        recipients: phones(1000, '+1415601'),
+        metadata: quick,
+        schedule_at: Math.floor(Date.now() / 1000) + 1,
+      },
+    });
     expect(r.status).toBe(201);
     const seen = await accelerate(acct.id, r.body.batch_id, factor);
-    await waitFor(async () => (await batchOf(acct, r.body.batch_id)).status === 'completed', { timeout: 240_000, interval: 500, what: '1 000-recipient batch' });
+    await waitFor(async () => (await batchOf(acct, r.body.batch_id)).status === 'completed', {
+      timeout: 240_000,
+      interval: 500,
+      what: '1 000-recipient batch',
+    });
     const batch = await batchOf(acct, r.body.batch_id);
     expect(batch.counts).toMatchObject({ pending: 0, completed: 1000, not_dialed: 0 });
     const calls = await callsOf(acct, r.body.batch_id);
@@ -114,15 +226,27 @@ describe('pacing', () => {
 
   it('a batch on a busy account waits for slots instead of failing', async () => {
     const acct = await createAccount('starter');
-    const blocker = await request('POST', '/v1/call', { key: acct.key, body: { agent_id: acct.agentId, recipient_phone: '+14155550120', metadata: { simulate: { ring_seconds: 600 } } } });
-    const r = await request('POST', '/v1/calls/batch', { key: acct.key, body: { agent_id: acct.agentId, recipients: phones(2, '+1415602'), metadata: quick } });
+    const blocker = await request('POST', '/v1/call', {
+      key: acct.key,
+      body: {
+        agent_id: acct.agentId,
+        recipient_phone: '+14155550120',
+        metadata: { simulate: { ring_seconds: 600 } },
+      },
+    });
+    const r = await request('POST', '/v1/calls/batch', {
+      key: acct.key,
+      body: { agent_id: acct.agentId, recipients: phones(2, '+1415602'), metadata: quick },
+    });
     await new Promise((res) => setTimeout(res, 300));
     expect(await callsOf(acct, r.body.batch_id)).toHaveLength(0);
     expect((await batchOf(acct, r.body.batch_id)).counts.pending).toBe(2);
     await request('POST', `/v1/calls/${blocker.body.call_id}/end`, { key: acct.key });
     await accelerate(acct.id, r.body.batch_id, 500); // skip the minute-long rate wait between the two dials
     await runDurableObjectAlarm(dispatcher(r.body.batch_id));
-    await waitFor(async () => (await batchOf(acct, r.body.batch_id)).status === 'completed', { timeout: 20_000 });
+    await waitFor(async () => (await batchOf(acct, r.body.batch_id)).status === 'completed', {
+      timeout: 20_000,
+    });
   });
 });
 
@@ -130,9 +254,19 @@ describe('schedule and calling windows', () => {
   it('a batch scheduled an hour ahead dials nothing before then', async () => {
     const acct = await createRoomyAccount();
     const start = Math.floor(Date.now() / 1000) + 3600;
-    const r = await request('POST', '/v1/calls/batch', { key: acct.key, body: { agent_id: acct.agentId, recipients: phones(3, '+1415603'), metadata: quick, schedule_at: start } });
+    const r = await request('POST', '/v1/calls/batch', {
+      key: acct.key,
+      body: {
+        agent_id: acct.agentId,
+        recipients: phones(3, '+1415603'),
+        metadata: quick,
+        schedule_at: start,
+      },
+    });
     const clock = { now: Date.now() };
-    await runInDurableObject(dispatcher(r.body.batch_id), (inst: BatchDispatcher) => { inst.clock = () => clock.now; });
+    await runInDurableObject(dispatcher(r.body.batch_id), (inst: BatchDispatcher) => {
+      inst.clock = () => clock.now;
+    });
     clock.now = start * 1000 - 1000;
     await runDurableObjectAlarm(dispatcher(r.body.batch_id));
     expect(await callsOf(acct, r.body.batch_id)).toHaveLength(0);
@@ -145,13 +279,25 @@ describe('schedule and calling windows', () => {
 
   it('09:00–17:00 in the recipient zone dials New York and Los Angeles at different UTC times', async () => {
     const acct = await createRoomyAccount();
-    const r = await request('POST', '/v1/calls/batch', { key: acct.key, body: {
-      agent_id: acct.agentId, metadata: quick, schedule_at: Math.floor(Date.now() / 1000) + 3600,
-      recipients: [{ phone: '+12125550130' }, { phone: '+12135550131' }], // 212 Manhattan, 213 Los Angeles
-      calling_window: { start: '09:00', end: '17:00', days: ['mon', 'tue', 'wed', 'thu', 'fri'], timezone: 'recipient' },
-    } });
+    const r = await request('POST', '/v1/calls/batch', {
+      key: acct.key,
+      body: {
+        agent_id: acct.agentId,
+        metadata: quick,
+        schedule_at: Math.floor(Date.now() / 1000) + 3600,
+        recipients: [{ phone: '+12125550130' }, { phone: '+12135550131' }], // 212 Manhattan, 213 Los Angeles
+        calling_window: {
+          start: '09:00',
+          end: '17:00',
+          days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+          timezone: 'recipient',
+        },
+      },
+    });
     const clock = { now: Date.parse('2026-11-23T13:59:00Z') }; // a Monday: 08:59 in New York, 05:59 in Los Angeles
-    await runInDurableObject(dispatcher(r.body.batch_id), (inst: BatchDispatcher) => { inst.clock = () => clock.now; });
+    await runInDurableObject(dispatcher(r.body.batch_id), (inst: BatchDispatcher) => {
+      inst.clock = () => clock.now;
+    });
     const dialled = async () => (await callsOf(acct, r.body.batch_id)).map((c) => c.to_number).sort();
     await runDurableObjectAlarm(dispatcher(r.body.batch_id));
     expect(await dialled()).toEqual([]);
@@ -162,7 +308,9 @@ describe('schedule and calling windows', () => {
     await runDurableObjectAlarm(dispatcher(r.body.batch_id));
     expect(await dialled()).toEqual(['+12125550130']);
     // The dispatcher itself asks to wake when Los Angeles opens.
-    const wake = await runInDurableObject(dispatcher(r.body.batch_id), (_i, state) => state.storage.getAlarm());
+    const wake = await runInDurableObject(dispatcher(r.body.batch_id), (_i, state) =>
+      state.storage.getAlarm(),
+    );
     expect(wake).not.toBeNull();
     clock.now = Date.parse('2026-11-23T17:00:00Z'); // 09:00 Los Angeles
     await runDurableObjectAlarm(dispatcher(r.body.batch_id));
@@ -171,12 +319,25 @@ describe('schedule and calling windows', () => {
 
   it('a fixed zone and weekdays: nothing on Saturday', async () => {
     const acct = await createRoomyAccount();
-    const r = await request('POST', '/v1/calls/batch', { key: acct.key, body: {
-      agent_id: acct.agentId, metadata: quick, schedule_at: Math.floor(Date.now() / 1000) + 3600, recipients: [{ phone: '+447700900123' }],
-      calling_window: { start: '10:00', end: '18:00', days: ['mon', 'tue', 'wed', 'thu', 'fri'], timezone: 'Europe/London' },
-    } });
+    const r = await request('POST', '/v1/calls/batch', {
+      key: acct.key,
+      body: {
+        agent_id: acct.agentId,
+        metadata: quick,
+        schedule_at: Math.floor(Date.now() / 1000) + 3600,
+        recipients: [{ phone: '+447700900123' }],
+        calling_window: {
+          start: '10:00',
+          end: '18:00',
+          days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+          timezone: 'Europe/London',
+        },
+      },
+    });
     const clock = { now: Date.parse('2026-11-21T12:00:00Z') }; // Saturday noon in London
-    await runInDurableObject(dispatcher(r.body.batch_id), (inst: BatchDispatcher) => { inst.clock = () => clock.now; });
+    await runInDurableObject(dispatcher(r.body.batch_id), (inst: BatchDispatcher) => {
+      inst.clock = () => clock.now;
+    });
     await runDurableObjectAlarm(dispatcher(r.body.batch_id));
     expect(await callsOf(acct, r.body.batch_id)).toHaveLength(0);
     clock.now = Date.parse('2026-11-23T10:00:00Z');
@@ -188,20 +349,37 @@ describe('schedule and calling windows', () => {
 describe('cancel and restarts', () => {
   it('cancel stops pending dials; live calls finish', async () => {
     const acct = await createAccount('starter');
-    const r = await request('POST', '/v1/calls/batch', { key: acct.key, body: { agent_id: acct.agentId, recipients: phones(20, '+1415604'), metadata: { simulate: { ring_seconds: 0, talk_seconds: 30 } } } });
+    const r = await request('POST', '/v1/calls/batch', {
+      key: acct.key,
+      body: {
+        agent_id: acct.agentId,
+        recipients: phones(20, '+1415604'),
+        metadata: { simulate: { ring_seconds: 0, talk_seconds: 30 } },
+      },
+    });
     await waitFor(async () => (await callsOf(acct, r.body.batch_id)).length === 1, { what: 'first dial' });
     const canceled = await request('POST', `/v1/batches/${r.body.batch_id}/cancel`, { key: acct.key });
     expect(canceled.body.status).toBe('canceled');
     expect(canceled.body.counts.pending).toBe(0);
     expect(canceled.body.counts.canceled).toBe(19);
-    await waitFor(async () => (await batchOf(acct, r.body.batch_id)).completed_at, { what: 'live call to finish' });
+    await waitFor(async () => (await batchOf(acct, r.body.batch_id)).completed_at, {
+      what: 'live call to finish',
+    });
     expect(await callsOf(acct, r.body.batch_id)).toHaveLength(1);
     expect((await callsOf(acct, r.body.batch_id))[0].status).toBe('completed');
   });
 
   it('evicting the dispatcher mid-batch loses no recipient and dials none twice', async () => {
     const acct = await createAccount('starter');
-    const r = await request('POST', '/v1/calls/batch', { key: acct.key, body: { agent_id: acct.agentId, recipients: phones(40, '+1415605'), metadata: quick, schedule_at: Math.floor(Date.now() / 1000) + 1 } });
+    const r = await request('POST', '/v1/calls/batch', {
+      key: acct.key,
+      body: {
+        agent_id: acct.agentId,
+        recipients: phones(40, '+1415605'),
+        metadata: quick,
+        schedule_at: Math.floor(Date.now() / 1000) + 1,
+      },
+    });
     await accelerate(acct.id, r.body.batch_id, 500);
     await waitFor(async () => (await callsOf(acct, r.body.batch_id)).length >= 10, { what: 'progress' });
     for (let i = 0; i < 3; i++) {
@@ -211,7 +389,10 @@ describe('cancel and restarts', () => {
       await new Promise((res) => setTimeout(res, 150));
     }
     await runDurableObjectAlarm(dispatcher(r.body.batch_id));
-    await waitFor(async () => (await batchOf(acct, r.body.batch_id)).status === 'completed', { timeout: 60_000, what: 'completion after evictions' });
+    await waitFor(async () => (await batchOf(acct, r.body.batch_id)).status === 'completed', {
+      timeout: 60_000,
+      what: 'completion after evictions',
+    });
     const calls = await callsOf(acct, r.body.batch_id);
     expect(calls).toHaveLength(40);
     expect(new Set(calls.map((c) => c.to_number)).size).toBe(40);

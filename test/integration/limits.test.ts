@@ -9,13 +9,18 @@ const limiter = (name: string) => env.ACCOUNT_LIMITER.get(env.ACCOUNT_LIMITER.id
 /** Drives the limiter's clock by hand: the object reads `clock.now` instead of Date.now(). */
 async function controlClock(name: string, start: number) {
   const clock = { now: start };
-  await runInDurableObject(limiter(name), (inst: AccountLimiter) => { inst.clock = () => clock.now; });
+  await runInDurableObject(limiter(name), (inst: AccountLimiter) => {
+    inst.clock = () => clock.now;
+  });
   return clock;
 }
 
 // Calls ring for a simulated 10 minutes so they stay live (holding their slot) for the whole test.
 const call = (key: string, agentId: string, phone = '+14155550100') =>
-  request('POST', '/v1/call', { key, body: { agent_id: agentId, recipient_phone: phone, metadata: { simulate: { ring_seconds: 600 } } } });
+  request('POST', '/v1/call', {
+    key,
+    body: { agent_id: agentId, recipient_phone: phone, metadata: { simulate: { ring_seconds: 600 } } },
+  });
 
 describe('calls per minute', () => {
   it('the 61st call on growth in a window is refused; the first of the next window is admitted', async () => {
@@ -27,7 +32,9 @@ describe('calls per minute', () => {
       const r = await call(a.key, a.agentId);
       expect(r.status, r.text).toBe(201);
       expect(r.headers.get('RateLimit-Policy')).toBe('"calls";q=60;w=60');
-      expect(r.headers.get('RateLimit')).toBe(`"calls";r=${59 - i};t=${Math.ceil((60_000 - i * 100) / 1000)}`);
+      expect(r.headers.get('RateLimit')).toBe(
+        `"calls";r=${59 - i};t=${Math.ceil((60_000 - i * 100) / 1000)}`,
+      );
     }
     clock.now = T0 + 30_000;
     const refused = await call(a.key, a.agentId);
@@ -43,14 +50,19 @@ describe('calls per minute', () => {
     expect(next.status).toBe(201);
     expect(next.headers.get('RateLimit')).toBe('"calls";r=0;t=1');
     // Other classes keep their own window.
-    expect((await request('GET', '/v1/agents', { key: a.key })).headers.get('RateLimit')).toMatch(/^"api";r=\d+;t=\d+$/);
+    expect((await request('GET', '/v1/agents', { key: a.key })).headers.get('RateLimit')).toMatch(
+      /^"api";r=\d+;t=\d+$/,
+    );
   });
 
   it('Retry-After is never too early: waiting exactly that long is admitted', async () => {
     const a = await createAccount('starter', { limits: { concurrent_calls: 1000 } });
     const T0 = 1_900_000_000_000;
     const clock = await controlClock(a.id, T0);
-    for (let i = 0; i < 10; i++) { clock.now = T0 + i * 3_700; expect((await call(a.key, a.agentId)).status).toBe(201); }
+    for (let i = 0; i < 10; i++) {
+      clock.now = T0 + i * 3_700;
+      expect((await call(a.key, a.agentId)).status).toBe(201);
+    }
     for (const at of [T0 + 40_000, T0 + 41_234, T0 + 59_001]) {
       clock.now = at;
       const r = await call(a.key, a.agentId);
@@ -78,7 +90,10 @@ describe('calls per minute', () => {
     const a = await createAccount('starter');
     // createAccount already spent 2 api requests (agent + number); 3 more makes 5.
     for (let i = 0; i < 3; i++) expect((await request('GET', '/v1/agents', { key: a.key })).status).toBe(200);
-    const patched = await request('PATCH', `/admin/accounts/${a.id}`, { key: ADMIN_TOKEN, body: { plan: 'enterprise', limits: { api_per_minute: 6 } } });
+    const patched = await request('PATCH', `/admin/accounts/${a.id}`, {
+      key: ADMIN_TOKEN,
+      body: { plan: 'enterprise', limits: { api_per_minute: 6 } },
+    });
     expect(patched.body).toMatchObject({ plan: 'enterprise', limits: { api_per_minute: 6 } });
     const sixth = await request('GET', '/v1/agents', { key: a.key });
     expect(sixth.status).toBe(200);
@@ -108,32 +123,49 @@ describe('limited and unlimited surfaces', () => {
   it('failed credentials are limited per client IP (key guessing)', async () => {
     const ip = randomIp();
     for (let i = 0; i < 100; i++) {
-      const r = await request('GET', '/v1/agents', { key: `sk_test_${'x'.repeat(32)}`, headers: { 'CF-Connecting-IP': ip } });
+      const r = await request('GET', '/v1/agents', {
+        key: `sk_test_${'x'.repeat(32)}`,
+        headers: { 'CF-Connecting-IP': ip },
+      });
       expect(r.status).toBe(401);
     }
-    const r = await request('GET', '/v1/agents', { key: `sk_test_${'x'.repeat(32)}`, headers: { 'CF-Connecting-IP': ip } });
+    const r = await request('GET', '/v1/agents', {
+      key: `sk_test_${'x'.repeat(32)}`,
+      headers: { 'CF-Connecting-IP': ip },
+    });
     expect(r.status).toBe(429);
     expect(r.headers.get('RateLimit-Policy')).toBe('"anonymous";q=100;w=60');
     expect(Number(r.headers.get('Retry-After'))).toBeGreaterThanOrEqual(1);
     // Another IP is unaffected, and a valid key from the same IP still works.
-    expect((await request('GET', '/v1/agents', { key: 'nope', headers: { 'CF-Connecting-IP': randomIp() } })).status).toBe(401);
+    expect(
+      (await request('GET', '/v1/agents', { key: 'nope', headers: { 'CF-Connecting-IP': randomIp() } }))
+        .status,
+    ).toBe(401);
     const a = await createAccount('growth');
-    expect((await request('GET', '/v1/agents', { key: a.key, headers: { 'CF-Connecting-IP': ip } })).status).toBe(200);
+    expect(
+      (await request('GET', '/v1/agents', { key: a.key, headers: { 'CF-Connecting-IP': ip } })).status,
+    ).toBe(200);
   });
 });
 
 describe('concurrency', () => {
   it('100 concurrent creations on growth leave exactly 3 calls holding slots', async () => {
     const a = await createAccount('growth');
-    const replies = await Promise.all(Array.from({ length: 100 }, (_, i) => call(a.key, a.agentId, `+1415555${String(i).padStart(4, '0')}`)));
+    const replies = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => call(a.key, a.agentId, `+1415555${String(i).padStart(4, '0')}`)),
+    );
     const created = replies.filter((r) => r.status === 201);
     expect(created).toHaveLength(3);
     for (const r of replies.filter((r) => r.status !== 201)) {
       expect(r.status).toBe(429);
       expect(Number(r.headers.get('Retry-After'))).toBeGreaterThanOrEqual(1);
     }
-    expect(replies.some((r) => r.body?.error?.message?.includes('Concurrent call limit reached: 3 of 3'))).toBe(true);
-    const rows = await env.DB.prepare('SELECT id FROM calls WHERE account_id = ?').bind(a.id).all<{ id: string }>();
+    expect(
+      replies.some((r) => r.body?.error?.message?.includes('Concurrent call limit reached: 3 of 3')),
+    ).toBe(true);
+    const rows = await env.DB.prepare('SELECT id FROM calls WHERE account_id = ?')
+      .bind(a.id)
+      .all<{ id: string }>();
     expect(rows.results.map((r) => r.id).sort()).toEqual(created.map((r) => r.body.call_id).sort());
     expect((await limiter(a.id).activeLeases()).sort()).toEqual(created.map((r) => r.body.call_id).sort());
   });
@@ -180,15 +212,33 @@ describe('concurrency', () => {
     // Nobody releases: the alarm sweeps expired leases.
     clock.now += 60_000;
     expect(await runDurableObjectAlarm(stub)).toBe(true);
-    expect(await runInDurableObject(stub, (_i, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM leases').one().n)).toBe(0);
+    expect(
+      await runInDurableObject(
+        stub,
+        (_i, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM leases').one().n,
+      ),
+    ).toBe(0);
     expect((await stub.acquire('call_d', 2, 10_000)).acquired).toBe(true);
   });
 
   it('call leases last max_duration + 60 s', async () => {
     const a = await createAccount('growth');
-    const r = await request('POST', '/v1/call', { key: a.key, body: { agent_id: a.agentId, recipient_phone: '+14155550100', max_duration: 30, metadata: { simulate: { ring_seconds: 600 } } } });
-    const expires = await runInDurableObject(limiter(a.id), (_i, state) =>
-      state.storage.sql.exec<{ expires_at: number }>('SELECT expires_at FROM leases WHERE id = ?', r.body.call_id).one().expires_at);
+    const r = await request('POST', '/v1/call', {
+      key: a.key,
+      body: {
+        agent_id: a.agentId,
+        recipient_phone: '+14155550100',
+        max_duration: 30,
+        metadata: { simulate: { ring_seconds: 600 } },
+      },
+    });
+    const expires = await runInDurableObject(
+      limiter(a.id),
+      (_i, state) =>
+        state.storage.sql
+          .exec<{ expires_at: number }>('SELECT expires_at FROM leases WHERE id = ?', r.body.call_id)
+          .one().expires_at,
+    );
     expect(expires - Date.now()).toBeGreaterThan(85_000);
     expect(expires - Date.now()).toBeLessThanOrEqual(90_000);
   });
@@ -204,15 +254,24 @@ describe('concurrency', () => {
 
 describe('when the limiter cannot be reached', () => {
   const broken = {
-    idFromName: () => { throw new Error('limiter down'); },
-    get: () => { throw new Error('limiter down'); },
+    idFromName: () => {
+      throw new Error('limiter down');
+    },
+    get: () => {
+      throw new Error('limiter down');
+    },
   };
   const app = createApp();
-  const send = (path: string, key: string, body?: unknown) => app.fetch(
-    new Request(`https://callplane.test${path}`, { method: body ? 'POST' : 'GET', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined }),
-    { ...env, ACCOUNT_LIMITER: broken as unknown as typeof env.ACCOUNT_LIMITER },
-    { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext,
-  );
+  const send = (path: string, key: string, body?: unknown) =>
+    app.fetch(
+      new Request(`https://callplane.test${path}`, {
+        method: body ? 'POST' : 'GET',
+        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+        body: body ? JSON.stringify(body) : undefined,
+      }),
+      { ...env, ACCOUNT_LIMITER: broken as unknown as typeof env.ACCOUNT_LIMITER },
+      { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext,
+    );
 
   it('request rates fail open', async () => {
     const a = await createAccount('growth');
@@ -226,7 +285,9 @@ describe('when the limiter cannot be reached', () => {
     const r = await send('/v1/call', a.key, { agent_id: a.agentId, recipient_phone: '+14155550100' });
     expect(r.status).toBe(429);
     expect(r.headers.get('Retry-After')).toBe('1');
-    const n = await env.DB.prepare('SELECT COUNT(*) AS n FROM calls WHERE account_id = ?').bind(a.id).first<{ n: number }>();
+    const n = await env.DB.prepare('SELECT COUNT(*) AS n FROM calls WHERE account_id = ?')
+      .bind(a.id)
+      .first<{ n: number }>();
     expect(n!.n).toBe(0);
   });
 });

@@ -1,18 +1,32 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RtbExchange } from '../../src/durable-objects/rtb-exchange';
-import { createAccount, createRoomyAccount, env, expectEnvelope, request, uniqueNumber, type TestAccount } from '../helpers/harness';
+import {
+  createAccount,
+  createRoomyAccount,
+  env,
+  expectEnvelope,
+  request,
+  uniqueNumber,
+  type TestAccount,
+} from '../helpers/harness';
 import { waitFor } from '../helpers/receiver';
 
 const exchange = (accountId: string) => env.RTB_EXCHANGE.get(env.RTB_EXCHANGE.idFromName(accountId));
 
 async function endpoint(acct: TestAccount, body: Record<string, unknown> = {}) {
-  const r = await request('POST', '/v1/rtb_endpoints', { key: acct.key, body: { name: 'Publisher A', campaign_name: 'Auto insurance', ...body } });
+  const r = await request('POST', '/v1/rtb_endpoints', {
+    key: acct.key,
+    body: { name: 'Publisher A', campaign_name: 'Auto insurance', ...body },
+  });
   expect(r.status, r.text).toBe(201);
   return r.body as { id: string; rtb_id: string; ping_url: string };
 }
 async function route(acct: TestAccount, endpointId: string, body: Record<string, unknown>) {
-  const r = await request('POST', `/v1/rtb_endpoints/${endpointId}/routes`, { key: acct.key, body: { buyer: 'Buyer', number: uniqueNumber('+1555'), payout: 10, ...body } });
+  const r = await request('POST', `/v1/rtb_endpoints/${endpointId}/routes`, {
+    key: acct.key,
+    body: { buyer: 'Buyer', number: uniqueNumber('+1555'), payout: 10, ...body },
+  });
   expect(r.status, r.text).toBe(201);
   return r.body as { id: string; number: string };
 }
@@ -21,24 +35,56 @@ let n = 0;
 const caller = () => `+1212555${String(1000 + (n++ % 9000)).padStart(4, '0')}`;
 
 let a: TestAccount;
-beforeAll(async () => { a = await createRoomyAccount(); });
+beforeAll(async () => {
+  a = await createRoomyAccount();
+});
 
 describe('the ping answer', () => {
   it("answers Moja's GET example with the routes ranked by payout and holds the top one", async () => {
     const ep = await endpoint(a);
-    await route(a, ep.id, { number: '+15551234567', payout: 35, duration: 90, payout_condition: null, payout_condition_duration: null });
-    await route(a, ep.id, { number: '+15559876543', payout: 45, duration: 120, payout_condition: 'connected', payout_condition_duration: 90 });
+    await route(a, ep.id, {
+      number: '+15551234567',
+      payout: 35,
+      duration: 90,
+      payout_condition: null,
+      payout_condition_duration: null,
+    });
+    await route(a, ep.id, {
+      number: '+15559876543',
+      payout: 45,
+      duration: 120,
+      payout_condition: 'connected',
+      payout_condition_duration: 90,
+    });
     expect(ep.ping_url).toMatch(new RegExp(`/inbound_rtb/${ep.rtb_id}$`));
     const who = caller();
     const r = await ping(ep.rtb_id, `caller_id=${encodeURIComponent(who)}&zip_code=10001`);
     expect(r.status, r.text).toBe(200);
     expect(r.body).toMatchObject({
-      success: true, request_id: expect.stringMatching(/^req_/), inbound_rtb_id: ep.rtb_id, bid_id: expect.stringMatching(/^bid_/),
-      allocation_time_seconds: expect.any(Number), expires_in_seconds: 60, total_routes: 2, allocated_count: 2,
+      success: true,
+      request_id: expect.stringMatching(/^req_/),
+      inbound_rtb_id: ep.rtb_id,
+      bid_id: expect.stringMatching(/^bid_/),
+      allocation_time_seconds: expect.any(Number),
+      expires_in_seconds: 60,
+      total_routes: 2,
+      allocated_count: 2,
       timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
       eligible_routes: [
-        { number: '+15559876543', payout: 45, duration: 120, payout_condition: 'connected', payout_condition_duration: 90 },
-        { number: '+15551234567', payout: 35, duration: 90, payout_condition: null, payout_condition_duration: null },
+        {
+          number: '+15559876543',
+          payout: 45,
+          duration: 120,
+          payout_condition: 'connected',
+          payout_condition_duration: 90,
+        },
+        {
+          number: '+15551234567',
+          payout: 35,
+          duration: 90,
+          payout_condition: null,
+          payout_condition_duration: null,
+        },
       ],
     });
     expect(r.body.allocation_time_seconds).toBeLessThan(0.05);
@@ -49,24 +95,35 @@ describe('the ping answer', () => {
     expect(holds[0]).toMatchObject({ bidId: r.body.bid_id, caller: who });
   });
 
-  it.each(['callerid', 'cid', 'CALLER_ID', 'ANI'])('a repeated ping for the same caller (spelled %s) returns the same bid', async (spelling) => {
-    const ep = await endpoint(a);
-    await route(a, ep.id, { payout: 20 });
-    const who = caller();
-    const first = await ping(ep.rtb_id, `caller_id=${encodeURIComponent(who)}`);
-    const again = await ping(ep.rtb_id, `${spelling}=${encodeURIComponent(who)}`);
-    expect(again.body.bid_id).toBe(first.body.bid_id);
-    expect(await exchange(a.id).activeHolds(ep.id)).toHaveLength(1);
-  });
+  it.each(['callerid', 'cid', 'CALLER_ID', 'ANI'])(
+    'a repeated ping for the same caller (spelled %s) returns the same bid',
+    async (spelling) => {
+      const ep = await endpoint(a);
+      await route(a, ep.id, { payout: 20 });
+      const who = caller();
+      const first = await ping(ep.rtb_id, `caller_id=${encodeURIComponent(who)}`);
+      const again = await ping(ep.rtb_id, `${spelling}=${encodeURIComponent(who)}`);
+      expect(again.body.bid_id).toBe(first.body.bid_id);
+      expect(await exchange(a.id).activeHolds(ep.id)).toHaveLength(1);
+    },
+  );
 
   it('accepts POST with JSON and with a form', async () => {
     const ep = await endpoint(a);
     await route(a, ep.id, { payout: 20, geo: { include: { states: ['NY'] } } });
-    const json = await request('POST', `/inbound_rtb/${ep.rtb_id}`, { body: { CallerID: caller(), Zip: '10001', sub_id: 'p1' } });
+    const json = await request('POST', `/inbound_rtb/${ep.rtb_id}`, {
+      body: { CallerID: caller(), Zip: '10001', sub_id: 'p1' },
+    });
     expect(json.body.allocated_count).toBe(1);
-    const form = await request('POST', `/inbound_rtb/${ep.rtb_id}`, { raw: `cid=${encodeURIComponent(caller())}&caller_state=NY`, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const form = await request('POST', `/inbound_rtb/${ep.rtb_id}`, {
+      raw: `cid=${encodeURIComponent(caller())}&caller_state=NY`,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
     expect(form.body.allocated_count).toBe(1);
-    const bad = await request('POST', `/inbound_rtb/${ep.rtb_id}`, { raw: '{"caller_id":', headers: { 'Content-Type': 'application/json' } });
+    const bad = await request('POST', `/inbound_rtb/${ep.rtb_id}`, {
+      raw: '{"caller_id":',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(bad.status).toBe(400);
   });
 
@@ -83,7 +140,12 @@ describe('the ping answer', () => {
 
   it('with no eligible route: empty list, no bid, and why', async () => {
     const empty = await endpoint(a);
-    expect((await ping(empty.rtb_id, `caller_id=${caller()}`)).body).toMatchObject({ eligible_routes: [], allocated_count: 0, bid_id: null, reject_reason: 'no_routes' });
+    expect((await ping(empty.rtb_id, `caller_id=${caller()}`)).body).toMatchObject({
+      eligible_routes: [],
+      allocated_count: 0,
+      bid_id: null,
+      reject_reason: 'no_routes',
+    });
     const strict = await endpoint(a, { require_caller_id: true });
     await route(a, strict.id, {});
     expect((await ping(strict.rtb_id, 'zip=10001')).body.reject_reason).toBe('caller_id_required');
@@ -113,8 +175,13 @@ describe('the ping answer', () => {
     expect((await ping(ep.rtb_id, `caller_id=${caller()}`)).body.eligible_routes[0].number).toBe(y.number);
     await request('PATCH', `/v1/rtb_endpoints/${ep.id}/routes/${x.id}`, { key: a.key, body: { payout: 50 } });
     expect((await ping(ep.rtb_id, `caller_id=${caller()}`)).body.eligible_routes[0].number).toBe(x.number);
-    await request('PATCH', `/v1/rtb_endpoints/${ep.id}/routes/${x.id}`, { key: a.key, body: { status: 'disabled' } });
-    expect((await ping(ep.rtb_id, `caller_id=${caller()}`)).body.eligible_routes.map((r: any) => r.number)).toEqual([y.number]);
+    await request('PATCH', `/v1/rtb_endpoints/${ep.id}/routes/${x.id}`, {
+      key: a.key,
+      body: { status: 'disabled' },
+    });
+    expect(
+      (await ping(ep.rtb_id, `caller_id=${caller()}`)).body.eligible_routes.map((r: any) => r.number),
+    ).toEqual([y.number]);
   });
 });
 
@@ -125,7 +192,9 @@ describe('caps, concurrency and holds', () => {
     const capped = await route(acct, ep.id, { payout: 50, caps: { hourly: 1 } });
     const other = await route(acct, ep.id, { payout: 5 });
     const clock = { now: Date.now() };
-    await runInDurableObject(exchange(acct.id), (inst: RtbExchange) => { inst.clock = () => clock.now; });
+    await runInDurableObject(exchange(acct.id), (inst: RtbExchange) => {
+      inst.clock = () => clock.now;
+    });
     const first = await ping(ep.rtb_id, `caller_id=${caller()}`);
     expect(first.body.eligible_routes[0].number).toBe(capped.number);
     const second = await ping(ep.rtb_id, `caller_id=${caller()}`);
@@ -133,7 +202,9 @@ describe('caps, concurrency and holds', () => {
     // The hold expires on its own: the alarm clears it and the cap is free again.
     clock.now += 31_000;
     await runDurableObjectAlarm(exchange(acct.id));
-    expect((await exchange(acct.id).activeHolds(ep.id)).filter((h) => h.routeId === capped.id)).toHaveLength(0);
+    expect((await exchange(acct.id).activeHolds(ep.id)).filter((h) => h.routeId === capped.id)).toHaveLength(
+      0,
+    );
     const third = await ping(ep.rtb_id, `caller_id=${caller()}`);
     expect(third.body.eligible_routes[0].number).toBe(capped.number);
   });
@@ -154,7 +225,9 @@ describe('caps, concurrency and holds', () => {
     const r = await route(acct, ep.id, { payout: 50, caps: { daily: 1 }, schedule: null });
     const stub = exchange(acct.id);
     const clock = { now: Date.parse('2026-11-21T12:00:00Z') };
-    await runInDurableObject(stub, (inst: RtbExchange) => { inst.clock = () => clock.now; });
+    await runInDurableObject(stub, (inst: RtbExchange) => {
+      inst.clock = () => clock.now;
+    });
     const who = caller();
     await ping(ep.rtb_id, `caller_id=${encodeURIComponent(who)}`);
     expect(await stub.match(who, [r.id], 'call_x')).toMatchObject({ routeId: r.id, endpointId: ep.id });
@@ -170,19 +243,55 @@ describe('matching inbound calls', () => {
     const acct = await createRoomyAccount();
     const ep = await endpoint(acct);
     const owned = uniqueNumber('+1646');
-    await request('POST', '/v1/phone_numbers', { key: acct.key, body: { number: owned, agent_id: acct.agentId } });
-    await route(acct, ep.id, { number: owned, payout: 42.5, payout_condition: 'connected', payout_condition_duration: 20 });
+    await request('POST', '/v1/phone_numbers', {
+      key: acct.key,
+      body: { number: owned, agent_id: acct.agentId },
+    });
+    await route(acct, ep.id, {
+      number: owned,
+      payout: 42.5,
+      payout_condition: 'connected',
+      payout_condition_duration: 20,
+    });
     const who = caller();
     const bid = await ping(ep.rtb_id, `caller_id=${encodeURIComponent(who)}`);
-    const call = await request('POST', '/v1/simulator/inbound_calls', { key: acct.key, body: { from: who, to: owned, talk_seconds: 30 } });
-    expect(call.body.rtb).toMatchObject({ bid_id: bid.body.bid_id, rtb_id: ep.rtb_id, payout: 42.5, payout_condition: 'connected', payout_condition_duration: 20 });
-    const events = await waitFor(async () => {
-      const list = ((await request('GET', `/v1/events?call_id=${call.body.id}`, { key: acct.key })).body.data as any[]).reverse();
-      return list.some((e) => e.type === 'call.completed') && list;
-    }, { what: 'completion' });
-    expect(events.map((e: any) => e.type)).toEqual(['call.incoming', 'call.connected', 'call.on_5_secs_mark', 'call.on_15_secs_mark', 'call.converted', 'call.hangup', 'call.completed']);
-    expect(events.find((e: any) => e.type === 'call.converted').data).toMatchObject({ payout: 42.5, bid_id: bid.body.bid_id });
-    expect((await request('GET', `/v1/calls/${call.body.id}`, { key: acct.key })).body).toMatchObject({ converted: true, payout: 42.5 });
+    const call = await request('POST', '/v1/simulator/inbound_calls', {
+      key: acct.key,
+      body: { from: who, to: owned, talk_seconds: 30 },
+    });
+    expect(call.body.rtb).toMatchObject({
+      bid_id: bid.body.bid_id,
+      rtb_id: ep.rtb_id,
+      payout: 42.5,
+      payout_condition: 'connected',
+      payout_condition_duration: 20,
+    });
+    const events = await waitFor(
+      async () => {
+        const list = (
+          (await request('GET', `/v1/events?call_id=${call.body.id}`, { key: acct.key })).body.data as any[]
+        ).reverse();
+        return list.some((e) => e.type === 'call.completed') && list;
+      },
+      { what: 'completion' },
+    );
+    expect(events.map((e: any) => e.type)).toEqual([
+      'call.incoming',
+      'call.connected',
+      'call.on_5_secs_mark',
+      'call.on_15_secs_mark',
+      'call.converted',
+      'call.hangup',
+      'call.completed',
+    ]);
+    expect(events.find((e: any) => e.type === 'call.converted').data).toMatchObject({
+      payout: 42.5,
+      bid_id: bid.body.bid_id,
+    });
+    expect((await request('GET', `/v1/calls/${call.body.id}`, { key: acct.key })).body).toMatchObject({
+      converted: true,
+      payout: 42.5,
+    });
     expect(await exchange(a.id).activeHolds(ep.id)).toHaveLength(0);
   });
 
@@ -190,15 +299,35 @@ describe('matching inbound calls', () => {
     const acct = await createRoomyAccount();
     const ep = await endpoint(acct);
     const owned = uniqueNumber('+1646');
-    await request('POST', '/v1/phone_numbers', { key: acct.key, body: { number: owned, agent_id: acct.agentId } });
-    await route(acct, ep.id, { number: owned, payout: 10, payout_condition: 'connected', payout_condition_duration: 60 });
+    await request('POST', '/v1/phone_numbers', {
+      key: acct.key,
+      body: { number: owned, agent_id: acct.agentId },
+    });
+    await route(acct, ep.id, {
+      number: owned,
+      payout: 10,
+      payout_condition: 'connected',
+      payout_condition_duration: 60,
+    });
     const who = caller();
     await ping(ep.rtb_id, `caller_id=${encodeURIComponent(who)}`);
-    const short = await request('POST', '/v1/simulator/inbound_calls', { key: acct.key, body: { from: who, to: owned, talk_seconds: 10 } });
+    const short = await request('POST', '/v1/simulator/inbound_calls', {
+      key: acct.key,
+      body: { from: who, to: owned, talk_seconds: 10 },
+    });
     expect(short.body.rtb).not.toBeNull();
-    await waitFor(async () => (await request('GET', `/v1/calls/${short.body.id}`, { key: acct.key })).body.status === 'completed');
-    expect((await request('GET', `/v1/calls/${short.body.id}`, { key: acct.key })).body).toMatchObject({ converted: false, payout: null });
-    const stranger = await request('POST', '/v1/simulator/inbound_calls', { key: acct.key, body: { from: caller(), to: owned, talk_seconds: 5 } });
+    await waitFor(
+      async () =>
+        (await request('GET', `/v1/calls/${short.body.id}`, { key: acct.key })).body.status === 'completed',
+    );
+    expect((await request('GET', `/v1/calls/${short.body.id}`, { key: acct.key })).body).toMatchObject({
+      converted: false,
+      payout: null,
+    });
+    const stranger = await request('POST', '/v1/simulator/inbound_calls', {
+      key: acct.key,
+      body: { from: caller(), to: owned, talk_seconds: 5 },
+    });
     expect(stranger.body.rtb).toBeNull();
   });
 });
@@ -211,16 +340,28 @@ describe('reporting rows', () => {
     const r = await ping(ep.rtb_id, `caller_id=${caller()}&zip=10001&pub_id=p7&utm=x`);
     const none = await ping(ep.rtb_id, 'zip=10001'); // no caller: still answered, still recorded
     await runDurableObjectAlarm(exchange(acct.id));
-    const rows = (await env.DB.prepare('SELECT * FROM rtb_bids WHERE account_id = ? ORDER BY created_at').bind(acct.id).all<any>()).results;
+    const rows = (
+      await env.DB.prepare('SELECT * FROM rtb_bids WHERE account_id = ? ORDER BY created_at')
+        .bind(acct.id)
+        .all<any>()
+    ).results;
     expect(rows).toHaveLength(2);
-    expect(rows.find((x) => x.id === r.body.bid_id)).toMatchObject({ endpoint_id: ep.id, zip: '10001', state: 'NY', publisher_id: 'p7', payout: 12, eligible_count: 1 });
+    expect(rows.find((x) => x.id === r.body.bid_id)).toMatchObject({
+      endpoint_id: ep.id,
+      zip: '10001',
+      state: 'NY',
+      publisher_id: 'p7',
+      payout: 12,
+      eligible_count: 1,
+    });
     expect(JSON.parse(rows.find((x) => x.id === r.body.bid_id).tags)).toEqual({ utm: 'x' });
     void none;
   });
 
   it('the rtb class is limited per account across its endpoints', async () => {
     const acct = await createAccount('enterprise', { limits: { rtb_per_minute: 3 } });
-    const e1 = await endpoint(acct), e2 = await endpoint(acct);
+    const e1 = await endpoint(acct),
+      e2 = await endpoint(acct);
     for (const e of [e1, e2, e1]) expect((await ping(e.rtb_id, `caller_id=${caller()}`)).status).toBe(200);
     const over = await ping(e2.rtb_id, `caller_id=${caller()}`);
     expect(over.status).toBe(429);
@@ -232,19 +373,48 @@ describe('reporting rows', () => {
 describe('configuration API', () => {
   it('validates routes and keeps tenancy', async () => {
     const ep = await endpoint(a);
-    for (const [body, param] of [[{ buyer: 'x', number: '555', payout: 1 }, 'number'], [{ buyer: 'x', number: '+15551234567', payout: -1 }, 'payout'],
-      [{ buyer: 'x', number: '+15551234567', payout: 1, schedule: { timezone: 'Nowhere/City', hours: {} } }, 'schedule.timezone'],
-      [{ buyer: 'x', number: '+15551234567', payout: 1, schedule: { timezone: 'UTC', hours: { mon: [['17:00', '09:00']] } } }, 'schedule.hours.mon[0]'],
-      [{ buyer: 'x', number: '+15551234567', payout: 1, geo: { include: { states: ['New York'] } } }, 'geo.include.states[0]']] as const) {
+    for (const [body, param] of [
+      [{ buyer: 'x', number: '555', payout: 1 }, 'number'],
+      [{ buyer: 'x', number: '+15551234567', payout: -1 }, 'payout'],
+      [
+        { buyer: 'x', number: '+15551234567', payout: 1, schedule: { timezone: 'Nowhere/City', hours: {} } },
+        'schedule.timezone',
+      ],
+      [
+        {
+          buyer: 'x',
+          number: '+15551234567',
+          payout: 1,
+          schedule: { timezone: 'UTC', hours: { mon: [['17:00', '09:00']] } },
+        },
+        'schedule.hours.mon[0]',
+      ],
+      [
+        { buyer: 'x', number: '+15551234567', payout: 1, geo: { include: { states: ['New York'] } } },
+        'geo.include.states[0]',
+      ],
+    ] as const) {
       const r = await request('POST', `/v1/rtb_endpoints/${ep.id}/routes`, { key: a.key, body });
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(expectEnvelope(r).param).toBe(param);
     }
-    const sip = await request('POST', `/v1/rtb_endpoints/${ep.id}/routes`, { key: a.key, body: { buyer: 'SIP buyer', number: 'sip:buyer@sip.example.com', payout: 5 } });
+    const sip = await request('POST', `/v1/rtb_endpoints/${ep.id}/routes`, {
+      key: a.key,
+      body: { buyer: 'SIP buyer', number: 'sip:buyer@sip.example.com', payout: 5 },
+    });
     expect(sip.status).toBe(201);
     const other = await createAccount('growth');
     expect((await request('GET', `/v1/rtb_endpoints/${ep.id}`, { key: other.key })).status).toBe(404);
-    expect((await request('POST', `/v1/rtb_endpoints/${ep.id}/routes`, { key: other.key, body: { buyer: 'x', number: '+15551234567', payout: 1 } })).status).toBe(404);
-    expect((await request('GET', `/v1/rtb_endpoints/${ep.id}/routes/${sip.body.id}`, { key: other.key })).status).toBe(404);
+    expect(
+      (
+        await request('POST', `/v1/rtb_endpoints/${ep.id}/routes`, {
+          key: other.key,
+          body: { buyer: 'x', number: '+15551234567', payout: 1 },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await request('GET', `/v1/rtb_endpoints/${ep.id}/routes/${sip.body.id}`, { key: other.key })).status,
+    ).toBe(404);
   });
 });

@@ -2,19 +2,31 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from 'clou
 import { beforeAll, describe, expect, it } from 'vitest';
 import worker from '../../src/index';
 import { nextDelayMs, RETRY_SCHEDULE, retryAfterMs } from '../../src/services/webhook-delivery';
-import { createAccount, createRoomyAccount, env, expectEnvelope, request, type TestAccount } from '../helpers/harness';
+import {
+  createAccount,
+  createRoomyAccount,
+  env,
+  expectEnvelope,
+  request,
+  type TestAccount,
+} from '../helpers/harness';
 import { deliveriesTo, installReceiver, receiverUrl, verify, waitFor } from '../helpers/receiver';
 
 let a: TestAccount;
-beforeAll(async () => { installReceiver(); a = await createRoomyAccount(); });
+beforeAll(async () => {
+  installReceiver();
+  a = await createRoomyAccount();
+});
 
 const endpoint = async (url: string, extra: Record<string, unknown> = {}, acct = a) => {
   const r = await request('POST', '/v1/webhook_endpoints', { key: acct.key, body: { url, ...extra } });
   expect(r.status, r.text).toBe(201);
   return r.body as { id: string; secret: string };
 };
-const testEvent = async (id: string, acct = a) => (await request('POST', `/v1/webhook_endpoints/${id}/test`, { key: acct.key })).body.id as string;
-const eventDetail = async (id: string, acct = a) => (await request('GET', `/v1/events/${id}`, { key: acct.key })).body;
+const testEvent = async (id: string, acct = a) =>
+  (await request('POST', `/v1/webhook_endpoints/${id}/test`, { key: acct.key })).body.id as string;
+const eventDetail = async (id: string, acct = a) =>
+  (await request('GET', `/v1/events/${id}`, { key: acct.key })).body;
 
 describe('webhook endpoints', () => {
   it('create shows the secret once; list and get never do', async () => {
@@ -27,9 +39,15 @@ describe('webhook endpoints', () => {
   });
 
   it.each([
-    ['http://example.com/hook', 'url must use https'], ['https://127.0.0.1/hook', 'not an IP'], ['https://[::1]/hook', 'not an IP'],
-    ['https://localhost/hook', 'public host'], ['https://printer.local/hook', 'public host'], ['https://intranet/hook', 'public host'],
-    ['ftp://example.com', 'https'], ['not a url', 'absolute URL'], ['https://user:pw@example.com/', 'credentials'],
+    ['http://example.com/hook', 'url must use https'],
+    ['https://127.0.0.1/hook', 'not an IP'],
+    ['https://[::1]/hook', 'not an IP'],
+    ['https://localhost/hook', 'public host'],
+    ['https://printer.local/hook', 'public host'],
+    ['https://intranet/hook', 'public host'],
+    ['ftp://example.com', 'https'],
+    ['not a url', 'absolute URL'],
+    ['https://user:pw@example.com/', 'credentials'],
   ])('refuses %s', async (url, message) => {
     const r = await request('POST', '/v1/webhook_endpoints', { key: a.key, body: { url } });
     expect(r.status).toBe(400);
@@ -39,7 +57,10 @@ describe('webhook endpoints', () => {
   });
 
   it('refuses unknown event types, naming which', async () => {
-    const r = await request('POST', '/v1/webhook_endpoints', { key: a.key, body: { url: receiverUrl('x'), events: ['call.completed', 'call.exploded'] } });
+    const r = await request('POST', '/v1/webhook_endpoints', {
+      key: a.key,
+      body: { url: receiverUrl('x'), events: ['call.completed', 'call.exploded'] },
+    });
     expect(expectEnvelope(r).param).toBe('events[1]');
   });
 
@@ -47,9 +68,19 @@ describe('webhook endpoints', () => {
     const other = await createAccount('growth');
     const ep = await endpoint(receiverUrl('mine'));
     const evt = await testEvent(ep.id);
-    for (const [m, p] of [['GET', `/v1/webhook_endpoints/${ep.id}`], ['PATCH', `/v1/webhook_endpoints/${ep.id}`], ['POST', `/v1/webhook_endpoints/${ep.id}/test`],
-      ['POST', `/v1/webhook_endpoints/${ep.id}/rotate_secret`], ['DELETE', `/v1/webhook_endpoints/${ep.id}`], ['GET', `/v1/events/${evt}`], ['POST', `/v1/events/${evt}/redeliver`]]) {
-      const r = await request(m, p, { key: other.key, body: m === 'PATCH' ? { description: 'x' } : undefined });
+    for (const [m, p] of [
+      ['GET', `/v1/webhook_endpoints/${ep.id}`],
+      ['PATCH', `/v1/webhook_endpoints/${ep.id}`],
+      ['POST', `/v1/webhook_endpoints/${ep.id}/test`],
+      ['POST', `/v1/webhook_endpoints/${ep.id}/rotate_secret`],
+      ['DELETE', `/v1/webhook_endpoints/${ep.id}`],
+      ['GET', `/v1/events/${evt}`],
+      ['POST', `/v1/events/${evt}/redeliver`],
+    ]) {
+      const r = await request(m, p, {
+        key: other.key,
+        body: m === 'PATCH' ? { description: 'x' } : undefined,
+      });
       expect(r.status, `${m} ${p}`).toBe(404);
     }
   });
@@ -57,10 +88,18 @@ describe('webhook endpoints', () => {
 
 describe('delivery', () => {
   it('a receiver that fails 3 times then succeeds gets the event once successfully, 4 attempts, same webhook-id', async () => {
-    const url = receiverUrl('flaky', (n) => (n <= 3 ? new Response('nope', { status: 500 }) : new Response('thanks')));
+    const url = receiverUrl('flaky', (n) =>
+      n <= 3 ? new Response('nope', { status: 500 }) : new Response('thanks'),
+    );
     const ep = await endpoint(url);
     const evt = await testEvent(ep.id);
-    const detail = await waitFor(async () => { const d = await eventDetail(evt); return d.deliveries[0]?.status === 'succeeded' && d; }, { what: 'success' });
+    const detail = await waitFor(
+      async () => {
+        const d = await eventDetail(evt);
+        return d.deliveries[0]?.status === 'succeeded' && d;
+      },
+      { what: 'success' },
+    );
     const got = deliveriesTo(url);
     expect(got).toHaveLength(4);
     expect(new Set(got.map((g) => g.headers['webhook-id']))).toEqual(new Set([evt]));
@@ -74,17 +113,26 @@ describe('delivery', () => {
     const url = receiverUrl('gone', () => new Response('gone', { status: 410 }));
     const ep = await endpoint(url);
     const evt = await testEvent(ep.id);
-    await waitFor(async () => (await eventDetail(evt)).deliveries[0]?.status === 'failed', { what: 'failed' });
+    await waitFor(async () => (await eventDetail(evt)).deliveries[0]?.status === 'failed', {
+      what: 'failed',
+    });
     const r = await request('GET', `/v1/webhook_endpoints/${ep.id}`, { key: a.key });
     expect(r.body).toMatchObject({ status: 'disabled', disabled_reason: expect.stringContaining('410') });
     expect(deliveriesTo(url)).toHaveLength(1);
   });
 
   it('redirects are not followed', async () => {
-    const url = receiverUrl('redirect', (n) => (n === 1 ? new Response(null, { status: 302, headers: { Location: 'https://hooks.test/elsewhere/x' } }) : new Response('ok')));
+    const url = receiverUrl('redirect', (n) =>
+      n === 1
+        ? new Response(null, { status: 302, headers: { Location: 'https://hooks.test/elsewhere/x' } })
+        : new Response('ok'),
+    );
     const ep = await endpoint(url);
     const evt = await testEvent(ep.id);
-    const d = await waitFor(async () => { const x = await eventDetail(evt); return x.deliveries[0]?.status === 'succeeded' && x; });
+    const d = await waitFor(async () => {
+      const x = await eventDetail(evt);
+      return x.deliveries[0]?.status === 'succeeded' && x;
+    });
     expect(d.deliveries[0].attempt_log[0]).toMatchObject({ status_code: 302 });
     expect(deliveriesTo(url)).toHaveLength(2);
     expect(deliveriesTo('https://hooks.test/elsewhere/x')).toHaveLength(0);
@@ -92,17 +140,33 @@ describe('delivery', () => {
 
   it('an exhausted schedule leaves the delivery failed and visible; recover resends it', async () => {
     let healthy = false;
-    const url = receiverUrl('down', () => (healthy ? new Response('ok') : new Response('down', { status: 503 })));
+    const url = receiverUrl('down', () =>
+      healthy ? new Response('ok') : new Response('down', { status: 503 }),
+    );
     const ep = await endpoint(url);
     const evt = await testEvent(ep.id);
-    const failed = await waitFor(async () => { const x = await eventDetail(evt); return x.deliveries[0]?.status === 'failed' && x; }, { timeout: 30_000, what: 'exhaustion' });
+    const failed = await waitFor(
+      async () => {
+        const x = await eventDetail(evt);
+        return x.deliveries[0]?.status === 'failed' && x;
+      },
+      { timeout: 30_000, what: 'exhaustion' },
+    );
     expect(failed.deliveries[0].attempts).toBe(RETRY_SCHEDULE.length + 1);
     expect(failed.deliveries[0].last_error).toBe('HTTP 503');
     healthy = true;
-    const rec = await request('POST', `/v1/webhook_endpoints/${ep.id}/recover`, { key: a.key, body: { since: Math.floor(Date.now() / 1000) - 3600 } });
+    const rec = await request('POST', `/v1/webhook_endpoints/${ep.id}/recover`, {
+      key: a.key,
+      body: { since: Math.floor(Date.now() / 1000) - 3600 },
+    });
     expect(rec.body).toMatchObject({ resent: 1 });
-    await waitFor(async () => (await eventDetail(evt)).deliveries[0]?.status === 'succeeded', { what: 'recovered' });
-    const tooOld = await request('POST', `/v1/webhook_endpoints/${ep.id}/recover`, { key: a.key, body: { since: Math.floor(Date.now() / 1000) - 15 * 86400 } });
+    await waitFor(async () => (await eventDetail(evt)).deliveries[0]?.status === 'succeeded', {
+      what: 'recovered',
+    });
+    const tooOld = await request('POST', `/v1/webhook_endpoints/${ep.id}/recover`, {
+      key: a.key,
+      body: { since: Math.floor(Date.now() / 1000) - 15 * 86400 },
+    });
     expect(expectEnvelope(tooOld).param).toBe('since');
   }, 40_000);
 
@@ -137,8 +201,17 @@ describe('delivery', () => {
     await endpoint(onlyCompleted, { events: ['call.completed'] });
     const off = await endpoint(disabled);
     await request('PATCH', `/v1/webhook_endpoints/${off.id}`, { key: a.key, body: { status: 'disabled' } });
-    const call = await request('POST', '/v1/call', { key: a.key, body: { agent_id: a.agentId, recipient_phone: '+14155550150', metadata: { simulate: { talk_seconds: 6 } } } });
-    await waitFor(() => deliveriesTo(onlyCompleted).some((d) => d.json.data.call.id === call.body.call_id), { what: 'completed delivery' });
+    const call = await request('POST', '/v1/call', {
+      key: a.key,
+      body: {
+        agent_id: a.agentId,
+        recipient_phone: '+14155550150',
+        metadata: { simulate: { talk_seconds: 6 } },
+      },
+    });
+    await waitFor(() => deliveriesTo(onlyCompleted).some((d) => d.json.data.call.id === call.body.call_id), {
+      what: 'completed delivery',
+    });
     await new Promise((r) => setTimeout(r, 200));
     expect(deliveriesTo(onlyCompleted).map((d) => d.json.type)).toEqual(['call.completed']);
     expect(deliveriesTo(disabled)).toHaveLength(0);
@@ -154,25 +227,46 @@ describe('queue consumer', () => {
     for (const [i, id] of ids.entries()) {
       const evt = `evt_${id}`;
       // The middle event's data is not JSON: reading it throws inside the consumer.
-      await env.DB.prepare('INSERT INTO events (id, account_id, type, data, created_at, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)')
-        .bind(evt, a.id, 'webhook_endpoint.test', i === 1 ? '{broken' : '{"n":1}', Math.floor(now / 1000), now).run();
-      await env.DB.prepare("INSERT INTO deliveries (id, account_id, event_id, endpoint_id, status, attempts, next_attempt_at_ms, created_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)")
-        .bind(id, a.id, evt, ep.id, now, Math.floor(now / 1000)).run();
+      await env.DB.prepare(
+        'INSERT INTO events (id, account_id, type, data, created_at, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+        .bind(
+          evt,
+          a.id,
+          'webhook_endpoint.test',
+          i === 1 ? '{broken' : '{"n":1}',
+          Math.floor(now / 1000),
+          now,
+        )
+        .run();
+      await env.DB.prepare(
+        "INSERT INTO deliveries (id, account_id, event_id, endpoint_id, status, attempts, next_attempt_at_ms, created_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)",
+      )
+        .bind(id, a.id, evt, ep.id, now, Math.floor(now / 1000))
+        .run();
     }
-    const batch = createMessageBatch('callplane-events', ids.map((id, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body: { delivery_id: id } })));
+    const batch = createMessageBatch(
+      'callplane-events',
+      ids.map((id, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body: { delivery_id: id } })),
+    );
     const ctx = createExecutionContext();
     await worker.queue(batch as any, env);
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks.sort()).toEqual(['m0', 'm2']);
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(['m1']);
-    const status = async (id: string) => (await env.DB.prepare('SELECT status FROM deliveries WHERE id = ?').bind(id).first<{ status: string }>())!.status;
+    const status = async (id: string) =>
+      (await env.DB.prepare('SELECT status FROM deliveries WHERE id = ?')
+        .bind(id)
+        .first<{ status: string }>())!.status;
     expect(await status(ids[0])).toBe('succeeded');
     expect(await status(ids[1])).toBe('pending');
     expect(await status(ids[2])).toBe('succeeded');
 
     // The retried message arrives again after the data is repaired: delivered.
     await env.DB.prepare('UPDATE events SET data = ? WHERE id = ?').bind('{"n":2}', `evt_${ids[1]}`).run();
-    const retry = createMessageBatch('callplane-events', [{ id: 'm1', timestamp: new Date(), attempts: 2, body: { delivery_id: ids[1] } }]);
+    const retry = createMessageBatch('callplane-events', [
+      { id: 'm1', timestamp: new Date(), attempts: 2, body: { delivery_id: ids[1] } },
+    ]);
     await worker.queue(retry as any, env);
     expect(await status(ids[1])).toBe('succeeded');
     expect(deliveriesTo(url)).toHaveLength(3);
@@ -184,7 +278,9 @@ describe('queue consumer', () => {
     const evt = await testEvent(ep.id);
     await waitFor(async () => (await eventDetail(evt)).deliveries[0]?.status === 'succeeded');
     const delId = (await eventDetail(evt)).deliveries[0].id;
-    const batch = createMessageBatch('callplane-events', [{ id: 'x', timestamp: new Date(), attempts: 1, body: { delivery_id: delId } }]);
+    const batch = createMessageBatch('callplane-events', [
+      { id: 'x', timestamp: new Date(), attempts: 1, body: { delivery_id: delId } },
+    ]);
     await worker.queue(batch as any, env);
     expect(deliveriesTo(url)).toHaveLength(1);
   });
@@ -193,11 +289,20 @@ describe('queue consumer', () => {
     const url = receiverUrl('lost');
     const ep = await endpoint(url, { events: ['batch.completed'] });
     const now = Date.now() - 5 * 60_000;
-    await env.DB.prepare('INSERT INTO events (id, account_id, type, data, created_at, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)')
-      .bind('evt_lost', a.id, 'batch.completed', '{}', Math.floor(now / 1000), now).run();
-    await env.DB.prepare("INSERT INTO deliveries (id, account_id, event_id, endpoint_id, status, attempts, next_attempt_at_ms, created_at) VALUES ('del_lost', ?, 'evt_lost', ?, 'pending', 0, ?, ?)")
-      .bind(a.id, ep.id, now, Math.floor(now / 1000)).run();
-    await worker.scheduled({ cron: '*/5 * * * *', scheduledTime: Date.now(), noRetry() {} } as ScheduledController, env);
+    await env.DB.prepare(
+      'INSERT INTO events (id, account_id, type, data, created_at, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)',
+    )
+      .bind('evt_lost', a.id, 'batch.completed', '{}', Math.floor(now / 1000), now)
+      .run();
+    await env.DB.prepare(
+      "INSERT INTO deliveries (id, account_id, event_id, endpoint_id, status, attempts, next_attempt_at_ms, created_at) VALUES ('del_lost', ?, 'evt_lost', ?, 'pending', 0, ?, ?)",
+    )
+      .bind(a.id, ep.id, now, Math.floor(now / 1000))
+      .run();
+    await worker.scheduled(
+      { cron: '*/5 * * * *', scheduledTime: Date.now(), noRetry() {} } as ScheduledController,
+      env,
+    );
     await waitFor(() => deliveriesTo(url).length === 1, { what: 'swept delivery' });
   });
 });

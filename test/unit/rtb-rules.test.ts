@@ -3,12 +3,28 @@ import { startOf } from '../../src/durable-objects/rtb-exchange';
 import { geoOk, rankRoutes, readPing, scheduleOpen } from '../../src/services/rtb-rules';
 
 describe('readPing', () => {
-  it.each(['caller_id', 'callerid', 'cid', 'CALLER_ID', 'CallerId', 'ani', 'caller_number', 'phone'])('reads the caller from %s', (key) => {
-    expect(readPing({ [key]: '+15551234567' }).caller).toBe('+15551234567');
-  });
+  it.each(['caller_id', 'callerid', 'cid', 'CALLER_ID', 'CallerId', 'ani', 'caller_number', 'phone'])(
+    'reads the caller from %s',
+    (key) => {
+      expect(readPing({ [key]: '+15551234567' }).caller).toBe('+15551234567');
+    },
+  );
   it('normalises NANP input and derives the state from the ZIP; keeps other parameters as tags', () => {
-    const p = readPing({ CID: '(212) 555-0147', Zip_Code: '10001', pub_id: 'pub9', utm_source: 'fb', keyword: 'insurance' });
-    expect(p).toMatchObject({ caller: '+12125550147', zip: '10001', state: 'NY', areaCode: '212', publisher: 'pub9', tags: { utm_source: 'fb', keyword: 'insurance' } });
+    const p = readPing({
+      CID: '(212) 555-0147',
+      Zip_Code: '10001',
+      pub_id: 'pub9',
+      utm_source: 'fb',
+      keyword: 'insurance',
+    });
+    expect(p).toMatchObject({
+      caller: '+12125550147',
+      zip: '10001',
+      state: 'NY',
+      areaCode: '212',
+      publisher: 'pub9',
+      tags: { utm_source: 'fb', keyword: 'insurance' },
+    });
     expect(readPing({ zip: '90210' }).state).toBe('CA');
     expect(readPing({ zip: '90210', state: 'tx' }).state).toBe('TX'); // an explicit state wins
     expect(readPing({ caller_id: 'not a number' }).caller).toBeNull();
@@ -16,7 +32,13 @@ describe('readPing', () => {
 });
 
 describe('schedule', () => {
-  const ny = { timezone: 'America/New_York', hours: { mon: [['09:00', '17:00']] as Array<[string, string]>, sun: [['09:00', '17:00']] as Array<[string, string]> } };
+  const ny = {
+    timezone: 'America/New_York',
+    hours: {
+      mon: [['09:00', '17:00']] as Array<[string, string]>,
+      sun: [['09:00', '17:00']] as Array<[string, string]>,
+    },
+  };
   it('opens at the opening minute and closes at the closing minute', () => {
     expect(scheduleOpen(ny, Date.parse('2026-11-23T13:59:59Z'))).toBe(false); // Mon 08:59:59 EST
     expect(scheduleOpen(ny, Date.parse('2026-11-23T14:00:00Z'))).toBe(true); //  Mon 09:00 EST
@@ -46,7 +68,10 @@ describe('geo', () => {
     expect(geoOk({ include: {}, exclude: {} }, p({}))).toBe(true);
   });
   it('include by state, zip or area code; exclude wins', () => {
-    const geo = { include: { states: ['NY'], zips: ['94105'], area_codes: ['305'] }, exclude: { zips: ['10004'] } };
+    const geo = {
+      include: { states: ['NY'], zips: ['94105'], area_codes: ['305'] },
+      exclude: { zips: ['10004'] },
+    };
     expect(geoOk(geo, p({ zip: '10001' }))).toBe(true);
     expect(geoOk(geo, p({ zip: '10004' }))).toBe(false);
     expect(geoOk(geo, p({ zip: '94105' }))).toBe(true);
@@ -61,8 +86,11 @@ describe('geo', () => {
 describe('ranking', () => {
   it('payout, then priority (1 first), then weight (high first), then the order given', () => {
     const routes = [
-      { id: 'a', payout: 30, priority: 1, weight: 1 }, { id: 'b', payout: 45, priority: 2, weight: 1 },
-      { id: 'c', payout: 30, priority: 1, weight: 5 }, { id: 'd', payout: 30, priority: 0, weight: 1 }, { id: 'e', payout: 30, priority: 1, weight: 1 },
+      { id: 'a', payout: 30, priority: 1, weight: 1 },
+      { id: 'b', payout: 45, priority: 2, weight: 1 },
+      { id: 'c', payout: 30, priority: 1, weight: 5 },
+      { id: 'd', payout: 30, priority: 0, weight: 1 },
+      { id: 'e', payout: 30, priority: 1, weight: 1 },
     ];
     expect(rankRoutes(routes).map((r) => r.id)).toEqual(['b', 'd', 'c', 'a', 'e']);
   });
@@ -73,7 +101,9 @@ describe('cap periods', () => {
     const now = Date.parse('2026-11-21T18:42:10.500Z'); // 13:42:10 in New York
     expect(new Date(startOf('hour', now, 'America/New_York')).toISOString()).toBe('2026-11-21T18:00:00.000Z');
     expect(new Date(startOf('day', now, 'America/New_York')).toISOString()).toBe('2026-11-21T05:00:00.000Z');
-    expect(new Date(startOf('month', now, 'America/New_York')).toISOString()).toBe('2026-11-01T05:00:00.000Z');
+    expect(new Date(startOf('month', now, 'America/New_York')).toISOString()).toBe(
+      '2026-11-01T05:00:00.000Z',
+    );
     expect(new Date(startOf('hour', now, 'Asia/Kolkata')).toISOString()).toBe('2026-11-21T18:30:00.000Z');
   });
 });

@@ -10,15 +10,24 @@ export function simulatorTimeScale(env: Env) {
 
 export function twilioConfig(env: Env) {
   if (!env.TWILIO_ACCOUNT_SID || !env.TWILIO_AUTH_TOKEN) return null;
-  return { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, apiBase: env.TWILIO_API_BASE || 'https://api.twilio.com' };
+  return {
+    accountSid: env.TWILIO_ACCOUNT_SID,
+    authToken: env.TWILIO_AUTH_TOKEN,
+    apiBase: env.TWILIO_API_BASE || 'https://api.twilio.com',
+  };
 }
 
 /** The provider a call uses, chosen per phone number (default TELEPHONY_PROVIDER). */
 /** Calls an external voice runtime reports to /v2/webhooks/call-events: callplane cannot dial or hang them up, only record. */
 const external: TelephonyProvider = {
-  name: 'external', timeScale: 1,
-  async dial() { throw new Error('external calls are dialled by their own runtime'); },
-  async hangup(_id, answered) { return answered ? { status: 'completed' } : { status: 'canceled' }; },
+  name: 'external',
+  timeScale: 1,
+  async dial() {
+    throw new Error('external calls are dialled by their own runtime');
+  },
+  async hangup(_id, answered) {
+    return answered ? { status: 'completed' } : { status: 'canceled' };
+  },
 };
 
 export function telephonyFor(env: Env, name: string): TelephonyProvider {

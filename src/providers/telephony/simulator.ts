@@ -27,7 +27,8 @@ export function simulateOptions(metadata: Record<string, unknown> | null | undef
 
 export const DEFAULT_TALK_SECONDS = 42;
 const RING_SECONDS = 3;
-const clampRing = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? Math.min(Math.max(v, 0), 600) : RING_SECONDS);
+const clampRing = (v: unknown) =>
+  typeof v === 'number' && Number.isFinite(v) ? Math.min(Math.max(v, 0), 600) : RING_SECONDS;
 const NO_ANSWER_SECONDS = 20;
 
 export class SimulatorTelephony implements TelephonyProvider {
@@ -45,11 +46,17 @@ export class SimulatorTelephony implements TelephonyProvider {
         break;
       case SIMULATOR_NUMBERS.busy:
         ring(1);
-        script.push({ afterMs: ms(1 + clampRing(sim.ring_seconds)), event: { status: 'busy', endReason: 'busy' } });
+        script.push({
+          afterMs: ms(1 + clampRing(sim.ring_seconds)),
+          event: { status: 'busy', endReason: 'busy' },
+        });
         break;
       case SIMULATOR_NUMBERS.noAnswer:
         ring(1);
-        script.push({ afterMs: ms(1 + NO_ANSWER_SECONDS), event: { status: 'no_answer', endReason: 'no_answer' } });
+        script.push({
+          afterMs: ms(1 + NO_ANSWER_SECONDS),
+          event: { status: 'no_answer', endReason: 'no_answer' },
+        });
         break;
       default: {
         const voicemail = req.to === SIMULATOR_NUMBERS.voicemail;
@@ -58,10 +65,16 @@ export class SimulatorTelephony implements TelephonyProvider {
         ring(1);
         script.push({ afterMs: ms(answerAt), event: { status: 'in_progress' } });
         const by = voicemail ? 'agent' : (sim.hangup_by ?? 'customer');
-        script.push({ afterMs: ms(answerAt + talk), event: {
-          status: 'completed', hangupBy: by, endReason: voicemail ? 'voicemail' : `${by}_hangup`, outcome: voicemail ? 'voicemail' : undefined,
-          duration: talk, // simulated seconds, whatever the timers' real latency
-        } });
+        script.push({
+          afterMs: ms(answerAt + talk),
+          event: {
+            status: 'completed',
+            hangupBy: by,
+            endReason: voicemail ? 'voicemail' : `${by}_hangup`,
+            outcome: voicemail ? 'voicemail' : undefined,
+            duration: talk, // simulated seconds, whatever the timers' real latency
+          },
+        });
       }
     }
     return { providerCallId: `sim_${req.callId}`, script };

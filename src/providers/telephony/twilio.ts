@@ -2,16 +2,33 @@
 import type { CallStatus } from '../../services/calls';
 import type { DialRequest, DialResult, ProviderEvent, TelephonyProvider } from './types';
 
-export interface TwilioConfig { accountSid: string; authToken: string; apiBase: string }
+export interface TwilioConfig {
+  accountSid: string;
+  authToken: string;
+  apiBase: string;
+}
 
 /** Twilio's CallStatus → callplane's status. */
 export const TWILIO_STATUS: Record<string, CallStatus> = {
-  queued: 'queued', initiated: 'initiated', ringing: 'ringing', 'in-progress': 'in_progress', answered: 'in_progress',
-  completed: 'completed', busy: 'busy', 'no-answer': 'no_answer', failed: 'failed', canceled: 'canceled',
+  queued: 'queued',
+  initiated: 'initiated',
+  ringing: 'ringing',
+  'in-progress': 'in_progress',
+  answered: 'in_progress',
+  completed: 'completed',
+  busy: 'busy',
+  'no-answer': 'no_answer',
+  failed: 'failed',
+  canceled: 'canceled',
 };
 
 export class TwilioError extends Error {
-  constructor(readonly status: number, readonly body: string) { super(`Twilio answered ${status}: ${body.slice(0, 300)}`); }
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`Twilio answered ${status}: ${body.slice(0, 300)}`);
+  }
 }
 
 export class TwilioTelephony implements TelephonyProvider {
@@ -37,7 +54,8 @@ export class TwilioTelephony implements TelephonyProvider {
     if (!req.from) throw new TwilioError(400, 'a from_number is required for Twilio calls');
     const q = `call_id=${encodeURIComponent(req.callId)}`;
     const form = new URLSearchParams({
-      To: req.to, From: req.from,
+      To: req.to,
+      From: req.from,
       Url: `${req.publicBaseUrl}/providers/twilio/voice?${q}`,
       StatusCallback: `${req.publicBaseUrl}/providers/twilio/status?${q}`,
       StatusCallbackMethod: 'POST',
@@ -51,18 +69,41 @@ export class TwilioTelephony implements TelephonyProvider {
 
   async hangup(providerCallId: string, answered: boolean): Promise<ProviderEvent | null> {
     // Twilio reports the final status through the status callback.
-    await this.post(`/Calls/${providerCallId}.json`, new URLSearchParams({ Status: answered ? 'completed' : 'canceled' }));
+    await this.post(
+      `/Calls/${providerCallId}.json`,
+      new URLSearchParams({ Status: answered ? 'completed' : 'canceled' }),
+    );
     return null;
   }
 }
 
 /** X-Twilio-Signature: base64(HMAC-SHA1(authToken, url + sorted form params as key+value)). */
-export async function twilioSignature(authToken: string, url: string, params: Record<string, string | string[]>): Promise<string> {
-  const data = url + Object.keys(params).sort().map((k) => {
-    const v = params[k];
-    return Array.isArray(v) ? [...v].sort().map((x) => k + x).join('') : k + v;
-  }).join('');
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(authToken), { name: 'HMAC', hash: 'SHA-1' }, false, ['sign']);
+export async function twilioSignature(
+  authToken: string,
+  url: string,
+  params: Record<string, string | string[]>,
+): Promise<string> {
+  const data =
+    url +
+    Object.keys(params)
+      .sort()
+      .map((k) => {
+        const v = params[k];
+        return Array.isArray(v)
+          ? [...v]
+              .sort()
+              .map((x) => k + x)
+              .join('')
+          : k + v;
+      })
+      .join('');
+  const key = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(authToken),
+    { name: 'HMAC', hash: 'SHA-1' },
+    false,
+    ['sign'],
+  );
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(data)));
   return btoa(String.fromCharCode(...mac));
 }

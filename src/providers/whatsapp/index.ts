@@ -6,7 +6,11 @@ import type { WhatsAppProvider } from './types';
 
 export function metaConfig(env: Env) {
   if (!env.META_WHATSAPP_TOKEN) return null;
-  return { token: env.META_WHATSAPP_TOKEN, graphBase: env.META_GRAPH_BASE || 'https://graph.facebook.com/v21.0', defaultPhoneNumberId: env.META_PHONE_NUMBER_ID || null };
+  return {
+    token: env.META_WHATSAPP_TOKEN,
+    graphBase: env.META_GRAPH_BASE || 'https://graph.facebook.com/v21.0',
+    defaultPhoneNumberId: env.META_PHONE_NUMBER_ID || null,
+  };
 }
 
 export function whatsappFor(env: Env, name: string): WhatsAppProvider {

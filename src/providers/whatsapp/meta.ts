@@ -1,10 +1,19 @@
 // Meta's WhatsApp Cloud API: Graph /{phone-number-id}/messages; callbacks signed with X-Hub-Signature-256.
 import type { MessageStatus, OutboundMessage, WhatsAppProvider } from './types';
 
-export interface MetaConfig { token: string; graphBase: string; defaultPhoneNumberId: string | null }
+export interface MetaConfig {
+  token: string;
+  graphBase: string;
+  defaultPhoneNumberId: string | null;
+}
 
 export class MetaError extends Error {
-  constructor(readonly status: number, readonly body: string) { super(`Meta answered ${status}: ${body.slice(0, 300)}`); }
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`Meta answered ${status}: ${body.slice(0, 300)}`);
+  }
 }
 
 export class MetaWhatsApp implements WhatsAppProvider {
@@ -14,20 +23,38 @@ export class MetaWhatsApp implements WhatsAppProvider {
   async send(msg: OutboundMessage) {
     const phoneNumberId = msg.phoneNumberId ?? this.cfg.defaultPhoneNumberId;
     if (!phoneNumberId) throw new MetaError(400, 'no WhatsApp phone number id configured');
-    const body = msg.type === 'text'
-      ? { messaging_product: 'whatsapp', recipient_type: 'individual', to: msg.to.replace(/^\+/, ''), type: 'text', text: { preview_url: false, body: msg.content as string } }
-      : (() => {
-        const t = msg.content as { name: string; language: string; parameters?: string[] };
-        return {
-          messaging_product: 'whatsapp', to: msg.to.replace(/^\+/, ''), type: 'template',
-          template: {
-            name: t.name, language: { code: t.language },
-            ...(t.parameters?.length ? { components: [{ type: 'body', parameters: t.parameters.map((text) => ({ type: 'text', text })) }] } : {}),
-          },
-        };
-      })();
+    const body =
+      msg.type === 'text'
+        ? {
+            messaging_product: 'whatsapp',
+            recipient_type: 'individual',
+            to: msg.to.replace(/^\+/, ''),
+            type: 'text',
+            text: { preview_url: false, body: msg.content as string },
+          }
+        : (() => {
+            const t = msg.content as { name: string; language: string; parameters?: string[] };
+            return {
+              messaging_product: 'whatsapp',
+              to: msg.to.replace(/^\+/, ''),
+              type: 'template',
+              template: {
+                name: t.name,
+                language: { code: t.language },
+                ...(t.parameters?.length
+                  ? {
+                      components: [
+                        { type: 'body', parameters: t.parameters.map((text) => ({ type: 'text', text })) },
+                      ],
+                    }
+                  : {}),
+              },
+            };
+          })();
     const res = await fetch(`${this.cfg.graphBase}/${phoneNumberId}/messages`, {
-      method: 'POST', headers: { Authorization: `Bearer ${this.cfg.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+      method: 'POST',
+      headers: { Authorization: `Bearer ${this.cfg.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
     });
     const text = await res.text();
     if (!res.ok) throw new MetaError(res.status, text);
@@ -40,7 +67,13 @@ export class MetaWhatsApp implements WhatsAppProvider {
 
 /** X-Hub-Signature-256: "sha256=" + hex HMAC-SHA256(app secret, raw body). */
 export async function metaSignature(appSecret: string, rawBody: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(appSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const key = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(appSecret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(rawBody)));
   return `sha256=${[...mac].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
@@ -66,12 +99,26 @@ export function parseMetaWebhook(body: unknown): MetaWebhookItem[] {
         phoneNumberId: typeof v.metadata?.phone_number_id === 'string' ? v.metadata.phone_number_id : null,
         statuses: (Array.isArray(v.statuses) ? v.statuses : [])
           .filter((s: any) => typeof s?.id === 'string' && known.includes(s.status))
-          .map((s: any) => ({ id: s.id, status: s.status, timestamp: ts(s.timestamp), error: s.errors?.[0] ? `${s.errors[0].code}: ${s.errors[0].title ?? s.errors[0].message ?? ''}` : null })),
+          .map((s: any) => ({
+            id: s.id,
+            status: s.status,
+            timestamp: ts(s.timestamp),
+            error: s.errors?.[0]
+              ? `${s.errors[0].code}: ${s.errors[0].title ?? s.errors[0].message ?? ''}`
+              : null,
+          })),
         messages: (Array.isArray(v.messages) ? v.messages : [])
           .filter((m: any) => typeof m?.id === 'string' && typeof m?.from === 'string')
           .map((m: any) => ({
-            id: m.id, from: `+${m.from.replace(/^\+/, '')}`, timestamp: ts(m.timestamp), type: String(m.type ?? 'text'),
-            text: m.text?.body ?? m.button?.text ?? m.interactive?.button_reply?.title ?? `[${m.type ?? 'message'}]`,
+            id: m.id,
+            from: `+${m.from.replace(/^\+/, '')}`,
+            timestamp: ts(m.timestamp),
+            type: String(m.type ?? 'text'),
+            text:
+              m.text?.body ??
+              m.button?.text ??
+              m.interactive?.button_reply?.title ??
+              `[${m.type ?? 'message'}]`,
           })),
       });
     }

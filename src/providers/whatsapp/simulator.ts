@@ -17,13 +17,22 @@ export class SimulatorWhatsApp implements WhatsAppProvider {
     const ms = (s: number) => Math.round(s * 1000 * this.timeScale);
     const script: ScriptedStep[] = [];
     if (msg.to === WHATSAPP_SIMULATOR_NUMBERS.failed) {
-      script.push({ afterMs: ms(1), kind: 'status', status: 'failed', error: '131026: Message undeliverable (recipient is not a WhatsApp user)' });
+      script.push({
+        afterMs: ms(1),
+        kind: 'status',
+        status: 'failed',
+        error: '131026: Message undeliverable (recipient is not a WhatsApp user)',
+      });
     } else {
       script.push({ afterMs: ms(1), kind: 'status', status: 'sent' });
       if (msg.to !== WHATSAPP_SIMULATOR_NUMBERS.undelivered) {
-        script.push({ afterMs: ms(2), kind: 'status', status: 'delivered' }, { afterMs: ms(5), kind: 'status', status: 'read' });
+        script.push(
+          { afterMs: ms(2), kind: 'status', status: 'delivered' },
+          { afterMs: ms(5), kind: 'status', status: 'read' },
+        );
       }
-      if (msg.to === WHATSAPP_SIMULATOR_NUMBERS.replies) script.push({ afterMs: ms(8), kind: 'reply', text: SIMULATED_REPLY });
+      if (msg.to === WHATSAPP_SIMULATOR_NUMBERS.replies)
+        script.push({ afterMs: ms(8), kind: 'reply', text: SIMULATED_REPLY });
     }
     return { providerMessageId: `wamid.sim.${msg.messageId}`, script };
   }

@@ -1,7 +1,9 @@
 export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'received';
 
 export interface OutboundMessage {
-  messageId: string; to: string; type: 'text' | 'template';
+  messageId: string;
+  to: string;
+  type: 'text' | 'template';
   content: string | { name: string; language: string; parameters?: string[] };
   /** Meta's phone number id to send from, when the account has one. */
   phoneNumberId: string | null;

@@ -4,30 +4,62 @@ import { authOf } from '../../middleware/auth';
 import { presentAccount, rotateIngestKeys, rotateWebhookAuthKey } from '../../services/accounts';
 import { errorResponses, jsonResponse, newRouter } from '../router';
 
-export const AccountSchema = z.object({
-  id: z.string(), object: z.literal('account'), name: z.string(), plan: z.enum(['starter', 'growth', 'business', 'enterprise']),
-  limits: z.record(z.string(), z.number()), timezone: z.string(), created_at: z.number(),
-}).openapi('Account');
+export const AccountSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('account'),
+    name: z.string(),
+    plan: z.enum(['starter', 'growth', 'business', 'enterprise']),
+    limits: z.record(z.string(), z.number()),
+    timezone: z.string(),
+    created_at: z.number(),
+  })
+  .openapi('Account');
 
 const tags = ['Account'];
 
 export function accountRoutes() {
   const r = newRouter();
-  r.openapi(createRoute({
-    method: 'get', path: '/account', tags, summary: 'The account this credential belongs to',
-    responses: { 200: jsonResponse(AccountSchema, 'The account'), ...errorResponses },
-  }), (c) => c.json(presentAccount(authOf(c).account), 200));
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/account',
+      tags,
+      summary: 'The account this credential belongs to',
+      responses: { 200: jsonResponse(AccountSchema, 'The account'), ...errorResponses },
+    }),
+    (c) => c.json(presentAccount(authOf(c).account), 200),
+  );
 
-  r.openapi(createRoute({
-    method: 'post', path: '/account/credentials/webhook_auth_key/rotate', tags,
-    summary: 'Rotate the /call-data auth key (the old key stops working at once)',
-    responses: { 201: jsonResponse(z.object({ webhook_auth_key: z.string() }), 'The new key, shown once'), ...errorResponses },
-  }), async (c) => c.json(await rotateWebhookAuthKey(getDb(c.env.DB), authOf(c).account.id), 201));
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/account/credentials/webhook_auth_key/rotate',
+      tags,
+      summary: 'Rotate the /call-data auth key (the old key stops working at once)',
+      responses: {
+        201: jsonResponse(z.object({ webhook_auth_key: z.string() }), 'The new key, shown once'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => c.json(await rotateWebhookAuthKey(getDb(c.env.DB), authOf(c).account.id), 201),
+  );
 
-  r.openapi(createRoute({
-    method: 'post', path: '/account/credentials/ingest_keys/rotate', tags,
-    summary: 'Rotate the x-public-key / x-private-key pair for /v2/webhooks/call-events',
-    responses: { 201: jsonResponse(z.object({ ingest_public_key: z.string(), ingest_private_key: z.string() }), 'The new pair, shown once'), ...errorResponses },
-  }), async (c) => c.json(await rotateIngestKeys(getDb(c.env.DB), authOf(c).account.id), 201));
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/account/credentials/ingest_keys/rotate',
+      tags,
+      summary: 'Rotate the x-public-key / x-private-key pair for /v2/webhooks/call-events',
+      responses: {
+        201: jsonResponse(
+          z.object({ ingest_public_key: z.string(), ingest_private_key: z.string() }),
+          'The new pair, shown once',
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => c.json(await rotateIngestKeys(getDb(c.env.DB), authOf(c).account.id), 201),
+  );
   return r;
 }

@@ -1,8 +1,23 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { getDb } from '../../db/client';
 import { authOf } from '../../middleware/auth';
-import { createAgent, deleteAgent, getAgent, listAgents, presentAgent, updateAgent } from '../../services/agents';
-import { errorResponses, IdParam, jsonBody, jsonResponse, listOf, newRouter, PaginationQuery } from '../router';
+import {
+  createAgent,
+  deleteAgent,
+  getAgent,
+  listAgents,
+  presentAgent,
+  updateAgent,
+} from '../../services/agents';
+import {
+  errorResponses,
+  IdParam,
+  jsonBody,
+  jsonResponse,
+  listOf,
+  newRouter,
+  PaginationQuery,
+} from '../router';
 import { MaxDuration, Metadata } from '../schemas';
 
 const AnalysisField = z.strictObject({
@@ -13,58 +28,138 @@ const AnalysisField = z.strictObject({
 
 const fields = {
   name: z.string().trim().min(1).max(200).openapi({ example: 'Appointment reminder' }),
-  prompt: z.string().min(1).max(100_000).openapi({ example: 'You remind {{name}} about their appointment at {{appointment_time}}.' }),
+  prompt: z
+    .string()
+    .min(1)
+    .max(100_000)
+    .openapi({ example: 'You remind {{name}} about their appointment at {{appointment_time}}.' }),
   first_message: z.string().max(10_000).nullable(),
   voice_id: z.string().max(200).nullable().openapi({ example: 'sarvam_hindi_female_01' }),
-  language: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'language must be a BCP 47 tag such as en-US'),
+  language: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'language must be a BCP 47 tag such as en-US'),
   status: z.enum(['active', 'inactive']),
   max_duration: MaxDuration,
   analysis_schema: z.array(AnalysisField).max(50),
   metadata: Metadata,
 };
 
-const CreateAgent = z.strictObject({
-  name: fields.name, prompt: fields.prompt, first_message: fields.first_message.optional(), voice_id: fields.voice_id.optional(),
-  language: fields.language.optional(), status: fields.status.optional(), max_duration: fields.max_duration.optional(),
-  analysis_schema: fields.analysis_schema.optional(), metadata: fields.metadata.optional(),
-}).openapi('CreateAgent');
+const CreateAgent = z
+  .strictObject({
+    name: fields.name,
+    prompt: fields.prompt,
+    first_message: fields.first_message.optional(),
+    voice_id: fields.voice_id.optional(),
+    language: fields.language.optional(),
+    status: fields.status.optional(),
+    max_duration: fields.max_duration.optional(),
+    analysis_schema: fields.analysis_schema.optional(),
+    metadata: fields.metadata.optional(),
+  })
+  .openapi('CreateAgent');
 const UpdateAgent = CreateAgent.partial().openapi('UpdateAgent');
 
-const Agent = z.object({
-  id: z.string(), object: z.literal('agent'), name: z.string(), prompt: z.string(), first_message: z.string().nullable(),
-  voice_id: z.string().nullable(), language: z.string(), status: z.enum(['active', 'inactive']), max_duration: z.number(),
-  analysis_schema: z.array(AnalysisField), metadata: z.record(z.string(), z.any()), created_at: z.number(), updated_at: z.number(),
-}).openapi('Agent');
+const Agent = z
+  .object({
+    id: z.string(),
+    object: z.literal('agent'),
+    name: z.string(),
+    prompt: z.string(),
+    first_message: z.string().nullable(),
+    voice_id: z.string().nullable(),
+    language: z.string(),
+    status: z.enum(['active', 'inactive']),
+    max_duration: z.number(),
+    analysis_schema: z.array(AnalysisField),
+    metadata: z.record(z.string(), z.any()),
+    created_at: z.number(),
+    updated_at: z.number(),
+  })
+  .openapi('Agent');
 
 const Id = IdParam('agent', 'agent_12345');
 const tags = ['Agents'];
 
 export function agentRoutes() {
   const r = newRouter();
-  r.openapi(createRoute({
-    method: 'post', path: '/agents', tags, summary: 'Create an agent', request: { body: jsonBody(CreateAgent) },
-    responses: { 201: jsonResponse(Agent, 'The agent'), ...errorResponses },
-  }), async (c) => c.json(await createAgent(getDb(c.env.DB), authOf(c).account.id, c.req.valid('json')), 201));
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/agents',
+      tags,
+      summary: 'Create an agent',
+      request: { body: jsonBody(CreateAgent) },
+      responses: { 201: jsonResponse(Agent, 'The agent'), ...errorResponses },
+    }),
+    async (c) => c.json(await createAgent(getDb(c.env.DB), authOf(c).account.id, c.req.valid('json')), 201),
+  );
 
-  r.openapi(createRoute({
-    method: 'get', path: '/agents', tags, summary: 'List agents',
-    request: { query: PaginationQuery.extend({ status: fields.status.optional() }) },
-    responses: { 200: jsonResponse(listOf(Agent), 'A page of agents'), ...errorResponses },
-  }), async (c) => c.json(await listAgents(getDb(c.env.DB), authOf(c).account.id, c.req.valid('query')), 200));
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/agents',
+      tags,
+      summary: 'List agents',
+      request: { query: PaginationQuery.extend({ status: fields.status.optional() }) },
+      responses: { 200: jsonResponse(listOf(Agent), 'A page of agents'), ...errorResponses },
+    }),
+    async (c) => c.json(await listAgents(getDb(c.env.DB), authOf(c).account.id, c.req.valid('query')), 200),
+  );
 
-  r.openapi(createRoute({
-    method: 'get', path: '/agents/{id}', tags, summary: 'Retrieve an agent', request: { params: Id },
-    responses: { 200: jsonResponse(Agent, 'The agent'), ...errorResponses },
-  }), async (c) => c.json(presentAgent(await getAgent(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id)), 200));
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/agents/{id}',
+      tags,
+      summary: 'Retrieve an agent',
+      request: { params: Id },
+      responses: { 200: jsonResponse(Agent, 'The agent'), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(
+        presentAgent(await getAgent(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id)),
+        200,
+      ),
+  );
 
-  r.openapi(createRoute({
-    method: 'patch', path: '/agents/{id}', tags, summary: 'Update an agent', request: { params: Id, body: jsonBody(UpdateAgent) },
-    responses: { 200: jsonResponse(Agent, 'The updated agent'), ...errorResponses },
-  }), async (c) => c.json(await updateAgent(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id, c.req.valid('json')), 200));
+  r.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/agents/{id}',
+      tags,
+      summary: 'Update an agent',
+      request: { params: Id, body: jsonBody(UpdateAgent) },
+      responses: { 200: jsonResponse(Agent, 'The updated agent'), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(
+        await updateAgent(
+          getDb(c.env.DB),
+          authOf(c).account.id,
+          c.req.valid('param').id,
+          c.req.valid('json'),
+        ),
+        200,
+      ),
+  );
 
-  r.openapi(createRoute({
-    method: 'delete', path: '/agents/{id}', tags, summary: 'Delete an agent (its calls stay readable)', request: { params: Id },
-    responses: { 200: jsonResponse(z.object({ id: z.string(), object: z.literal('agent'), deleted: z.literal(true) }), 'Deleted'), ...errorResponses },
-  }), async (c) => c.json(await deleteAgent(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id), 200));
+  r.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/agents/{id}',
+      tags,
+      summary: 'Delete an agent (its calls stay readable)',
+      request: { params: Id },
+      responses: {
+        200: jsonResponse(
+          z.object({ id: z.string(), object: z.literal('agent'), deleted: z.literal(true) }),
+          'Deleted',
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) =>
+      c.json(await deleteAgent(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id), 200),
+  );
   return r;
 }

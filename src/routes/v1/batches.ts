@@ -4,44 +4,97 @@ import { DAYS, isValidTimeZone } from '../../lib/calling-window';
 import { authOf } from '../../middleware/auth';
 import { batchSummary, cancelBatch, createBatch, listBatches } from '../../services/batches';
 import { idempotent } from '../idempotent';
-import { errorResponses, IdParam, jsonBody, jsonResponse, listOf, newRouter, PaginationQuery } from '../router';
+import {
+  errorResponses,
+  IdParam,
+  jsonBody,
+  jsonResponse,
+  listOf,
+  newRouter,
+  PaginationQuery,
+} from '../router';
 import { e164, MaxDuration, Metadata, Variables } from '../schemas';
 import { publicBaseUrl } from './calls';
 
 export const MAX_RECIPIENTS = 10_000;
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)');
 
-const CallingWindow = z.strictObject({
-  start: hhmm.openapi({ example: '09:00' }),
-  end: hhmm.openapi({ example: '20:00' }),
-  days: z.array(z.enum(DAYS)).min(1).max(7).optional().openapi({ example: ['mon', 'tue', 'wed', 'thu', 'fri'] }),
-  timezone: z.string().max(64).refine((tz) => tz === 'recipient' || isValidTimeZone(tz), 'timezone must be an IANA time zone or "recipient"').optional()
-    .openapi({ description: 'An IANA zone, or "recipient" for each number\'s own zone (by country, and area code in North America). Default: the account\'s zone.' }),
-}).openapi('CallingWindow');
+const CallingWindow = z
+  .strictObject({
+    start: hhmm.openapi({ example: '09:00' }),
+    end: hhmm.openapi({ example: '20:00' }),
+    days: z
+      .array(z.enum(DAYS))
+      .min(1)
+      .max(7)
+      .optional()
+      .openapi({ example: ['mon', 'tue', 'wed', 'thu', 'fri'] }),
+    timezone: z
+      .string()
+      .max(64)
+      .refine(
+        (tz) => tz === 'recipient' || isValidTimeZone(tz),
+        'timezone must be an IANA time zone or "recipient"',
+      )
+      .optional()
+      .openapi({
+        description:
+          'An IANA zone, or "recipient" for each number\'s own zone (by country, and area code in North America). Default: the account\'s zone.',
+      }),
+  })
+  .openapi('CallingWindow');
 
-const CreateBatch = z.strictObject({
-  agent_id: z.string().min(1).max(128),
-  recipients: z.array(z.strictObject({ phone: e164('phone'), variables: Variables.optional() })).min(1).max(MAX_RECIPIENTS),
-  schedule_at: z.number().int().min(0).optional().openapi({ description: 'unix seconds; dialling starts then (now if absent or past)' }),
-  from_number: e164('from_number').optional(),
-  max_duration: MaxDuration.optional(),
-  name: z.string().max(200).optional(),
-  calling_window: CallingWindow.optional(),
-  metadata: Metadata.optional().openapi({ description: 'Copied onto every call of the batch' }),
-}).openapi('CreateBatch');
+const CreateBatch = z
+  .strictObject({
+    agent_id: z.string().min(1).max(128),
+    recipients: z
+      .array(z.strictObject({ phone: e164('phone'), variables: Variables.optional() }))
+      .min(1)
+      .max(MAX_RECIPIENTS),
+    schedule_at: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .openapi({ description: 'unix seconds; dialling starts then (now if absent or past)' }),
+    from_number: e164('from_number').optional(),
+    max_duration: MaxDuration.optional(),
+    name: z.string().max(200).optional(),
+    calling_window: CallingWindow.optional(),
+    metadata: Metadata.optional().openapi({ description: 'Copied onto every call of the batch' }),
+  })
+  .openapi('CreateBatch');
 
-const Created = z.object({
-  batch_id: z.string(), status: z.string(), total_recipients: z.number(), duplicates_removed: z.number(), schedule_at: z.number().nullable(),
-}).openapi('CreatedBatch');
+const Created = z
+  .object({
+    batch_id: z.string(),
+    status: z.string(),
+    total_recipients: z.number(),
+    duplicates_removed: z.number(),
+    schedule_at: z.number().nullable(),
+  })
+  .openapi('CreatedBatch');
 
 const BatchBase = z.object({
-  id: z.string(), batch_id: z.string(), object: z.literal('batch'), name: z.string().nullable(), agent_id: z.string(),
-  status: z.enum(['scheduled', 'running', 'completed', 'canceled']), schedule_at: z.number().nullable(), from_number: z.string().nullable(),
-  max_duration: z.number().nullable(), calling_window: z.record(z.string(), z.any()).nullable(), total_recipients: z.number(),
-  duplicates_removed: z.number(), created_at: z.number(), completed_at: z.number().nullable(),
+  id: z.string(),
+  batch_id: z.string(),
+  object: z.literal('batch'),
+  name: z.string().nullable(),
+  agent_id: z.string(),
+  status: z.enum(['scheduled', 'running', 'completed', 'canceled']),
+  schedule_at: z.number().nullable(),
+  from_number: z.string().nullable(),
+  max_duration: z.number().nullable(),
+  calling_window: z.record(z.string(), z.any()).nullable(),
+  total_recipients: z.number(),
+  duplicates_removed: z.number(),
+  created_at: z.number(),
+  completed_at: z.number().nullable(),
 });
 const Batch = BatchBase.extend({
-  counts: z.record(z.string(), z.number()).openapi({ description: 'pending (not dialled yet), not_dialed, and placed calls by status' }),
+  counts: z
+    .record(z.string(), z.number())
+    .openapi({ description: 'pending (not dialled yet), not_dialed, and placed calls by status' }),
 }).openapi('Batch');
 
 const Id = IdParam('batch', 'batch_123');
@@ -49,30 +102,66 @@ const tags = ['Batches'];
 
 export function batchRoutes() {
   const r = newRouter();
-  r.openapi(createRoute({
-    method: 'post', path: '/calls/batch', tags, summary: 'Call up to 10 000 recipients, scheduled and inside a calling window',
-    description: 'An invalid recipient rejects the whole batch (param recipients[i].phone). Duplicated phones are dialled once. Dialling is paced by the plan\'s calls/min and concurrency: a batch waits, it never fails on a limit.',
-    request: { body: jsonBody(CreateBatch) },
-    responses: { 201: jsonResponse(Created, 'The batch was accepted'), 422: errorResponses[400], ...errorResponses },
-  }), async (c) => {
-    const input = c.req.valid('json');
-    const result = await idempotent(c, 'batches.create', input, 201, (db, account) => createBatch(db, c.env, account, input, publicBaseUrl(c)));
-    return c.json(result.body, 201, result.headers);
-  });
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/calls/batch',
+      tags,
+      summary: 'Call up to 10 000 recipients, scheduled and inside a calling window',
+      description:
+        "An invalid recipient rejects the whole batch (param recipients[i].phone). Duplicated phones are dialled once. Dialling is paced by the plan's calls/min and concurrency: a batch waits, it never fails on a limit.",
+      request: { body: jsonBody(CreateBatch) },
+      responses: {
+        201: jsonResponse(Created, 'The batch was accepted'),
+        422: errorResponses[400],
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const result = await idempotent(c, 'batches.create', input, 201, (db, account) =>
+        createBatch(db, c.env, account, input, publicBaseUrl(c)),
+      );
+      return c.json(result.body, 201, result.headers);
+    },
+  );
 
-  r.openapi(createRoute({
-    method: 'get', path: '/batches', tags, summary: 'List batches', request: { query: PaginationQuery },
-    responses: { 200: jsonResponse(listOf(BatchBase), 'A page of batches'), ...errorResponses },
-  }), async (c) => c.json(await listBatches(getDb(c.env.DB), authOf(c).account.id, c.req.valid('query')), 200));
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/batches',
+      tags,
+      summary: 'List batches',
+      request: { query: PaginationQuery },
+      responses: { 200: jsonResponse(listOf(BatchBase), 'A page of batches'), ...errorResponses },
+    }),
+    async (c) => c.json(await listBatches(getDb(c.env.DB), authOf(c).account.id, c.req.valid('query')), 200),
+  );
 
-  r.openapi(createRoute({
-    method: 'get', path: '/batches/{id}', tags, summary: 'A batch with counts per status', request: { params: Id },
-    responses: { 200: jsonResponse(Batch, 'The batch'), ...errorResponses },
-  }), async (c) => c.json(await batchSummary(getDb(c.env.DB), c.env, authOf(c).account.id, c.req.valid('param').id), 200));
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/batches/{id}',
+      tags,
+      summary: 'A batch with counts per status',
+      request: { params: Id },
+      responses: { 200: jsonResponse(Batch, 'The batch'), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(await batchSummary(getDb(c.env.DB), c.env, authOf(c).account.id, c.req.valid('param').id), 200),
+  );
 
-  r.openapi(createRoute({
-    method: 'post', path: '/batches/{id}/cancel', tags, summary: 'Cancel pending recipients (live calls finish)', request: { params: Id },
-    responses: { 200: jsonResponse(Batch, 'The batch'), ...errorResponses },
-  }), async (c) => c.json(await cancelBatch(getDb(c.env.DB), c.env, authOf(c).account.id, c.req.valid('param').id), 200));
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/batches/{id}/cancel',
+      tags,
+      summary: 'Cancel pending recipients (live calls finish)',
+      request: { params: Id },
+      responses: { 200: jsonResponse(Batch, 'The batch'), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(await cancelBatch(getDb(c.env.DB), c.env, authOf(c).account.id, c.req.valid('param').id), 200),
+  );
   return r;
 }

@@ -3,24 +3,57 @@ import type { Context } from 'hono';
 import { getDb } from '../../db/client';
 import type { AppEnv } from '../../env';
 import { authOf } from '../../middleware/auth';
-import { CALL_STATUSES, convertCall, createCall, getCall, listCalls, presentCall, STATUS_GROUPS, stopCall, type CreateCallInput } from '../../services/calls';
+import {
+  CALL_STATUSES,
+  convertCall,
+  createCall,
+  getCall,
+  listCalls,
+  presentCall,
+  STATUS_GROUPS,
+  stopCall,
+  type CreateCallInput,
+} from '../../services/calls';
 import { silentWav } from '../../lib/wav';
 import { idempotent } from '../idempotent';
 import { notFound } from '../../lib/errors';
-import { errorResponses, IdParam, jsonBody, jsonResponse, listOf, newRouter, PaginationQuery } from '../router';
+import {
+  errorResponses,
+  IdParam,
+  jsonBody,
+  jsonResponse,
+  listOf,
+  newRouter,
+  PaginationQuery,
+} from '../router';
 import { CallSchema, CreateCallBody } from '../schemas';
 
-const CreatedCall = z.object({
-  call_id: z.string(), id: z.string(), status: z.string(), agent_id: z.string(), recipient_phone: z.string(), created_at: z.number(),
-}).openapi('CreatedCall');
+const CreatedCall = z
+  .object({
+    call_id: z.string(),
+    id: z.string(),
+    status: z.string(),
+    agent_id: z.string(),
+    recipient_phone: z.string(),
+    created_at: z.number(),
+  })
+  .openapi('CreatedCall');
 
 const IdempotencyHeader = z.object({
-  'idempotency-key': z.string().optional().openapi({ description: 'Retry safely: the same key and body within 24 h replays the first answer' }),
+  'idempotency-key': z
+    .string()
+    .optional()
+    .openapi({ description: 'Retry safely: the same key and body within 24 h replays the first answer' }),
 });
 
-const statusFilter = z.string().refine((s) => s in STATUS_GROUPS || s === 'completed' || (CALL_STATUSES as readonly string[]).includes(s), {
-  message: `status must be active, completed, failed or one of ${CALL_STATUSES.join(', ')}`,
-});
+const statusFilter = z
+  .string()
+  .refine(
+    (s) => s in STATUS_GROUPS || s === 'completed' || (CALL_STATUSES as readonly string[]).includes(s),
+    {
+      message: `status must be active, completed, failed or one of ${CALL_STATUSES.join(', ')}`,
+    },
+  );
 
 const ListQuery = PaginationQuery.extend({
   status: statusFilter.optional(),
@@ -37,58 +70,151 @@ const tags = ['Calls'];
 export const publicBaseUrl = (c: Context<AppEnv>) => c.env.PUBLIC_BASE_URL || new URL(c.req.url).origin;
 
 /** Shared by POST /v1/call, /v1/calls and CallAI's /api/v1/calls/initiate: idempotent call creation. */
-export async function placeCall<T>(c: Context<AppEnv>, route: string, input: CreateCallInput, body: unknown, shape: (row: Awaited<ReturnType<typeof createCall>>) => T, status = 201) {
-  const result = await idempotent(c, route, body, status,
-    async (db, account) => shape(await createCall(db, c.env, account, input, { publicBaseUrl: publicBaseUrl(c) })));
+export async function placeCall<T>(
+  c: Context<AppEnv>,
+  route: string,
+  input: CreateCallInput,
+  body: unknown,
+  shape: (row: Awaited<ReturnType<typeof createCall>>) => T,
+  status = 201,
+) {
+  const result = await idempotent(c, route, body, status, async (db, account) =>
+    shape(await createCall(db, c.env, account, input, { publicBaseUrl: publicBaseUrl(c) })),
+  );
   return c.json(result.body, status as never, result.headers);
 }
 
 export function callRoutes() {
   const r = newRouter();
   for (const path of ['/call', '/calls'] as const) {
-    r.openapi(createRoute({
-      method: 'post', path, tags, summary: path === '/call' ? 'Place an outbound call' : 'Place an outbound call (alias of POST /v1/call)',
-      request: { headers: IdempotencyHeader, body: jsonBody(CreateCallBody) },
-      responses: { 201: jsonResponse(CreatedCall, 'The call was accepted'), 409: errorResponses[400], 422: errorResponses[400], ...errorResponses },
-    }), async (c) => {
-      const input = c.req.valid('json');
-      return placeCall(c, 'calls.create', input, input, (row) => ({
-        call_id: row.id, id: row.id, status: row.status, agent_id: row.agentId!, recipient_phone: row.toNumber, created_at: row.createdAt,
-      }));
-    });
+    r.openapi(
+      createRoute({
+        method: 'post',
+        path,
+        tags,
+        summary:
+          path === '/call' ? 'Place an outbound call' : 'Place an outbound call (alias of POST /v1/call)',
+        request: { headers: IdempotencyHeader, body: jsonBody(CreateCallBody) },
+        responses: {
+          201: jsonResponse(CreatedCall, 'The call was accepted'),
+          409: errorResponses[400],
+          422: errorResponses[400],
+          ...errorResponses,
+        },
+      }),
+      async (c) => {
+        const input = c.req.valid('json');
+        return placeCall(c, 'calls.create', input, input, (row) => ({
+          call_id: row.id,
+          id: row.id,
+          status: row.status,
+          agent_id: row.agentId!,
+          recipient_phone: row.toNumber,
+          created_at: row.createdAt,
+        }));
+      },
+    );
   }
 
-  r.openapi(createRoute({
-    method: 'get', path: '/calls', tags, summary: 'List calls, newest first', request: { query: ListQuery },
-    responses: { 200: jsonResponse(listOf(CallSchema), 'A page of calls'), ...errorResponses },
-  }), async (c) => c.json(await listCalls(getDb(c.env.DB), authOf(c).account.id, c.req.valid('query')), 200));
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/calls',
+      tags,
+      summary: 'List calls, newest first',
+      request: { query: ListQuery },
+      responses: { 200: jsonResponse(listOf(CallSchema), 'A page of calls'), ...errorResponses },
+    }),
+    async (c) => c.json(await listCalls(getDb(c.env.DB), authOf(c).account.id, c.req.valid('query')), 200),
+  );
 
-  r.openapi(createRoute({
-    method: 'get', path: '/calls/{id}', tags, summary: 'Retrieve a call', request: { params: IdParam('call', 'call_998877') },
-    responses: { 200: jsonResponse(CallSchema, 'The call'), ...errorResponses },
-  }), async (c) => c.json(presentCall(await getCall(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id)), 200));
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/calls/{id}',
+      tags,
+      summary: 'Retrieve a call',
+      request: { params: IdParam('call', 'call_998877') },
+      responses: { 200: jsonResponse(CallSchema, 'The call'), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(presentCall(await getCall(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id)), 200),
+  );
 
-  for (const [how, summary] of [['cancel', 'Cancel a call that has not been answered'], ['end', 'Hang up a call at any stage']] as const) {
-    r.openapi(createRoute({
-      method: 'post', path: `/calls/{id}/${how}`, tags, summary, request: { params: IdParam('call', 'call_998877') },
+  for (const [how, summary] of [
+    ['cancel', 'Cancel a call that has not been answered'],
+    ['end', 'Hang up a call at any stage'],
+  ] as const) {
+    r.openapi(
+      createRoute({
+        method: 'post',
+        path: `/calls/{id}/${how}`,
+        tags,
+        summary,
+        request: { params: IdParam('call', 'call_998877') },
+        responses: { 200: jsonResponse(CallSchema, 'The call'), 409: errorResponses[400], ...errorResponses },
+      }),
+      async (c) =>
+        c.json(
+          presentCall(
+            await stopCall(getDb(c.env.DB), c.env, authOf(c).account.id, c.req.valid('param').id, how),
+          ),
+          200,
+        ),
+    );
+  }
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/calls/{id}/convert',
+      tags,
+      summary: 'Record a conversion (emits call.converted once)',
+      request: {
+        params: IdParam('call', 'call_998877'),
+        body: jsonBody(
+          z.strictObject({ payout: z.number().min(0).max(1_000_000).nullable().optional() }),
+          false,
+        ),
+      },
       responses: { 200: jsonResponse(CallSchema, 'The call'), 409: errorResponses[400], ...errorResponses },
-    }), async (c) => c.json(presentCall(await stopCall(getDb(c.env.DB), c.env, authOf(c).account.id, c.req.valid('param').id, how)), 200));
-  }
+    }),
+    async (c) =>
+      c.json(
+        presentCall(
+          await convertCall(
+            getDb(c.env.DB),
+            c.env,
+            authOf(c).account.id,
+            c.req.valid('param').id,
+            c.req.valid('json').payout ?? null,
+          ),
+        ),
+        200,
+      ),
+  );
 
-  r.openapi(createRoute({
-    method: 'post', path: '/calls/{id}/convert', tags, summary: 'Record a conversion (emits call.converted once)',
-    request: { params: IdParam('call', 'call_998877'), body: jsonBody(z.strictObject({ payout: z.number().min(0).max(1_000_000).nullable().optional() }), false) },
-    responses: { 200: jsonResponse(CallSchema, 'The call'), 409: errorResponses[400], ...errorResponses },
-  }), async (c) => c.json(presentCall(await convertCall(getDb(c.env.DB), c.env, authOf(c).account.id, c.req.valid('param').id, c.req.valid('json').payout ?? null)), 200));
-
-  r.openapi(createRoute({
-    method: 'get', path: '/calls/{id}/recording', tags, summary: 'The call recording (WAV)', request: { params: IdParam('call', 'call_998877') },
-    responses: { 200: { description: 'audio/wav', content: { 'audio/wav': { schema: z.string().openapi({ format: 'binary' }) } } }, ...errorResponses },
-  }), async (c) => {
-    const call = await getCall(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id);
-    if (!call.recordingUrl) throw notFound('recording', 'id');
-    // The simulator records nothing real: its recording is silence as long as the call (capped at 60 s).
-    return c.body(silentWav(Math.min(call.duration ?? 0, 60)), 200, { 'Content-Type': 'audio/wav' });
-  });
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/calls/{id}/recording',
+      tags,
+      summary: 'The call recording (WAV)',
+      request: { params: IdParam('call', 'call_998877') },
+      responses: {
+        200: {
+          description: 'audio/wav',
+          content: { 'audio/wav': { schema: z.string().openapi({ format: 'binary' }) } },
+        },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const call = await getCall(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id);
+      if (!call.recordingUrl) throw notFound('recording', 'id');
+      // The simulator records nothing real: its recording is silence as long as the call (capped at 60 s).
+      return c.body(silentWav(Math.min(call.duration ?? 0, 60)), 200, { 'Content-Type': 'audio/wav' });
+    },
+  );
   return r;
 }

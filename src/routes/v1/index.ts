@@ -15,7 +15,20 @@ import { phoneNumberRoutes } from './phone-numbers';
 /** Everything under /v1 (Movoice's API and callplane's own resources). */
 export function v1Routes() {
   const r = newRouter();
-  for (const sub of [accountRoutes, apiKeyRoutes, agentRoutes, phoneNumberRoutes, batchRoutes, callRoutes, webhookEndpointRoutes, eventRoutes, messageRoutes, rtbRoutes, simulatorRoutes]) r.route('/', sub());
+  for (const sub of [
+    accountRoutes,
+    apiKeyRoutes,
+    agentRoutes,
+    phoneNumberRoutes,
+    batchRoutes,
+    callRoutes,
+    webhookEndpointRoutes,
+    eventRoutes,
+    messageRoutes,
+    rtbRoutes,
+    simulatorRoutes,
+  ])
+    r.route('/', sub());
   // CallAI's published curl posts to /v1/calls/initiate; its reference says /api/v1/calls/initiate. Both work.
   r.route('/', callaiRoutes());
   return r;

@@ -2,25 +2,62 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { getDb } from '../../db/client';
 import { authOf } from '../../middleware/auth';
 import {
-  createPhoneNumber, deletePhoneNumber, getPhoneNumber, listPhoneNumbers, presentNumber, updatePhoneNumber, type Provider,
+  createPhoneNumber,
+  deletePhoneNumber,
+  getPhoneNumber,
+  listPhoneNumbers,
+  presentNumber,
+  updatePhoneNumber,
+  type Provider,
 } from '../../services/phone-numbers';
-import { errorResponses, IdParam, jsonBody, jsonResponse, listOf, newRouter, PaginationQuery } from '../router';
+import {
+  errorResponses,
+  IdParam,
+  jsonBody,
+  jsonResponse,
+  listOf,
+  newRouter,
+  PaginationQuery,
+} from '../router';
 import { e164 } from '../schemas';
 
 const ProviderName = z.enum(['simulator', 'twilio']);
-const CreateNumber = z.strictObject({
-  number: e164('number'),
-  provider: ProviderName.optional().openapi({ description: 'Defaults to the TELEPHONY_PROVIDER setting' }),
-  agent_id: z.string().min(1).max(128).nullable().optional().openapi({ description: 'The agent that answers inbound calls' }),
-  rtb_route_id: z.string().min(1).max(128).nullable().optional(),
-  name: z.string().max(200).nullable().optional(),
-  whatsapp_phone_number_id: z.string().min(1).max(64).nullable().optional().openapi({ description: "Meta's phone number id, when this is also your WhatsApp Business number" }),
-}).openapi('CreatePhoneNumber');
+const CreateNumber = z
+  .strictObject({
+    number: e164('number'),
+    provider: ProviderName.optional().openapi({ description: 'Defaults to the TELEPHONY_PROVIDER setting' }),
+    agent_id: z
+      .string()
+      .min(1)
+      .max(128)
+      .nullable()
+      .optional()
+      .openapi({ description: 'The agent that answers inbound calls' }),
+    rtb_route_id: z.string().min(1).max(128).nullable().optional(),
+    name: z.string().max(200).nullable().optional(),
+    whatsapp_phone_number_id: z
+      .string()
+      .min(1)
+      .max(64)
+      .nullable()
+      .optional()
+      .openapi({ description: "Meta's phone number id, when this is also your WhatsApp Business number" }),
+  })
+  .openapi('CreatePhoneNumber');
 const UpdateNumber = CreateNumber.omit({ number: true }).openapi('UpdatePhoneNumber');
-const PhoneNumber = z.object({
-  id: z.string(), object: z.literal('phone_number'), number: z.string(), name: z.string().nullable(), provider: ProviderName,
-  agent_id: z.string().nullable(), rtb_route_id: z.string().nullable(), whatsapp_phone_number_id: z.string().nullable(), created_at: z.number(),
-}).openapi('PhoneNumber');
+const PhoneNumber = z
+  .object({
+    id: z.string(),
+    object: z.literal('phone_number'),
+    number: z.string(),
+    name: z.string().nullable(),
+    provider: ProviderName,
+    agent_id: z.string().nullable(),
+    rtb_route_id: z.string().nullable(),
+    whatsapp_phone_number_id: z.string().nullable(),
+    created_at: z.number(),
+  })
+  .openapi('PhoneNumber');
 
 const Id = IdParam('phone number', 'pn_123');
 const tags = ['Phone numbers'];
@@ -28,29 +65,98 @@ const defaultProvider = (v: string | undefined): Provider => (v === 'twilio' ? '
 
 export function phoneNumberRoutes() {
   const r = newRouter();
-  r.openapi(createRoute({
-    method: 'post', path: '/phone_numbers', tags, summary: 'Register a phone number', request: { body: jsonBody(CreateNumber) },
-    responses: { 201: jsonResponse(PhoneNumber, 'The number'), 409: errorResponses[400], ...errorResponses },
-  }), async (c) => c.json(await createPhoneNumber(getDb(c.env.DB), authOf(c).account.id, defaultProvider(c.env.TELEPHONY_PROVIDER), c.req.valid('json')), 201));
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/phone_numbers',
+      tags,
+      summary: 'Register a phone number',
+      request: { body: jsonBody(CreateNumber) },
+      responses: {
+        201: jsonResponse(PhoneNumber, 'The number'),
+        409: errorResponses[400],
+        ...errorResponses,
+      },
+    }),
+    async (c) =>
+      c.json(
+        await createPhoneNumber(
+          getDb(c.env.DB),
+          authOf(c).account.id,
+          defaultProvider(c.env.TELEPHONY_PROVIDER),
+          c.req.valid('json'),
+        ),
+        201,
+      ),
+  );
 
-  r.openapi(createRoute({
-    method: 'get', path: '/phone_numbers', tags, summary: 'List phone numbers', request: { query: PaginationQuery },
-    responses: { 200: jsonResponse(listOf(PhoneNumber), 'A page of numbers'), ...errorResponses },
-  }), async (c) => c.json(await listPhoneNumbers(getDb(c.env.DB), authOf(c).account.id, c.req.valid('query')), 200));
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/phone_numbers',
+      tags,
+      summary: 'List phone numbers',
+      request: { query: PaginationQuery },
+      responses: { 200: jsonResponse(listOf(PhoneNumber), 'A page of numbers'), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(await listPhoneNumbers(getDb(c.env.DB), authOf(c).account.id, c.req.valid('query')), 200),
+  );
 
-  r.openapi(createRoute({
-    method: 'get', path: '/phone_numbers/{id}', tags, summary: 'Retrieve a phone number', request: { params: Id },
-    responses: { 200: jsonResponse(PhoneNumber, 'The number'), ...errorResponses },
-  }), async (c) => c.json(presentNumber(await getPhoneNumber(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id)), 200));
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/phone_numbers/{id}',
+      tags,
+      summary: 'Retrieve a phone number',
+      request: { params: Id },
+      responses: { 200: jsonResponse(PhoneNumber, 'The number'), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(
+        presentNumber(await getPhoneNumber(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id)),
+        200,
+      ),
+  );
 
-  r.openapi(createRoute({
-    method: 'patch', path: '/phone_numbers/{id}', tags, summary: 'Update a phone number', request: { params: Id, body: jsonBody(UpdateNumber) },
-    responses: { 200: jsonResponse(PhoneNumber, 'The updated number'), ...errorResponses },
-  }), async (c) => c.json(await updatePhoneNumber(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id, c.req.valid('json')), 200));
+  r.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/phone_numbers/{id}',
+      tags,
+      summary: 'Update a phone number',
+      request: { params: Id, body: jsonBody(UpdateNumber) },
+      responses: { 200: jsonResponse(PhoneNumber, 'The updated number'), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(
+        await updatePhoneNumber(
+          getDb(c.env.DB),
+          authOf(c).account.id,
+          c.req.valid('param').id,
+          c.req.valid('json'),
+        ),
+        200,
+      ),
+  );
 
-  r.openapi(createRoute({
-    method: 'delete', path: '/phone_numbers/{id}', tags, summary: 'Release a phone number', request: { params: Id },
-    responses: { 200: jsonResponse(z.object({ id: z.string(), object: z.literal('phone_number'), deleted: z.literal(true) }), 'Deleted'), ...errorResponses },
-  }), async (c) => c.json(await deletePhoneNumber(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id), 200));
+  r.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/phone_numbers/{id}',
+      tags,
+      summary: 'Release a phone number',
+      request: { params: Id },
+      responses: {
+        200: jsonResponse(
+          z.object({ id: z.string(), object: z.literal('phone_number'), deleted: z.literal(true) }),
+          'Deleted',
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) =>
+      c.json(await deletePhoneNumber(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id), 200),
+  );
   return r;
 }
