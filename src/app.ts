@@ -15,6 +15,7 @@ import { providerRoutes } from './routes/providers';
 import { ingestRoutes } from './routes/ingest';
 import { rtbPingRoutes } from './routes/rtb-ping';
 import { reportingRoutes } from './routes/reporting';
+import { openApiDocument } from './routes/openapi';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Routes whose bodies may be larger than the default (a 10 000-recipient batch with variables). */
@@ -99,20 +100,7 @@ export function createApp() {
   app.use('/reporting_ai/*', requireAccount({ clerk: true }), rateLimit);
   app.route('/reporting_ai', reportingRoutes());
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'An API key (sk_live_… / sk_test_…) or a Clerk session token',
-  });
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'callplane API',
-      version: '1.0.0',
-      description: 'AI phone agents, calls, webhooks, RTB and reporting on Cloudflare Workers.',
-    },
-    security: [{ bearer: [] }],
-  });
+  app.get('/openapi.json', (c) => c.json(openApiDocument(app)));
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'callplane API reference' }));
 
   app.notFound((c) =>

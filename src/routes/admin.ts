@@ -9,9 +9,9 @@ import {
   presentAccount,
   updateAccount,
 } from '../services/accounts';
-import { isValidTimeZone } from '../lib/zoned-time';
 import { recompileAccount } from '../services/rtb-config';
 import { errorResponses, IdParam, jsonBody, jsonResponse, newRouter } from './router';
+import { nonBlank, TimeZone } from './schemas';
 import { AccountSchema } from './v1/account';
 
 const Limits = z
@@ -22,14 +22,9 @@ const Limits = z
   )
   .openapi('AccountLimits');
 
-const TimeZone = z
-  .string()
-  .max(64)
-  .refine(isValidTimeZone, 'timezone must be an IANA time zone such as Europe/Berlin');
-
 const CreateAccount = z
   .strictObject({
-    name: z.string().trim().min(1).max(200),
+    name: nonBlank(200),
     plan: z.enum(PLANS),
     limits: Limits.optional(),
     timezone: TimeZone.optional(),
@@ -54,11 +49,6 @@ const security = [{ admin: [] }];
 /** The operator's surface: bootstrap accounts, change plans, link Clerk organisations. */
 export function adminRoutes() {
   const r = newRouter();
-  r.openAPIRegistry.registerComponent('securitySchemes', 'admin', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'ADMIN_TOKEN',
-  });
 
   r.openapi(
     createRoute({

@@ -1,5 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { errorResponses, jsonBody, jsonResponse, newRouter } from './router';
+import {
+  errorResponse,
+  errorResponses,
+  IdempotencyHeader,
+  jsonBody,
+  jsonResponse,
+  newRouter,
+} from './router';
 import { e164, Metadata } from './schemas';
 import { placeCall } from './v1/calls';
 import { placeMessage, SendMessage } from './v1/messages';
@@ -29,11 +36,11 @@ export function callaiRoutes() {
       tags: ['CallAI'],
       summary: 'Dispatch an outbound AI voice call',
       description: 'metadata is also available to the agent as prompt variables.',
-      request: { body: jsonBody(InitiateCall) },
+      request: { headers: IdempotencyHeader, body: jsonBody(InitiateCall) },
       responses: {
         200: jsonResponse(Initiated, 'The call was queued'),
-        409: errorResponses[400],
-        422: errorResponses[400],
+        409: errorResponse(409),
+        422: errorResponse(422),
         ...errorResponses,
       },
     }),
@@ -61,7 +68,7 @@ export function callaiRoutes() {
       path: '/whatsapp/send',
       tags: ['CallAI'],
       summary: 'Send a templated or free-form WhatsApp message using an AI agent',
-      request: { body: jsonBody(SendMessage) },
+      request: { headers: IdempotencyHeader, body: jsonBody(SendMessage) },
       responses: {
         200: jsonResponse(
           z
@@ -72,7 +79,8 @@ export function callaiRoutes() {
             .openapi('SentMessage'),
           'The message was queued',
         ),
-        422: errorResponses[400],
+        409: errorResponse(409),
+        422: errorResponse(422),
         ...errorResponses,
       },
     }),

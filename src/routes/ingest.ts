@@ -13,7 +13,8 @@ import { normalizePhone } from '../lib/phone';
 import { countAnonymous, rateLimit } from '../middleware/rate-limit';
 import { authOf } from '../middleware/auth';
 import { applyRuntimeEvent, ingestLead } from '../services/ingest';
-import { newRouter, validationError } from './router';
+import { parseIdempotencyKey } from '../services/idempotency';
+import { errorResponses, IdempotencyHeader, newRouter, validationError } from './router';
 import { publicBaseUrl } from './v1/calls';
 
 export const INGEST_MAX_BYTES = 256 * 1024;
@@ -94,17 +95,34 @@ async function readBody(c: Context<AppEnv>, allowForm: boolean): Promise<{ raw: 
 
 const LeadBody = z
   .looseObject({
-    caller_id: z.union([z.string(), z.number()]).transform(String),
+    caller_id: z
+      .union([
+        z
+          .string()
+          .max(32)
+          .regex(/^[+\d\s().-]+$/, 'caller_id must be a phone number'),
+        z.number().int().positive(),
+      ])
+      .transform(String)
+      .openapi({
+        description: 'E.164, or a 10-digit North American number (as digits or a string)',
+        // Which digit strings are numbers is beyond a pattern: examples stand for it (test/helpers/arbitrary.ts).
+        examples: ['+15551234567', '5551234567', '+44 20 7946 0958', 4155550123],
+      }),
     lead_score: z.number().finite().nullable().optional(),
     customer_name: z.string().max(500).nullable().optional(),
     custom_data: z.record(z.string(), z.any()).nullable().optional(),
   })
-  .refine((b) => Object.keys(b).length <= 200, 'at most 200 fields');
+  .refine((b) => Object.keys(b).length <= 200, 'at most 200 fields')
+  .openapi({ maxProperties: 200 });
 
+const ISO_TIME = /^$|^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 const isoTime = z
-  .union([z.string().max(64), z.number()])
+  .union([z.string().max(64).regex(ISO_TIME, 'must be an ISO 8601 time'), z.number().min(0)])
   .nullable()
   .optional()
+  // Which digit strings are real times is beyond the pattern: examples stand for it (test/helpers/arbitrary.ts).
+  .openapi({ examples: ['2023-11-07T05:31:56Z', '2024-02-29T23:59:59.123+05:30', 1699335116, null] })
   .transform((v, ctx) => {
     if (v === null || v === undefined || v === '') return null;
     const ms = typeof v === 'number' ? (v > 1e12 ? v : v * 1000) : Date.parse(v);
@@ -141,11 +159,24 @@ const Parts = {
   report: z.record(z.string(), z.any()).nullable().optional(),
 };
 const RuntimeBody = z.object({
-  event: z.looseObject({
-    type: z.string().min(1).max(100),
-    data: z.looseObject(Parts).nullable().optional(),
-    ...Parts,
-  }),
+  event: z
+    .looseObject({
+      type: z.string().min(1).max(100),
+      data: z.looseObject(Parts).nullable().optional(),
+      ...Parts,
+    })
+    // The call is required, under event.data or directly under event.
+    .openapi({
+      anyOf: [
+        { required: ['call'], properties: { call: { type: 'object' } } },
+        {
+          required: ['data'],
+          properties: {
+            data: { type: 'object', required: ['call'], properties: { call: { type: 'object' } } },
+          },
+        },
+      ],
+    }),
 });
 
 export function ingestRoutes() {
@@ -155,13 +186,11 @@ export function ingestRoutes() {
     method: 'post',
     path: '/call-data',
     tags: ['Incoming webhooks'],
-    security: [],
+    security: [{ moja_auth_key: [] }, { moja_auth_header: [] }],
     summary:
       'Push lead data for a phone number (Moja); merged into its lead record and attached to its calls',
     request: {
-      query: z.object({
-        moja_auth_key: z.string().optional().openapi({ description: 'or the X-Moja-Auth-Key header' }),
-      }),
+      headers: IdempotencyHeader,
       body: {
         content: {
           'application/json': {
@@ -184,13 +213,14 @@ export function ingestRoutes() {
           'application/json': { schema: z.object({ success: z.literal(true), caller_id: z.string() }) },
         },
       },
+      ...errorResponses,
     },
   });
   r.openAPIRegistry.registerPath({
     method: 'post',
     path: '/v2/webhooks/call-events',
     tags: ['Incoming webhooks'],
-    security: [],
+    security: [{ public_key: [], private_key: [] }],
     summary:
       'Call events from an external voice runtime (Miraiminds); authenticated by x-public-key and x-private-key',
     description:
@@ -199,7 +229,10 @@ export function ingestRoutes() {
     request: {
       body: { content: { 'application/json': { schema: RuntimeBody.openapi('RuntimeCallEvent') } } },
     },
-    responses: { 200: { description: 'Event received', content: { 'text/plain': { schema: z.string() } } } },
+    responses: {
+      200: { description: 'Event received', content: { 'text/plain': { schema: z.string() } } },
+      ...errorResponses,
+    },
   });
 
   r.post('/call-data', limitBody, webhookAuthKey, rateLimit, async (c) => {
@@ -210,7 +243,7 @@ export function ingestRoutes() {
     const phone = normalizePhone(caller_id);
     if (!phone)
       throw invalid('caller_id must be a phone number (E.164, or a 10-digit NANP number)', 'caller_id');
-    const key = c.req.header('Idempotency-Key')?.slice(0, 255) || (await sha256Hex(raw));
+    const key = parseIdempotencyKey(c.req.header('Idempotency-Key')) ?? (await sha256Hex(raw));
     await ingestLead(getDb(c.env.DB), authOf(c).account, key, phone, fields);
     return c.json({ success: true, caller_id: phone }, 200);
   });

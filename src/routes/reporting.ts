@@ -25,15 +25,24 @@ const Query = z
   })
   .openapi('ReportingQuery');
 
+const Cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const Row = z.record(z.string(), Cell);
+/** Rows for a breakdown, one row for a single figure; null when the question was not answered. */
+const Data = z
+  .union([z.array(Row), Row])
+  .nullable()
+  .openapi('ReportingData');
+const ChartSuggestion = z
+  .object({ type: z.enum(['line', 'bar', 'pie']), x_axis: z.string(), y_axis: z.string() })
+  .nullable();
+
 const Answer = z
   .object({
     answer: z.string(),
     sql: z.string().nullable(),
     explanation: z.string(),
-    data: z.any(),
-    chart_suggestion: z
-      .object({ type: z.enum(['line', 'bar', 'pie']), x_axis: z.string(), y_axis: z.string() })
-      .nullable(),
+    data: Data,
+    chart_suggestion: ChartSuggestion,
     session_id: z.string(),
     suggestions: z.array(z.string()).optional(),
   })
@@ -105,7 +114,23 @@ export function reportingRoutes() {
       },
       responses: {
         200: jsonResponse(
-          z.object({ object: z.literal('list'), session_id: z.string(), data: z.array(z.any()) }),
+          z.object({
+            object: z.literal('list'),
+            session_id: z.string(),
+            data: z.array(
+              z
+                .object({
+                  id: z.string(),
+                  role: z.enum(['user', 'assistant']),
+                  content: z.string(),
+                  created_at: z.number(),
+                  sql: z.string().nullable().optional(),
+                  data: Data.optional(),
+                  chart_suggestion: ChartSuggestion.optional(),
+                })
+                .openapi('ReportingMessage'),
+            ),
+          }),
           'Messages',
         ),
         ...errorResponses,

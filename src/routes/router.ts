@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../env';
-import { ApiError, formatParam } from '../lib/errors';
+import { ApiError, ERROR_STATUS, type ErrorCode, type ErrorStatus, formatParam } from '../lib/errors';
 
 type Issue = z.core.$ZodIssue;
 
@@ -9,6 +9,9 @@ export function validationError(issues: readonly Issue[], target?: string): ApiE
   const issue = issues[0];
   let path: PropertyKey[] = [...(issue?.path ?? [])];
   let message = issue?.message ?? 'Invalid request';
+  // Headers arrive lower-cased; name them as clients write them (`Idempotency-Key`).
+  if (target === 'header' && typeof path[0] === 'string')
+    path[0] = path[0].replace(/(^|-)([a-z])/g, (_, dash, ch) => dash + ch.toUpperCase());
   if (issue?.code === 'unrecognized_keys') {
     path = [...path, issue.keys[0]];
     message = `Unknown parameter: ${formatParam(path)}`;
@@ -31,39 +34,61 @@ export function newRouter() {
   });
 }
 
-export const ErrorSchema = z
-  .object({
-    error: z.object({
-      code: z.enum([
-        'invalid_request',
-        'unauthorized',
-        'forbidden',
-        'not_found',
-        'conflict',
-        'payload_too_large',
-        'unprocessable',
-        'rate_limited',
-        'server_error',
-      ]),
-      message: z.string(),
-      param: z.string().optional(),
-      request_id: z.string(),
-    }),
-  })
-  .openapi('Error');
+/** Codes answered with `status`, read from the one code→status table in lib/errors.ts. */
+const codesFor = (status: number) =>
+  (Object.keys(ERROR_STATUS) as ErrorCode[]).filter((code) => ERROR_STATUS[code] === status);
 
-const err = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: ErrorSchema } },
+const errorSchema = (name: string, codes: readonly ErrorCode[]) =>
+  z
+    .object({
+      error: z.object({
+        code: z.enum(codes as [ErrorCode, ...ErrorCode[]]),
+        message: z.string(),
+        param: z
+          .string()
+          .optional()
+          .openapi({ description: 'The input that was wrong: `recipients[3].phone`' }),
+        request_id: z.string(),
+      }),
+    })
+    .openapi(name);
+
+/** Any error: the envelope with every code in the table. */
+export const ErrorSchema = errorSchema('Error', Object.keys(ERROR_STATUS) as ErrorCode[]);
+
+const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
+  400: 'Invalid request: `param` names the input',
+  401: 'Missing or invalid credentials',
+  403: 'Not allowed for these credentials',
+  404: 'Not found in this account',
+  409: 'Conflicts with the current state, or the Idempotency-Key is in use with another body',
+  413: 'Request body too large',
+  422: 'Well-formed but cannot be done (for example outside the calling window, or no provider number)',
+  429: 'Rate limited: retry after the Retry-After header',
+  500: 'Something went wrong on our side; quote the request id',
+};
+
+/** One documented response per status, each with its own schema (`Error409`) naming only its codes. */
+export const errorResponse = (status: ErrorStatus) => ({
+  description: ERROR_DESCRIPTIONS[status],
+  content: { 'application/json': { schema: errorSchema(`Error${status}`, codesFor(status)) } },
 });
 
-/** The error answers every authenticated operation can give. */
+/** The error answers every operation can give (validation, auth, tenancy, body limit, rate limit). */
 export const errorResponses = {
-  400: err('Invalid request'),
-  401: err('Missing or invalid credentials'),
-  404: err('Not found in this account'),
-  429: err('Rate limited'),
+  400: errorResponse(400),
+  401: errorResponse(401),
+  404: errorResponse(404),
+  413: errorResponse(413),
+  429: errorResponse(429),
+  500: errorResponse(500),
 } as const;
+
+/**
+ * `schema | null` for a schema registered as a component: zod-openapi renders `.nullable()` of a
+ * registered schema as a bare `$ref` or an unsatisfiable `allOf`, so say it as a union.
+ */
+export const orNull = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]);
 
 export const jsonBody = <T extends z.ZodType>(schema: T, required = true) => ({
   required,
@@ -84,9 +109,34 @@ export const IdParam = (name: string, example: string) =>
       .openapi({ param: { name: 'id', in: 'path' }, example, description: `The ${name} id` }),
   });
 
+/**
+ * An integer query parameter, parsed strictly (digits only; `offset=` and `offset=null` are 400) and
+ * documented as `integer` with its bounds, not as the `integer | null` that `z.coerce` advertises.
+ */
+export const queryInt = (min: number, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^\d{1,16}$/.test(v) ? Number(v) : v),
+    z.number().int().min(min).max(max),
+  );
+
 export const PaginationQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: 'Page size (1–100)' }),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: queryInt(1, 100).default(20).openapi({ description: 'Page size (1–100)' }),
+  offset: queryInt(0, 1_000_000).default(0).openapi({ description: 'Items to skip' }),
+});
+
+/** Idempotent creates: the same key and body within 24 h replays the first answer (services/idempotency.ts). */
+export const IdempotencyHeader = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: printable means no control characters
+    .regex(/^[^\x00-\x1f\x7f]+$/)
+    .optional()
+    .openapi({
+      description:
+        'Retry safely: 1–255 printable characters; the same key and body within 24 h replays the first answer',
+    }),
 });
 
 export const listOf = <T extends z.ZodType>(item: T) =>

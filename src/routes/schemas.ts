@@ -1,6 +1,8 @@
 // Request and response schemas shared by several surfaces. Each validates requests and feeds /openapi.json.
 import { z } from '@hono/zod-openapi';
 import { E164 } from '../lib/phone';
+import { isValidTimeZone } from '../lib/zoned-time';
+import { CALL_STATUSES } from '../services/calls';
 import { Metadata } from './router';
 
 export const e164 = (field: string) =>
@@ -9,10 +11,33 @@ export const e164 = (field: string) =>
     .regex(E164, `${field} must be in E.164 format`)
     .openapi({ example: '+14155550123' });
 
+/** A name: 1–`max` characters, not blank, stored trimmed. */
+export const nonBlank = (max: number) => z.string().max(max).regex(/\S/, 'must not be blank').trim().min(1);
+
+/**
+ * An IANA zone. The pattern is what the document can say; that the zone exists in the runtime's tz
+ * database is checked by isValidTimeZone, so the schema carries examples (test/helpers/arbitrary.ts
+ * draws valid zones from them).
+ */
+export const TimeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/,
+    'timezone must be an IANA time zone such as Europe/Berlin',
+  )
+  .refine(isValidTimeZone, 'timezone must be an IANA time zone such as Europe/Berlin')
+  .openapi('TimeZone', {
+    description: 'An IANA time zone such as Europe/Berlin',
+    examples: ['UTC', 'America/New_York', 'Europe/Berlin', 'Asia/Kolkata', 'Australia/Sydney'],
+  });
+
 export const Variables = z
   .record(z.string().min(1).max(64), z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]))
   .refine((v) => Object.keys(v).length <= 100, 'at most 100 variables')
   .openapi({
+    maxProperties: 100,
     description: 'Values for {{name}} placeholders in the agent prompt and first message',
     example: { name: 'Rahul' },
   });
@@ -34,7 +59,7 @@ export const CallSchema = z
     from_number: z.string().nullable(),
     to_number: z.string(),
     recipient_phone: z.string().nullable(),
-    status: z.string(),
+    status: z.enum(CALL_STATUSES),
     end_reason: z.string().nullable(),
     max_duration: z.number(),
     created_at: z.number(),

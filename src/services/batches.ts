@@ -141,7 +141,7 @@ export function presentBatch(b: typeof batches.$inferSelect) {
     schedule_at: b.scheduleAt,
     from_number: b.fromNumber,
     max_duration: b.maxDuration,
-    calling_window: b.callingWindow,
+    calling_window: b.callingWindow as CallingWindow | null, // validated by routes/v1/batches.ts on create
     total_recipients: b.totalRecipients,
     duplicates_removed: b.duplicatesRemoved,
     created_at: b.createdAt,

@@ -52,7 +52,8 @@ export function presentCall(r: CallRow) {
     from_number: r.fromNumber,
     to_number: r.toNumber,
     recipient_phone: r.direction === 'outbound' ? r.toNumber : r.fromNumber,
-    status: r.status,
+    // The column is plain text; every write goes through the status machine in this file.
+    status: r.status as CallStatus,
     end_reason: r.endReason,
     max_duration: r.maxDuration,
     created_at: r.createdAt,

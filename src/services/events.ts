@@ -39,7 +39,8 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export type EventRow = typeof events.$inferSelect;
 
 export function envelope(e: Pick<EventRow, 'id' | 'type' | 'createdAt' | 'data'>) {
-  return { id: e.id, type: e.type, created_at: e.createdAt, data: e.data };
+  // Stored types come only from emitEvent, whose `type` is an EventType.
+  return { id: e.id, type: e.type as EventType, created_at: e.createdAt, data: e.data };
 }
 
 const subscribes = (endpointEvents: string[], type: string) =>

@@ -34,7 +34,8 @@ export function presentMessage(m: MessageRow) {
     to_number: m.direction === 'outbound' ? m.contact : m.channel,
     from_number: m.direction === 'outbound' ? m.channel : m.contact,
     message_type: m.messageType,
-    content: m.content,
+    // Text, or the template object, as validated by routes/v1/messages.ts (or received from Meta as text).
+    content: m.content as string | { name: string; language: string; parameters?: string[] },
     status: m.status,
     error: m.error,
     provider: m.provider,

@@ -6,13 +6,17 @@ import type { Env } from '../env';
 import { notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { utcOffsetSeconds } from '../lib/zoned-time';
-import { answerFor } from '../reporting/answer';
+import { answerFor, type ChartSuggestion } from '../reporting/answer';
 import { compile, CompileError } from '../reporting/compiler';
 import { boundSql, checkSql, GuardError } from '../reporting/guard';
 import { llmConfigured, translateWithLlm } from '../reporting/llm';
 import type { StructuredQuery } from '../reporting/model';
 import { translate, type TranslateContext, type Translation } from '../reporting/translator';
 import type { Account } from './accounts';
+
+/** One result row: the views only select scalar columns (reporting/model.ts). */
+export type ReportingRow = Record<string, string | number | boolean | null>;
+export type ReportingData = ReportingRow[] | ReportingRow | null;
 
 export interface ReportingInput {
   query: string;
@@ -106,8 +110,7 @@ export async function runQuestion(
     }
     throw err;
   }
-  const rows = (await env.DB.prepare(boundSql(sql, views)).bind(account.id).all<Record<string, unknown>>())
-    .results;
+  const rows = (await env.DB.prepare(boundSql(sql, views)).bind(account.id).all<ReportingRow>()).results;
   const q = translation.query;
   const text = answerFor(q, rows);
   return {
@@ -244,7 +247,11 @@ export async function sessionMessages(db: Db, accountId: string, sessionId: stri
       content: m.content,
       created_at: m.createdAt,
       ...(m.payload
-        ? { sql: m.payload.sql, data: m.payload.data, chart_suggestion: m.payload.chart_suggestion }
+        ? {
+            sql: m.payload.sql as string | null,
+            data: m.payload.data as ReportingData,
+            chart_suggestion: m.payload.chart_suggestion as ChartSuggestion | null,
+          }
         : {}),
     })),
   };

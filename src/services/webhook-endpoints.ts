@@ -7,7 +7,7 @@ import { newId } from '../lib/ids';
 import { webhookUrlProblem } from '../lib/url-guard';
 import { newWebhookSecret } from '../lib/webhook-signature';
 import { nowSeconds } from '../lib/time';
-import { emitEvent, enqueueDeliveries, EVENT_TYPES } from './events';
+import { emitEvent, enqueueDeliveries, EVENT_TYPES, type EventType } from './events';
 import { paginate, type Page } from './pagination';
 
 export type EndpointRow = typeof webhookEndpoints.$inferSelect;
@@ -20,7 +20,7 @@ export function presentEndpoint(e: EndpointRow, secret?: string) {
     object: 'webhook_endpoint' as const,
     url: e.url,
     description: e.description,
-    events: e.events,
+    events: e.events as Array<'*' | EventType>, // checked against EVENT_TYPES when stored
     status: e.status,
     disabled_reason: e.disabledReason,
     created_at: e.createdAt,

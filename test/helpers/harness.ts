@@ -1,5 +1,6 @@
 // Each test file makes its own accounts through the operator API, then talks to the Worker as a client would.
 import { env, exports } from 'cloudflare:workers';
+import { checkResponse } from './contract';
 
 export const ADMIN_TOKEN = 'test_admin_token';
 export const BASE = 'https://callplane.test';
@@ -39,6 +40,8 @@ export async function request(
   } catch {
     parsed = null;
   }
+  // Every answer of a documented operation must be one the document declares (test/helpers/contract.ts).
+  await checkResponse(method, path, { status: res.status, headers: res.headers, text });
   return { status: res.status, headers: res.headers, body: parsed, text };
 }
 

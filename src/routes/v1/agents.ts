@@ -18,7 +18,7 @@ import {
   newRouter,
   PaginationQuery,
 } from '../router';
-import { MaxDuration, Metadata } from '../schemas';
+import { MaxDuration, Metadata, nonBlank } from '../schemas';
 
 const AnalysisField = z.strictObject({
   name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'name must be an identifier'),
@@ -27,7 +27,7 @@ const AnalysisField = z.strictObject({
 });
 
 const fields = {
-  name: z.string().trim().min(1).max(200).openapi({ example: 'Appointment reminder' }),
+  name: nonBlank(200).openapi({ example: 'Appointment reminder' }),
   prompt: z
     .string()
     .min(1)

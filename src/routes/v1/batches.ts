@@ -1,10 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { getDb } from '../../db/client';
-import { DAYS, isValidTimeZone } from '../../lib/calling-window';
+import { DAYS } from '../../lib/calling-window';
 import { authOf } from '../../middleware/auth';
 import { batchSummary, cancelBatch, createBatch, listBatches } from '../../services/batches';
 import { idempotent } from '../idempotent';
 import {
+  errorResponse,
+  orNull,
+  IdempotencyHeader,
   errorResponses,
   IdParam,
   jsonBody,
@@ -13,7 +16,7 @@ import {
   newRouter,
   PaginationQuery,
 } from '../router';
-import { e164, MaxDuration, Metadata, Variables } from '../schemas';
+import { e164, MaxDuration, Metadata, TimeZone, Variables } from '../schemas';
 import { publicBaseUrl } from './calls';
 
 export const MAX_RECIPIENTS = 10_000;
@@ -30,12 +33,9 @@ const CallingWindow = z
       .optional()
       .openapi({ example: ['mon', 'tue', 'wed', 'thu', 'fri'] }),
     timezone: z
-      .string()
-      .max(64)
-      .refine(
-        (tz) => tz === 'recipient' || isValidTimeZone(tz),
-        'timezone must be an IANA time zone or "recipient"',
-      )
+      .union([z.literal('recipient'), TimeZone], {
+        error: () => 'timezone must be an IANA time zone or "recipient"',
+      })
       .optional()
       .openapi({
         description:
@@ -85,7 +85,7 @@ const BatchBase = z.object({
   schedule_at: z.number().nullable(),
   from_number: z.string().nullable(),
   max_duration: z.number().nullable(),
-  calling_window: z.record(z.string(), z.any()).nullable(),
+  calling_window: orNull(CallingWindow),
   total_recipients: z.number(),
   duplicates_removed: z.number(),
   created_at: z.number(),
@@ -110,10 +110,11 @@ export function batchRoutes() {
       summary: 'Call up to 10 000 recipients, scheduled and inside a calling window',
       description:
         "An invalid recipient rejects the whole batch (param recipients[i].phone). Duplicated phones are dialled once. Dialling is paced by the plan's calls/min and concurrency: a batch waits, it never fails on a limit.",
-      request: { body: jsonBody(CreateBatch) },
+      request: { headers: IdempotencyHeader, body: jsonBody(CreateBatch) },
       responses: {
         201: jsonResponse(Created, 'The batch was accepted'),
-        422: errorResponses[400],
+        409: errorResponse(409),
+        422: errorResponse(422),
         ...errorResponses,
       },
     }),

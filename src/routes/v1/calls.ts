@@ -5,6 +5,7 @@ import type { AppEnv } from '../../env';
 import { authOf } from '../../middleware/auth';
 import {
   CALL_STATUSES,
+  type CallStatus,
   convertCall,
   createCall,
   getCall,
@@ -18,6 +19,9 @@ import { silentWav } from '../../lib/wav';
 import { idempotent } from '../idempotent';
 import { notFound } from '../../lib/errors';
 import {
+  errorResponse,
+  IdempotencyHeader,
+  queryInt,
   errorResponses,
   IdParam,
   jsonBody,
@@ -32,36 +36,30 @@ const CreatedCall = z
   .object({
     call_id: z.string(),
     id: z.string(),
-    status: z.string(),
+    status: z.enum(CALL_STATUSES),
     agent_id: z.string(),
     recipient_phone: z.string(),
     created_at: z.number(),
   })
   .openapi('CreatedCall');
 
-const IdempotencyHeader = z.object({
-  'idempotency-key': z
-    .string()
-    .optional()
-    .openapi({ description: 'Retry safely: the same key and body within 24 h replays the first answer' }),
-});
-
+const STATUS_FILTERS = [...new Set([...Object.keys(STATUS_GROUPS), 'completed', ...CALL_STATUSES])];
 const statusFilter = z
-  .string()
-  .refine(
-    (s) => s in STATUS_GROUPS || s === 'completed' || (CALL_STATUSES as readonly string[]).includes(s),
-    {
-      message: `status must be active, completed, failed or one of ${CALL_STATUSES.join(', ')}`,
-    },
-  );
+  .enum(STATUS_FILTERS as [string, ...string[]], {
+    error: () => `status must be active, completed, failed or one of ${CALL_STATUSES.join(', ')}`,
+  })
+  .openapi({ description: 'A status, or a group: active, completed, failed' });
+
+/** Seconds since 1970 up to the year 5138: any real timestamp, and still a safe integer. */
+const UNIX_MAX = 99_999_999_999;
 
 const ListQuery = PaginationQuery.extend({
   status: statusFilter.optional(),
   agent_id: z.string().max(128).optional(),
   batch_id: z.string().max(128).optional(),
   direction: z.enum(['inbound', 'outbound']).optional(),
-  from: z.coerce.number().int().min(0).optional().openapi({ description: 'created_at ≥ (unix seconds)' }),
-  to: z.coerce.number().int().min(0).optional().openapi({ description: 'created_at ≤ (unix seconds)' }),
+  from: queryInt(0, UNIX_MAX).optional().openapi({ description: 'created_at ≥ (unix seconds)' }),
+  to: queryInt(0, UNIX_MAX).optional().openapi({ description: 'created_at ≤ (unix seconds)' }),
 });
 
 const tags = ['Calls'];
@@ -97,8 +95,8 @@ export function callRoutes() {
         request: { headers: IdempotencyHeader, body: jsonBody(CreateCallBody) },
         responses: {
           201: jsonResponse(CreatedCall, 'The call was accepted'),
-          409: errorResponses[400],
-          422: errorResponses[400],
+          409: errorResponse(409),
+          422: errorResponse(422),
           ...errorResponses,
         },
       }),
@@ -107,7 +105,7 @@ export function callRoutes() {
         return placeCall(c, 'calls.create', input, input, (row) => ({
           call_id: row.id,
           id: row.id,
-          status: row.status,
+          status: row.status as CallStatus,
           agent_id: row.agentId!,
           recipient_phone: row.toNumber,
           created_at: row.createdAt,
@@ -152,7 +150,7 @@ export function callRoutes() {
         tags,
         summary,
         request: { params: IdParam('call', 'call_998877') },
-        responses: { 200: jsonResponse(CallSchema, 'The call'), 409: errorResponses[400], ...errorResponses },
+        responses: { 200: jsonResponse(CallSchema, 'The call'), 409: errorResponse(409), ...errorResponses },
       }),
       async (c) =>
         c.json(
@@ -177,7 +175,7 @@ export function callRoutes() {
           false,
         ),
       },
-      responses: { 200: jsonResponse(CallSchema, 'The call'), 409: errorResponses[400], ...errorResponses },
+      responses: { 200: jsonResponse(CallSchema, 'The call'), 409: errorResponse(409), ...errorResponses },
     }),
     async (c) =>
       c.json(

@@ -2,13 +2,14 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { getDb } from '../../db/client';
 import { authOf } from '../../middleware/auth';
 import { getEvent, listEvents, redeliverEvent } from '../../services/events';
+import { EVENT_TYPES } from '../../services/events';
 import { errorResponses, IdParam, jsonResponse, listOf, newRouter, PaginationQuery } from '../router';
 
 const Event = z
   .object({
     id: z.string(),
     object: z.literal('event'),
-    type: z.string(),
+    type: z.enum(EVENT_TYPES),
     created_at: z.number(),
     data: z.record(z.string(), z.any()),
   })

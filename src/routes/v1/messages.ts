@@ -13,6 +13,8 @@ import {
   type SendInput,
 } from '../../services/messages';
 import {
+  errorResponse,
+  IdempotencyHeader,
   errorResponses,
   IdParam,
   jsonBody,
@@ -23,39 +25,50 @@ import {
 } from '../router';
 import { e164, Metadata } from '../schemas';
 
-const Template = z.strictObject({
-  name: z.string().min(1).max(512).openapi({ example: 'order_update' }),
-  language: z.string().min(2).max(15).openapi({ example: 'en_US' }),
-  parameters: z
-    .array(z.string().max(1024))
-    .max(20)
-    .optional()
-    .openapi({ description: 'Body parameters {{1}}, {{2}}, … in order' }),
-});
-
-/** CallAI's send body; `content` is text for `text` and a template object for `template`. */
-export const SendMessage = z
+const Template = z
   .strictObject({
-    agent_id: z.string().min(1).max(128).openapi({ description: 'Agent assigned to respond to replies' }),
-    to_number: e164('to_number'),
-    message_type: z.enum(['template', 'text']),
-    content: z.union([z.string().min(1).max(4096), Template]),
-    metadata: Metadata.optional(),
+    name: z.string().min(1).max(512).openapi({ example: 'order_update' }),
+    language: z.string().min(2).max(15).openapi({ example: 'en_US' }),
+    parameters: z
+      .array(z.string().max(1024))
+      .max(20)
+      .optional()
+      .openapi({ description: 'Body parameters {{1}}, {{2}}, … in order' }),
   })
-  .superRefine((b, ctx) => {
-    if (b.message_type === 'text' && typeof b.content !== 'string')
-      ctx.addIssue({
-        code: 'custom',
-        path: ['content'],
-        message: 'content must be the message text for message_type text',
-      });
-    if (b.message_type === 'template' && typeof b.content === 'string')
-      ctx.addIssue({
-        code: 'custom',
-        path: ['content'],
-        message: 'content must be {name, language, parameters?} for message_type template',
-      });
-  })
+  .openapi('MessageTemplate');
+
+const MessageText = z.string().min(1).max(4096);
+const sendFields = {
+  agent_id: z.string().min(1).max(128).openapi({ description: 'Agent assigned to respond to replies' }),
+  to_number: e164('to_number'),
+  metadata: Metadata.optional(),
+};
+
+/**
+ * CallAI's send body: `content` is the text for `text` and a template object for `template`. A union on
+ * `message_type`, so the document says exactly what the server takes (text with template fields is 400).
+ */
+export const SendMessage = z
+  .discriminatedUnion(
+    'message_type',
+    [
+      z
+        .strictObject({
+          ...sendFields,
+          message_type: z.literal('text'),
+          content: MessageText,
+        })
+        .openapi('SendTextMessage'),
+      z
+        .strictObject({
+          ...sendFields,
+          message_type: z.literal('template'),
+          content: Template,
+        })
+        .openapi('SendTemplateMessage'),
+    ],
+    { error: () => 'message_type must be template or text' },
+  )
   .openapi('SendMessage');
 
 export const MessageSchema = z
@@ -68,7 +81,7 @@ export const MessageSchema = z
     to_number: z.string().nullable(),
     from_number: z.string().nullable(),
     message_type: z.enum(['text', 'template']),
-    content: z.any(),
+    content: z.union([MessageText, Template]).openapi({ description: 'The text, or the template sent' }),
     status: z.enum(['queued', 'sent', 'delivered', 'read', 'failed', 'received']),
     error: z.string().nullable(),
     provider: z.string(),
@@ -102,10 +115,11 @@ export function messageRoutes() {
       path: '/messages',
       tags,
       summary: "Send a WhatsApp message (text only within 24 h of the recipient's last message)",
-      request: { body: jsonBody(SendMessage) },
+      request: { headers: IdempotencyHeader, body: jsonBody(SendMessage) },
       responses: {
         201: jsonResponse(MessageSchema, 'The message, queued'),
-        422: errorResponses[400],
+        409: errorResponse(409),
+        422: errorResponse(422),
         ...errorResponses,
       },
     }),

@@ -11,6 +11,7 @@ import {
   type Provider,
 } from '../../services/phone-numbers';
 import {
+  errorResponse,
   errorResponses,
   IdParam,
   jsonBody,
@@ -74,7 +75,7 @@ export function phoneNumberRoutes() {
       request: { body: jsonBody(CreateNumber) },
       responses: {
         201: jsonResponse(PhoneNumber, 'The number'),
-        409: errorResponses[400],
+        409: errorResponse(409),
         ...errorResponses,
       },
     }),

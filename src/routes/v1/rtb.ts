@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { getDb } from '../../db/client';
-import { DAYS, isValidTimeZone } from '../../lib/calling-window';
+import { DAYS } from '../../lib/calling-window';
 import { authOf } from '../../middleware/auth';
 import {
   createRtbEndpoint,
@@ -18,6 +18,7 @@ import {
 } from '../../services/rtb-config';
 import {
   errorResponses,
+  orNull,
   IdParam,
   jsonBody,
   jsonResponse,
@@ -26,12 +27,23 @@ import {
   PaginationQuery,
 } from '../router';
 import { publicBaseUrl } from './calls';
+import { nonBlank, TimeZone } from '../schemas';
 
 const hhmm = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be HH:MM (24 h)');
-const Interval = z.tuple([hhmm, hhmm]).refine(([a, b]) => a < b, 'an interval must end after it starts');
+const Interval = z
+  .tuple([hhmm, hhmm])
+  .refine(([a, b]) => a < b, 'an interval must end after it starts')
+  // "ends after it starts" is beyond JSON Schema: examples stand for it (test/helpers/arbitrary.ts).
+  .openapi({
+    examples: [
+      ['09:00', '17:00'],
+      ['00:00', '24:00'],
+      ['18:30', '21:00'],
+    ],
+  });
 const Schedule = z
   .strictObject({
-    timezone: z.string().max(64).refine(isValidTimeZone, 'timezone must be an IANA time zone'),
+    timezone: TimeZone,
     hours: z.partialRecord(z.enum(DAYS), z.array(Interval).max(12)),
   })
   .openapi('RtbSchedule', {
@@ -63,7 +75,7 @@ const Caps = z
 
 const EndpointBody = z
   .strictObject({
-    name: z.string().trim().min(1).max(200),
+    name: nonBlank(200),
     campaign_name: z.string().max(200).nullable().optional(),
     bid_ttl_seconds: z.number().int().min(5).max(3600).optional(),
     require_caller_id: z.boolean().optional(),
@@ -74,14 +86,11 @@ const EndpointBody = z
 
 const RouteBody = z
   .strictObject({
-    buyer: z.string().trim().min(1).max(200),
+    buyer: nonBlank(200),
     number: z
       .string()
       .max(256)
-      .refine(
-        (n) => /^\+[1-9]\d{7,14}$/.test(n) || /^sips?:[^\s@]+@[^\s]+$/.test(n),
-        'number must be E.164 or a sip: URI',
-      ),
+      .regex(/^(\+[1-9]\d{7,14}|sips?:[^\s@]+@\S+)$/, 'number must be E.164 or a sip: URI'),
     payout: z.number().min(0).max(100_000),
     duration: z
       .number()
@@ -138,9 +147,9 @@ const Route = z
     payout_condition_duration: z.number().nullable(),
     priority: z.number(),
     weight: z.number(),
-    schedule: z.any(),
-    geo: z.any(),
-    caps: z.any(),
+    schedule: orNull(Schedule),
+    geo: orNull(Geo),
+    caps: orNull(Caps),
     status: z.enum(['enabled', 'disabled']),
     created_at: z.number(),
     updated_at: z.number(),

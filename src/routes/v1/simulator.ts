@@ -7,7 +7,7 @@ import { receiveInboundCall } from '../../services/inbound';
 import { findOwnedNumber } from '../../services/phone-numbers';
 import { presentMessage, receiveMessage } from '../../services/messages';
 import { MessageSchema } from './messages';
-import { errorResponses, jsonBody, jsonResponse, newRouter } from '../router';
+import { errorResponse, errorResponses, jsonBody, jsonResponse, newRouter } from '../router';
 import { CallSchema, e164 } from '../schemas';
 import { publicBaseUrl } from './calls';
 
@@ -38,7 +38,7 @@ export function simulatorRoutes() {
       request: { body: jsonBody(InboundCall) },
       responses: {
         201: jsonResponse(CallSchema, 'The inbound call, ringing'),
-        422: errorResponses[400],
+        422: errorResponse(422),
         ...errorResponses,
       },
     }),

@@ -24,16 +24,32 @@ import {
 } from '../router';
 
 const EventList = z
-  .array(z.string().max(64))
+  .array(
+    z.enum(['*', ...EVENT_TYPES], {
+      error: () => `events must be * or one of ${EVENT_TYPES.join(', ')}`,
+    }),
+  )
   .max(EVENT_TYPES.length + 1)
   .openapi({
-    description: `Event types to receive (default all). One of: *, ${EVENT_TYPES.join(', ')}`,
+    description: 'Event types to receive (default all: `*`)',
     example: ['call.completed', 'call.failure'],
   });
 
 const CreateEndpoint = z
   .strictObject({
-    url: z.string().min(1).max(2048).openapi({ example: 'https://example.com/webhooks/callplane' }),
+    url: z
+      .string()
+      .min(1)
+      .max(2048)
+      // `format: uri` in the document; checked here too, so a PATCH to an unknown id still says 400 first.
+      .refine((u) => URL.canParse(u), 'url must be an absolute URL')
+      .openapi({
+        format: 'uri',
+        description:
+          'https on a public host name (not an IP address or a private host; ALLOW_PRIVATE_WEBHOOK_URLS lifts this for local development)',
+        // Which hosts are public is beyond a pattern: examples stand for it (test/helpers/arbitrary.ts).
+        examples: ['https://example.com/webhooks/callplane', 'https://hooks.example.org/callplane?x=1'],
+      }),
     events: EventList.optional(),
     description: z.string().max(500).nullable().optional(),
   })
@@ -48,7 +64,7 @@ const Endpoint = z
     object: z.literal('webhook_endpoint'),
     url: z.string(),
     description: z.string().nullable(),
-    events: z.array(z.string()),
+    events: z.array(z.enum(['*', ...EVENT_TYPES])),
     status: z.enum(['enabled', 'disabled']),
     disabled_reason: z.string().nullable(),
     created_at: z.number(),
