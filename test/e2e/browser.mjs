@@ -112,7 +112,7 @@ try {
     await go('/docs');
     await page.getByRole('heading', { name: 'callplane API' }).waitFor({ timeout: 30_000 });
     await page.getByText('Download OpenAPI Document').first().waitFor();
-    await page.getByText('Place an outbound call').first().waitFor({ state: 'attached' });
+    await page.getByText('Create an account and its first credentials').first().waitFor();
     await shot('03-docs-offline', false);
     if (outside.length) throw new Error(`requests left loopback: ${outside.slice(0, 3).join(', ')}`);
   });

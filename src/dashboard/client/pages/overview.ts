@@ -60,7 +60,7 @@ export async function overviewPage(root: HTMLElement) {
     ),
     today.length
       ? chart(
-          'bar',
+          'line',
           hours.map((x) => `${x}h`),
           [
             { label: 'calls', values: perHour },
