@@ -14,6 +14,8 @@ export default defineConfig({
           TEST_MIGRATIONS: await readD1Migrations('./migrations'),
           ADMIN_TOKEN: 'test_admin_token',
           LOG_LEVEL: 'silent',
+          // Lets crash-safety tests arm fault points (src/lib/faults.ts).
+          FAULT_INJECTION: 'on',
           SIMULATOR_TIME_SCALE: '0.01',
           WEBHOOK_RETRY_SCALE: '0.0001',
           // Pinned so a developer's .dev.vars cannot make local runs differ from CI.

@@ -7,6 +7,7 @@ import { getDb } from '../db/client';
 import { accounts, batches, calls } from '../db/schema';
 import type { Env } from '../env';
 import { ApiError } from '../lib/errors';
+import { hit } from '../lib/faults';
 import { newId } from '../lib/ids';
 import { nextOpening, windowOpen, type CallingWindow } from '../lib/calling-window';
 import { nowSeconds } from '../lib/time';
@@ -238,6 +239,7 @@ export class BatchDispatcher extends DurableObject<Env> {
         },
         { publicBaseUrl: cfg.publicBaseUrl, batchId: cfg.batchId, callId },
       );
+      await hit('batch-after-create-call', this.ctx);
       this.ctx.storage.sql.exec("UPDATE recipients SET status = 'dialed' WHERE idx = ?", r.idx);
     } catch (err) {
       if (
@@ -269,6 +271,7 @@ export class BatchDispatcher extends DurableObject<Env> {
   /** When every recipient is accounted for and every placed call has ended: batch.completed. */
   private async finished(cfg: BatchConfig & { canceled?: boolean }) {
     const db = getDb(this.env.DB);
+    await hit('batch-before-finish', this.ctx);
     const [live] = await db
       .select({ n: sql<number>`count(*)` })
       .from(calls)

@@ -156,11 +156,15 @@ export async function applyRuntimeEvent(
     }
     await db.update(calls).set(set).where(eq(calls.id, call.id));
     if (status) {
+      // A runtime's clock (or a stale event) cannot put a call's start before its creation or its end
+      // before its start: such times are clamped, not rejected (README "Reliability").
+      const startedAt = clampTime(ev.call.startedAt, call.createdAt);
+      const endedAt = clampTime(ev.call.endedAt, Math.max(call.startedAt ?? 0, startedAt ?? call.createdAt));
       await sessionFor(env, call.id).providerEvent({
         status,
         providerCallId: ev.call.id,
-        startedAt: ev.call.startedAt ?? undefined,
-        endedAt: ev.call.endedAt ?? undefined,
+        startedAt,
+        endedAt,
         duration: ev.call.durationSeconds ?? undefined,
         endReason: status === 'completed' ? 'completed' : status === 'in_progress' ? undefined : status,
       });
@@ -168,6 +172,9 @@ export async function applyRuntimeEvent(
     return call.id;
   });
 }
+
+const clampTime = (t: number | null | undefined, floor: number) =>
+  t === null || t === undefined ? undefined : Math.max(t, floor);
 
 async function registerExternalCall(
   env: Env,

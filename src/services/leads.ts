@@ -2,6 +2,7 @@
 import { and, desc, eq, gte, inArray, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { calls, leads } from '../db/schema';
+import { hit } from '../lib/faults';
 import { nowSeconds } from '../lib/time';
 import type { CallStatus } from './calls';
 
@@ -38,6 +39,7 @@ export async function upsertLead(db: Db, accountId: string, phone: string, data:
   const now = nowSeconds();
   const existing = await findLead(db, accountId, phone);
   const merged = mergeLead(existing?.data ?? {}, data);
+  await hit('lead-before-write');
   await db
     .insert(leads)
     .values({ accountId, phone, data: merged, createdAt: now, updatedAt: now })
