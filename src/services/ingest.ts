@@ -49,13 +49,14 @@ export async function purgeOldIngestKeys(db: Db) {
   await db.delete(ingestEvents).where(lt(ingestEvents.createdAt, nowSeconds() - DEDUPE_SECONDS));
 }
 
-export function ingestLead(
+export async function ingestLead(
   db: Db,
   account: Account,
-  dedupeKey: string,
+  dedupeKey: string | undefined,
   phone: string,
   fields: Record<string, unknown>,
 ) {
+  if (!dedupeKey) return { replayed: false, result: await upsertLead(db, account.id, phone, fields) };
   return once(db, account.id, 'call-data', dedupeKey, () => upsertLead(db, account.id, phone, fields));
 }
 
@@ -133,7 +134,8 @@ export async function applyRuntimeEvent(
   if (!call && !(status && FIRST_STATUSES.includes(status))) throw notFound('call', 'event.data.call.id');
 
   return once(db, account.id, 'call-events', dedupeKey, async () => {
-    if (!call) call = await registerExternalCall(env, db, account, ev.call.id, publicBaseUrl);
+    if (!call)
+      call = await registerExternalCall(env, db, account, ev.call.id, publicBaseUrl, ev.call.startedAt);
     const set: Partial<CallRow> = { updatedAt: nowSeconds() };
     if (ev.call.recordingUrl) set.recordingUrl = ev.call.recordingUrl;
     if (ev.analysis) {
@@ -182,8 +184,10 @@ async function registerExternalCall(
   account: Account,
   externalId: string,
   publicBaseUrl: string,
+  startedAt: number | null | undefined,
 ): Promise<CallRow> {
-  const now = nowSeconds();
+  // Registered when callplane first hears of it: created no later than the runtime says it started.
+  const now = Math.min(nowSeconds(), startedAt ?? Number.POSITIVE_INFINITY);
   const row: CallRow = {
     id: newId('call'),
     accountId: account.id,
