@@ -10,10 +10,11 @@ import type { Env } from '../env';
 import { simulateOptions } from '../providers/telephony/simulator';
 import { telephonyFor, type ProviderEvent } from '../providers/telephony';
 import { meetsSuccessCriterion, simulateConversation } from '../services/call-analysis';
-import { presentCall, TERMINAL_STATUSES, type CallRow, type CallStatus } from '../services/calls';
+import { TERMINAL_STATUSES, type CallRow, type CallStatus } from '../db/types';
+import { presentCall } from '../services/calls';
 import { releaseCallSlot } from '../services/concurrency';
 import { emitEvent, type EventType } from '../services/events';
-import { exchangeFor } from '../services/rtb-config';
+import { dispatcherFor, exchangeFor } from './stubs';
 import { conversionAfterSeconds, type CallRtb } from '../services/rtb-match';
 
 const RANK: Record<CallStatus, number> = {
@@ -375,8 +376,7 @@ export class CallSession extends DurableObject<Env> {
         s.outbox.splice(1, 0, ...(await this.finalize(s)));
       } else {
         await releaseCallSlot(this.env, s.accountId, s.callId);
-        if (s.batchId)
-          await this.env.BATCH_DISPATCHER.get(this.env.BATCH_DISPATCHER.idFromName(s.batchId)).callEnded();
+        if (s.batchId) await dispatcherFor(this.env, s.batchId).callEnded();
         if (s.rtb) await exchangeFor(this.env, s.accountId).callEnded(s.callId);
       }
       s.outbox.shift();

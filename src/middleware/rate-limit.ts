@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv, Env } from '../env';
 import { ApiError } from '../lib/errors';
 import type { RateDecision } from '../durable-objects/account-limiter';
+import { limiterFor } from '../durable-objects/stubs';
 import {
   ANONYMOUS_PER_MINUTE,
   classify,
@@ -13,10 +14,6 @@ import {
 
 export const clientIp = (c: Context) =>
   c.req.header('CF-Connecting-IP') ?? c.req.header('X-Real-IP') ?? 'unknown';
-
-export function limiterFor(env: Env, name: string) {
-  return env.ACCOUNT_LIMITER.get(env.ACCOUNT_LIMITER.idFromName(name));
-}
 
 export function headersFor(cls: RateClass, d: RateDecision): Record<string, string> {
   const h: Record<string, string> = {

@@ -8,7 +8,7 @@ import { ApiError, unauthorized } from '../lib/errors';
 import { twilioConfig } from '../providers/telephony';
 import { TWILIO_STATUS, twilioSignature } from '../providers/telephony/twilio';
 import { fillTemplate } from '../services/call-analysis';
-import { sessionFor } from '../services/calls';
+import { sessionFor } from '../durable-objects/stubs';
 import { receiveInboundCall } from '../services/inbound';
 import { applyMessageStatus, receiveMessage } from '../services/messages';
 import { metaSignature, parseMetaWebhook } from '../providers/whatsapp/meta';

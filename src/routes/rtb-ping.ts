@@ -8,7 +8,8 @@ import type { AppEnv, Env } from '../env';
 import { ApiError, notFound } from '../lib/errors';
 import { countAnonymous, headersFor } from '../middleware/rate-limit';
 import type { PingAnswer } from '../durable-objects/rtb-exchange';
-import { buildCompiled, exchangeFor, kvKey } from '../services/rtb-config';
+import { exchangeFor } from '../durable-objects/stubs';
+import { buildCompiled, kvKey } from '../services/rtb-config';
 import {
   readPing,
   staticCandidates,

@@ -5,23 +5,8 @@ import { notFound } from '../lib/errors';
 import { sha256Hex } from '../lib/crypto';
 import { newId, newSecret } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
-import { issueApiKey, type KeyMode } from './api-keys';
-
-export const PLANS = ['starter', 'growth', 'business', 'enterprise'] as const;
-export type Plan = (typeof PLANS)[number];
-export const LIMIT_NAMES = [
-  'calls_per_minute',
-  'concurrent_calls',
-  'api_per_minute',
-  'webhooks_per_minute',
-  'rtb_per_minute',
-  'reporting_per_minute',
-] as const;
-export type LimitName = (typeof LIMIT_NAMES)[number];
-export type Limits = Partial<Record<LimitName, number>>;
-
-export type AccountRow = typeof accounts.$inferSelect;
-export type Account = Pick<AccountRow, 'id' | 'name' | 'plan' | 'limits' | 'timezone' | 'createdAt'>;
+import type { Account, AccountRow, KeyMode, Limits, Plan } from '../db/types';
+import { issueApiKey } from './api-keys';
 
 export function presentAccount(a: Account) {
   return {

@@ -5,9 +5,8 @@ import { notFound, unprocessable } from '../lib/errors';
 import { sha256Hex } from '../lib/crypto';
 import { newId, newSecret } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
-import type { Account } from './accounts';
+import type { Account, KeyMode } from '../db/types';
 
-export type KeyMode = 'live' | 'test';
 export const API_KEY_PATTERN = /^sk_(live|test)_[0-9a-z]{32,64}$/;
 
 /** A new key: 160 random bits. Only the SHA-256 of the plaintext is stored. */

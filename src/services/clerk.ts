@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { accounts, clerkLinks } from '../db/schema';
 import type { Env } from '../env';
-import type { Account } from './accounts';
+import type { Account } from '../db/types';
 
 type KeySource = Promise<CryptoKey> | ReturnType<typeof createRemoteJWKSet>;
 

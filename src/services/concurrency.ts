@@ -1,8 +1,8 @@
 // Concurrency slots (SPEC §4): a call holds one from the moment it is dialled until it ends.
 import type { Env } from '../env';
 import { ApiError } from '../lib/errors';
-import { limiterFor } from '../middleware/rate-limit';
-import type { Account } from './accounts';
+import { limiterFor } from '../durable-objects/stubs';
+import type { Account } from '../db/types';
 import { effectiveLimits } from './limits';
 
 /** A lease outlives the longest possible call by a minute, so a lost end event cannot leak a slot. */

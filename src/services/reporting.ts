@@ -12,7 +12,7 @@ import { boundSql, checkSql, GuardError } from '../reporting/guard';
 import { llmConfigured, translateWithLlm } from '../reporting/llm';
 import type { StructuredQuery } from '../reporting/model';
 import { translate, type TranslateContext, type Translation } from '../reporting/translator';
-import type { Account } from './accounts';
+import type { Account } from '../db/types';
 
 export interface ReportingInput {
   query: string;

@@ -4,16 +4,15 @@ import { getDb } from '../../db/client';
 import type { AppEnv } from '../../env';
 import { authOf } from '../../middleware/auth';
 import {
-  CALL_STATUSES,
   convertCall,
   createCall,
   getCall,
   listCalls,
   presentCall,
-  STATUS_GROUPS,
   stopCall,
   type CreateCallInput,
 } from '../../services/calls';
+import { CALL_STATUSES, STATUS_GROUPS } from '../../db/types';
 import { silentWav } from '../../lib/wav';
 import { idempotent } from '../idempotent';
 import { notFound } from '../../lib/errors';
