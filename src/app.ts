@@ -4,7 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './env';
 import { ApiError, errorBody, type ErrorCode } from './lib/errors';
-import { requestContext } from './middleware/request-context';
+import { requestContext, requestLog } from './middleware/request-context';
 import { requireAccount, requireAdmin } from './middleware/auth';
 import { rateLimit } from './middleware/rate-limit';
 import { newRouter } from './routes/router';
@@ -61,14 +61,7 @@ function errorResponse(c: Context<AppEnv>, err: unknown) {
       err.status === 415 || err.status === 405 ? 400 : (err.status as 400),
     );
   }
-  console.error(
-    JSON.stringify({
-      level: 'error',
-      request_id: requestId,
-      path: c.req.path,
-      error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
-    }),
-  );
+  requestLog(c).error('unhandled error', { path: c.req.path, error: err });
   return c.json(
     errorBody('server_error', 'Something went wrong on our side; quote the request id to support', requestId),
     500,

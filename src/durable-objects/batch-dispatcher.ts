@@ -8,6 +8,7 @@ import { accounts, batches, calls } from '../db/schema';
 import type { Env } from '../env';
 import { ApiError } from '../lib/errors';
 import { newId } from '../lib/ids';
+import { logger } from '../lib/log';
 import { nextOpening, windowOpen, type CallingWindow } from '../lib/calling-window';
 import { nowSeconds } from '../lib/time';
 import { limiterFor } from './stubs';
@@ -254,14 +255,7 @@ export class BatchDispatcher extends DurableObject<Env> {
         );
         return null;
       }
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          msg: 'batch dial failed; will retry',
-          batch_id: cfg.batchId,
-          error: String(err),
-        }),
-      );
+      logger(this.env).error('batch dial failed; will retry', { batch_id: cfg.batchId, error: String(err) });
       return 5_000;
     }
     return null;

@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm';
 import { getDb } from '../db/client';
 import { agents, calls } from '../db/schema';
 import type { Env } from '../env';
+import { logger } from '../lib/log';
 import { simulateOptions } from '../providers/telephony/simulator';
 import { telephonyFor, type ProviderEvent } from '../providers/telephony';
 import { meetsSuccessCriterion, simulateConversation } from '../services/call-analysis';
@@ -251,9 +252,10 @@ export class CallSession extends DurableObject<Env> {
       for (const step of dialed.script ?? [])
         s.timers.push({ at: now + step.afterMs, kind: 'provider', event: step.event });
     } catch (err) {
-      console.error(
-        JSON.stringify({ level: 'error', msg: 'dial failed', call_id: s.callId, error: String(err) }),
-      );
+      logger(this.env, { account_id: s.accountId }).error('dial failed', {
+        call_id: s.callId,
+        error: String(err),
+      });
       this.transition(s, { status: 'failed', endReason: 'provider_error' });
     }
   }

@@ -3,6 +3,7 @@ import type { AppEnv, Env } from '../env';
 import { ApiError } from '../lib/errors';
 import type { RateDecision } from '../durable-objects/account-limiter';
 import { limiterFor } from '../durable-objects/stubs';
+import { requestLog } from './request-context';
 import {
   ANONYMOUS_PER_MINUTE,
   classify,
@@ -40,14 +41,7 @@ export async function enforceRate(
   try {
     decision = await limiterFor(c.env, key).hit(cls, limit, WINDOW_MS);
   } catch (err) {
-    console.error(
-      JSON.stringify({
-        level: 'warn',
-        request_id: c.get('requestId'),
-        msg: 'rate limiter unreachable; failing open',
-        error: String(err),
-      }),
-    );
+    requestLog(c).warn('rate limiter unreachable; failing open', { error: String(err) });
     return {};
   }
   const headers = headersFor(cls, decision);

@@ -1,6 +1,7 @@
 // Concurrency slots (SPEC §4): a call holds one from the moment it is dialled until it ends.
 import type { Env } from '../env';
 import { ApiError } from '../lib/errors';
+import { logger } from '../lib/log';
 import { limiterFor } from '../durable-objects/stubs';
 import type { Account } from '../db/types';
 import { effectiveLimits } from './limits';
@@ -23,14 +24,9 @@ export async function acquireCallSlot(
   try {
     decision = await limiterFor(env, account.id).acquire(callId, cap, leaseTtlMs(maxDuration));
   } catch (err) {
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        msg: 'concurrency limiter unreachable; refusing the call',
-        account_id: account.id,
-        error: String(err),
-      }),
-    );
+    logger(env, { account_id: account.id }).error('concurrency limiter unreachable; refusing the call', {
+      error: String(err),
+    });
     throw new ApiError(
       'rate_limited',
       'Concurrency could not be checked right now; retry shortly',
@@ -54,14 +50,9 @@ export async function releaseCallSlot(env: Env, accountId: string, callId: strin
     await limiterFor(env, accountId).release(callId);
   } catch (err) {
     // The lease expires on its own at max_duration + 60 s.
-    console.error(
-      JSON.stringify({
-        level: 'warn',
-        msg: 'could not release a call slot; it will expire',
-        account_id: accountId,
-        call_id: callId,
-        error: String(err),
-      }),
-    );
+    logger(env, { account_id: accountId }).warn('could not release a call slot; it will expire', {
+      call_id: callId,
+      error: String(err),
+    });
   }
 }
