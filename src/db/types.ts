@@ -18,6 +18,15 @@ export type Limits = Partial<Record<LimitName, number>>;
 export type AccountRow = typeof accounts.$inferSelect;
 /** What a request knows about its account once authenticated (no key hashes). */
 export type Account = Pick<AccountRow, 'id' | 'name' | 'plan' | 'limits' | 'timezone' | 'createdAt'>;
+/** The Account view of a row: the key hashes stay behind. */
+export const toAccount = ({ id, name, plan, limits, timezone, createdAt }: AccountRow): Account => ({
+  id,
+  name,
+  plan,
+  limits,
+  timezone,
+  createdAt,
+});
 
 export type KeyMode = 'live' | 'test';
 

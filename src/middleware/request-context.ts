@@ -7,6 +7,9 @@ import { logger } from '../lib/log';
 export const requestLog = (c: Context<AppEnv>) =>
   logger(c.env, { request_id: c.get('requestId'), account_id: c.get('accountId') ?? null });
 
+/** The origin providers and customers reach this deployment at (PUBLIC_BASE_URL, else the request's). */
+export const publicBaseUrl = (c: Context<AppEnv>) => c.env.PUBLIC_BASE_URL || new URL(c.req.url).origin;
+
 /** Gives every request an id (echoed as X-Request-Id) and writes one JSON log line when it ends. */
 export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   const requestId = newSecret('req_', 12);

@@ -13,6 +13,7 @@ import { receiveInboundCall } from '../services/inbound';
 import { applyMessageStatus, receiveMessage } from '../services/messages';
 import { metaSignature, parseMetaWebhook } from '../providers/whatsapp/meta';
 import { timingSafeEqual } from '../lib/crypto';
+import { publicBaseUrl } from '../middleware/request-context';
 
 const xml = (s: string) => s.replace(/[<>&'"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
@@ -70,13 +71,12 @@ export function providerRoutes() {
     const db = getDb(c.env.DB);
     let callId = c.req.query('call_id');
     if (!callId) {
-      const base = c.env.PUBLIC_BASE_URL || new URL(c.req.url).origin;
       const inbound = await receiveInboundCall(c.env, db, {
         to: p.To ?? '',
         from: p.From ?? '',
         provider: 'twilio',
         providerCallId: p.CallSid,
-        publicBaseUrl: base,
+        publicBaseUrl: publicBaseUrl(c),
       });
       if (!inbound || inbound.status === 'busy')
         return twiml(c, inbound ? '<Reject reason="busy"/>' : '<Reject/>');
