@@ -18,6 +18,9 @@ const LAYERS = [
   ['index.ts', 7],
   ['app.ts', 7],
   ['queues/', 6],
+  // The dashboard's server routes; dashboard/client/ is browser code bundled separately.
+  ['dashboard/client/', 8],
+  ['dashboard/', 6],
   ['routes/', 6],
   ['middleware/', 5],
   ['durable-objects/', 4],
@@ -42,7 +45,7 @@ function walk(dir, out = []) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p, out);
-    else if (p.endsWith('.ts')) out.push(relative(src, p));
+    else if (/\.tsx?$/.test(p)) out.push(relative(src, p));
   }
   return out;
 }
@@ -53,7 +56,7 @@ const INLINE_TYPE = /import\(\s*['"]([^'"]+)['"]\s*\)/g;
 function resolveImport(from, spec) {
   if (!spec.startsWith('.')) return null;
   const base = join(dirname(join(src, from)), spec);
-  for (const candidate of [base, `${base}.ts`, join(base, 'index.ts')]) {
+  for (const candidate of [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts')]) {
     try {
       if (statSync(candidate).isFile()) return relative(src, candidate);
     } catch {}
@@ -62,6 +65,7 @@ function resolveImport(from, spec) {
 }
 
 const files = walk(src);
+for (const file of files) layerOf(file);
 /** from → [{ to, typeOnly }] */
 const graph = new Map();
 for (const file of files) {
