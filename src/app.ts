@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './env';
-import { ApiError, errorBody, type ErrorCode } from './lib/errors';
+import { DomainError, ERROR_STATUS, errorBody, type ErrorCode } from './lib/errors';
 import { requestContext, requestLog } from './middleware/request-context';
 import { requireAccount, requireAdmin } from './middleware/auth';
 import { rateLimit } from './middleware/rate-limit';
@@ -28,7 +28,7 @@ function limitFor(path: string) {
     mw = bodyLimit({
       maxSize: max,
       onError: () => {
-        throw new ApiError('payload_too_large', `Request body is larger than ${max} bytes`);
+        throw new DomainError('payload_too_large', `Request body is larger than ${max} bytes`);
       },
     });
     bodyLimits.set(max, mw);
@@ -51,8 +51,11 @@ const HTTP_CODES: Record<number, ErrorCode> = {
 
 function errorResponse(c: Context<AppEnv>, err: unknown) {
   const requestId = c.get('requestId') ?? 'req_unknown';
-  if (err instanceof ApiError) {
-    return c.json(errorBody(err.code, err.message, requestId, err.param), err.status, err.headers);
+  if (err instanceof DomainError) {
+    const headers = { ...err.headers };
+    if (err.retryAfter !== undefined && !headers['Retry-After'])
+      headers['Retry-After'] = String(err.retryAfter);
+    return c.json(errorBody(err.code, err.message, requestId, err.param), ERROR_STATUS[err.code], headers);
   }
   if (err instanceof HTTPException && err.status < 500) {
     const code = HTTP_CODES[err.status] ?? 'invalid_request';

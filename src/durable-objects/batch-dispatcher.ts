@@ -6,7 +6,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '../db/client';
 import { accounts, batches, calls } from '../db/schema';
 import type { Env } from '../env';
-import { ApiError } from '../lib/errors';
+import { isDomainError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { logger } from '../lib/log';
 import { nextOpening, windowOpen, type CallingWindow } from '../lib/calling-window';
@@ -242,10 +242,7 @@ export class BatchDispatcher extends DurableObject<Env> {
       );
       this.ctx.storage.sql.exec("UPDATE recipients SET status = 'dialed' WHERE idx = ?", r.idx);
     } catch (err) {
-      if (
-        (err instanceof ApiError && err.status === 422) ||
-        (err instanceof ApiError && err.status === 404)
-      ) {
+      if (isDomainError(err, 'unprocessable', 'not_found')) {
         // The agent was deactivated or deleted, or the number released: this recipient cannot be called.
         await limiter.release(callId);
         this.ctx.storage.sql.exec(

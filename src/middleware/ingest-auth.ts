@@ -5,12 +5,12 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getDb } from '../db/client';
 import type { Account } from '../db/types';
 import type { AppEnv, AuthContext } from '../env';
-import { ApiError } from '../lib/errors';
+import { DomainError } from '../lib/errors';
 import { accountForIngestKeys, accountForWebhookAuthKey } from '../services/accounts';
 import { countAnonymous } from './rate-limit';
 
 async function refuse(c: Context<AppEnv>, message: string): Promise<never> {
-  throw new ApiError('unauthorized', message, undefined, await countAnonymous(c));
+  throw new DomainError('unauthorized', message, undefined, await countAnonymous(c));
 }
 
 function setAccount(c: Context<AppEnv>, account: Account, via: AuthContext['via']) {

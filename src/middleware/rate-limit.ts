@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv, Env } from '../env';
-import { ApiError } from '../lib/errors';
+import { DomainError } from '../lib/errors';
 import type { RateDecision } from '../durable-objects/account-limiter';
 import { limiterFor } from '../durable-objects/stubs';
 import { requestLog } from './request-context';
@@ -46,7 +46,7 @@ export async function enforceRate(
   }
   const headers = headersFor(cls, decision);
   if (!decision.allowed) {
-    throw new ApiError(
+    throw new DomainError(
       'rate_limited',
       `Rate limit exceeded: ${decision.limit} ${cls} requests per minute. Retry after ${decision.retryAfter} s`,
       undefined,

@@ -5,7 +5,7 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getDb } from '../db/client';
 import type { AppEnv } from '../env';
-import { ApiError, invalid } from '../lib/errors';
+import { DomainError, invalid } from '../lib/errors';
 import { sha256Hex } from '../lib/crypto';
 import { normalizePhone } from '../lib/phone';
 import { rateLimit } from '../middleware/rate-limit';
@@ -20,7 +20,7 @@ export const INGEST_MAX_BYTES = 256 * 1024;
 const limitBody = bodyLimit({
   maxSize: INGEST_MAX_BYTES,
   onError: () => {
-    throw new ApiError('payload_too_large', `Request body is larger than ${INGEST_MAX_BYTES} bytes`);
+    throw new DomainError('payload_too_large', `Request body is larger than ${INGEST_MAX_BYTES} bytes`);
   },
 });
 

@@ -3,7 +3,7 @@
 // account's RtbExchange object reports.
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env';
-import { ApiError, notFound } from '../lib/errors';
+import { DomainError, notFound } from '../lib/errors';
 import { countAnonymous, headersFor } from '../middleware/rate-limit';
 import type { PingAnswer } from '../durable-objects/rtb-exchange';
 import { exchangeFor } from '../durable-objects/stubs';
@@ -34,10 +34,10 @@ async function pingParams(c: Context<AppEnv>): Promise<Record<string, unknown>> 
   try {
     body = JSON.parse(raw);
   } catch {
-    throw new ApiError('invalid_request', 'The body must be JSON or a form');
+    throw new DomainError('invalid_request', 'The body must be JSON or a form');
   }
   if (!body || typeof body !== 'object' || Array.isArray(body))
-    throw new ApiError('invalid_request', 'The body must be a JSON object');
+    throw new DomainError('invalid_request', 'The body must be a JSON object');
   return { ...params, ...(body as Record<string, unknown>) };
 }
 
@@ -57,7 +57,7 @@ export function rtbPingRoutes() {
     let ep = RTB_ID.test(rtbId) ? await loadRouteSet(c.env, rtbId) : null;
     if (!ep || ep.status !== 'enabled') {
       // rtb ids are the publishers' credential: guessing them counts against the caller's IP.
-      throw new ApiError('not_found', 'No such inbound_rtb', 'rtb_id', await countAnonymous(c));
+      throw new DomainError('not_found', 'No such inbound_rtb', 'rtb_id', await countAnonymous(c));
     }
     c.set('accountId', ep.account_id);
     const ping = readPing(await pingParams(c));
@@ -103,10 +103,10 @@ export function rtbPingRoutes() {
       ep = next;
     }
     if (!answer || answer.kind === 'stale')
-      throw new ApiError('conflict', 'The endpoint configuration is changing; retry', 'rtb_id');
+      throw new DomainError('conflict', 'The endpoint configuration is changing; retry', 'rtb_id');
     const rateHeaders = headersFor('rtb', answer.rate);
     if (answer.kind === 'rate_limited') {
-      throw new ApiError(
+      throw new DomainError(
         'rate_limited',
         `Rate limit exceeded: ${answer.rate.limit} rtb requests per minute`,
         undefined,

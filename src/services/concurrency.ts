@@ -1,6 +1,6 @@
 // Concurrency slots (SPEC §4): a call holds one from the moment it is dialled until it ends.
 import type { Env } from '../env';
-import { ApiError } from '../lib/errors';
+import { rateLimited } from '../lib/errors';
 import { logger } from '../lib/log';
 import { limiterFor } from '../durable-objects/stubs';
 import type { Account } from '../db/types';
@@ -27,19 +27,12 @@ export async function acquireCallSlot(
     logger(env, { account_id: account.id }).error('concurrency limiter unreachable; refusing the call', {
       error: String(err),
     });
-    throw new ApiError(
-      'rate_limited',
-      'Concurrency could not be checked right now; retry shortly',
-      undefined,
-      { 'Retry-After': '1' },
-    );
+    throw rateLimited('Concurrency could not be checked right now; retry shortly', 1);
   }
   if (!decision.acquired) {
-    throw new ApiError(
-      'rate_limited',
+    throw rateLimited(
       `Concurrent call limit reached: ${decision.held} of ${cap} calls are live on the ${account.plan} plan. Retry after ${decision.retryAfter} s`,
-      undefined,
-      { 'Retry-After': String(decision.retryAfter) },
+      decision.retryAfter,
     );
   }
 }
