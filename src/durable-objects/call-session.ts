@@ -8,14 +8,16 @@ import { getDb } from '../db/client';
 import { agents, calls } from '../db/schema';
 import type { Env } from '../env';
 import { hit, InjectedFault } from '../lib/faults';
+import { logger } from '../lib/log';
 import { simulateOptions } from '../providers/telephony/simulator';
 import { telephonyFor, type ProviderEvent } from '../providers/telephony';
 import type { DialResult } from '../providers/telephony/types';
 import { meetsSuccessCriterion, simulateConversation } from '../services/call-analysis';
-import { presentCall, TERMINAL_STATUSES, type CallRow, type CallStatus } from '../services/calls';
+import { TERMINAL_STATUSES, type CallRow, type CallStatus } from '../db/types';
+import { presentCall } from '../services/calls';
 import { releaseCallSlot } from '../services/concurrency';
 import { emitEvent, type EventType } from '../services/events';
-import { exchangeFor } from '../services/rtb-config';
+import { dispatcherFor, exchangeFor } from './stubs';
 import { conversionAfterSeconds, type CallRtb } from '../services/rtb-match';
 
 const RANK: Record<CallStatus, number> = {
@@ -257,14 +259,10 @@ export class CallSession extends DurableObject<Env> {
     };
     if (s.dialIntentAtMs) {
       const found = await provider.lookup(req, s.dialIntentAtMs).catch((err) => {
-        console.error(
-          JSON.stringify({
-            level: 'error',
-            msg: 'dial lookup failed',
-            call_id: s.callId,
-            error: String(err),
-          }),
-        );
+        logger(this.env, { account_id: s.accountId }).error('dial lookup failed', {
+          call_id: s.callId,
+          error: String(err),
+        });
         return { status: 'unknown' as const };
       });
       if (found.status === 'found') return this.adopt(s, found.result);
@@ -283,9 +281,10 @@ export class CallSession extends DurableObject<Env> {
       this.adopt(s, dialed);
     } catch (err) {
       if (err instanceof InjectedFault) throw err;
-      console.error(
-        JSON.stringify({ level: 'error', msg: 'dial failed', call_id: s.callId, error: String(err) }),
-      );
+      logger(this.env, { account_id: s.accountId }).error('dial failed', {
+        call_id: s.callId,
+        error: String(err),
+      });
       this.transition(s, { status: 'failed', endReason: 'provider_error' });
     }
   }
@@ -417,8 +416,7 @@ export class CallSession extends DurableObject<Env> {
         s.outbox.splice(1, 0, ...(await this.finalize(s)));
       } else {
         await releaseCallSlot(this.env, s.accountId, s.callId);
-        if (s.batchId)
-          await this.env.BATCH_DISPATCHER.get(this.env.BATCH_DISPATCHER.idFromName(s.batchId)).callEnded();
+        if (s.batchId) await dispatcherFor(this.env, s.batchId).callEnded();
         if (s.rtb) await exchangeFor(this.env, s.accountId).callEnded(s.callId);
       }
       s.outbox.shift();

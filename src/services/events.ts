@@ -7,6 +7,7 @@ import type { Env } from '../env';
 import { notFound } from '../lib/errors';
 import { hit } from '../lib/faults';
 import { newId } from '../lib/ids';
+import { logger } from '../lib/log';
 import { paginate, type Page } from './pagination';
 
 export const CALL_EVENT_TYPES = [
@@ -150,14 +151,10 @@ export async function enqueueDeliveries(env: Env, ids: string[], delaySeconds = 
     try {
       await env.EVENTS.sendBatch(chunk);
     } catch (err) {
-      console.error(
-        JSON.stringify({
-          level: 'warn',
-          msg: 'queue send failed; the sweep will retry',
-          error: String(err),
-          count: chunk.length,
-        }),
-      );
+      logger(env).warn('queue send failed; the sweep will retry', {
+        error: String(err),
+        count: chunk.length,
+      });
     }
   }
 }

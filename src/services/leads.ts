@@ -4,7 +4,7 @@ import type { Db } from '../db/client';
 import { calls, leads } from '../db/schema';
 import { hit } from '../lib/faults';
 import { nowSeconds } from '../lib/time';
-import type { CallStatus } from './calls';
+import type { CallStatus } from '../db/types';
 
 const LIVE: CallStatus[] = ['queued', 'initiated', 'ringing', 'in_progress'];
 const RECENT_SECONDS = 24 * 3600;

@@ -4,7 +4,7 @@ import { runDurableObjectAlarm } from 'cloudflare:test';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import worker from '../../src/index';
 import { armFault, disarmFaults, timesReached } from '../../src/lib/faults';
-import { sessionFor } from '../../src/services/calls';
+import { sessionFor } from '../../src/durable-objects/stubs';
 import { createRoomyAccount, env, request, type TestAccount } from '../helpers/harness';
 import { deliveriesTo, installReceiver, receiverUrl, verify, waitFor } from '../helpers/receiver';
 
