@@ -4,7 +4,7 @@ import { and, desc, eq, gte, inArray, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { calls, events } from '../db/schema';
 import { nowSeconds } from '../lib/time';
-import { STATUS_GROUPS } from './calls';
+import { STATUS_GROUPS } from '../db/types';
 
 export const RECENTLY_ENDED_SECONDS = 120;
 
