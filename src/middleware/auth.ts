@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env';
 import { getDb } from '../db/client';
-import { ApiError, forbidden, notFound, unauthorized } from '../lib/errors';
+import { DomainError, forbidden, notFound, unauthorized } from '../lib/errors';
 import { countAnonymous } from './rate-limit';
 import { timingSafeEqual } from '../lib/crypto';
 import { accountForApiKey } from '../services/api-keys';
@@ -27,8 +27,8 @@ export function requireAccount(opts: { clerk: boolean }): MiddlewareHandler<AppE
       await authenticate(c, opts);
     } catch (err) {
       // Failed credentials count against the caller's IP, so key guessing is throttled.
-      if (err instanceof ApiError && err.code === 'unauthorized') {
-        throw new ApiError('unauthorized', err.message, undefined, await countAnonymous(c));
+      if (err instanceof DomainError && err.code === 'unauthorized') {
+        throw new DomainError('unauthorized', err.message, undefined, await countAnonymous(c));
       }
       throw err;
     }
@@ -72,7 +72,7 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!expected) throw notFound('route');
   const token = bearerToken(c);
   if (!token || !timingSafeEqual(token, expected))
-    throw new ApiError('unauthorized', 'Invalid admin token', undefined, await countAnonymous(c));
+    throw new DomainError('unauthorized', 'Invalid admin token', undefined, await countAnonymous(c));
   await next();
 };
 

@@ -5,9 +5,8 @@ import { notFound, unprocessable } from '../lib/errors';
 import { sha256Hex } from '../lib/crypto';
 import { newId, newSecret } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
-import type { Account } from './accounts';
+import { toAccount, type Account, type KeyMode } from '../db/types';
 
-export type KeyMode = 'live' | 'test';
 export const API_KEY_PATTERN = /^sk_(live|test)_[0-9a-z]{32,64}$/;
 
 /** A new key: 160 random bits. Only the SHA-256 of the plaintext is stored. */
@@ -121,6 +120,5 @@ export async function accountForApiKey(
     .limit(1);
   if (!row) return null;
   if (row.key.expiresAt && row.key.expiresAt <= nowSeconds()) return null;
-  const { id, name, plan, limits, timezone, createdAt } = row.account;
-  return { account: { id, name, plan, limits, timezone, createdAt }, keyId: row.key.id };
+  return { account: toAccount(row.account), keyId: row.key.id };
 }

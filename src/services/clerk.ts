@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { accounts, clerkLinks } from '../db/schema';
 import type { Env } from '../env';
-import type { Account } from './accounts';
+import { toAccount, type Account } from '../db/types';
 
 type KeySource = Promise<CryptoKey> | ReturnType<typeof createRemoteJWKSet>;
 
@@ -67,6 +67,5 @@ export async function accountForClerkToken(env: Env, db: Db, token: string): Pro
     .where(eq(clerkLinks.subject, subject))
     .limit(1);
   if (!row) return null;
-  const { id, name, plan, limits, timezone, createdAt } = row.account;
-  return { id, name, plan, limits, timezone, createdAt };
+  return toAccount(row.account);
 }

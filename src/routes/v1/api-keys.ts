@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { getDb } from '../../db/client';
 import { authOf } from '../../middleware/auth';
-import { createApiKey, listApiKeys, revokeApiKey, rollApiKey, type KeyMode } from '../../services/api-keys';
+import type { KeyMode } from '../../db/types';
+import { createApiKey, listApiKeys, revokeApiKey, rollApiKey } from '../../services/api-keys';
 import { errorResponses, IdParam, jsonBody, jsonResponse, newRouter } from '../router';
 
 const ApiKey = z
