@@ -28,6 +28,8 @@ export interface Env {
   CLERK_JWT_KEY?: string;
   CLERK_ISSUER?: string;
   CLERK_AUTHORIZED_PARTIES?: string;
+  /** Comma-separated origins allowed by CORS; empty = no CORS headers (the dashboard is same-origin). */
+  CORS_ALLOWED_ORIGINS?: string;
   DEFAULT_FROM_NUMBER?: string;
   /** Multiplies the webhook retry schedule (tests use a small value). */
   WEBHOOK_RETRY_SCALE?: string;
@@ -62,6 +64,10 @@ export interface AuthContext {
   account: Account;
   via: 'api_key' | 'clerk' | 'webhook_auth_key' | 'ingest_keys';
   apiKeyId?: string;
+  /** The Clerk user (`sub`) behind a session token, for the audit log. */
+  clerkUserId?: string;
+  /** A restricted key's or Clerk role's scopes; null = full access. */
+  scopes?: readonly string[] | null;
 }
 
 export type AppEnv = {

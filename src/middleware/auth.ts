@@ -1,10 +1,13 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env';
 import { getDb } from '../db/client';
-import { ApiError, notFound, unauthorized } from '../lib/errors';
+import { ApiError, forbidden, notFound, unauthorized } from '../lib/errors';
+import { grants, requiredScope } from '../lib/scopes';
+import type { AuditContext } from '../services/audit';
 import { countAnonymous } from './rate-limit';
 import { timingSafeEqual } from '../lib/crypto';
-import { accountForApiKey } from '../services/api-keys';
+import { accountForApiKey, LAST_USED_RESOLUTION_SECONDS, touchApiKey } from '../services/api-keys';
+import { nowSeconds } from '../lib/time';
 import { accountForClerkToken, looksLikeJwt } from '../services/clerk';
 
 export function bearerToken(c: Context): string | null {
@@ -26,8 +29,30 @@ export function requireAccount(opts: { clerk: boolean }): MiddlewareHandler<AppE
       }
       throw err;
     }
+    requireScope(c);
     await next();
   };
+}
+
+/** Restricted keys and Clerk roles: the operation's scope (lib/scopes.ts) must be granted. */
+function requireScope(c: Context<AppEnv>) {
+  const needed = requiredScope(c.req.method, c.req.path);
+  if (!grants(c.get('auth')?.scopes, needed))
+    throw new ApiError('forbidden', `This key lacks the ${needed} scope required by this operation`);
+}
+
+/** last_used_at, off the request path and at most once a minute per key. */
+function touchLater(c: Context<AppEnv>, keyId: string, lastUsedAt: number | null) {
+  const now = nowSeconds();
+  if (lastUsedAt !== null && now - lastUsedAt < LAST_USED_RESOLUTION_SECONDS) return;
+  const write = touchApiKey(getDb(c.env.DB), keyId, now).catch((err) =>
+    console.error(JSON.stringify({ level: 'error', msg: 'last_used_at write failed', error: String(err) })),
+  );
+  try {
+    c.executionCtx.waitUntil(write);
+  } catch {
+    // No execution context (a direct app.request in a unit test): the promise still runs.
+  }
 }
 
 async function authenticate(c: Context<AppEnv>, opts: { clerk: boolean }) {
@@ -37,11 +62,12 @@ async function authenticate(c: Context<AppEnv>, opts: { clerk: boolean }) {
   if (token.startsWith('sk_')) {
     const found = await accountForApiKey(db, token);
     if (!found) throw unauthorized('Invalid API key');
-    c.set('auth', { account: found.account, via: 'api_key', apiKeyId: found.keyId });
+    c.set('auth', { account: found.account, via: 'api_key', apiKeyId: found.keyId, scopes: found.scopes });
+    touchLater(c, found.keyId, found.lastUsedAt);
   } else if (opts.clerk && looksLikeJwt(token)) {
-    const account = await accountForClerkToken(c.env, db, token);
-    if (!account) throw unauthorized('Invalid, expired or unlinked session token');
-    c.set('auth', { account, via: 'clerk' });
+    const found = await accountForClerkToken(c.env, db, token);
+    if (!found) throw unauthorized('Invalid, expired or unlinked session token');
+    c.set('auth', { account: found.account, via: 'clerk', clerkUserId: found.userId, scopes: found.scopes });
   } else {
     throw unauthorized('Invalid API key');
   }
@@ -57,6 +83,19 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
     throw new ApiError('unauthorized', 'Invalid admin token', undefined, await countAnonymous(c));
   await next();
 };
+
+/** Who is acting, for `recordAudit` (services/audit.ts). */
+export function auditContext(c: Context<AppEnv>, accountId?: string): AuditContext {
+  const auth = c.get('auth');
+  const actor = !auth
+    ? { type: 'admin' as const, id: null }
+    : auth.via === 'clerk'
+      ? { type: 'clerk' as const, id: auth.clerkUserId ?? null }
+      : { type: 'api_key' as const, id: auth.apiKeyId ?? null };
+  const id = accountId ?? auth?.account.id;
+  if (!id) throw unauthorized();
+  return { db: getDb(c.env.DB), accountId: id, actor, requestId: c.get('requestId') ?? null };
+}
 
 export function authOf(c: Context<AppEnv>) {
   const auth = c.get('auth');
