@@ -9,6 +9,8 @@ import { timingSafeEqual } from '../lib/crypto';
 import { accountForApiKey, LAST_USED_RESOLUTION_SECONDS, touchApiKey } from '../services/api-keys';
 import { nowSeconds } from '../lib/time';
 import { accountForClerkToken, looksLikeJwt } from '../services/clerk';
+import { CSRF_HEADER, readSession, SESSION_COOKIE } from '../services/sessions';
+import { getCookie } from 'hono/cookie';
 
 export function bearerToken(c: Context): string | null {
   const header = c.req.header('Authorization');
@@ -17,7 +19,11 @@ export function bearerToken(c: Context): string | null {
   return match ? match[1] : null;
 }
 
-/** API key or (when `clerk` is allowed) a Clerk session token. */
+/**
+ * API key or (when `clerk` is allowed) a Clerk session token, or — for the dashboard, on the same surfaces
+ * as Clerk — the session cookie together with the session's CSRF token in `X-CSRF-Token` on every method,
+ * so a cross-site request that carries the cookie alone is never authenticated.
+ */
 export function requireAccount(opts: { clerk: boolean }): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     try {
@@ -57,6 +63,8 @@ function touchLater(c: Context<AppEnv>, keyId: string, lastUsedAt: number | null
 
 async function authenticate(c: Context<AppEnv>, opts: { clerk: boolean }) {
   const token = bearerToken(c);
+  const cookie = opts.clerk && !token ? getCookie(c, SESSION_COOKIE) : undefined;
+  if (cookie) return authenticateSession(c, cookie);
   if (!token) throw unauthorized('Missing API key: send Authorization: Bearer <key>');
   const db = getDb(c.env.DB);
   if (token.startsWith('sk_')) {
@@ -72,6 +80,21 @@ async function authenticate(c: Context<AppEnv>, opts: { clerk: boolean }) {
     throw unauthorized('Invalid API key');
   }
   c.set('accountId', c.get('auth')!.account.id);
+}
+
+async function authenticateSession(c: Context<AppEnv>, cookie: string) {
+  const csrf = c.req.header(CSRF_HEADER);
+  if (!csrf) throw forbidden(`A dashboard session must send its CSRF token in ${CSRF_HEADER}`);
+  const session = await readSession(c.env, getDb(c.env.DB), cookie);
+  if (!session) throw unauthorized('Session expired or signed out: sign in again');
+  if (!timingSafeEqual(csrf, session.csrf)) throw forbidden(`Wrong ${CSRF_HEADER} for this session`);
+  c.set('auth', {
+    account: session.account,
+    via: 'session',
+    apiKeyId: session.keyId ?? undefined,
+    scopes: session.scopes,
+  });
+  c.set('accountId', session.account.id);
 }
 
 /** The operator surface. Without ADMIN_TOKEN configured it does not exist (404). */

@@ -1,6 +1,6 @@
 // Restricted keys: scopes enforced on every operation, named in the OpenAPI document; audit log reads.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRoomyAccount, expectEnvelope, request, type TestAccount } from '../helpers/harness';
+import { BASE, createRoomyAccount, expectEnvelope, request, type TestAccount } from '../helpers/harness';
 import { requiredScope } from '../../src/lib/scopes';
 
 let a: TestAccount;
@@ -56,6 +56,20 @@ describe('restricted keys', () => {
   it('a restricted key cannot mint a broader key', async () => {
     const key = await keyWith(['webhooks:write']);
     expect((await request('POST', '/v1/api_keys', { key, body: {} })).status).toBe(403);
+  });
+
+  it('a dashboard session signed in with a restricted key keeps its scopes', async () => {
+    const key = await keyWith(['calls:read']);
+    const res = await request('POST', '/dashboard/sign_in', {
+      raw: new URLSearchParams({ api_key: key }),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: BASE },
+    });
+    const cookie = /cp_session=([^;]+)/.exec(res.headers.get('Set-Cookie') ?? '')?.[1] ?? '';
+    const page = await request('GET', '/dashboard', { headers: { Cookie: `cp_session=${cookie}` } });
+    const csrf = /name="csrf-token" content="([^"]+)"/.exec(page.text)?.[1] ?? '';
+    const headers = { Cookie: `cp_session=${cookie}`, 'X-CSRF-Token': csrf };
+    expect((await request('GET', '/v1/calls', { headers })).status).toBe(200);
+    expect((await request('POST', '/v1/api_keys', { headers, body: {} })).status).toBe(403);
   });
 
   it('unknown scopes are refused at creation with param', async () => {
