@@ -7,6 +7,7 @@ import { ApiError, errorBody, type ErrorCode } from './lib/errors';
 import { requiredScope } from './lib/scopes';
 import { requestContext } from './middleware/request-context';
 import { corsPolicy, securityHeaders } from './middleware/security-headers';
+import { auditTrail } from './middleware/audit-trail';
 import { requireAccount, requireAdmin } from './middleware/auth';
 import { rateLimit } from './middleware/rate-limit';
 import { newRouter } from './routes/router';
@@ -109,6 +110,7 @@ export function createApp() {
   app.route('/admin', adminRoutes());
 
   app.use('/v1/*', requireAccount({ clerk: true }), rateLimit);
+  app.use('/v1/*', auditTrail);
   app.route('/v1', v1Routes());
 
   app.use('/api/v1/*', requireAccount({ clerk: false }), rateLimit);

@@ -21,6 +21,10 @@ export interface Env {
   WHATSAPP_PROVIDER?: string;
   SIMULATOR_TIME_SCALE?: string;
   ALLOW_PRIVATE_WEBHOOK_URLS?: string;
+  /** `local` resolves webhook hosts from a built-in table (tests, development); default DNS over HTTPS. */
+  WEBHOOK_DNS?: string;
+  /** The DNS-over-HTTPS JSON endpoint (default https://cloudflare-dns.com/dns-query). */
+  WEBHOOK_DOH_URL?: string;
   /** `test` issues sk_test_ keys, `live` sk_live_ keys. */
   API_KEY_MODE?: string;
   LOG_LEVEL?: string;
@@ -77,6 +81,8 @@ export type AppEnv = {
   Variables: {
     requestId: string;
     auth?: AuthContext;
+    /** Set once a route recorded its own audit entry (middleware/audit-trail.ts then skips it). */
+    audited?: boolean;
     /** The account a log line is attributed to, once known. */
     accountId?: string;
   };

@@ -107,8 +107,12 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** Who is acting, for `recordAudit` (services/audit.ts). */
+/**
+ * Who is acting, for `recordAudit` (services/audit.ts). A route asking for it records its own entry, so
+ * the generic trail (middleware/audit-trail.ts) does not add a second one.
+ */
 export function auditContext(c: Context<AppEnv>, accountId?: string): AuditContext {
+  c.set('audited', true);
   const auth = c.get('auth');
   const actor = !auth
     ? { type: 'admin' as const, id: null }

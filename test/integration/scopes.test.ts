@@ -116,6 +116,47 @@ describe('audit log', () => {
     expect(expectEnvelope(bad).param).toBe('starting_after');
   });
 
+  it('records agents, numbers, webhook endpoints, RTB routes and credentials, field names only', async () => {
+    const b = await createRoomyAccount();
+    const k = { key: b.key };
+    const agent = await request('POST', '/v1/agents', {
+      ...k,
+      body: { name: 'Audited', prompt: 'secret-ish' },
+    });
+    await request('PATCH', `/v1/agents/${agent.body.id}`, { ...k, body: { voice_id: 'v9' } });
+    await request('DELETE', `/v1/agents/${agent.body.id}`, k);
+    const hook = await request('POST', '/v1/webhook_endpoints', {
+      ...k,
+      body: { url: 'https://example.com/a' },
+    });
+    await request('POST', `/v1/webhook_endpoints/${hook.body.id}/rotate_secret`, k);
+    await request('POST', `/v1/webhook_endpoints/${hook.body.id}/test`, k);
+    const ep = await request('POST', '/v1/rtb_endpoints', { ...k, body: { name: 'Pub' } });
+    const route = await request('POST', `/v1/rtb_endpoints/${ep.body.id}/routes`, {
+      ...k,
+      body: { buyer: 'Acme', number: '+15559876543', payout: 10 },
+    });
+    await request('POST', '/v1/account/credentials/webhook_auth_key/rotate', k);
+    await request('POST', '/v1/agents', { ...k, body: { name: '' } }); // refused: not audited
+    const log = (await request('GET', '/v1/audit_events?limit=100', k)).body.data.reverse();
+    const seen = log.map((e: any) => `${e.action} ${e.resource_id}`);
+    expect(seen).toEqual([
+      `agent.created ${b.agentId}`,
+      `phone_number.created ${b.numberId}`,
+      `agent.created ${agent.body.id}`,
+      `agent.updated ${agent.body.id}`,
+      `agent.deleted ${agent.body.id}`,
+      `webhook_endpoint.created ${hook.body.id}`,
+      `webhook_endpoint.rotated ${hook.body.id}`,
+      `rtb_endpoint.created ${ep.body.id}`,
+      `rtb_route.created ${route.body.id}`,
+      'account_credential.rotated webhook_auth_key',
+    ]);
+    expect(log[3].data).toEqual({ fields: ['voice_id'] });
+    expect(JSON.stringify(log)).not.toContain('secret-ish');
+    expect(JSON.stringify(log)).not.toContain(hook.body.secret);
+  });
+
   it('another account sees none of it', async () => {
     const b = await createRoomyAccount();
     const page = await request('GET', '/v1/audit_events?limit=100', { key: b.key });
