@@ -3,9 +3,9 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './env';
-import { ApiError, errorBody, type ErrorCode } from './lib/errors';
+import { DomainError, ERROR_STATUS, errorBody, type ErrorCode } from './lib/errors';
 import { requiredScope } from './lib/scopes';
-import { requestContext } from './middleware/request-context';
+import { requestContext, requestLog } from './middleware/request-context';
 import { corsPolicy, securityHeaders } from './middleware/security-headers';
 import { auditTrail } from './middleware/audit-trail';
 import { requireAccount, requireAdmin } from './middleware/auth';
@@ -31,7 +31,7 @@ function limitFor(path: string) {
     mw = bodyLimit({
       maxSize: max,
       onError: () => {
-        throw new ApiError('payload_too_large', `Request body is larger than ${max} bytes`);
+        throw new DomainError('payload_too_large', `Request body is larger than ${max} bytes`);
       },
     });
     bodyLimits.set(max, mw);
@@ -54,8 +54,11 @@ const HTTP_CODES: Record<number, ErrorCode> = {
 
 function errorResponse(c: Context<AppEnv>, err: unknown) {
   const requestId = c.get('requestId') ?? 'req_unknown';
-  if (err instanceof ApiError) {
-    return c.json(errorBody(err.code, err.message, requestId, err.param), err.status, err.headers);
+  if (err instanceof DomainError) {
+    const headers = { ...err.headers };
+    if (err.retryAfter !== undefined && !headers['Retry-After'])
+      headers['Retry-After'] = String(err.retryAfter);
+    return c.json(errorBody(err.code, err.message, requestId, err.param), ERROR_STATUS[err.code], headers);
   }
   if (err instanceof HTTPException && err.status < 500) {
     const code = HTTP_CODES[err.status] ?? 'invalid_request';
@@ -65,14 +68,7 @@ function errorResponse(c: Context<AppEnv>, err: unknown) {
       err.status === 415 || err.status === 405 ? 400 : (err.status as 400),
     );
   }
-  console.error(
-    JSON.stringify({
-      level: 'error',
-      request_id: requestId,
-      path: c.req.path,
-      error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
-    }),
-  );
+  requestLog(c).error('unhandled error', { path: c.req.path, error: err });
   return c.json(
     errorBody('server_error', 'Something went wrong on our side; quote the request id to support', requestId),
     500,

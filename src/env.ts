@@ -2,7 +2,7 @@ import type { AccountLimiter } from './durable-objects/account-limiter';
 import type { BatchDispatcher } from './durable-objects/batch-dispatcher';
 import type { CallSession } from './durable-objects/call-session';
 import type { RtbExchange } from './durable-objects/rtb-exchange';
-import type { Account } from './services/accounts';
+import type { Account, ScriptedStep } from './db/types';
 
 /** The Worker's bindings (wrangler.toml) and secrets (.dev.vars / `wrangler secret put`). */
 export interface Env {
@@ -64,7 +64,7 @@ export interface Env {
 /** Queue messages: a webhook delivery to attempt, or a simulated WhatsApp step that is due. */
 export type EventQueueMessage =
   | { delivery_id: string; kind?: undefined }
-  | { kind: 'whatsapp_step'; message_id: string; step: import('./providers/whatsapp/types').ScriptedStep };
+  | { kind: 'whatsapp_step'; message_id: string; step: ScriptedStep };
 
 export interface AuthContext {
   account: Account;

@@ -6,12 +6,14 @@ import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '../db/client';
 import { accounts, batches, calls } from '../db/schema';
 import type { Env } from '../env';
-import { ApiError } from '../lib/errors';
+import { isDomainError } from '../lib/errors';
 import { newId } from '../lib/ids';
+import { logger } from '../lib/log';
 import { nextOpening, windowOpen, type CallingWindow } from '../lib/calling-window';
 import { nowSeconds } from '../lib/time';
-import { limiterFor } from '../middleware/rate-limit';
-import { createCall, TERMINAL_STATUSES } from '../services/calls';
+import { limiterFor } from './stubs';
+import { TERMINAL_STATUSES } from '../db/types';
+import { createCall } from '../services/calls';
 import { batchSummary } from '../services/batches';
 import { emitEvent } from '../services/events';
 import { effectiveLimits, WINDOW_MS } from '../services/limits';
@@ -240,10 +242,7 @@ export class BatchDispatcher extends DurableObject<Env> {
       );
       this.ctx.storage.sql.exec("UPDATE recipients SET status = 'dialed' WHERE idx = ?", r.idx);
     } catch (err) {
-      if (
-        (err instanceof ApiError && err.status === 422) ||
-        (err instanceof ApiError && err.status === 404)
-      ) {
+      if (isDomainError(err, 'unprocessable', 'not_found')) {
         // The agent was deactivated or deleted, or the number released: this recipient cannot be called.
         await limiter.release(callId);
         this.ctx.storage.sql.exec(
@@ -253,14 +252,7 @@ export class BatchDispatcher extends DurableObject<Env> {
         );
         return null;
       }
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          msg: 'batch dial failed; will retry',
-          batch_id: cfg.batchId,
-          error: String(err),
-        }),
-      );
+      logger(this.env).error('batch dial failed; will retry', { batch_id: cfg.batchId, error: String(err) });
       return 5_000;
     }
     return null;

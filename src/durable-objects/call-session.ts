@@ -7,13 +7,15 @@ import { eq } from 'drizzle-orm';
 import { getDb } from '../db/client';
 import { agents, calls } from '../db/schema';
 import type { Env } from '../env';
+import { logger } from '../lib/log';
 import { simulateOptions } from '../providers/telephony/simulator';
 import { telephonyFor, type ProviderEvent } from '../providers/telephony';
 import { meetsSuccessCriterion, simulateConversation } from '../services/call-analysis';
-import { presentCall, TERMINAL_STATUSES, type CallRow, type CallStatus } from '../services/calls';
+import { TERMINAL_STATUSES, type CallRow, type CallStatus } from '../db/types';
+import { presentCall } from '../services/calls';
 import { releaseCallSlot } from '../services/concurrency';
 import { emitEvent, type EventType } from '../services/events';
-import { exchangeFor } from '../services/rtb-config';
+import { dispatcherFor, exchangeFor } from './stubs';
 import { conversionAfterSeconds, type CallRtb } from '../services/rtb-match';
 
 const RANK: Record<CallStatus, number> = {
@@ -250,9 +252,10 @@ export class CallSession extends DurableObject<Env> {
       for (const step of dialed.script ?? [])
         s.timers.push({ at: now + step.afterMs, kind: 'provider', event: step.event });
     } catch (err) {
-      console.error(
-        JSON.stringify({ level: 'error', msg: 'dial failed', call_id: s.callId, error: String(err) }),
-      );
+      logger(this.env, { account_id: s.accountId }).error('dial failed', {
+        call_id: s.callId,
+        error: String(err),
+      });
       this.transition(s, { status: 'failed', endReason: 'provider_error' });
     }
   }
@@ -375,8 +378,7 @@ export class CallSession extends DurableObject<Env> {
         s.outbox.splice(1, 0, ...(await this.finalize(s)));
       } else {
         await releaseCallSlot(this.env, s.accountId, s.callId);
-        if (s.batchId)
-          await this.env.BATCH_DISPATCHER.get(this.env.BATCH_DISPATCHER.idFromName(s.batchId)).callEnded();
+        if (s.batchId) await dispatcherFor(this.env, s.batchId).callEnded();
         if (s.rtb) await exchangeFor(this.env, s.accountId).callEnded(s.callId);
       }
       s.outbox.shift();

@@ -1,10 +1,11 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env';
 import { getDb } from '../db/client';
-import { ApiError, forbidden, notFound, unauthorized } from '../lib/errors';
+import { DomainError, forbidden, notFound, unauthorized } from '../lib/errors';
 import { grants, requiredScope } from '../lib/scopes';
 import type { AuditContext } from '../services/audit';
 import { countAnonymous } from './rate-limit';
+import { requestLog } from './request-context';
 import { timingSafeEqual } from '../lib/crypto';
 import { accountForApiKey, LAST_USED_RESOLUTION_SECONDS, touchApiKey } from '../services/api-keys';
 import { nowSeconds } from '../lib/time';
@@ -30,8 +31,8 @@ export function requireAccount(opts: { clerk: boolean }): MiddlewareHandler<AppE
       await authenticate(c, opts);
     } catch (err) {
       // Failed credentials count against the caller's IP, so key guessing is throttled.
-      if (err instanceof ApiError && err.code === 'unauthorized') {
-        throw new ApiError('unauthorized', err.message, undefined, await countAnonymous(c));
+      if (err instanceof DomainError && err.code === 'unauthorized') {
+        throw new DomainError('unauthorized', err.message, undefined, await countAnonymous(c));
       }
       throw err;
     }
@@ -44,7 +45,7 @@ export function requireAccount(opts: { clerk: boolean }): MiddlewareHandler<AppE
 function requireScope(c: Context<AppEnv>) {
   const needed = requiredScope(c.req.method, c.req.path);
   if (!grants(c.get('auth')?.scopes, needed))
-    throw new ApiError('forbidden', `This key lacks the ${needed} scope required by this operation`);
+    throw forbidden(`This key lacks the ${needed} scope required by this operation`);
 }
 
 /** last_used_at, off the request path and at most once a minute per key. */
@@ -52,7 +53,7 @@ function touchLater(c: Context<AppEnv>, keyId: string, lastUsedAt: number | null
   const now = nowSeconds();
   if (lastUsedAt !== null && now - lastUsedAt < LAST_USED_RESOLUTION_SECONDS) return;
   const write = touchApiKey(getDb(c.env.DB), keyId, now).catch((err) =>
-    console.error(JSON.stringify({ level: 'error', msg: 'last_used_at write failed', error: String(err) })),
+    requestLog(c).error('last_used_at write failed', { error: err }),
   );
   try {
     c.executionCtx.waitUntil(write);
@@ -103,7 +104,7 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!expected) throw notFound('route');
   const token = bearerToken(c);
   if (!token || !timingSafeEqual(token, expected))
-    throw new ApiError('unauthorized', 'Invalid admin token', undefined, await countAnonymous(c));
+    throw new DomainError('unauthorized', 'Invalid admin token', undefined, await countAnonymous(c));
   await next();
 };
 

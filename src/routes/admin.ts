@@ -3,12 +3,11 @@ import { getDb } from '../db/client';
 import {
   createAccount,
   getAccount,
-  LIMIT_NAMES,
   linkClerkSubject,
-  PLANS,
   presentAccount,
   updateAccount,
 } from '../services/accounts';
+import { LIMIT_NAMES, PLANS } from '../db/types';
 import { isValidTimeZone } from '../lib/zoned-time';
 import { recompileAccount } from '../services/rtb-config';
 import { createApiKey } from '../services/api-keys';

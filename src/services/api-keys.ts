@@ -5,10 +5,9 @@ import { conflict, notFound, unprocessable } from '../lib/errors';
 import { sha256Hex } from '../lib/crypto';
 import { newId, newSecret } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
-import type { Account } from './accounts';
+import { toAccount, type Account, type KeyMode } from '../db/types';
 import type { Scope } from '../lib/scopes';
 
-export type KeyMode = 'live' | 'test';
 export const API_KEY_PATTERN = /^sk_(live|test)_[0-9a-z]{32,64}$/;
 
 /** A new key: 160 random bits. Only the SHA-256 of the plaintext is stored. */
@@ -165,9 +164,8 @@ export async function accountForApiKey(
     .limit(1);
   if (!row) return null;
   if (row.key.expiresAt && row.key.expiresAt <= nowSeconds()) return null;
-  const { id, name, plan, limits, timezone, createdAt } = row.account;
   return {
-    account: { id, name, plan, limits, timezone, createdAt },
+    account: toAccount(row.account),
     keyId: row.key.id,
     scopes: row.key.scopes ?? null,
     lastUsedAt: row.key.lastUsedAt,

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { accounts, clerkLinks } from '../db/schema';
 import type { Env } from '../env';
-import type { Account } from './accounts';
+import { toAccount, type Account } from '../db/types';
 import { type Scope, scopesForOrgRole } from '../lib/scopes';
 
 type KeySource = Promise<CryptoKey> | ReturnType<typeof createRemoteJWKSet>;
@@ -88,9 +88,8 @@ export async function accountForClerkToken(env: Env, db: Db, token: string): Pro
     .where(eq(clerkLinks.subject, subject))
     .limit(1);
   if (!row) return null;
-  const { id, name, plan, limits, timezone, createdAt } = row.account;
   return {
-    account: { id, name, plan, limits, timezone, createdAt },
+    account: toAccount(row.account),
     userId: payload.sub!,
     scopes: orgId ? scopesForOrgRole(role) : null,
   };

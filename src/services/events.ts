@@ -6,6 +6,7 @@ import { deliveries, deliveryAttempts, events, webhookEndpoints } from '../db/sc
 import type { Env } from '../env';
 import { notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
+import { logger } from '../lib/log';
 import { paginate, type Page } from './pagination';
 
 export const CALL_EVENT_TYPES = [
@@ -119,14 +120,10 @@ export async function enqueueDeliveries(env: Env, ids: string[], delaySeconds = 
     try {
       await env.EVENTS.sendBatch(chunk);
     } catch (err) {
-      console.error(
-        JSON.stringify({
-          level: 'warn',
-          msg: 'queue send failed; the sweep will retry',
-          error: String(err),
-          count: chunk.length,
-        }),
-      );
+      logger(env).warn('queue send failed; the sweep will retry', {
+        error: String(err),
+        count: chunk.length,
+      });
     }
   }
 }

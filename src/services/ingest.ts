@@ -6,8 +6,8 @@ import type { Env } from '../env';
 import { notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
-import type { Account } from './accounts';
-import { sessionFor, type CallRow, type CallStatus } from './calls';
+import type { Account, CallRow, CallStatus } from '../db/types';
+import { sessionFor } from '../durable-objects/stubs';
 import { upsertLead } from './leads';
 
 const DEDUPE_SECONDS = 7 * 86400;

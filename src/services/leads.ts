@@ -3,7 +3,7 @@ import { and, desc, eq, gte, inArray, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { calls, leads } from '../db/schema';
 import { nowSeconds } from '../lib/time';
-import type { CallStatus } from './calls';
+import type { CallStatus } from '../db/types';
 
 const LIVE: CallStatus[] = ['queued', 'initiated', 'ringing', 'in_progress'];
 const RECENT_SECONDS = 24 * 3600;

@@ -8,7 +8,7 @@ import type { Env } from '../env';
 import { timingSafeEqual } from '../lib/crypto';
 import { newSecret } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
-import type { Account } from './accounts';
+import type { Account } from '../db/types';
 
 export const SESSION_COOKIE = 'cp_session';
 export const CSRF_HEADER = 'X-CSRF-Token';

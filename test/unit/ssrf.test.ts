@@ -6,7 +6,25 @@ import { DohResolver, LocalResolver } from '../../src/lib/dns';
 import { checkDestination, webhookUrlProblem } from '../../src/lib/url-guard';
 import { installReceiver, onHost } from '../helpers/receiver';
 
-const fixtures = import.meta.glob('../fixtures/dns/*.json', { eager: true, import: 'default' });
+import nipA from '../fixtures/dns/127.0.0.1.nip.io.A.json';
+import nipAAAA from '../fixtures/dns/127.0.0.1.nip.io.AAAA.json';
+import mixedA from '../fixtures/dns/mixed.rebind.example.A.json';
+import mixedAAAA from '../fixtures/dns/mixed.rebind.example.AAAA.json';
+import nxA from '../fixtures/dns/nonexistent.example.A.json';
+import nxAAAA from '../fixtures/dns/nonexistent.example.AAAA.json';
+import wwwA from '../fixtures/dns/www.example.com.A.json';
+import wwwAAAA from '../fixtures/dns/www.example.com.AAAA.json';
+
+const fixtures: Record<string, unknown> = {
+  '127.0.0.1.nip.io A': nipA,
+  '127.0.0.1.nip.io AAAA': nipAAAA,
+  'mixed.rebind.example A': mixedA,
+  'mixed.rebind.example AAAA': mixedAAAA,
+  'nonexistent.example A': nxA,
+  'nonexistent.example AAAA': nxAAAA,
+  'www.example.com A': wwwA,
+  'www.example.com AAAA': wwwAAAA,
+};
 
 describe('address classification', () => {
   it.each([
@@ -82,7 +100,7 @@ describe('DNS over HTTPS client', () => {
   onHost('doh.test', (req) => {
     const u = new URL(req.url);
     asked.push(`${u.searchParams.get('name')} ${u.searchParams.get('type')} ${req.headers.get('accept')}`);
-    const body = fixtures[`../fixtures/dns/${u.searchParams.get('name')}.${u.searchParams.get('type')}.json`];
+    const body = fixtures[`${u.searchParams.get('name')} ${u.searchParams.get('type')}`];
     if (!body) return new Response('no fixture', { status: 500 });
     return Response.json(body, { headers: { 'content-type': 'application/dns-json' } });
   });

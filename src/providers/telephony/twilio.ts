@@ -1,5 +1,5 @@
 // Twilio Programmable Voice: REST call creation with status callbacks; callbacks verified by X-Twilio-Signature.
-import type { CallStatus } from '../../services/calls';
+import type { CallStatus } from '../../db/types';
 import type { DialRequest, DialResult, ProviderEvent, TelephonyProvider } from './types';
 
 export interface TwilioConfig {

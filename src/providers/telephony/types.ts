@@ -1,4 +1,4 @@
-import type { CallStatus } from '../../services/calls';
+import type { CallStatus } from '../../db/types';
 
 /** Something a provider says happened to a call. The CallSession decides whether it still applies. */
 export interface ProviderEvent {

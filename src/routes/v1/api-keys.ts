@@ -2,14 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { getDb } from '../../db/client';
 import { SCOPES } from '../../lib/scopes';
 import { auditContext, authOf } from '../../middleware/auth';
-import {
-  createApiKey,
-  LAST_KEY_RULE,
-  listApiKeys,
-  revokeApiKey,
-  rollApiKey,
-  type KeyMode,
-} from '../../services/api-keys';
+import type { KeyMode } from '../../db/types';
+import { createApiKey, LAST_KEY_RULE, listApiKeys, revokeApiKey, rollApiKey } from '../../services/api-keys';
 import { recordAudit } from '../../services/audit';
 import { errorResponses, IdParam, jsonBody, jsonResponse, newRouter } from '../router';
 
