@@ -49,9 +49,13 @@ function requireScope(c: Context<AppEnv>) {
 }
 
 /** last_used_at, off the request path and at most once a minute per key. */
+const touchedAt = new Map<string, number>(); // per isolate: a burst of requests writes once, not once each
 function touchLater(c: Context<AppEnv>, keyId: string, lastUsedAt: number | null) {
   const now = nowSeconds();
-  if (lastUsedAt !== null && now - lastUsedAt < LAST_USED_RESOLUTION_SECONDS) return;
+  const last = Math.max(lastUsedAt ?? 0, touchedAt.get(keyId) ?? 0);
+  if (now - last < LAST_USED_RESOLUTION_SECONDS) return;
+  if (touchedAt.size > 10_000) touchedAt.clear();
+  touchedAt.set(keyId, now);
   const write = touchApiKey(getDb(c.env.DB), keyId, now).catch((err) =>
     requestLog(c).error('last_used_at write failed', { error: err }),
   );

@@ -1,6 +1,6 @@
 // API key lifecycle (issue #13): the last key rule, operator recovery, last_used_at, restricted keys,
 // the scope table in the OpenAPI document, and the audit log.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { env } from 'cloudflare:workers';
 import { createAccount, expectEnvelope, request, ADMIN_TOKEN } from '../helpers/harness';
 
@@ -114,15 +114,19 @@ describe('last_used_at', () => {
     await request('GET', '/v1/agents', { key: a.key });
     await new Promise((r) => setTimeout(r, 200));
     expect(await lastUsed(id)).toBe(first! - 30);
-    // 61 s ago: the next request records it again.
-    await env.DB.prepare('update api_keys set last_used_at = ? where id = ?')
-      .bind(first! - 61, id)
-      .run();
-    await request('GET', '/v1/agents', { key: a.key });
-    await until(
-      () => lastUsed(id),
-      (v) => v !== null && v >= first!,
-    );
-    expect((await keysOf(a.key)).find((k) => k.id === id).last_used_at).toBeGreaterThanOrEqual(first!);
+    // A minute and a bit later (the clock moved, not the row), the next request records it again.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 61_000);
+      await request('GET', '/v1/agents', { key: a.key });
+      const later = await until(
+        () => lastUsed(id),
+        (v) => v !== null && v > first!,
+      );
+      expect(later! - first!).toBeGreaterThanOrEqual(60);
+      expect((await keysOf(a.key)).find((k) => k.id === id).last_used_at).toBe(later);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
