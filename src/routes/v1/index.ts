@@ -3,6 +3,7 @@ import { newRouter } from '../router';
 import { accountRoutes } from './account';
 import { agentRoutes } from './agents';
 import { apiKeyRoutes } from './api-keys';
+import { auditEventRoutes } from './audit-events';
 import { batchRoutes } from './batches';
 import { callRoutes } from './calls';
 import { eventRoutes } from './events';
@@ -19,6 +20,7 @@ export function v1Routes() {
   for (const sub of [
     accountRoutes,
     apiKeyRoutes,
+    auditEventRoutes,
     agentRoutes,
     phoneNumberRoutes,
     batchRoutes,
