@@ -3,8 +3,10 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './env';
-import { ApiError, errorBody, type ErrorCode } from './lib/errors';
-import { requestContext } from './middleware/request-context';
+import { DomainError, ERROR_STATUS, errorBody, type ErrorCode } from './lib/errors';
+import { requestContext, requestLog } from './middleware/request-context';
+import { corsPolicy, securityHeaders } from './middleware/security-headers';
+import { auditTrail } from './middleware/audit-trail';
 import { requireAccount, requireAdmin } from './middleware/auth';
 import { rateLimit } from './middleware/rate-limit';
 import { newRouter } from './routes/router';
@@ -16,6 +18,7 @@ import { ingestRoutes } from './routes/ingest';
 import { rtbPingRoutes } from './routes/rtb-ping';
 import { reportingRoutes } from './routes/reporting';
 import { openApiDocument } from './routes/openapi';
+import { dashboardRoutes } from './dashboard/routes';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Routes whose bodies may be larger than the default (a 10 000-recipient batch with variables). */
@@ -28,7 +31,7 @@ function limitFor(path: string) {
     mw = bodyLimit({
       maxSize: max,
       onError: () => {
-        throw new ApiError('payload_too_large', `Request body is larger than ${max} bytes`);
+        throw new DomainError('payload_too_large', `Request body is larger than ${max} bytes`);
       },
     });
     bodyLimits.set(max, mw);
@@ -51,8 +54,11 @@ const HTTP_CODES: Record<number, ErrorCode> = {
 
 function errorResponse(c: Context<AppEnv>, err: unknown) {
   const requestId = c.get('requestId') ?? 'req_unknown';
-  if (err instanceof ApiError) {
-    return c.json(errorBody(err.code, err.message, requestId, err.param), err.status, err.headers);
+  if (err instanceof DomainError) {
+    const headers = { ...err.headers };
+    if (err.retryAfter !== undefined && !headers['Retry-After'])
+      headers['Retry-After'] = String(err.retryAfter);
+    return c.json(errorBody(err.code, err.message, requestId, err.param), ERROR_STATUS[err.code], headers);
   }
   if (err instanceof HTTPException && err.status < 500) {
     const code = HTTP_CODES[err.status] ?? 'invalid_request';
@@ -62,14 +68,7 @@ function errorResponse(c: Context<AppEnv>, err: unknown) {
       err.status === 415 || err.status === 405 ? 400 : (err.status as 400),
     );
   }
-  console.error(
-    JSON.stringify({
-      level: 'error',
-      request_id: requestId,
-      path: c.req.path,
-      error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
-    }),
-  );
+  requestLog(c).error('unhandled error', { path: c.req.path, error: err });
   return c.json(
     errorBody('server_error', 'Something went wrong on our side; quote the request id to support', requestId),
     500,
@@ -80,6 +79,8 @@ export function createApp() {
   const app = newRouter();
 
   app.use('*', requestContext);
+  app.use('*', securityHeaders);
+  app.use('*', corsPolicy);
   app.use('*', (c, next) => limitFor(c.req.path)(c, next));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -88,6 +89,7 @@ export function createApp() {
   app.route('/admin', adminRoutes());
 
   app.use('/v1/*', requireAccount({ clerk: true }), rateLimit);
+  app.use('/v1/*', auditTrail);
   app.route('/v1', v1Routes());
 
   app.use('/api/v1/*', requireAccount({ clerk: false }), rateLimit);
@@ -101,7 +103,19 @@ export function createApp() {
   app.route('/reporting_ai', reportingRoutes());
 
   app.get('/openapi.json', (c) => c.json(openApiDocument(app)));
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'callplane API reference' }));
+  // The Scalar bundle is served from Workers Static Assets (scripts/build-assets.mjs): no CDN, no web fonts.
+  app.get(
+    '/docs',
+    Scalar({
+      url: '/openapi.json',
+      pageTitle: 'callplane API reference',
+      cdn: '/assets/scalar/standalone.js',
+      withDefaultFonts: false,
+    }),
+  );
+
+  app.get('/', (c) => c.redirect('/dashboard', 302));
+  app.route('/dashboard', dashboardRoutes());
 
   app.notFound((c) =>
     c.json(errorBody('not_found', `No route ${c.req.method} ${c.req.path}`, c.get('requestId')), 404),

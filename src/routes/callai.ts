@@ -8,7 +8,7 @@ import {
   newRouter,
 } from './router';
 import { e164, Metadata } from './schemas';
-import { placeCall } from './v1/calls';
+import { placeCall } from './place-call';
 import { placeMessage, SendMessage } from './v1/messages';
 
 const InitiateCall = z

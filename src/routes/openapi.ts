@@ -2,6 +2,7 @@
 // /openapi.json and scripts/export-openapi.mjs alike), so the two can never differ.
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../env';
+import { requiredScope } from '../lib/scopes';
 
 export const OPENAPI_CONFIG = {
   openapi: '3.1.0',
@@ -34,6 +35,7 @@ const TAGS: Record<string, string> = {
   CallAI: 'The CallAI-compatible surface under /api/v1 (API keys only)',
   'Incoming webhooks': 'Data pushed to callplane by lead sources and external voice runtimes',
   Simulator: 'Test-mode inbound calls and messages',
+  'Audit log': 'Who changed what in this account, and when',
   Operator: 'Accounts, plans and limits (operator token)',
 };
 
@@ -88,7 +90,23 @@ export function operationIdFor(method: string, path: string) {
 
 type Doc = ReturnType<OpenAPIHono<AppEnv>['getOpenAPI31Document']>;
 
+/**
+ * Every operation a key can call names the scope it needs (`x-required-scopes` and the bearer security
+ * requirement's scopes), from the same table the auth middleware enforces (lib/scopes.ts).
+ */
+function withScopes(doc: Doc) {
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    if (!/^\/(v1|api\/v1|reporting_ai)\//.test(path)) continue;
+    for (const [method, op] of Object.entries(item as Record<string, unknown>)) {
+      if (!op || typeof op !== 'object' || !(method in METHOD_VERBS)) continue;
+      const scope = requiredScope(method, path.replace(/\{[^}]+\}/g, 'x'));
+      Object.assign(op, { 'x-required-scopes': [scope], security: [{ bearer: [scope] }] });
+    }
+  }
+}
+
 export function finishDocument(doc: Doc): Doc {
+  withScopes(doc);
   const used = new Set<string>();
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const method of Object.keys(METHOD_VERBS)) {

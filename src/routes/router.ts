@@ -1,11 +1,11 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../env';
-import { ApiError, ERROR_STATUS, type ErrorCode, type ErrorStatus, formatParam } from '../lib/errors';
+import { DomainError, ERROR_STATUS, type ErrorCode, type ErrorStatus, formatParam } from '../lib/errors';
 
 type Issue = z.core.$ZodIssue;
 
 /** Turns the first zod issue into the spec's 400 with `param` (`recipients[3].phone`). */
-export function validationError(issues: readonly Issue[], target?: string): ApiError {
+export function validationError(issues: readonly Issue[], target?: string): DomainError {
   const issue = issues[0];
   let path: PropertyKey[] = [...(issue?.path ?? [])];
   let message = issue?.message ?? 'Invalid request';
@@ -22,7 +22,7 @@ export function validationError(issues: readonly Issue[], target?: string): ApiE
   }
   if (target === 'json' && !path.length && issue?.code === 'invalid_type')
     message = 'Request body must be a JSON object';
-  return new ApiError('invalid_request', message, formatParam(path));
+  return new DomainError('invalid_request', message, formatParam(path));
 }
 
 /** Every router validates through zod and reports failures in the one error envelope. */
@@ -74,10 +74,11 @@ export const errorResponse = (status: ErrorStatus) => ({
   content: { 'application/json': { schema: errorSchema(`Error${status}`, codesFor(status)) } },
 });
 
-/** The error answers every operation can give (validation, auth, tenancy, body limit, rate limit). */
+/** The error answers every operation can give (validation, auth, key scope, tenancy, body limit, rate limit). */
 export const errorResponses = {
   400: errorResponse(400),
   401: errorResponse(401),
+  403: errorResponse(403),
   404: errorResponse(404),
   413: errorResponse(413),
   429: errorResponse(429),

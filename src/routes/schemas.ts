@@ -2,7 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { E164 } from '../lib/phone';
 import { isValidTimeZone } from '../lib/zoned-time';
-import { CALL_STATUSES } from '../services/calls';
+import { CALL_STATUSES } from '../db/types';
 import { Metadata } from './router';
 
 export const e164 = (field: string) =>

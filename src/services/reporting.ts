@@ -5,6 +5,7 @@ import { agents, batches, reportingMessages, reportingSessions, rtbEndpoints } f
 import type { Env } from '../env';
 import { notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
+import { logger } from '../lib/log';
 import { utcOffsetSeconds } from '../lib/zoned-time';
 import { answerFor, type ChartSuggestion } from '../reporting/answer';
 import { compile, CompileError } from '../reporting/compiler';
@@ -12,7 +13,7 @@ import { boundSql, checkSql, GuardError } from '../reporting/guard';
 import { llmConfigured, translateWithLlm } from '../reporting/llm';
 import type { StructuredQuery } from '../reporting/model';
 import { translate, type TranslateContext, type Translation } from '../reporting/translator';
-import type { Account } from './accounts';
+import type { Account } from '../db/types';
 
 /** One result row: the views only select scalar columns (reporting/model.ts). */
 export type ReportingRow = Record<string, string | number | boolean | null>;
@@ -50,13 +51,7 @@ async function translateQuestion(env: Env, question: string, ctx: TranslateConte
     try {
       return await translateWithLlm(env, question, ctx);
     } catch (err) {
-      console.error(
-        JSON.stringify({
-          level: 'warn',
-          msg: 'reporting LLM failed; using the built-in translator',
-          error: String(err),
-        }),
-      );
+      logger(env).warn('reporting LLM failed; using the built-in translator', { error: String(err) });
     }
   }
   return translate(question, ctx);

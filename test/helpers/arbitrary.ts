@@ -79,7 +79,8 @@ function mergeProps(base: Schema = {}, extra: Schema = {}, resolve: Resolve): Sc
   const out: Schema = {};
   for (const [k, v] of Object.entries(extra)) {
     const b = base[k] ? resolve(base[k]) : {};
-    out[k] = { ...b, ...v, required: [...new Set([...(b.required ?? []), ...(v.required ?? [])])] };
+    // The property's own schema wins; the branch only adds what it requires.
+    out[k] = { ...v, ...b, required: [...new Set([...(b.required ?? []), ...(v.required ?? [])])] };
   }
   return out;
 }

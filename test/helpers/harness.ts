@@ -20,6 +20,20 @@ export const randomIp = () =>
   `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250) + 1}`;
 const FILE_IP = randomIp();
 
+/** The body, or for an event stream (which never ends) its first event. */
+async function readBody(res: Response): Promise<string> {
+  if (!res.headers.get('Content-Type')?.startsWith('text/event-stream') || !res.body) return res.text();
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let text = '';
+  while (!text.includes('\n\n')) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  await reader.cancel();
+  return text;
+}
+
 export async function request(
   method: string,
   path: string,
@@ -32,8 +46,11 @@ export async function request(
     body = JSON.stringify(opts.body);
     headers['Content-Type'] ??= 'application/json';
   }
-  const res = await exports.default.fetch(new Request(BASE + path, { method, headers, body }));
-  const text = await res.text();
+  // Redirects are answers to check (the dashboard's sign-in), not to follow.
+  const res = await exports.default.fetch(
+    new Request(BASE + path, { method, headers, body, redirect: 'manual' }),
+  );
+  const text = await readBody(res);
   let parsed: any = null;
   try {
     parsed = text ? JSON.parse(text) : null;

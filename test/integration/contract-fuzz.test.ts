@@ -53,6 +53,8 @@ interface Input {
 
 const params = (op: Operation, where: string): Schema[] =>
   (op.op.parameters ?? []).filter((p: Schema) => p.in === where);
+const bodyPointer = (op: Operation) =>
+  pointerTo('paths', op.path, op.method, 'requestBody', 'content', 'application/json', 'schema');
 const bodySchema = (op: Operation): Schema | undefined =>
   op.op.requestBody?.content?.['application/json']?.schema;
 
@@ -112,6 +114,8 @@ it('valid input by the document is never refused with 400, and nothing is 5xx', 
     await collect(failures, () =>
       fc.assert(
         fc.asyncProperty(validInput(op), async (input) => {
+          // The generator aims at the document; Ajv has the last word on what it calls valid.
+          if (bodySchema(op)) fc.pre((await validatorAt(bodyPointer(op)))(input.body));
           const r = await send(op, input);
           cases++;
           expect(

@@ -53,7 +53,13 @@ export const SECURITY_CASES: Record<string, SecurityCase> = {
     setup: async (f) => ({ params: { id: f.owner.id }, body: { subject: `org_${crypto.randomUUID()}` } }),
   },
 
+  PostAdminAccountsIdApiKeys: {
+    tenancy: 'none',
+    setup: async (f) => ({ params: { id: f.owner.id }, body: { name: 'recovery' } }),
+  },
+
   GetV1Account: {},
+  GetV1AuditEvents: {},
   PostV1AccountCredentialsWebhookAuthKeyRotate: { fresh: () => createRoomyAccount() },
   PostV1AccountCredentialsIngestKeysRotate: { fresh: () => createRoomyAccount() },
 
@@ -124,6 +130,7 @@ export const SECURITY_CASES: Record<string, SecurityCase> = {
     setup: async (f) => ({ body: { agent_id: f.owner.agentId, recipient_phone: uniqueNumber('+1653') } }),
   },
   GetV1Calls: {},
+  GetV1CallsLive: {},
   GetV1CallsId: { setup: async (f) => ({ params: { id: f.callId } }) },
   PostV1CallsIdCancel: { setup: async (f, o) => ({ params: { id: await newCall(f, o) } }) },
   PostV1CallsIdEnd: {
