@@ -5,7 +5,7 @@ import { auditContext, authOf } from '../../middleware/auth';
 import type { KeyMode } from '../../db/types';
 import { createApiKey, LAST_KEY_RULE, listApiKeys, revokeApiKey, rollApiKey } from '../../services/api-keys';
 import { recordAudit } from '../../services/audit';
-import { errorResponses, IdParam, jsonBody, jsonResponse, newRouter } from '../router';
+import { errorResponse, errorResponses, IdParam, jsonBody, jsonResponse, newRouter } from '../router';
 
 export const Scopes = z
   .array(z.enum(SCOPES))
@@ -118,7 +118,7 @@ export function apiKeyRoutes() {
       responses: {
         200: jsonResponse(ApiKey, 'The revoked key'),
         ...errorResponses,
-        409: { description: LAST_KEY_RULE, content: errorResponses[400].content },
+        409: { ...errorResponse(409), description: LAST_KEY_RULE },
       },
     }),
     async (c) => {
