@@ -8,6 +8,7 @@ import { requiredScope } from './lib/scopes';
 import { requestContext, requestLog } from './middleware/request-context';
 import { corsPolicy, securityHeaders } from './middleware/security-headers';
 import { auditTrail } from './middleware/audit-trail';
+import { jsonGuard } from './middleware/json-guard';
 import { requireAccount, requireAdmin } from './middleware/auth';
 import { rateLimit } from './middleware/rate-limit';
 import { newRouter } from './routes/router';
@@ -99,6 +100,7 @@ export function createApp() {
   app.use('*', securityHeaders);
   app.use('*', corsPolicy);
   app.use('*', (c, next) => limitFor(c.req.path)(c, next));
+  app.use('*', jsonGuard);
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 

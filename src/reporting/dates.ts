@@ -89,8 +89,39 @@ function span(
   return { start: localMidnight(from, tz), end: localMidnight(toExclusive, tz), label, unit, count };
 }
 
-/** Finds the first date phrase in `text` (already lower-cased). Returns null when there is none. */
+/** How far back a question may reach; "the last 99999999999 days" is declined, not computed. */
+export const MAX_LOOKBACK_MS = 100 * 366 * 86_400_000;
+
+/** A range the translators decline (`isUsableRange` false): absurd or unrepresentable dates. */
+const unusable = (label: string): DateRange => ({
+  start: Number.NaN,
+  end: Number.NaN,
+  label,
+  unit: 'custom',
+  count: 1,
+});
+export const isUsableRange = (r: DateRange) => Number.isFinite(r.start) && Number.isFinite(r.end);
+
+/**
+ * Finds the first date phrase in `text` (already lower-cased). Returns null when there is none, and an
+ * unusable range (declined by the callers) when it reaches more than 100 years back or cannot be computed.
+ */
 export function resolveDates(text: string, now: number, tz: string): DateRange | null {
+  let range: DateRange | null;
+  try {
+    range = resolvePhrase(text, now, tz);
+  } catch {
+    return unusable('an impossible date');
+  }
+  if (
+    range &&
+    (!isUsableRange(range) || range.start < now - MAX_LOOKBACK_MS || range.end > now + MAX_LOOKBACK_MS)
+  )
+    return unusable('too far back');
+  return range;
+}
+
+function resolvePhrase(text: string, now: number, tz: string): DateRange | null {
   const p = parts(now, tz);
   const today: YMD = { y: p.y, m: p.m, d: p.d };
   const t = text.replace(/\s+/g, ' ');

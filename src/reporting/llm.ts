@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Env } from '../env';
 import { CATEGORIES, FILTER_COLUMNS, MEASURES, TIME_GRAINS, type StructuredQuery } from './model';
-import { resolveDates } from './dates';
+import { isUsableRange, resolveDates } from './dates';
 import type { TranslateContext, Translation } from './translator';
 import { SUGGESTIONS } from './translator';
 
@@ -89,6 +89,12 @@ export async function translateWithLlm(
   const range = parsed.date_phrase
     ? resolveDates(parsed.date_phrase.toLowerCase(), ctx.now, ctx.timezone)
     : null;
+  if (range && !isUsableRange(range))
+    return {
+      ok: false,
+      reason: "I can't answer that yet: that period is out of range.",
+      suggestions: SUGGESTIONS,
+    };
   const query: StructuredQuery = {
     measure: parsed.measure,
     dimension: (parsed.dimension ?? undefined) as StructuredQuery['dimension'],

@@ -1,7 +1,7 @@
 // The built-in translator (no network): English question → StructuredQuery, or an honest decline.
 // A lexicon drawn from the semantic model fills the slots (measure, dimension, filters, order, limit);
 // dates go through the resolver in dates.ts; follow-ups start from the session's previous query.
-import { resolveDates, shiftBack } from './dates';
+import { isUsableRange, resolveDates, shiftBack } from './dates';
 import type { Category, Dimension, Filter, Measure, StructuredQuery } from './model';
 
 export interface TranslateContext {
@@ -155,6 +155,12 @@ export function translate(question: string, ctx: TranslateContext): Translation 
         ? shiftBack({ ...p, unit: p.unit as never, count: p.count ?? 1 }, ctx.timezone)
         : { ...p, unit: (p.unit ?? 'custom') as never, count: p.count ?? 1 };
   }
+  if (range && !isUsableRange(range))
+    return {
+      ok: false,
+      reason: "I can't answer that yet: I answer about periods within the last 100 years.",
+      suggestions: SUGGESTIONS,
+    };
   if (range && range.start >= ctx.now)
     return {
       ok: false,

@@ -1,7 +1,7 @@
 // Request and response schemas shared by several surfaces. Each validates requests and feeds /openapi.json.
 import { z } from '@hono/zod-openapi';
 import { E164 } from '../lib/phone';
-import { Metadata } from './router';
+import { fewKeys, keyError, KV_LIMITS, KvKey, Metadata } from './router';
 
 export const e164 = (field: string) =>
   z
@@ -9,10 +9,15 @@ export const e164 = (field: string) =>
     .regex(E164, `${field} must be in E.164 format`)
     .openapi({ example: '+14155550123' });
 
-export const Variables = z
-  .record(z.string().min(1).max(64), z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]))
-  .refine((v) => Object.keys(v).length <= 100, 'at most 100 variables')
+export const Variables = fewKeys('variables')
+  .pipe(
+    z.record(KvKey, z.union([z.string().max(KV_LIMITS.valueLength), z.number(), z.boolean(), z.null()]), {
+      error: keyError,
+    }),
+  )
   .openapi({
+    type: 'object',
+    maxProperties: KV_LIMITS.keys,
     description: 'Values for {{name}} placeholders in the agent prompt and first message',
     example: { name: 'Rahul' },
   });
