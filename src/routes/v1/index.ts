@@ -12,6 +12,7 @@ import { rtbRoutes } from './rtb';
 import { webhookEndpointRoutes } from './webhook-endpoints';
 import { simulatorRoutes } from './simulator';
 import { phoneNumberRoutes } from './phone-numbers';
+import { liveRoutes } from './live';
 
 /** Everything under /v1 (Movoice's API and callplane's own resources). */
 export function v1Routes() {
@@ -23,6 +24,8 @@ export function v1Routes() {
     agentRoutes,
     phoneNumberRoutes,
     batchRoutes,
+    // Before callRoutes: /calls/live is not a call id.
+    liveRoutes,
     callRoutes,
     webhookEndpointRoutes,
     eventRoutes,
