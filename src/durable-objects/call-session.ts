@@ -80,6 +80,8 @@ export interface StartSession {
   timeScale: number;
   status?: CallStatus;
   script?: Array<{ afterMs: number; event: ProviderEvent }>;
+  /** The provider's id of a call it placed to us (Twilio's inbound CallSid): how /end reaches the real call. */
+  providerCallId?: string;
   /** false for calls another runtime dials (they arrive through /v2/webhooks/call-events). */
   dial?: boolean;
   batchId?: string;
@@ -118,7 +120,7 @@ export class CallSession extends DurableObject<Env> {
         callId: init.callId,
         accountId: init.accountId,
         provider: init.provider,
-        providerCallId: null,
+        providerCallId: init.providerCallId ?? null,
         direction: init.direction,
         batchId: init.batchId,
         rtb: init.rtb,
