@@ -19,10 +19,15 @@ const cron = () =>
     env,
   );
 const getCall = async (id: string) => (await request('GET', `/v1/calls/${id}`, { key: a.key })).body;
-/** What the platform does once an alarm has failed too often: nothing is scheduled any more. */
+/**
+ * What the platform does once an alarm has failed too often: nothing is scheduled any more. For a
+ * CallSession this runs after the transition in progress (its `serial` chain), which would re-arm it.
+ */
 const dropAlarm = (stub: DurableObjectStub) =>
-  runInDurableObject(stub, async (_i: unknown, state: DurableObjectState) => {
-    await state.storage.deleteAlarm();
+  runInDurableObject(stub, async (inst: unknown, state: DurableObjectState) => {
+    const serial = (inst as { serial?: (fn: () => Promise<void>) => Promise<void> }).serial?.bind(inst);
+    const drop = () => state.storage.deleteAlarm();
+    await (serial ? serial(drop) : drop());
   });
 const age = (table: string, id: string, seconds: number) =>
   env.DB.prepare(`UPDATE ${table} SET created_at = created_at - ?, updated_at = updated_at - ? WHERE id = ?`)
@@ -36,19 +41,28 @@ describe('cron watchdog', () => {
       body: {
         agent_id: a.agentId,
         recipient_phone: '+14155550301',
-        metadata: { simulate: { talk_seconds: 200 } },
+        max_duration: 120, // 1.2 s at this time scale; the talk would last 72 s
+        metadata: { simulate: { talk_seconds: 7200, ring_seconds: 0 } },
       },
     });
     const id = r.body.call_id as string;
-    await waitFor(async () => (await getCall(id)).status === 'in_progress', { what: 'answered' });
+    // After the last duration mark the next timer is max_duration: drop the alarm in that gap.
+    await waitFor(
+      async () =>
+        ((await request('GET', `/v1/events?call_id=${id}`, { key: a.key })).body.data as any[]).some(
+          (e) => e.type === 'call.on_60_secs_mark',
+        ),
+      { what: 'the last mark' },
+    );
     await dropAlarm(sessionFor(env, id));
-    await age('calls', id, 4000); // older than max_duration (1800 s) plus the margin
-    await new Promise((res) => setTimeout(res, 2500)); // its scripted end (2 s at this time scale) passes unseen
+    await age('calls', id, 4000); // older than max_duration plus the margin
+    await new Promise((res) => setTimeout(res, 1500)); // max_duration passes unseen
     expect((await getCall(id)).status).toBe('in_progress');
     await cron();
     await waitFor(async () => (await getCall(id)).status === 'completed', {
       what: 'completed after the cron',
     });
+    expect((await getCall(id)).end_reason).toBe('max_duration');
   });
 
   it('a call whose session never started fails as session_lost, with call.failure, and frees its slot', async () => {
