@@ -5,12 +5,11 @@ import { agents, batches, reportingMessages, reportingSessions, rtbEndpoints } f
 import type { Env } from '../env';
 import { notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { utcOffsetSeconds } from '../lib/zoned-time';
 import { answerFor } from '../reporting/answer';
 import { compile, CompileError } from '../reporting/compiler';
 import { boundSql, checkSql, GuardError } from '../reporting/guard';
 import { llmConfigured, translateWithLlm } from '../reporting/llm';
-import type { StructuredQuery } from '../reporting/model';
+import { type StructuredQuery, WEEKDAY_NAMES } from '../reporting/model';
 import { translate, type TranslateContext, type Translation } from '../reporting/translator';
 import type { Account } from './accounts';
 
@@ -58,6 +57,18 @@ async function translateQuestion(env: Env, question: string, ctx: TranslateConte
   return translate(question, ctx);
 }
 
+/** Both periods' values, the difference and the change in percent (null when there is no base). */
+function compared(row: Record<string, unknown> | undefined) {
+  const current = Number(row?.current ?? 0);
+  const previous = Number(row?.previous ?? 0);
+  return {
+    current,
+    previous,
+    difference: current - previous,
+    change_percent: previous ? Math.round((1000 * (current - previous)) / previous) / 10 : null,
+  };
+}
+
 /** Translate → compile → guard → run, for one account. Never throws for a question it cannot answer. */
 export async function runQuestion(
   env: Env,
@@ -90,7 +101,7 @@ export async function runQuestion(
   let sql: string;
   let views: ReturnType<typeof checkSql>;
   try {
-    sql = compile(translation.query, utcOffsetSeconds(account.timezone, now)).sql;
+    sql = compile(translation.query, account.timezone, now).sql;
     views = checkSql(sql);
   } catch (err) {
     if (err instanceof CompileError || err instanceof GuardError) {
@@ -109,12 +120,14 @@ export async function runQuestion(
   const rows = (await env.DB.prepare(boundSql(sql, views)).bind(account.id).all<Record<string, unknown>>())
     .results;
   const q = translation.query;
-  const text = answerFor(q, rows);
+  if (q.dimension === 'weekday')
+    for (const r of rows) r.weekday = WEEKDAY_NAMES[Number(r.weekday)] ?? r.weekday;
+  const text = answerFor(q, rows, account.timezone, now);
   return {
     query: q,
     sql,
     rows,
-    data: q.dimension ? rows : (rows[0] ?? {}),
+    data: q.dimension ? rows : q.compare ? compared(rows[0]) : (rows[0] ?? {}),
     ...text,
     suggestions: [] as string[],
   };

@@ -1,0 +1,84 @@
+// Conditions read from a question: places (US state, country, area code of the other party's number)
+// and thresholds (duration longer/shorter than N seconds/minutes/hours, payout above $N).
+import { COUNTRIES, NUMBER_WORDS, US_STATES } from './lexicon';
+import type { Found } from './measures';
+import type { Scanner } from './scanner';
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export function readPlaces(s: Scanner, conds: Found[]) {
+  const ac = s.take(
+    /\b(?:(?:from |in |with )?(?:the )?(?:area code|area-code) \+?1?-?(\d{3})|(\d{3}) area code|(?:area code|area-code) (\d{3}))\b/,
+    'place',
+  );
+  if (ac)
+    conds.push({
+      cond: [{ column: 'area_code', op: '=', value: ac[1] ?? ac[2] ?? ac[3] }],
+      pos: ac.index,
+      name: `area code ${ac[1] ?? ac[2] ?? ac[3]}`,
+    });
+  const names = Object.keys(US_STATES).sort((a, b) => b.length - a.length);
+  for (const n of names) {
+    const m = s.take(
+      new RegExp(`\\b(?:(?:outside|not from|not in) )?(?:the )?(?:state of )?${escapeRe(n)}(?: state)?\\b`),
+      'place',
+    );
+    if (m)
+      conds.push({
+        cond: [{ column: 'state', op: /outside|not/.test(m[0]) ? '!=' : '=', value: US_STATES[n] }],
+        pos: m.index,
+        name: n,
+      });
+  }
+  const intl = s.take(
+    /\b(?:international|non-us|foreign|outside (?:of )?(?:the us|the usa|the united states|america))\b/,
+    'place',
+  );
+  if (intl)
+    conds.push({
+      cond: [{ column: 'country', op: '!=', value: 'US' }],
+      pos: intl.index,
+      name: 'outside the US',
+    });
+  for (const [iso, re] of COUNTRIES) {
+    const m = s.take(re, 'place');
+    if (m) conds.push({ cond: [{ column: 'country', op: '=', value: iso }], pos: m.index, name: iso });
+  }
+}
+
+const OPS: Array<[string, '>' | '>=' | '<' | '<=']> = [
+  ['at least|no less than|minimum of|or more', '>='],
+  ['at most|no more than|or less|maximum of', '<='],
+  ['longer|more|greater|over|above|exceeding|beyond|bigger|higher|larger', '>'],
+  ['shorter|less|under|below|fewer|lower|smaller', '<'],
+];
+export function readThresholds(s: Scanner, conds: Found[]) {
+  for (const [words, op] of OPS) {
+    const dur = s.take(
+      new RegExp(
+        `\\b(?:(?:that |which )?(?:lasted|lasting|last|went|ran|were|was|with (?:a )?duration(?: of)?) )?(?:${words})(?: than)? (\\d+(?:\\.\\d+)?|[a-z]+)(?: ?|-)(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)\\b`,
+      ),
+      'threshold',
+    );
+    if (dur) {
+      const n = /^\d/.test(dur[1]) ? Number(dur[1]) : NUMBER_WORDS[dur[1]];
+      if (n === undefined) continue;
+      const mult = dur[2][0] === 'h' ? 3600 : dur[2][0] === 'm' ? 60 : 1;
+      conds.push({
+        cond: [{ column: 'duration', op, value: n * mult }],
+        pos: dur.index,
+        name: `${op} ${n} ${dur[2]}`,
+      });
+    }
+    const pay = s.take(
+      new RegExp(
+        `\\b(?:(?:with |that |which )?(?:a )?(?:payouts?|paying|paid|worth|earning|value)(?: of)? )?(?:${words})(?: than)? (?:\\$ ?(\\d+(?:\\.\\d+)?)|(\\d+(?:\\.\\d+)?) ?(?:dollars|usd|\\$))(?: (?:in )?payouts?)?`,
+      ),
+      'threshold',
+    );
+    if (pay) {
+      const v = Number(pay[1] ?? pay[2]);
+      conds.push({ cond: [{ column: 'payout', op, value: v }], pos: pay.index, name: `payout ${op} $${v}` });
+    }
+  }
+}
