@@ -49,6 +49,16 @@ export function localTime(tz: string, from: number, to: number): string {
   return `created_at + CASE ${whens} ELSE ${steps[steps.length - 1].offset} END`;
 }
 
+/**
+ * The rows a statistic looks at: durations of answered calls (an unanswered call has no length) and
+ * payouts of converted calls (only a conversion pays) — unless the question divides by calls itself.
+ */
+function base(m: MeasureSpec): string {
+  if (m.field === 'duration') return 'answered = 1';
+  if (m.field === 'payout' && m.stat !== 'sum') return 'converted = 1';
+  return '';
+}
+
 const SCALE: Record<string, string> = { minutes: ' / 60.0', hours: ' / 3600.0' };
 
 /** One aggregate expression. Duration statistics other than totals look at answered calls only. */
@@ -76,7 +86,7 @@ function aggregate(view: View, m: MeasureSpec, days: number): string {
     case 'avg':
     case 'min':
     case 'max': {
-      const ws = [w, m.field === 'duration' && m.stat !== 'max' ? 'answered = 1' : ''].filter(Boolean);
+      const ws = [w, base(m)].filter(Boolean);
       expr = `${m.stat.toUpperCase()}(${ws.length ? `CASE WHEN ${ws.join(' AND ')} THEN ${m.field} END` : m.field})${scale}`;
       break;
     }
@@ -113,6 +123,8 @@ function single(q: StructuredQuery, range: Range | null | undefined, tz: string,
           `${view.replace('_', ' ')} cannot be split by ${q.dimension.replace('_', ' ')}`,
         );
       label = cat.column;
+      // Calls without a US state (or area code) are not a group of their own.
+      if (['state', 'area_code', 'country'].includes(q.dimension)) where.push(`${label} IS NOT NULL`);
     }
   }
   const w = where.length ? ` WHERE ${where.join(' AND ')}` : '';
@@ -162,7 +174,7 @@ function orderStatistic(
     throw new CompileError(`${view.replace('_', ' ')} have no ${field}`);
   const conds = [
     where.replace(/^ WHERE /, ''),
-    field === 'duration' ? 'answered = 1' : '',
+    base(m),
     all(view, m.where),
   ].filter(Boolean);
   const part = labelColumn ? `PARTITION BY ${label}` : 'PARTITION BY 1';

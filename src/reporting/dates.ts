@@ -135,16 +135,14 @@ const RULES: Rule[] = [
       const n = c.num(m[1]);
       if (Number.isNaN(n)) return null;
       const unit = m[2] as 'day' | 'week' | 'month';
-      // Rolling windows include today and end now, as dashboards count them: "last 7 days" on a
-      // Wednesday is the six days before it plus today so far.
-      const from =
-        unit === 'day'
-          ? addDays(c.today, -(n - 1))
-          : unit === 'week'
-            ? addDays(c.today, -(7 * n - 1))
-            : addMonthsKeepDay(c.today, -n, 1);
+      // Rolling windows end now and reach back N × 24 hours (N × 7 days), as dashboards count "the
+      // last 7 days"; months reach back N calendar months to the same local time.
+      const start =
+        unit === 'month'
+          ? localMidnight(addMonthsKeepDay(c.today, -n, 0), c.tz) + (c.now - localMidnight(c.today, c.tz))
+          : c.now - n * (unit === 'week' ? 7 : 1) * 86400_000;
       return {
-        start: localMidnight(from, c.tz),
+        start,
         end: c.now,
         label: `the last ${n} ${unit}s`,
         unit,

@@ -61,20 +61,20 @@ const REFS = [
   },
 ];
 
-type Expect = [D, D] | ['now-from', D] | ['hours', number];
-// Rolling windows include today and end now, as dashboards count them ("last 7 days" on a Wednesday:
-// the six days before it plus today so far); months step back by calendar month from tomorrow's date.
+type Expect = [D, D] | ['now-from', D] | ['hours', number] | ['months-back', D];
+// Rolling windows end now and reach back N × 24 hours ("the 7 days up to now"); months reach back N
+// calendar months to the same local time.
 const days =
   (n: number) =>
-  (t: D): Expect => ['now-from', add(t, -(n - 1))];
+  (): Expect => ['hours', 24 * n];
 const weeks =
   (n: number) =>
-  (t: D): Expect => ['now-from', add(t, -(7 * n - 1))];
+  (): Expect => ['hours', 24 * 7 * n];
 const months =
   (n: number) =>
   (t: D): Expect => {
-    const back = new Date(Date.UTC(t.y, t.m - 1 - n, t.d + 1));
-    return ['now-from', { y: back.getUTCFullYear(), m: back.getUTCMonth() + 1, d: back.getUTCDate() }];
+    const back = new Date(Date.UTC(t.y, t.m - 1 - n, t.d));
+    return ['months-back', { y: back.getUTCFullYear(), m: back.getUTCMonth() + 1, d: back.getUTCDate() }];
   };
 const recentMonth =
   (m: number) =>
@@ -245,6 +245,12 @@ describe('date phrases', () => {
         const e = expected(ref.today);
         if (e[0] === 'hours') {
           expect([got!.start, got!.end]).toEqual([ref.now - (e[1] as number) * 3600_000, ref.now]);
+          return;
+        }
+        if (e[0] === 'months-back') {
+          // The same local time of day, N months earlier.
+          const sinceMidnight = ref.now - midnight(ref.today, ref.tz);
+          expect([got!.start, got!.end]).toEqual([midnight(e[1] as D, ref.tz) + sinceMidnight, ref.now]);
           return;
         }
         if (e[0] === 'now-from') {
