@@ -1,6 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+// @ts-expect-error: a plain .mjs build script without type declarations
+import { buildAssets } from './scripts/build-assets.mjs';
+
+// wrangler.toml's [assets] directory must exist before the Worker starts.
+await buildAssets();
 
 // A throwaway RSA key pair: tests sign their own Clerk-style tokens; the Worker trusts the public half.
 const clerk = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -13,6 +18,7 @@ export default defineConfig({
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations('./migrations'),
           ADMIN_TOKEN: 'test_admin_token',
+          SESSION_SECRET: 'test_session_secret',
           LOG_LEVEL: 'silent',
           SIMULATOR_TIME_SCALE: '0.01',
           WEBHOOK_RETRY_SCALE: '0.0001',

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run dev`: local secrets, local D1 migrations, `wrangler dev` on :8787, and a demo account on first run.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 
 const PORT = process.env.PORT ?? '8787';
 const BASE = `http://localhost:${PORT}`;
@@ -11,6 +12,11 @@ const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' };
 if (!existsSync('.dev.vars')) {
   copyFileSync('.dev.vars.example', '.dev.vars');
   console.log('Created .dev.vars from .dev.vars.example');
+}
+// Dashboard sessions need a signing secret; a .dev.vars made before the dashboard existed gets one.
+if (!/^\s*SESSION_SECRET\s*=/m.test(readFileSync('.dev.vars', 'utf8'))) {
+  appendFileSync('.dev.vars', `\nSESSION_SECRET=${randomBytes(24).toString('hex')}\n`);
+  console.log('Added SESSION_SECRET to .dev.vars');
 }
 const vars = Object.fromEntries(
   readFileSync('.dev.vars', 'utf8')
@@ -90,6 +96,7 @@ if (await waitForServer()) {
     console.log(`
 ──────────────────────────────────────────────────────────────────────
  callplane is serving on ${BASE}   (docs: ${BASE}/docs)
+ Dashboard         ${BASE}/dashboard   (sign in with the API key below)
  Demo account ${demo.account.id}
    API key           ${demo.api_key}
    agent             ${demo.agent_id}

@@ -15,6 +15,7 @@ import { providerRoutes } from './routes/providers';
 import { ingestRoutes } from './routes/ingest';
 import { rtbPingRoutes } from './routes/rtb-ping';
 import { reportingRoutes } from './routes/reporting';
+import { dashboardRoutes } from './dashboard/routes';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Routes whose bodies may be larger than the default (a 10 000-recipient batch with variables). */
@@ -113,7 +114,19 @@ export function createApp() {
     },
     security: [{ bearer: [] }],
   });
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'callplane API reference' }));
+  // The Scalar bundle is served from Workers Static Assets (scripts/build-assets.mjs): no CDN, no web fonts.
+  app.get(
+    '/docs',
+    Scalar({
+      url: '/openapi.json',
+      pageTitle: 'callplane API reference',
+      cdn: '/assets/scalar/standalone.js',
+      withDefaultFonts: false,
+    }),
+  );
+
+  app.get('/', (c) => c.redirect('/dashboard', 302));
+  app.route('/dashboard', dashboardRoutes());
 
   app.notFound((c) =>
     c.json(errorBody('not_found', `No route ${c.req.method} ${c.req.path}`, c.get('requestId')), 404),

@@ -15,6 +15,8 @@ export interface Env {
   EVENTS: Queue<EventQueueMessage>;
 
   ADMIN_TOKEN?: string;
+  /** Signs dashboard session cookies; unset = the dashboard's API-key sign-in is off. */
+  SESSION_SECRET?: string;
   TELEPHONY_PROVIDER?: string;
   WHATSAPP_PROVIDER?: string;
   SIMULATOR_TIME_SCALE?: string;
@@ -60,7 +62,7 @@ export type EventQueueMessage =
 
 export interface AuthContext {
   account: Account;
-  via: 'api_key' | 'clerk' | 'webhook_auth_key' | 'ingest_keys';
+  via: 'api_key' | 'clerk' | 'session' | 'webhook_auth_key' | 'ingest_keys';
   apiKeyId?: string;
 }
 

@@ -1,11 +1,13 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env';
 import { getDb } from '../db/client';
-import { ApiError, notFound, unauthorized } from '../lib/errors';
+import { ApiError, forbidden, notFound, unauthorized } from '../lib/errors';
 import { countAnonymous } from './rate-limit';
 import { timingSafeEqual } from '../lib/crypto';
 import { accountForApiKey } from '../services/api-keys';
 import { accountForClerkToken, looksLikeJwt } from '../services/clerk';
+import { CSRF_HEADER, readSession, SESSION_COOKIE } from '../services/sessions';
+import { getCookie } from 'hono/cookie';
 
 export function bearerToken(c: Context): string | null {
   const header = c.req.header('Authorization');
@@ -14,7 +16,11 @@ export function bearerToken(c: Context): string | null {
   return match ? match[1] : null;
 }
 
-/** API key or (when `clerk` is allowed) a Clerk session token. */
+/**
+ * API key or (when `clerk` is allowed) a Clerk session token, or — for the dashboard, on the same surfaces
+ * as Clerk — the session cookie together with the session's CSRF token in `X-CSRF-Token` on every method,
+ * so a cross-site request that carries the cookie alone is never authenticated.
+ */
 export function requireAccount(opts: { clerk: boolean }): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     try {
@@ -32,6 +38,8 @@ export function requireAccount(opts: { clerk: boolean }): MiddlewareHandler<AppE
 
 async function authenticate(c: Context<AppEnv>, opts: { clerk: boolean }) {
   const token = bearerToken(c);
+  const cookie = opts.clerk && !token ? getCookie(c, SESSION_COOKIE) : undefined;
+  if (cookie) return authenticateSession(c, cookie);
   if (!token) throw unauthorized('Missing API key: send Authorization: Bearer <key>');
   const db = getDb(c.env.DB);
   if (token.startsWith('sk_')) {
@@ -46,6 +54,16 @@ async function authenticate(c: Context<AppEnv>, opts: { clerk: boolean }) {
     throw unauthorized('Invalid API key');
   }
   c.set('accountId', c.get('auth')!.account.id);
+}
+
+async function authenticateSession(c: Context<AppEnv>, cookie: string) {
+  const csrf = c.req.header(CSRF_HEADER);
+  if (!csrf) throw forbidden(`A dashboard session must send its CSRF token in ${CSRF_HEADER}`);
+  const session = await readSession(c.env, getDb(c.env.DB), cookie);
+  if (!session) throw unauthorized('Session expired or signed out: sign in again');
+  if (!timingSafeEqual(csrf, session.csrf)) throw forbidden(`Wrong ${CSRF_HEADER} for this session`);
+  c.set('auth', { account: session.account, via: 'session', apiKeyId: session.keyId ?? undefined });
+  c.set('accountId', session.account.id);
 }
 
 /** The operator surface. Without ADMIN_TOKEN configured it does not exist (404). */

@@ -31,7 +31,10 @@ export async function request(
     body = JSON.stringify(opts.body);
     headers['Content-Type'] ??= 'application/json';
   }
-  const res = await exports.default.fetch(new Request(BASE + path, { method, headers, body }));
+  // Redirects are answers to check (the dashboard's sign-in), not to follow.
+  const res = await exports.default.fetch(
+    new Request(BASE + path, { method, headers, body, redirect: 'manual' }),
+  );
   const text = await res.text();
   let parsed: any = null;
   try {

@@ -1,0 +1,121 @@
+// Dashboard sessions without Clerk: an API key (or a Clerk token) is exchanged for a random session id kept
+// in KV and sent back as a signed cookie. KV holds the session so sign-out really ends it (a replayed cookie
+// is refused) and a revoked API key ends every session made from it (checked on each use).
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { accounts, apiKeys } from '../db/schema';
+import type { Env } from '../env';
+import { timingSafeEqual } from '../lib/crypto';
+import { newSecret } from '../lib/ids';
+import { nowSeconds } from '../lib/time';
+import type { Account } from './accounts';
+
+export const SESSION_COOKIE = 'cp_session';
+export const CSRF_HEADER = 'X-CSRF-Token';
+export const SESSION_TTL_SECONDS = 12 * 3600;
+
+interface StoredSession {
+  account_id: string;
+  /** The API key signed in with; null for a Clerk sign-in. */
+  key_id: string | null;
+  csrf: string;
+  expires_at: number;
+}
+export interface Session {
+  account: Account;
+  keyId: string | null;
+  csrf: string;
+  expiresAt: number;
+}
+
+const kvKey = (id: string) => `session:${id}`;
+const enc = new TextEncoder();
+
+async function hmac(secret: string, value: string): Promise<string> {
+  const key = await crypto.subtle.importKey(
+    'raw',
+    enc.encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
+  const sig = new Uint8Array(await crypto.subtle.sign('HMAC', key, enc.encode(value)));
+  return btoa(String.fromCharCode(...sig))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '');
+}
+
+export function sessionsEnabled(env: Env): env is Env & { SESSION_SECRET: string } {
+  return !!env.SESSION_SECRET;
+}
+
+/** Starts a session; returns the cookie value (`id.signature`) and the CSRF token pages embed. */
+export async function createSession(env: Env, accountId: string, keyId: string | null) {
+  if (!sessionsEnabled(env)) throw new Error('SESSION_SECRET is not configured');
+  const id = newSecret('sess_', 24);
+  const stored: StoredSession = {
+    account_id: accountId,
+    key_id: keyId,
+    csrf: newSecret('csrf_', 24),
+    expires_at: nowSeconds() + SESSION_TTL_SECONDS,
+  };
+  await env.KV.put(kvKey(id), JSON.stringify(stored), { expirationTtl: SESSION_TTL_SECONDS });
+  return {
+    cookie: `${id}.${await hmac(env.SESSION_SECRET, id)}`,
+    csrf: stored.csrf,
+    expiresAt: stored.expires_at,
+  };
+}
+
+async function sessionId(env: Env, cookie: string): Promise<string | null> {
+  if (!sessionsEnabled(env)) return null;
+  const dot = cookie.lastIndexOf('.');
+  if (dot <= 0) return null;
+  const id = cookie.slice(0, dot);
+  return timingSafeEqual(cookie.slice(dot + 1), await hmac(env.SESSION_SECRET, id)) ? id : null;
+}
+
+/** The live session behind a cookie, or null when forged, expired, signed out or its API key was revoked. */
+export async function readSession(env: Env, db: Db, cookie: string): Promise<Session | null> {
+  const id = await sessionId(env, cookie);
+  if (!id) return null;
+  const stored = await env.KV.get<StoredSession>(kvKey(id), 'json');
+  const now = nowSeconds();
+  if (!stored || stored.expires_at <= now) return null;
+  const [row] = await db
+    .select({ account: accounts, key: apiKeys })
+    .from(accounts)
+    .leftJoin(
+      apiKeys,
+      and(eq(apiKeys.id, stored.key_id ?? ''), eq(apiKeys.accountId, accounts.id), isNull(apiKeys.revokedAt)),
+    )
+    .where(eq(accounts.id, stored.account_id))
+    .limit(1);
+  if (!row) return null;
+  if (stored.key_id && (!row.key || (row.key.expiresAt && row.key.expiresAt <= now))) return null;
+  const { id: accountId, name, plan, limits, timezone, createdAt } = row.account;
+  return {
+    account: { id: accountId, name, plan, limits, timezone, createdAt },
+    keyId: stored.key_id,
+    csrf: stored.csrf,
+    expiresAt: stored.expires_at,
+  };
+}
+
+export async function destroySession(env: Env, cookie: string): Promise<void> {
+  const id = await sessionId(env, cookie);
+  if (id) await env.KV.delete(kvKey(id));
+}
+
+/** `Set-Cookie` for a session: HttpOnly, SameSite=Lax, Secure on https, expiring with the session. */
+export function sessionCookie(value: string, secure: boolean, maxAge = SESSION_TTL_SECONDS): string {
+  return [
+    `${SESSION_COOKIE}=${value}`,
+    'Path=/',
+    `Max-Age=${maxAge}`,
+    'HttpOnly',
+    'SameSite=Lax',
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
+}
