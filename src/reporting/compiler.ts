@@ -53,7 +53,8 @@ export function localTime(tz: string, from: number, to: number): string {
  * The rows a statistic looks at: durations of answered calls (an unanswered call has no length) and
  * payouts of converted calls (only a conversion pays) — unless the question divides by calls itself.
  */
-function base(m: MeasureSpec): string {
+function base(view: View, m: MeasureSpec): string {
+  if (view !== 'call_logs') return '';
   if (m.field === 'duration') return 'answered = 1';
   if (m.field === 'payout' && m.stat !== 'sum') return 'converted = 1';
   return '';
@@ -86,7 +87,7 @@ function aggregate(view: View, m: MeasureSpec, days: number): string {
     case 'avg':
     case 'min':
     case 'max': {
-      const ws = [w, base(m)].filter(Boolean);
+      const ws = [w, base(view, m)].filter(Boolean);
       expr = `${m.stat.toUpperCase()}(${ws.length ? `CASE WHEN ${ws.join(' AND ')} THEN ${m.field} END` : m.field})${scale}`;
       break;
     }
@@ -174,7 +175,7 @@ function orderStatistic(
     throw new CompileError(`${view.replace('_', ' ')} have no ${field}`);
   const conds = [
     where.replace(/^ WHERE /, ''),
-    base(m),
+    base(view, m),
     all(view, m.where),
   ].filter(Boolean);
   const part = labelColumn ? `PARTITION BY ${label}` : 'PARTITION BY 1';

@@ -69,6 +69,18 @@ function compared(row: Record<string, unknown> | undefined) {
   };
 }
 
+function declined(reason: string) {
+  return {
+    query: null,
+    answer: `I can't answer that yet: ${reason}.`,
+    sql: null,
+    explanation: reason,
+    data: null,
+    chart_suggestion: null,
+    suggestions: [] as string[],
+  };
+}
+
 /** Translate → compile → guard → run, for one account. Never throws for a question it cannot answer. */
 export async function runQuestion(
   env: Env,
@@ -105,20 +117,19 @@ export async function runQuestion(
     views = checkSql(sql);
   } catch (err) {
     if (err instanceof CompileError || err instanceof GuardError) {
-      return {
-        query: null,
-        answer: `I can't answer that yet: ${err.message}.`,
-        sql: null,
-        explanation: err.message,
-        data: null,
-        chart_suggestion: null,
-        suggestions: [],
-      };
+      return declined(err.message);
     }
     throw err;
   }
-  const rows = (await env.DB.prepare(boundSql(sql, views)).bind(account.id).all<Record<string, unknown>>())
-    .results;
+  let rows: Array<Record<string, unknown>>;
+  try {
+    rows = (await env.DB.prepare(boundSql(sql, views)).bind(account.id).all<Record<string, unknown>>()).results;
+  } catch (err) {
+    // A query SQLite refuses is our bug, not the asker's: log it and decline rather than answer 500.
+    if (!/SQLITE_ERROR/.test(String(err))) throw err;
+    console.error(JSON.stringify({ level: 'error', msg: 'reporting query failed', sql, error: String(err) }));
+    return declined('that question produced a query I could not run');
+  }
   const q = translation.query;
   if (q.dimension === 'weekday')
     for (const r of rows) r.weekday = WEEKDAY_NAMES[Number(r.weekday)] ?? r.weekday;
