@@ -173,11 +173,7 @@ function orderStatistic(
   const field = m.field ?? 'duration';
   if (!(COLUMNS[view] as readonly string[]).includes(field))
     throw new CompileError(`${view.replace('_', ' ')} have no ${field}`);
-  const conds = [
-    where.replace(/^ WHERE /, ''),
-    base(view, m),
-    all(view, m.where),
-  ].filter(Boolean);
+  const conds = [where.replace(/^ WHERE /, ''), base(view, m), all(view, m.where)].filter(Boolean);
   const part = labelColumn ? `PARTITION BY ${label}` : 'PARTITION BY 1';
   const inner = `SELECT ${labelColumn ? `${label} AS ${labelColumn}, ` : ''}${field} AS v, ROW_NUMBER() OVER (${part} ORDER BY ${field}) - 1 AS r, COUNT(*) OVER (${part}) AS n FROM ${view}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''}`;
   const pos = `(${p / 100} * (n - 1))`;

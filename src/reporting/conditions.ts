@@ -7,6 +7,34 @@ import type { Scanner } from './scanner';
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function readPlaces(s: Scanner, conds: Found[]) {
+  const cc = s.take(/\b(?:with |from )?\+(\d{1,3}) (?:phone )?numbers?\b/, 'place');
+  const byCode: Record<string, string> = {
+    '1': 'US',
+    '44': 'GB',
+    '49': 'DE',
+    '52': 'MX',
+    '61': 'AU',
+    '33': 'FR',
+    '34': 'ES',
+    '39': 'IT',
+    '91': 'IN',
+    '55': 'BR',
+    '353': 'IE',
+    '31': 'NL',
+  };
+  if (cc && byCode[cc[1]])
+    conds.push({
+      cond: [{ column: 'country', op: '=', value: byCode[cc[1]] }],
+      pos: cc.index,
+      name: `+${cc[1]} numbers`,
+    });
+  const acNumbers = s.take(/\b(?:with |from )?(\d{3}) (?:phone )?numbers?\b/, 'place');
+  if (acNumbers)
+    conds.push({
+      cond: [{ column: 'area_code', op: '=', value: acNumbers[1] }],
+      pos: acNumbers.index,
+      name: `area code ${acNumbers[1]}`,
+    });
   const ac = s.take(
     /\b(?:(?:from |in |with )?(?:the )?(?:area code|area-code) \+?1?-?(\d{3})|(\d{3}) area code|(?:area code|area-code) (\d{3}))\b/,
     'place',
@@ -31,7 +59,7 @@ export function readPlaces(s: Scanner, conds: Found[]) {
       });
   }
   const intl = s.take(
-    /\b(?:international|non-us|foreign|outside (?:of )?(?:the us|the usa|the united states|america))\b/,
+    /\b(?:international|non us|foreign|outside (?:of )?(?:the us|the usa|the united states|america))\b/,
     'place',
   );
   if (intl)

@@ -62,7 +62,7 @@ const RULES: Rule[] = [
   ],
   [
     new RegExp(
-      `\\b(?:between|from) ${MONTH_RE} ${DAY_OF_MONTH}(?:,? (\\d{4}))? (?:and|to|until|through|-) (?:${MONTH_RE} )?${DAY_OF_MONTH}(?:,? (\\d{4}))?\\b`,
+      `\\b(?:between |from )?${MONTH_RE} ${DAY_OF_MONTH}(?: ?,)?(?: (\\d{4}))? (?:and|to|until|through|thru|-) (?:${MONTH_RE} )?${DAY_OF_MONTH}(?: ?,)?(?: (\\d{4}))?\\b`,
     ),
     (m, c) => {
       const a = recent(c, monthIndex(m[1]) + 1, Number(m[2]), m[3] ?? m[6]);
@@ -74,7 +74,7 @@ const RULES: Rule[] = [
   [/\bsince (\d{4}-\d\d-\d\d)\b/, (m, c) => sinceUntilNow(ymd(m[1]), c, `since ${m[1]}`)],
   [
     new RegExp(
-      `\\bsince (?:the (?:start|beginning) of )?${MONTH_RE}(?: ${DAY_OF_MONTH})?(?:,? (\\d{4}))?\\b`,
+      `\\bsince (?:the (?:start|beginning) of )?${MONTH_RE}(?: ${DAY_OF_MONTH})?(?: ?,)?(?: (\\d{4}))?\\b`,
     ),
     (m, c) => {
       const from = recent(c, monthIndex(m[1]) + 1, m[2] ? Number(m[2]) : 1, m[3]);
@@ -110,6 +110,16 @@ const RULES: Rule[] = [
   [
     /\b(?:so far )?today(?: so far)?\b/,
     (_m, c) => ({ start: localMidnight(c.today, c.tz), end: c.now, label: 'today', unit: 'day', count: 1 }),
+  ],
+  [
+    /\b(?:in the |over the |during the |for the )?(?:last|past|previous) (\d+) (?:minutes|mins)\b/,
+    (m, c) => ({
+      start: c.now - Number(m[1]) * 60_000,
+      end: c.now,
+      label: `the last ${m[1]} minutes`,
+      unit: 'hour',
+      count: Number(m[1]) / 60,
+    }),
   ],
   [
     /\b(?:in the |over the |during the |for the )?(?:last|past|previous) hour\b/,
@@ -182,7 +192,7 @@ const CALENDAR_RULES: Rule[] = [
     }),
   ],
   [
-    /\b(month to date|mtd|this month so far)\b/,
+    /\b(month to date|mtd|this month so far|since the (?:start|beginning) of (?:the |this )?month)\b/,
     (_m, c) => ({
       start: localMidnight({ ...c.today, d: 1 }, c.tz),
       end: c.now,
@@ -192,7 +202,7 @@ const CALENDAR_RULES: Rule[] = [
     }),
   ],
   [
-    /\b(year to date|ytd|this year so far)\b/,
+    /\b(year to date|ytd|this year so far|since the (?:start|beginning) of (?:the |this )?year)\b/,
     (_m, c) => ({
       start: localMidnight({ y: c.today.y, m: 1, d: 1 }, c.tz),
       end: c.now,
@@ -258,7 +268,7 @@ const CALENDAR_RULES: Rule[] = [
       span({ y: c.today.y, m: 1, d: 1 }, { y: c.today.y + 1, m: 1, d: 1 }, c.tz, 'this year', 'year'),
   ],
   [
-    new RegExp(`\\b(?:on )?(?:the )?${MONTH_RE} ${DAY_OF_MONTH}(?:,? (\\d{4}))?\\b`),
+    new RegExp(`\\b(?:on )?(?:the )?${MONTH_RE} ${DAY_OF_MONTH}(?: ?,)?(?: (\\d{4}))?\\b`),
     (m, c) => oneDay(recent(c, monthIndex(m[1]) + 1, Number(m[2]), m[3]), c.tz),
   ],
   [

@@ -36,20 +36,20 @@ const CALLS: View[] = ['call_logs'];
 export const PROPERTIES: Property[] = [
   {
     name: 'completed but not converted',
-    re: /\b(?:completed|answered) (?:calls? )?(?:but|that|which|and)?(?: were| did)? (?:not|never) convert(?:ed)?\b/,
+    re: /\b(?:completed|answered|finished) (?:calls? )?(?:but |that |which |and )?(?:were |did )?(?:not|never) convert(?:ed)?\b/,
     cond: [...eq('status', 'completed'), ...eq('converted', 0)],
     views: CALLS,
   },
   {
     name: 'not answered',
-    re: /\b(?:unanswered|not (?:been )?answered|never answered|missed|(?:nobody|no one|no-one|noone) (?:answered|answer|picked up|pick up|picked)|not picked up|went unanswered|without (?:an )?answer)\b/,
+    re: /\b(?:unanswered|(?:did )?not (?:get |been |be )?(?:answered|answer|picked up|pick up)|never (?:got )?answered|missed|(?:nobody|no one|no-one|noone) (?:answered|answer|picked up|pick up|picked)|not picked up|went unanswered|without (?:an )?answer)\b/,
     cond: eq('answered', 0),
     views: CALLS,
     rate: 'missed-call rate',
   },
   {
     name: 'not converted',
-    re: /\b(?:not convert(?:ed)?|never converted|unconverted|non-?convert(?:ing|ed)|without (?:a )?(?:conversion|sale)|no conversion|failed to convert)\b/,
+    re: /\b(?:(?:did )?not convert(?:ed|ing)?|never (?:converted|convert)|unconverted|non ?convert(?:ing|ed)|without (?:a )?(?:conversion|sale|converting)|no conversion|failed to convert)\b/,
     cond: eq('converted', 0),
     views: CALLS,
   },
@@ -75,7 +75,7 @@ export const PROPERTIES: Property[] = [
   },
   {
     name: 'answered',
-    re: /\b(?:answered|(?:got |were |was )?picked up|answer|answering|pickup|pick-?up|connected)\b/,
+    re: /\b(?:answered|(?:got |were |was )?picked up|answer|answering|pickup|pick ?up|connected)\b/,
     cond: eq('answered', 1),
     views: CALLS,
     rate: 'answer rate',
@@ -110,13 +110,13 @@ export const PROPERTIES: Property[] = [
   },
   {
     name: 'inbound',
-    re: /\b(?:inbound|incoming|received|receive|came in|come in|coming in)\b/,
+    re: /\b(?:inbound|incoming|received|receive|came in|come in|coming in|(?:people|customers|callers) (?:called|call|send|sent)(?: us)?|called (?:us|in)|from customers|(?:send|sent) us|canadians called us)\b/,
     cond: eq('direction', 'inbound'),
     views: ['call_logs', 'messages'],
   },
   {
     name: 'outbound',
-    re: /\b(?:outbound|outgoing|placed|dialed|dialled|we made|made|sent out)\b/,
+    re: /\b(?:outbound|outgoing|placed|dialed|dialled|we made|made|make|sent out|went out|go out|send|sent|sending)\b/,
     cond: eq('direction', 'outbound'),
     views: ['call_logs', 'messages'],
   },
@@ -126,17 +126,54 @@ export const PROPERTIES: Property[] = [
     cond: eq('sentiment', s),
     views: CALLS,
   })),
-  ...(['delivered', 'read', 'sent', 'queued'] as const).map((s) => ({
-    name: s,
-    re: new RegExp(`\\b(?:were |was |got |been )?${s}\\b`),
-    cond: eq('status', s),
-    views: ['messages'] as View[],
-    rate: `${s} rate`,
+  // A read message was delivered first: "delivered" counts both.
+  {
+    name: 'delivered',
+    re: /\b(?:were |was |got |been |get )?delivered\b/,
+    cond: [{ column: 'status', op: 'in', value: ['delivered', 'read'] }],
+    views: ['messages'],
+    rate: 'delivery rate',
+  },
+  {
+    name: 'read',
+    re: /\b(?:were |was |got |been |get )?(?:read|opened)\b/,
+    cond: eq('status', 'read'),
+    views: ['messages'],
+    rate: 'read rate',
+  },
+  {
+    name: 'template',
+    re: /\btemplates?(?: messages?)?\b/,
+    cond: eq('message_type', 'template'),
+    views: ['messages'],
+  },
+  { name: 'answered ping', re: /\b(?:we )?answered\b/, cond: [], views: ['rtb_bids'] },
+  ...(
+    [
+      ['geo', 'geo(?:graphy)?'],
+      ['caps', 'caps?'],
+      ['schedule', 'schedule|hours'],
+      ['no_routes', 'no routes?'],
+      ['caller_id_required', 'caller id(?: required)?|missing caller id'],
+    ] as const
+  ).map(([reason, words]) => ({
+    name: `rejected for ${reason}`,
+    re: new RegExp(
+      `\\b(?:(?:rejected |rejections? )?(?:for|because of|due to|with reason|reason|over) (?:the )?)?(?:${words})(?: rejections?| rejected)?\\b`,
+    ),
+    cond: eq('reject_reason', reason),
+    views: ['rtb_bids'] as View[],
   })),
-  { name: 'won', re: /\b(?:won|winning|wins?)\b/, cond: eq('won', 1), views: ['rtb_bids'], rate: 'win rate' },
+  {
+    name: 'won',
+    re: /\b(?:won|winning|wins?|turned into (?:a )?calls?|became calls?|led to (?:a )?calls?)\b/,
+    cond: eq('won', 1),
+    views: ['rtb_bids'],
+    rate: 'win rate',
+  },
   {
     name: 'rejected',
-    re: /\b(?:rejected|rejections?|declined)\b/,
+    re: /\b(?:rejected|rejections?|reject|declined)\b/,
     cond: eq('rejected', 1),
     views: ['rtb_bids'],
     rate: 'rejection rate',
@@ -145,58 +182,58 @@ export const PROPERTIES: Property[] = [
 
 /** "X rate" names: the property whose share is asked. */
 export const RATE_NAMES: Array<[string, RegExp]> = [
-  ['answered', /\b(?:answer|pick-?up|pickup|connect(?:ion)?) (?:rate|ratio)\b/],
-  ['converted', /\b(?:conversion|convert|close|closing|sales?) (?:rate|ratio)\b/],
-  ['voicemail', /\bvoicemail (?:rate|ratio)\b/],
-  ['failed', /\b(?:failure|fail) (?:rate|ratio)\b/],
-  ['busy', /\bbusy (?:rate|ratio)\b/],
-  ['not answered', /\b(?:miss(?:ed)?(?: call)?|unanswered) (?:rate|ratio)\b/],
-  ['no answer', /\bno[- ]answer (?:rate|ratio)\b/],
-  ['won', /\bwin (?:rate|ratio)\b/],
-  ['rejected', /\breject(?:ion)? (?:rate|ratio)\b/],
-  ['delivered', /\bdelivery (?:rate|ratio)\b/],
-  ['read', /\bread (?:rate|ratio)\b/],
+  ['answered', /\b(?:answer|pick ?up|pickup|connect(?:ion)?) (?:rates?|ratios?|percentages?)\b/],
+  ['converted', /\b(?:conversion|convert|close|closing|sales?) (?:rates?|ratios?|percentages?)\b/],
+  ['voicemail', /\bvoicemail (?:rates?|ratios?|percentages?)\b/],
+  ['failed', /\b(?:failure|fail) (?:rates?|ratios?|percentages?)\b/],
+  ['busy', /\bbusy (?:rates?|ratios?|percentages?)\b/],
+  ['not answered', /\b(?:miss(?:ed)?(?: call)?|unanswered) (?:rates?|ratios?|percentages?)\b/],
+  ['no answer', /\bno[- ]answer (?:rates?|ratios?|percentages?)\b/],
+  ['won', /\bwin (?:rates?|ratios?|percentages?)\b/],
+  ['rejected', /\breject(?:ion)? (?:rates?|ratios?|percentages?)\b/],
+  ['delivered', /\bdelivery (?:rates?|ratios?|percentages?)\b/],
+  ['read', /\bread (?:rates?|ratios?|percentages?)\b/],
 ];
 
 export const SHARE_WORDS =
-  /\b(?:what |which )?(?:percentage|percent|pct|share|proportion|fraction|ratio|%|portion) (?:of )?|\bhow often\b/;
+  /\b(?:in|as an?) (?:percentages?|percent|%)\b|\b(?:what |which )?(?:percentage|percent|pct|share|proportion|fraction|ratio|%|portion) (?:of )?|\bhow often\b/;
 
 export const DIMENSIONS: Array<[TimeGrain | Category, string]> = [
-  ['weekday', '(?:day of (?:the )?week|weekday|day-of-week)'],
-  ['hour_of_day', '(?:hour of (?:the )?day|time of day|hour-of-day)'],
+  ['weekday', '(?:day of (?:the )?week|weekday|day of week)'],
+  ['hour_of_day', '(?:hour of (?:the )?day|time of day|hour of day)'],
   ['hour', 'hour'],
   ['day', '(?:day|date)'],
   ['week', 'week'],
   ['month', 'month'],
   ['agent', '(?:agent|rep|representative)'],
   ['campaign', 'campaign'],
-  ['status', '(?:status|call status|message status)'],
+  ['status', '(?:status|statuses|call status|call statuses|message status|message statuses)'],
   ['outcome', 'outcome'],
   ['sentiment', 'sentiment'],
   ['direction', 'direction'],
   ['area_code', 'area code'],
-  ['country', 'country'],
+  ['country', '(?:country|countries)'],
   ['state', '(?:us state|state)'],
   ['number', '(?:phone number|number|line)'],
-  ['reject_reason', '(?:reject(?:ion)? reason|reason)'],
+  ['reject_reason', '(?:(?:bid )?reject(?:ion)? reasons?|reasons?)'],
   ['message_type', '(?:message type|type)'],
 ];
 export const GRAIN_ADVERBS: Array<[TimeGrain, RegExp]> = [
   ['hour', /\bhourly\b/],
-  ['day', /\b(?:daily|day by day|day-by-day|per-day)\b/],
-  ['week', /\b(?:weekly|week by week|week-by-week)\b/],
-  ['month', /\b(?:monthly|month by month|month-over-month)\b/],
+  ['day', /\b(?:daily|day by day)\b/],
+  ['week', /\b(?:weekly|week by week)\b/],
+  ['month', /\b(?:monthly|month by month|month over month)\b/],
 ];
 
 /** Full state names (longest first when matched) → the two-letter code used by the views. */
 export const US_STATES: Record<string, string> = Object.fromEntries(
   '  alabama:AL, alaska:AK, arizona:AZ, arkansas:AR, california:CA, colorado:CO,  connecticut:CT, delaware:DE, florida:FL, georgia:GA, hawaii:HI, idaho:ID,  illinois:IL, indiana:IN, iowa:IA, kansas:KS, kentucky:KY, louisiana:LA, maine:ME,  maryland:MD, massachusetts:MA, michigan:MI, minnesota:MN, mississippi:MS, missouri:MO,  montana:MT, nebraska:NE, nevada:NV,new hampshire:NH,new jersey:NJ,new mexico:NM,new york state:NY,new york:NY,north carolina:NC,north dakota:ND, ohio:OH, oklahoma:OK, oregon:OR, pennsylvania:PA,rhode island:RI,south carolina:SC,south dakota:SD, tennessee:TN, texas:TX,  utah:UT, vermont:VT, virginia:VA,washington state:WA, washington:WA,west virginia:WV, wisconsin:WI, wyoming:WY,washington dc:DC,d.c.:DC'
     .split(',')
-    .map((kv) => kv.split(':')),
+    .map((kv) => kv.trim().split(':')),
 );
 export const COUNTRIES: Array<[string, RegExp]> = [
   ['US', /\b(?:the us|usa|u\.s\.a?\.?|(?:the )?united states|american|america)\b/],
-  ['CA', /\b(?:canada|canadian)\b/],
+  ['CA', /\b(?:canada|canadians?)\b/],
   ['GB', /\b(?:the )?(?:uk|u\.k\.|united kingdom|britain|great britain|british|england)\b/],
   ['MX', /\b(?:mexico|mexican)\b/],
   ['DE', /\b(?:germany|german)\b/],

@@ -20,20 +20,20 @@ export interface MeasureRead {
 
 const STATS: Array<[Stat, RegExp]> = [
   ['median', /\b(?:median|middle)\b/],
-  ['percentile', /\b(?:(\d{1,2})(?:st|nd|rd|th)? percentile|p(\d{2}))\b/],
+  ['percentile', /\b(?:(\d{1,2})(?:st|nd|rd|th)? percentile|p(\d{2})|(upper|lower) quartile)\b/],
   ['avg', /\b(?:average|avg|mean|typical|on average)\b/],
   ['sum', /\b(?:total|sum|combined|cumulative|in total|all together|altogether)\b/],
-  ['max', /\b(?:longest|maximum|max|highest|biggest|largest|most)\b/],
-  ['min', /\b(?:shortest|minimum|min|lowest|smallest|least)\b/],
+  ['max', /\b(?:longest|maximum|max|highest|biggest|largest|most|top)\b/],
+  ['min', /\b(?:shortest|minimum|min|lowest|smallest|least|quickest|briefest)\b/],
 ];
 const DURATION =
-  /\b(?:(?:call |talk |talking |conversation )?(?:durations?|lengths?)|talk ?time|talking time|time (?:spent )?(?:on (?:the )?(?:phone|calls?)|talking)|airtime|how long|long|short|lasted|last)\b/;
+  /\b(?:(?:call |talk |talking |conversation )?(?:durations?|lengths?)|talk ?time|talking time|time (?:spent )?(?:on (?:the )?(?:phone|calls?)|talking)|on the phone|call time|talk|talked|talking|airtime|how long|how short|long|short|lasted|last|lasting)\b/;
 const DURATION_UNIT =
   /\b(?:in|as|into) (seconds|secs?|minutes|mins?|hours|hrs?)\b|\b(seconds|minutes|hours)\b/;
 const PAYOUT =
-  /\b(?:payouts?|revenue|earnings|earned|earn|income|money|paid out|paid|payments?|made|make|bring in|brought in|dollars?|usd|how much)\b/;
+  /\b(?:payouts?|revenue|earnings|earned|earn|income|money|paid out|pay out|paid|pays?|payments?|bring in|brought in|dollars?|usd|how much)\b/;
 const PER =
-  /\b(?:per|a|each|for each|on each|every) (answered call|converted call|conversion|sale|call|day)\b|\b(?:average daily|daily average|on an average day|a day|each day on average|per-day)\b/;
+  /\b(?:per|for each|on each|every|each|for an?|on an?|divided by (?:the )?(?:number of |total )?)(?: single| one)? (answered call|converted call|conversion|sale|call|day)s?\b|\b(?:average daily|daily average|mean daily|on an average day|a day|each day on average|per day|daily)\b/;
 
 const UNIT_OF: Record<string, Unit> = { s: 'seconds', m: 'minutes', h: 'hours' };
 
@@ -54,14 +54,15 @@ export function readMeasure(s: Scanner, view: View): MeasureRead {
     const m = s.take(re, 'statistic');
     if (m && !stat) {
       stat = st;
-      if (st === 'percentile') p = Number(m[1] ?? m[2]);
+      if (st === 'percentile') p = m[3] ? (m[3] === 'upper' ? 75 : 25) : Number(m[1] ?? m[2]);
     }
   }
   const perM = s.take(PER, 'per');
   const impliedLength = /\b(?:longest|shortest)\b/.test(s.text) && (stat === 'max' || stat === 'min');
-  const hasDuration =
-    impliedLength || !!s.take(DURATION, 'measure') || (!!unitM && /how many|total|sum/.test(s.text));
-  const hasPayout = !!s.take(PAYOUT, 'measure');
+  // "how many minutes…", "hours of calls": an amount of time; "… in minutes" only names the unit.
+  const amountOfTime = !!unitM && !!unitM[2];
+  const hasDuration = s.takeAll(DURATION, 'measure').length > 0 || impliedLength || amountOfTime;
+  const hasPayout = s.takeAll(PAYOUT, 'measure').length > 0;
   const props: Found[] = [];
   for (const prop of PROPERTIES) {
     if (!prop.views.includes(view)) continue;
@@ -70,7 +71,10 @@ export function readMeasure(s: Scanner, view: View): MeasureRead {
   }
   props.sort((a, b) => a.pos - b.pos);
   let noun = false;
-  for (const [v, re] of SUBJECTS) if (v === view && s.take(re, 'subject')) noun = true;
+  for (const [v, re] of SUBJECTS) if (v === view && s.takeAll(re, 'subject').length) noun = true;
+  // "How many calls paid over $30": counting calls wins over the money words of a threshold.
+  const counting =
+    /\bhow many (?:calls|bids|messages)\b|\b(?:count|number) of (?:calls|bids|messages)\b/.test(s.text);
   const conversionsNoun =
     props.some((x) => x.name === 'converted') && /\b(?:conversions?|sales)\b/.test(s.text);
 
@@ -81,8 +85,12 @@ export function readMeasure(s: Scanner, view: View): MeasureRead {
     measure = { key: keyOf(rateOf.name), label: rateOf.name, stat: 'rate', of: rateOf.cond, unit: 'percent' };
   } else if (rateMode) {
     measure = null; // the translator picks the numerator from every condition read
-  } else if (hasDuration && !hasPayout) {
-    const st = stat ?? (/\btalk ?time|time (?:spent )?on|airtime\b/.test(s.text) ? 'sum' : 'avg');
+  } else if (hasDuration && !hasPayout && !(counting && !stat)) {
+    const st =
+      stat ??
+      (/\btalk|time (?:spent )?on|on the phone|call time|airtime\b/.test(s.text) || amountOfTime
+        ? 'sum'
+        : 'avg');
     measure =
       stat === 'percentile' || st === 'median'
         ? {
@@ -100,7 +108,7 @@ export function readMeasure(s: Scanner, view: View): MeasureRead {
             field: 'duration',
             unit: durUnit,
           };
-  } else if (hasPayout && !hasDuration) {
+  } else if (hasPayout && !hasDuration && !(counting && !stat)) {
     const st = stat ?? 'sum';
     measure = {
       key: `${st === 'percentile' ? `p${p}` : st}_payout`,
@@ -111,10 +119,9 @@ export function readMeasure(s: Scanner, view: View): MeasureRead {
       unit: 'usd',
     };
   } else if (
-    !hasPayout &&
-    !hasDuration &&
+    (counting || (!hasPayout && !hasDuration)) &&
     (noun || conversionsNoun || props.length) &&
-    (!stat || stat === 'sum')
+    (!stat || stat === 'sum' || (stat === 'avg' && perM))
   ) {
     measure = {
       key:
@@ -130,7 +137,13 @@ export function readMeasure(s: Scanner, view: View): MeasureRead {
       unit: 'count',
     };
   }
-  if (measure && perM) {
+  if (measure && perM && ['min', 'max', 'median', 'percentile'].includes(measure.stat)) {
+    // "the largest payout on a converted call": a condition, not a division.
+    const what = perM[1] ?? '';
+    const cond = what === 'answered call' ? 'answered' : /conver|sale/.test(what) ? 'converted' : null;
+    if (cond)
+      props.push({ cond: PROPERTIES.find((x) => x.name === cond)!.cond, pos: perM.index, name: cond });
+  } else if (measure && perM) {
     const what = perM[1] ?? 'day';
     if (what === 'day')
       measure = { ...measure, key: `${measure.key}_per_day`, label: `${measure.label} per day`, per: 'day' };

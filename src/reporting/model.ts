@@ -164,6 +164,8 @@ export interface StructuredQuery {
   limit?: number;
   /** The question asked for a share/breakdown (a pie when there are few categories). */
   share?: boolean;
+  /** A comparison asked for one figure: the difference, or the change in percent. */
+  asked?: 'difference' | 'change_percent';
   /** Which words of the question each slot consumed (shown in the explanation). */
   understood?: Record<string, string[]>;
 }

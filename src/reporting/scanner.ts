@@ -3,18 +3,37 @@
 // that is not a stop word is what the translator did not understand — it declines rather than ignore it.
 import { STOP_WORDS } from './lexicon';
 
+const MONTHS =
+  '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\b';
+
 export function normalize(question: string): string {
   return ` ${question
     .toLowerCase()
     .replace(/[\u2018\u2019`]/g, "'")
+    .replace(/[\u2013\u2014]/g, ' - ')
     .replace(/\bcan't\b/g, 'can not')
+    .replace(/'ve\b/g, ' have')
+    .replace(/\b(\d+)h\b/g, '$1 hours')
+    .replace(/\bhalf an? (minute|hour)\b/g, '0.5 $1s')
+    .replace(/([a-z])-([a-z])/g, '$1 $2')
+    .replace(
+      /\b(answer|conversion|voicemail|failure|busy|delivery|read|win|rejection) and (answer|conversion|voicemail|failure|busy|delivery|read|win|rejection) (rates|percentages)\b/g,
+      '$1 $3 and $2 $3',
+    )
     .replace(/\bwon't\b/g, 'will not')
     .replace(/n't\b/g, ' not')
     .replace(/'s\b/g, ' s')
     .replace(/(\d)\s*%/g, '$1 percent')
     .replace(/%/g, ' percent ')
     .replace(/[?!;"“”()]+/g, ' ')
-    .replace(/[.,:](\s|$)/g, ' $1')
+    .replace(/,/g, ' , ')
+    // Day-first dates ("1 March", "the 1st to the 15th of March") read month-first.
+    .replace(
+      new RegExp(`\\bthe (\\d{1,2})(?:st|nd|rd|th)? to the (\\d{1,2})(?:st|nd|rd|th)? of ${MONTHS}`, 'g'),
+      '$3 $1 to $3 $2',
+    )
+    .replace(new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)? (?:of )?${MONTHS}`, 'g'), '$2 $1')
+    .replace(/[.:](\s|$)/g, ' $1')
     .replace(/\s+/g, ' ')
     .trim()} `;
 }
@@ -56,7 +75,7 @@ export class Scanner {
   unknown(): string[] {
     return this.rest
       .split(/\s+/)
-      .map((w) => w.replace(/^[-'$]+|[-']+$/g, ''))
+      .map((w) => w.replace(/^[-'$,]+|[-',]+$/g, ''))
       .filter((w) => w && !STOP_WORDS.has(w));
   }
 }

@@ -5,7 +5,7 @@
 import { resolveDates, shiftBack } from './dates';
 import { readPlaces, readThresholds } from './conditions';
 import { DIMENSIONS, GRAIN_ADVERBS, NUMBER_WORDS } from './lexicon';
-import { type Found, readMeasure } from './measures';
+import { type Found, keyOf, readMeasure } from './measures';
 import type { Cond, Dimension, MeasureSpec, Range, StructuredQuery, View } from './model';
 import { normalize, Scanner } from './scanner';
 import { describe } from './describe';
@@ -37,6 +37,11 @@ const FOLLOW_UP =
   /^ ?(?:and|what about|how about|same (?:for|but)|now|also|then|ok(?:ay)? (?:and|what about))\b|\b(?:the|a) (?:day|week|month|quarter|year|period) before\b|\bprevious period\b/;
 const COMPARE =
   /\b(?:compared? (?:to|with)|in comparison (?:to|with)|versus|vs\.?|against|relative to|than|compare|comparison|change from|difference between|differ from)\b/;
+/** What a comparison was asked for when it names one figure. */
+const ASKED_DIFFERENCE =
+  /\b(?:difference|differ|minus|more or fewer|fewer or more|change in (?:the )?(?:number|count)|how many more)\b/;
+const ASKED_PERCENT =
+  /\b(?:percent(?:age)? change|change in percent|(?:change|growth|grow|grew|go up or down|went up or down|up or down)(?: \w+){0,6} (?:in|as an?|by what) percent(?:age)?|by what percent(?:age)?)\b/;
 const EXCLUDE =
   '(?:excluding|exclude|except(?: for)?|other than|besides|without|apart from|aside from|but not|not by|not from|not for|not handled by|not including)';
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -81,7 +86,7 @@ export function translate(question: string, ctx: TranslateContext): Translation 
   ].sort((x, y) => y[1].length - x[1].length);
   for (const [column, name] of names) {
     if (!name) continue;
-    const kind = column === 'agent_name' ? 'agents?' : 'campaigns?';
+    const kind = column === 'agent_name' ? 'agents?' : '(?:campaigns?|batch(?:es)?)';
     const re = new RegExp(
       `(?:\\b${EXCLUDE} )?(?:\\b(?:the )?${kind} )?\\b${escapeRe(name.toLowerCase())}(?: s)?\\b(?: ${kind}\\b)?`,
     );
@@ -94,22 +99,37 @@ export function translate(question: string, ctx: TranslateContext): Translation 
       });
     }
   }
+  s.takeAll(/\bwith (?:a |the )?(?:call |message )?status(?: of)?\b/, 'filter');
   readPlaces(s, conds);
   readThresholds(s, conds);
   let range: Range | null = ranges[0] ?? null;
-  const compareWord = s.take(COMPARE, 'comparison');
+  const askedPercent = !!s.take(ASKED_PERCENT, 'comparison');
+  const askedDifference = !askedPercent && !!s.take(ASKED_DIFFERENCE, 'comparison');
+  const compareWord =
+    s.take(COMPARE, 'comparison') ??
+    s.take(
+      /\b(?:change|changed|growth|grew|grow|go up or down|went up or down|up or down|difference)\b/,
+      'comparison',
+    );
+  s.takeAll(/\b(?:so far|of all time|all time|ever|to date)\b/, 'period');
   const before = s.take(
-    /\b(?:the )?(?:(?:day|week|month|quarter|year) before|previous (?:period|day|week|month|quarter|year)|prior period|period before)\b/,
+    /\b(?:the )?(?:(?:day|week|month|quarter|year) (?:before|prior)|previous (?:period|day|week|month|quarter|year)|prior period|period before)\b/,
     'comparison',
   );
   let compare: Range | null = null;
-  if (ranges.length === 2) {
+  if (ranges.length === 2 && ranges[0].start === ranges[1].start) {
+    // "last week vs the previous week": the second phrase is relative to the first.
+    compare = shiftBack(
+      { ...ranges[0], unit: ranges[0].unit as never, count: ranges[0].count ?? 1 },
+      ctx.timezone,
+    );
+  } else if (ranges.length === 2) {
     const [a, b] = ranges[0].start >= ranges[1].start ? ranges : [ranges[1], ranges[0]];
     range = a;
     compare = b;
   } else if (range && (before || (compareWord && followUp)) && range.unit) {
     compare = shiftBack({ ...range, unit: range.unit as never, count: range.count ?? 1 }, ctx.timezone);
-  } else if (compareWord && !followUp)
+  } else if (compareWord && !followUp && !hasBreakdown(s))
     return decline(
       'I can\'t answer that yet: compare which two periods? Name both, e.g. "this week vs last week".',
     );
@@ -153,7 +173,13 @@ export function translate(question: string, ctx: TranslateContext): Translation 
       break;
     }
   }
-  if (!dimension) dimension = GRAIN_ADVERBS.find(([, re]) => s.take(re, 'breakdown'))?.[0];
+  if (!dimension && s.take(/\bhourly distribution\b/, 'breakdown')) dimension = 'hour_of_day';
+  // "average daily calls" is a per-day average (measures.ts), not a breakdown by day.
+  const averaged = /\b(?:average|avg|mean)\b/.test(text);
+  if (!dimension)
+    dimension = GRAIN_ADVERBS.find(([d, re]) => !(d === 'day' && averaged) && s.take(re, 'breakdown'))?.[0];
+  // Hours within one day are hours of the day (on a DST day two instants share "01").
+  if (dimension === 'hour' && range && range.end - range.start <= 25 * 3600_000) dimension = 'hour_of_day';
   if (!dimension && top) {
     const d = DIMENSIONS.find(([, w]) => s.take(new RegExp(`\\b${w}s\\b`), 'breakdown'));
     if (d) dimension = d[0];
@@ -176,20 +202,31 @@ export function translate(question: string, ctx: TranslateContext): Translation 
     for (const { r } of reads) {
       if (!r.measure)
         return decline("I can't answer that yet: I could not tell what to measure in each part.");
-      measures.push(
-        r.props.length
-          ? { ...r.measure, where: [...(r.measure.where ?? []), ...r.props.flatMap((p) => p.cond)] }
-          : r.measure,
-      );
+      const named =
+        r.measure.stat === 'count' && r.props.length
+          ? keyOf(r.props.map((p) => p.name).join(' '))
+          : r.measure.key;
+      let key = named === 'converted' ? 'conversions' : named;
+      while (measures.some((m) => m.key === key)) key = `${key}_2`;
+      measures.push({
+        ...r.measure,
+        key,
+        where: [...(r.measure.where ?? []), ...r.props.flatMap((p) => p.cond)],
+      });
     }
   } else {
     const r = reads[0]?.r;
     const all = [...conds, ...(r?.props ?? [])].sort((a, b) => a.pos - b.pos);
     if (r?.rateMode && !r.measure) {
-      const numerator = all[all.length - 1];
+      // "X as a percentage of Y" / "X among Y": Y is the base; otherwise the last condition is asked.
+      const of = text.search(
+        /\b(?:as an? (?:percentage|percent|share|fraction|proportion) of|among|out of)\b/,
+      );
+      const before = of >= 0 ? all.filter((c) => c.pos < of) : [];
+      const numerator = before.length ? before[before.length - 1] : all[all.length - 1];
       if (numerator) {
         filters.length = 0;
-        filters.push(...all.slice(0, -1).flatMap((c) => c.cond));
+        filters.push(...all.filter((c) => c !== numerator).flatMap((c) => c.cond));
         measures.push({
           key: 'percent',
           label: `share that were ${numerator.name}`,
@@ -208,9 +245,31 @@ export function translate(question: string, ctx: TranslateContext): Translation 
       }
     } else if (r?.measure) {
       filters.push(...(r.props ?? []).flatMap((p) => p.cond));
-      measures.push(r.measure);
+      let m = r.measure;
+      // An average payout over named calls ("for answered calls", "across all calls") counts the calls
+      // that paid nothing too: total payout divided by those calls.
+      if (
+        m.field === 'payout' &&
+        m.stat === 'avg' &&
+        (r.props.some((p) => p.name === 'answered') || /\b(?:all|every) calls?\b/.test(text))
+      )
+        m = {
+          ...m,
+          key: 'payout_per_call',
+          label: 'payout per call',
+          stat: 'sum',
+          per: { key: 'n', label: 'calls', stat: 'count', unit: 'count' },
+        };
+      measures.push(m);
     }
   }
+  // Delivery and read rates are over the messages we sent.
+  if (
+    view === 'messages' &&
+    measures.some((m) => m.stat === 'rate' && m.of?.some((c) => c.column === 'status')) &&
+    !filters.some((f) => f.column === 'direction')
+  )
+    filters.push({ column: 'direction', op: '=', value: 'outbound' });
   if (!measures.length && followUp) measures.push(...prev!.measures);
   if (!measures.length)
     return unknown.length
@@ -228,6 +287,7 @@ export function translate(question: string, ctx: TranslateContext): Translation 
     share,
     understood: s.understood,
   };
+  if (compare) query.asked = askedPercent ? 'change_percent' : askedDifference ? 'difference' : undefined;
   if (followUp) mergeFollowUp(query, prev!, text, ctx);
   if (measures.some((m) => m.per === 'day') && !query.range)
     return decline(
@@ -236,6 +296,11 @@ export function translate(question: string, ctx: TranslateContext): Translation 
   if (unknown.length) return notUnderstood(unknown, query);
   return { ok: true, query, notes: [] };
 }
+
+const hasBreakdown = (s: Scanner) =>
+  DIMENSIONS.some(([, w]) =>
+    s.has(new RegExp(`\\b(?:by|per|across|each|for each|between) (?:the |our )?${w}`)),
+  );
 
 function notUnderstood(words: string[], understood: StructuredQuery | null): Translation {
   const list = [...new Set(words)].map((w) => `"${w}"`).join(', ');

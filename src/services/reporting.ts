@@ -58,14 +58,15 @@ async function translateQuestion(env: Env, question: string, ctx: TranslateConte
 }
 
 /** Both periods' values, the difference and the change in percent (null when there is no base). */
-function compared(row: Record<string, unknown> | undefined) {
+function compared(row: Record<string, unknown> | undefined, asked?: string) {
   const current = Number(row?.current ?? 0);
   const previous = Number(row?.previous ?? 0);
   return {
     current,
     previous,
     difference: current - previous,
-    change_percent: previous ? Math.round((1000 * (current - previous)) / previous) / 10 : null,
+    change_percent: previous ? (100 * (current - previous)) / previous : null,
+    ...(asked ? { asked } : {}),
   };
 }
 
@@ -123,7 +124,8 @@ export async function runQuestion(
   }
   let rows: Array<Record<string, unknown>>;
   try {
-    rows = (await env.DB.prepare(boundSql(sql, views)).bind(account.id).all<Record<string, unknown>>()).results;
+    rows = (await env.DB.prepare(boundSql(sql, views)).bind(account.id).all<Record<string, unknown>>())
+      .results;
   } catch (err) {
     // A query SQLite refuses is our bug, not the asker's: log it and decline rather than answer 500.
     if (!/SQLITE_ERROR/.test(String(err))) throw err;
@@ -138,7 +140,7 @@ export async function runQuestion(
     query: q,
     sql,
     rows,
-    data: q.dimension ? rows : q.compare ? compared(rows[0]) : (rows[0] ?? {}),
+    data: q.dimension ? rows : q.compare ? compared(rows[0], q.asked) : (rows[0] ?? {}),
     ...text,
     suggestions: [] as string[],
   };

@@ -6,7 +6,10 @@ import type { Expected, Unit } from '../reporting-eval/questions';
 type Close = (expected: number, actual: number, unit?: Unit) => boolean;
 type Row = Record<string, unknown>;
 
-const numeric = (row: Row) => Object.entries(row).filter(([, v]) => typeof v === 'number' || v === null);
+const numeric = (row: Row) =>
+  Object.entries(row).filter(
+    ([k, v]) => (typeof v === 'number' || v === null) && k !== 'change_percent' && k !== 'difference',
+  );
 const labelOf = (row: Row) => Object.entries(row).find(([, v]) => typeof v === 'string')?.[0];
 
 function sameGroups(want: Record<string, number>, got: Record<string, number>, close: Close, unit?: Unit) {
@@ -28,6 +31,12 @@ export function classify(want: Expected, data: unknown, close: Close): boolean {
   switch (want.kind) {
     case 'scalar': {
       if (Array.isArray(data)) return false;
+      // A comparison asked for one figure answers it under `asked` (beside both values).
+      const asked = (data as Row).asked;
+      if (typeof asked === 'string') {
+        const v = (data as Row)[asked];
+        return typeof v === 'number' && close(want.value, v, want.unit);
+      }
       const vals = numeric(data as Row);
       return vals.length === 1 && vals[0][1] !== null && close(want.value, Number(vals[0][1]), want.unit);
     }
