@@ -61,6 +61,7 @@ const STATES = {
   Vermont: 'VT',
   Virginia: 'VA',
   Washington: 'WA',
+  'Washington State': 'WA',
   'West Virginia': 'WV',
   Wisconsin: 'WI',
   Wyoming: 'WY',

@@ -31,9 +31,9 @@ const DURATION =
 const DURATION_UNIT =
   /\b(?:in|as|into) (seconds|secs?|minutes|mins?|hours|hrs?)\b|\b(seconds|minutes|hours)\b/;
 const PAYOUT =
-  /\b(?:payouts?|revenue|earnings|earned|earn|income|money|paid out|pay out|paid|pays?|payments?|bring in|brought in|dollars?|usd|how much)\b/;
+  /\b(?:payouts?|revenue|earnings|earned|earn|income|money|paid out|pay out|paid|pays?|payments?|bring in|brought in|dollars?|usd)\b/;
 const PER =
-  /\b(?:per|for each|on each|every|each|for an?|on an?|divided by (?:the )?(?:number of |total )?)(?: single| one)? (answered call|converted call|conversion|sale|call|day)s?\b|\b(?:average daily|daily average|mean daily|on an average day|a day|each day on average|per day|daily)\b/;
+  /\b(?:per|for each|on each|every|each|for an?|on an?|divided by (?:the )?(?:number of |total )?)(?: single| one)? (answered call|converted call|conversion|sale|call|day)s?\b|\b(?:average daily|daily average|mean daily|on an average day|a day|each day on average|daily)\b/;
 
 const UNIT_OF: Record<string, Unit> = { s: 'seconds', m: 'minutes', h: 'hours' };
 

@@ -16,6 +16,8 @@ export function normalize(question: string): string {
     .replace(/\b(\d+)h\b/g, '$1 hours')
     .replace(/\bhalf an? (minute|hour)\b/g, '0.5 $1s')
     .replace(/([a-z])-([a-z])/g, '$1 $2')
+    // "calls that came in last week": the "in" belongs to the direction, not to the period.
+    .replace(/\b(?:came|come|coming) in\b/g, 'inbound')
     .replace(
       /\b(answer|conversion|voicemail|failure|busy|delivery|read|win|rejection) and (answer|conversion|voicemail|failure|busy|delivery|read|win|rejection) (rates|percentages)\b/g,
       '$1 $3 and $2 $3',

@@ -41,9 +41,9 @@ const COMPARE =
 const ASKED_DIFFERENCE =
   /\b(?:difference|differ|minus|more or fewer|fewer or more|change in (?:the )?(?:number|count)|how many more)\b/;
 const ASKED_PERCENT =
-  /\b(?:percent(?:age)? change|change in percent|(?:change|growth|grow|grew|go up or down|went up or down|up or down)(?: \w+){0,6} (?:in|as an?|by what) percent(?:age)?|by what percent(?:age)?)\b/;
+  /\b(?:percent(?:age)? change|change in percent|(?:change|growth|grow|grew|go up or down|went up or down|up or down)(?:\s+\w+){0,6}\s+(?:in|as an?|by what) percent(?:age)?|by what percent(?:age)?)\b/;
 const EXCLUDE =
-  '(?:excluding|exclude|except(?: for)?|other than|besides|without|apart from|aside from|but not|not by|not from|not for|not handled by|not including)';
+  '(?:excluding|exclude|except(?: for)?|other than|besides|without|apart from|aside from|but not|not by|not from|not for|not handled by|not including|leaving out|leave out|not counting|minus(?: the ones from)?|outside of|outside|everyone but|all but|but)';
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const decline = (reason: string, suggestions = SUGGESTIONS): Translation => ({
   ok: false,
@@ -137,6 +137,7 @@ export function translate(question: string, ctx: TranslateContext): Translation 
     return decline("I can't answer that yet: that period has not happened.");
 
   // Breakdown.
+  const averagedText = /\b(?:average|avg|mean|on average)\b/.test(text);
   let dimension: Dimension | undefined;
   let limit: number | undefined;
   let order: 'asc' | 'desc' | undefined;
@@ -146,8 +147,8 @@ export function translate(question: string, ctx: TranslateContext): Translation 
     order = /bottom|worst/.test(top[0]) ? 'asc' : 'desc';
   }
   for (const [dim, words] of DIMENSIONS) {
-    // "calls per day" is a per-unit average (measures.ts); "by day" / "each day" is a breakdown.
-    const per = dim === 'day' ? '' : 'per|';
+    // "average calls per day" is a per-unit average (measures.ts); "calls per day" a breakdown.
+    const per = dim === 'day' && averagedText ? '' : 'per|';
     const by = s.take(
       new RegExp(
         `\\b(?:(?:broken down|split|grouped|segmented|break(?:ing)? (?:it )?down|breakdown|ranked|sorted|listed) )?(?:by|${per}for each|for every|each|every|across|across all|by each|in each|of each) (?:the |their |our )?${words}s?\\b`,
@@ -168,7 +169,8 @@ export function translate(question: string, ctx: TranslateContext): Translation 
         if (s.take(/\b(?:most|highest|best|top|largest|biggest|longest|greatest|more)\b/, 'order'))
           order = 'desc';
         else if (s.take(/\b(?:least|fewest|lowest|worst|smallest|shortest|less)\b/, 'order')) order = 'asc';
-        if (order && !limit) limit = 1;
+        // "which agent" asks for one; "which countries" for all of them, ranked.
+        if (order && !limit && !new RegExp(`\\b${words}(?:s|es)\\b`).test(which[0])) limit = 1;
       }
       break;
     }
@@ -315,7 +317,7 @@ function notUnderstood(words: string[], understood: StructuredQuery | null): Tra
 function splitMeasures(s: Scanner): Scanner[] {
   const parts = s.rest.split(/\s(?:and|as well as|plus|&|along with|together with)\s|,/);
   const measureLike =
-    /\b(calls?|conversions?|sales|payouts?|revenue|rate|duration|talk ?time|messages?|bids?|average|total|median|percent(?:age)?|share|how many|how much)\b/;
+    /\b(calls?|conversions?|sales|payouts?|revenue|rates?|duration|talk ?time|messages?|bids?|average|total|median|percent(?:age)?s?|share|how many|how much|answered|converted|missed|voicemails?|busy|failed|delivered|read|won|rejected)\b/;
   const useful = parts.filter((p) => p.trim());
   if (useful.length > 1 && useful.every((p) => measureLike.test(p))) {
     s.rest = ' '.repeat(s.rest.length);
