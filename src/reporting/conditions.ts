@@ -4,6 +4,9 @@ import { COUNTRIES, NUMBER_WORDS, US_STATES } from './lexicon';
 import type { Found } from './measures';
 import type { Scanner } from './scanner';
 
+const NUMBER_ALT = Object.keys(NUMBER_WORDS)
+  .filter((w) => w.length > 2)
+  .join('|');
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function readPlaces(s: Scanner, conds: Found[]) {
@@ -77,25 +80,26 @@ export function readPlaces(s: Scanner, conds: Found[]) {
 const OPS: Array<[string, '>' | '>=' | '<' | '<=']> = [
   ['at least|no less than|minimum of|or more', '>='],
   ['at most|no more than|or less|maximum of', '<='],
-  ['longer|more|greater|over|above|exceeding|beyond|bigger|higher|larger', '>'],
+  ['longer|more|greater|over|above|exceeding|exceeded|exceeds|beyond|bigger|higher|larger|past', '>'],
   ['shorter|less|under|below|fewer|lower|smaller', '<'],
 ];
 export function readThresholds(s: Scanner, conds: Found[]) {
   for (const [words, op] of OPS) {
     const dur = s.take(
       new RegExp(
-        `\\b(?:(?:that |which )?(?:lasted|lasting|last|went|ran|were|was|with (?:a )?duration(?: of)?) )?(?:${words})(?: than)? (\\d+(?:\\.\\d+)?|[a-z]+)(?: ?|-)(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)\\b`,
+        `\\b(?:(?:that |which )?(?:lasted|lasting|last|went|ran|were|was|with (?:a )?duration(?: of)?) )?(?:${words})(?: than)? (\\d+(?:\\.\\d+)?|${NUMBER_ALT})(?:(?: |-)?(seconds?|secs?|minutes?|mins?|hours?|hrs?)|(s|m|h))\\b`,
       ),
       'threshold',
     );
     if (dur) {
       const n = /^\d/.test(dur[1]) ? Number(dur[1]) : NUMBER_WORDS[dur[1]];
       if (n === undefined) continue;
-      const mult = dur[2][0] === 'h' ? 3600 : dur[2][0] === 'm' ? 60 : 1;
+      const unit = dur[2] ?? dur[3];
+      const mult = unit[0] === 'h' ? 3600 : unit[0] === 'm' ? 60 : 1;
       conds.push({
         cond: [{ column: 'duration', op, value: n * mult }],
         pos: dur.index,
-        name: `${op} ${n} ${dur[2]}`,
+        name: `${op} ${n} ${unit}`,
       });
     }
     const pay = s.take(

@@ -10,9 +10,11 @@ export const STOP_WORDS = new Set(
   how this those these them they their as for to in on at from with by and or all total overall altogether
   number numbers count counts amount figure figures stats statistics report data value values quick quickly
   exactly currently out up ever been were doing make s whats what's how's hows also some one ones each every
-  than much many come came go went take took handle handled into across within during between per`.split(
-    /\s+/,
-  ),
+  than much many come came go went take took handle handled into across within during between per happened
+  happen ended end ending ends reaching reached reach reaches hitting hit hits through turned involved involve
+  involving rated spend spent both single line signal signals people customers callers caller account times
+  far volume breakdown break broken down distribution among whose along but counts counting taken requests
+  request agents`.split(/\s+/),
 );
 
 export const SUBJECTS: Array<[View, RegExp]> = [
@@ -196,7 +198,7 @@ export const RATE_NAMES: Array<[string, RegExp]> = [
 ];
 
 export const SHARE_WORDS =
-  /\b(?:in|as an?) (?:percentages?|percent|%)\b|\b(?:what |which )?(?:percentage|percent|pct|share|proportion|fraction|ratio|%|portion) (?:of )?|\bhow often\b/;
+  /\bhow much of\b|\b(?:in|as an?) (?:percentages?|percent|%)\b|\b(?:what |which )?(?:percentage|percent|pct|share|proportion|fraction|ratio|%|portion) (?:of )?|\bhow often\b/;
 
 export const DIMENSIONS: Array<[TimeGrain | Category, string]> = [
   ['weekday', '(?:day of (?:the )?week|weekday|day of week)'],

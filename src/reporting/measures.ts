@@ -33,7 +33,7 @@ const DURATION_UNIT =
 const PAYOUT =
   /\b(?:payouts?|revenue|earnings|earned|earn|income|money|paid out|pay out|paid|pays?|payments?|bring in|brought in|dollars?|usd)\b/;
 const PER =
-  /\b(?:per|for each|on each|every|each|for an?|on an?|divided by (?:the )?(?:number of |total )?)(?: single| one)? (answered call|converted call|conversion|sale|call|day)s?\b|\b(?:average daily|daily average|mean daily|on an average day|a day|each day on average|daily)\b/;
+  /\b(?:per|for each|on each|every|each|for an?|on an?|divided by(?: the)?(?: number of| total)?)(?: single| one)? (answered call|converted call|conversion|sale|call|day)s?\b|\b(?:average daily|daily average|mean daily|on an average day|a day|each day on average|daily)\b/;
 
 const UNIT_OF: Record<string, Unit> = { s: 'seconds', m: 'minutes', h: 'hours' };
 
@@ -46,7 +46,7 @@ export function readMeasure(s: Scanner, view: View): MeasureRead {
       rateOf = { cond: p.cond, pos: m.index, name: p.rate ?? `${prop} rate` };
     }
   }
-  const rateMode = !!rateOf || !!s.take(SHARE_WORDS, 'measure');
+  const rateMode = !!rateOf || s.takeAll(SHARE_WORDS, 'measure').length > 0;
   const unitM = s.take(DURATION_UNIT, 'unit');
   let stat: Stat | undefined;
   let p: number | undefined;
@@ -58,7 +58,8 @@ export function readMeasure(s: Scanner, view: View): MeasureRead {
     }
   }
   const perM = s.take(PER, 'per');
-  const impliedLength = /\b(?:longest|shortest)\b/.test(s.text) && (stat === 'max' || stat === 'min');
+  const impliedLength =
+    /\b(?:longest|shortest|quickest|briefest)\b/.test(s.text) && (stat === 'max' || stat === 'min');
   // "how many minutes…", "hours of calls": an amount of time; "… in minutes" only names the unit.
   const amountOfTime = !!unitM && !!unitM[2];
   const hasDuration = s.takeAll(DURATION, 'measure').length > 0 || impliedLength || amountOfTime;
@@ -71,10 +72,14 @@ export function readMeasure(s: Scanner, view: View): MeasureRead {
   }
   props.sort((a, b) => a.pos - b.pos);
   let noun = false;
-  for (const [v, re] of SUBJECTS) if (v === view && s.takeAll(re, 'subject').length) noun = true;
-  // "How many calls paid over $30": counting calls wins over the money words of a threshold.
+  // "How many calls paid over $30": counting calls wins over the money words of a threshold (read
+  // from what is left, so "payout divided by the number of calls" stays a payout).
   const counting =
-    /\bhow many (?:calls|bids|messages)\b|\b(?:count|number) of (?:calls|bids|messages)\b/.test(s.text);
+    /\bhow many\b(?:\s+\w+){0,3}\s+(?:calls|bids|messages)\b|\b(?:count|number) of\s+(?:calls|bids|messages)\b/.test(
+      s.rest,
+    ) ||
+    (/\bhow many\b/.test(s.rest) && !/\bhow many\s+(?:minutes|hours|seconds|dollars)\b/.test(s.text));
+  for (const [v, re] of SUBJECTS) if (v === view && s.takeAll(re, 'subject').length) noun = true;
   const conversionsNoun =
     props.some((x) => x.name === 'converted') && /\b(?:conversions?|sales)\b/.test(s.text);
 

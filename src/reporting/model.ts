@@ -55,9 +55,10 @@ export const VIEWS: Record<View, string> = {
     FROM main.calls c LEFT JOIN main.agents a ON a.id = c.agent_id LEFT JOIN main.batches b ON b.id = c.batch_id
       LEFT JOIN main.rtb_endpoints e ON e.id = json_extract(c.rtb, '$.endpoint_id')
     WHERE c.account_id = ?1`,
-  messages: `SELECT id AS message_id, agent_id, direction, status, message_type, contact,
-      CASE WHEN contact LIKE '+1%' THEN substr(contact, 3, 3) END AS area_code, ${country('contact')} AS country,
-      ${usState('contact')} AS state, created_at FROM main.messages WHERE account_id = ?1`,
+  messages: `SELECT m.id AS message_id, m.agent_id, COALESCE(a.name, 'no agent') AS agent_name, m.direction, m.status, m.message_type,
+      m.contact, CASE WHEN m.contact LIKE '+1%' THEN substr(m.contact, 3, 3) END AS area_code, ${country('m.contact')} AS country,
+      ${usState('m.contact')} AS state, m.created_at FROM main.messages m LEFT JOIN main.agents a ON a.id = m.agent_id
+    WHERE m.account_id = ?1`,
   rtb_bids: `SELECT b.id AS bid_id, b.endpoint_id, COALESCE(e.campaign_name, e.name, 'none') AS campaign_name, b.route_id, COALESCE(b.payout, 0) AS payout,
       b.eligible_count, COALESCE(b.reject_reason, 'none') AS reject_reason, CASE WHEN b.reject_reason IS NULL THEN 0 ELSE 1 END AS rejected,
       b.state, b.zip, b.publisher_id, CASE WHEN b.call_id IS NOT NULL THEN 1 ELSE 0 END AS won, b.created_at
@@ -84,7 +85,7 @@ export const COLUMNS: Record<View, readonly string[]> = {
     'voicemail',
     'payout',
   ],
-  messages: ['direction', 'status', 'message_type', 'contact', 'area_code', 'country', 'state'],
+  messages: ['agent_name', 'direction', 'status', 'message_type', 'contact', 'area_code', 'country', 'state'],
   rtb_bids: ['campaign_name', 'reject_reason', 'rejected', 'won', 'state', 'zip', 'publisher_id', 'payout'],
 };
 
@@ -125,7 +126,7 @@ export const TIME_GRAINS = {
 } as const;
 export type TimeGrain = keyof typeof TIME_GRAINS;
 export const CATEGORIES = {
-  agent: { column: 'agent_name', views: ['call_logs'] },
+  agent: { column: 'agent_name', views: ['call_logs', 'messages'] },
   campaign: { column: 'campaign_name', views: ['call_logs', 'rtb_bids'] },
   status: { column: 'status', views: ['call_logs', 'messages'] },
   outcome: { column: 'outcome', views: ['call_logs'] },

@@ -6,7 +6,15 @@ import { resolveDates, shiftBack } from './dates';
 import { readPlaces, readThresholds } from './conditions';
 import { DIMENSIONS, GRAIN_ADVERBS, NUMBER_WORDS } from './lexicon';
 import { type Found, keyOf, readMeasure } from './measures';
-import type { Cond, Dimension, MeasureSpec, Range, StructuredQuery, View } from './model';
+import {
+  type Cond,
+  type Dimension,
+  isTimeGrain,
+  type MeasureSpec,
+  type Range,
+  type StructuredQuery,
+  type View,
+} from './model';
 import { normalize, Scanner } from './scanner';
 import { describe } from './describe';
 
@@ -39,9 +47,9 @@ const COMPARE =
   /\b(?:compared? (?:to|with)|in comparison (?:to|with)|versus|vs\.?|against|relative to|than|compare|comparison|change from|difference between|differ from)\b/;
 /** What a comparison was asked for when it names one figure. */
 const ASKED_DIFFERENCE =
-  /\b(?:difference|differ|minus|more or fewer|fewer or more|change in (?:the )?(?:number|count)|how many more)\b/;
+  /\b(?:how many more or fewer|how many fewer or more|difference|differ|minus|more or fewer|fewer or more|change in (?:the )?(?:number|count)|how many more|how many fewer)\b/;
 const ASKED_PERCENT =
-  /\b(?:percent(?:age)? change|change in percent|(?:change|growth|grow|grew|go up or down|went up or down|up or down)(?:\s+\w+){0,6}\s+(?:in|as an?|by what) percent(?:age)?|by what percent(?:age)?)\b/;
+  /\b(?:percent(?:age)? change|change in percent|(?:change|growth|grow|grew|go up or down|went up or down|up or down)(?:\s+(?:from|to|in|of|the|our|and|between|calls?|conversions?|payouts?|rates?|number))*\s+(?:in|as an?|by what) percent(?:age)?|by what percent(?:age)?)\b/;
 const EXCLUDE =
   '(?:excluding|exclude|except(?: for)?|other than|besides|without|apart from|aside from|but not|not by|not from|not for|not handled by|not including|leaving out|leave out|not counting|minus(?: the ones from)?|outside of|outside|everyone but|all but|but)';
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -149,17 +157,30 @@ export function translate(question: string, ctx: TranslateContext): Translation 
   for (const [dim, words] of DIMENSIONS) {
     // "average calls per day" is a per-unit average (measures.ts); "calls per day" a breakdown.
     const per = dim === 'day' && averagedText ? '' : 'per|';
-    const by = s.take(
-      new RegExp(
-        `\\b(?:(?:broken down|split|grouped|segmented|break(?:ing)? (?:it )?down|breakdown|ranked|sorted|listed) )?(?:by|${per}for each|for every|each|every|across|across all|by each|in each|of each) (?:the |their |our )?${words}s?\\b`,
-      ),
-      'breakdown',
-    );
+    const by =
+      s.take(new RegExp(`\\b${words} by ${words}\\b`), 'breakdown') ??
+      s.take(
+        new RegExp(
+          `\\b(?:(?:broken down|split|grouped|segmented|break(?:ing)? (?:it |them )?down|breakdown|ranked|sorted|listed) )?(?:by|${per}for each|for every|each|every|across|across all|by each|in each|of each) (?:the |their |our |the caller s |caller s )?${words}(?:s|es)?(?: of the caller)?\\b(?! of\\b)`,
+        ),
+        'breakdown',
+      ) ??
+      s.take(
+        new RegExp(
+          `\\b${words}(?:s? breakdown| split| distribution)\\b|\\b(?:breakdown|split|distribution) of (?:the |our )?(?:call |message |bid |whatsapp message )?${words}(?:s|es)?\\b${
+            // "campaign conversion rates": a category named before a rate or a count.
+            isTimeGrain(dim) || dim === 'number'
+              ? ''
+              : `|\\b${words}(?= (?:\\w+ ){0,2}(?:rates|counts|totals)\\b)`
+          }`,
+        ),
+        'breakdown',
+      );
     const which = by
       ? null
       : s.take(
           new RegExp(
-            `\\b(?:which|what|whose)(?: (?:one|of (?:the|our)))? ${words}s?\\b|\\b${words}s? (?:with|had|has|got|made|handled|brought|performed|did)\\b`,
+            `\\b(?:which|what|whose)(?: (?:one|of (?:the|our)))? ${words}(?:s|es)?\\b${isTimeGrain(dim) ? '' : `|\\b${words}s? (?:with|had|has|got|made|handled|brought|performed|did)\\b`}`,
           ),
           'breakdown',
         );
@@ -170,7 +191,7 @@ export function translate(question: string, ctx: TranslateContext): Translation 
           order = 'desc';
         else if (s.take(/\b(?:least|fewest|lowest|worst|smallest|shortest|less)\b/, 'order')) order = 'asc';
         // "which agent" asks for one; "which countries" for all of them, ranked.
-        if (order && !limit && !new RegExp(`\\b${words}(?:s|es)\\b`).test(which[0])) limit = 1;
+        if (order && !limit && !/\b(?:countries|\w+[^su]s)\b/.test(which[0])) limit = 1;
       }
       break;
     }
@@ -315,9 +336,11 @@ function notUnderstood(words: string[], understood: StructuredQuery | null): Tra
 
 /** Splits what is left at "and" / commas when each side names something to measure. */
 function splitMeasures(s: Scanner): Scanner[] {
-  const parts = s.rest.split(/\s(?:and|as well as|plus|&|along with|together with)\s|,/);
+  // Commas separate measures only in a list that ends with "and" ("calls, answered and conversions").
+  const joiner = /\s(?:and|as well as|plus|&|along with|together with)\s/;
+  const parts = s.rest.split(joiner.test(s.rest) ? new RegExp(`${joiner.source}|,`) : joiner);
   const measureLike =
-    /\b(calls?|conversions?|sales|payouts?|revenue|rates?|duration|talk ?time|messages?|bids?|average|total|median|percent(?:age)?s?|share|how many|how much|answered|converted|missed|voicemails?|busy|failed|delivered|read|won|rejected)\b/;
+    /\b(calls?|conversions?|sales|payouts?|revenue|rates?|duration|talk ?time|messages?|bids?|average|total|median|how many|how much|answered|converted|missed|voicemails?|busy|failed|delivered|read|won|rejected)\b/;
   const useful = parts.filter((p) => p.trim());
   if (useful.length > 1 && useful.every((p) => measureLike.test(p))) {
     s.rest = ' '.repeat(s.rest.length);
