@@ -75,10 +75,11 @@ export function readMeasure(s: Scanner, view: View): MeasureRead {
   // "How many calls paid over $30": counting calls wins over the money words of a threshold (read
   // from what is left, so "payout divided by the number of calls" stays a payout).
   const counting =
-    /\bhow many\b(?:\s+\w+){0,3}\s+(?:calls|bids|messages)\b|\b(?:count|number) of\s+(?:calls|bids|messages)\b/.test(
+    !/\bhow many\s+(?:minutes|hours|seconds|dollars)\b/.test(s.text) &&
+    (/\bhow many\b(?:\s+\w+){0,3}\s+(?:calls|bids|messages)\b|\b(?:count|number) of\s+(?:calls|bids|messages)\b/.test(
       s.rest,
     ) ||
-    (/\bhow many\b/.test(s.rest) && !/\bhow many\s+(?:minutes|hours|seconds|dollars)\b/.test(s.text));
+      /\bhow many\b/.test(s.rest));
   for (const [v, re] of SUBJECTS) if (v === view && s.takeAll(re, 'subject').length) noun = true;
   const conversionsNoun =
     props.some((x) => x.name === 'converted') && /\b(?:conversions?|sales)\b/.test(s.text);

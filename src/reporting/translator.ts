@@ -39,6 +39,9 @@ export const SUGGESTIONS = [
 
 const OUT_OF_SCOPE =
   /\b(forecast|predict(?:ion|ed)?|projected|will we|will (?:there|it|our)|going to|next (?:week|month|year|quarter)|tomorrow|weather|why|recipe|joke|poem|capital of|who (?:is|was)|translate|stock price|write (?:me )?(?:a|an)|delete|drop|update|insert|truncate|remove|ignore (?:all |the )?(?:previous|above)|system prompt|password|api key|other accounts?|all accounts|every account|transcripts?|recordings?|said|mentioned|talked about|should)\b/;
+/** Instructions to act (send, call, schedule…) rather than questions about what happened. */
+const COMMAND =
+  /^\s*(?:please |can you |could you )?(?:send|text|email|message|schedule|create|cancel|pause|resume|dial|book|assign|set up|call back|call (?:them|him|her|all|every|the customers?|\+?\d)|add|remove|change)\b/;
 const SQLISH =
   /(;|--|\/\*|\bselect\b|\bunion\b|\bpragma\b|\battach\b|\bsqlite_|\bfrom\s+\w+\s+where\b|\bjoin\b)/;
 const FOLLOW_UP =
@@ -62,7 +65,7 @@ const decline = (reason: string, suggestions = SUGGESTIONS): Translation => ({
 export function translate(question: string, ctx: TranslateContext): Translation {
   const text = normalize(question);
   if (!text.trim()) return decline('The question is empty.');
-  if (SQLISH.test(text) || OUT_OF_SCOPE.test(text))
+  if (SQLISH.test(text) || OUT_OF_SCOPE.test(text) || COMMAND.test(text))
     return decline(
       "I can't answer that yet: I answer questions about your own calls, messages and bids over past periods.",
     );
@@ -340,7 +343,7 @@ function splitMeasures(s: Scanner): Scanner[] {
   const joiner = /\s(?:and|as well as|plus|&|along with|together with)\s/;
   const parts = s.rest.split(joiner.test(s.rest) ? new RegExp(`${joiner.source}|,`) : joiner);
   const measureLike =
-    /\b(calls?|conversions?|sales|payouts?|revenue|rates?|duration|talk ?time|messages?|bids?|average|total|median|how many|how much|answered|converted|missed|voicemails?|busy|failed|delivered|read|won|rejected)\b/;
+    /\b(calls?|conversions?|sales|payouts?|revenue|rates?|duration|talk ?time|messages?|bids?|average|total|median|percentages|how many|how much|answered|converted|missed|voicemails?|busy|failed|delivered|read|won|rejected)\b/;
   const useful = parts.filter((p) => p.trim());
   if (useful.length > 1 && useful.every((p) => measureLike.test(p))) {
     s.rest = ' '.repeat(s.rest.length);
