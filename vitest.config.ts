@@ -20,10 +20,14 @@ export default defineConfig({
           ADMIN_TOKEN: 'test_admin_token',
           SESSION_SECRET: 'test_session_secret',
           LOG_LEVEL: 'silent',
+          // Lets crash-safety tests arm fault points (src/lib/faults.ts).
+          FAULT_INJECTION: 'on',
           SIMULATOR_TIME_SCALE: '0.01',
           WEBHOOK_RETRY_SCALE: '0.0001',
           // Pinned so a developer's .dev.vars cannot make local runs differ from CI.
           ALLOW_PRIVATE_WEBHOOK_URLS: 'false',
+          // Webhook hosts resolve from src/lib/dns.ts's local table (the DoH client is tested with fixtures).
+          WEBHOOK_DNS: 'local',
           // Twilio numbers in tests talk to recorded fixtures at twilio.test (test/fixtures/twilio).
           TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000001',
           TWILIO_AUTH_TOKEN: 'test_twilio_auth_token',

@@ -3,8 +3,11 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './env';
-import { ApiError, errorBody, type ErrorCode } from './lib/errors';
-import { requestContext } from './middleware/request-context';
+import { DomainError, ERROR_STATUS, errorBody, type ErrorCode } from './lib/errors';
+import { requiredScope } from './lib/scopes';
+import { requestContext, requestLog } from './middleware/request-context';
+import { corsPolicy, securityHeaders } from './middleware/security-headers';
+import { auditTrail } from './middleware/audit-trail';
 import { requireAccount, requireAdmin } from './middleware/auth';
 import { rateLimit } from './middleware/rate-limit';
 import { newRouter } from './routes/router';
@@ -28,7 +31,7 @@ function limitFor(path: string) {
     mw = bodyLimit({
       maxSize: max,
       onError: () => {
-        throw new ApiError('payload_too_large', `Request body is larger than ${max} bytes`);
+        throw new DomainError('payload_too_large', `Request body is larger than ${max} bytes`);
       },
     });
     bodyLimits.set(max, mw);
@@ -51,8 +54,11 @@ const HTTP_CODES: Record<number, ErrorCode> = {
 
 function errorResponse(c: Context<AppEnv>, err: unknown) {
   const requestId = c.get('requestId') ?? 'req_unknown';
-  if (err instanceof ApiError) {
-    return c.json(errorBody(err.code, err.message, requestId, err.param), err.status, err.headers);
+  if (err instanceof DomainError) {
+    const headers = { ...err.headers };
+    if (err.retryAfter !== undefined && !headers['Retry-After'])
+      headers['Retry-After'] = String(err.retryAfter);
+    return c.json(errorBody(err.code, err.message, requestId, err.param), ERROR_STATUS[err.code], headers);
   }
   if (err instanceof HTTPException && err.status < 500) {
     const code = HTTP_CODES[err.status] ?? 'invalid_request';
@@ -62,24 +68,36 @@ function errorResponse(c: Context<AppEnv>, err: unknown) {
       err.status === 415 || err.status === 405 ? 400 : (err.status as 400),
     );
   }
-  console.error(
-    JSON.stringify({
-      level: 'error',
-      request_id: requestId,
-      path: c.req.path,
-      error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
-    }),
-  );
+  requestLog(c).error('unhandled error', { path: c.req.path, error: err });
   return c.json(
     errorBody('server_error', 'Something went wrong on our side; quote the request id to support', requestId),
     500,
   );
 }
 
+/**
+ * Every operation a key can call names the scope it needs (`x-required-scopes` and the bearer security
+ * requirement's scopes), from the same table the auth middleware enforces (lib/scopes.ts).
+ */
+function withScopes<D extends { paths?: object }>(doc: D): D {
+  for (const [path, item] of Object.entries((doc.paths ?? {}) as Record<string, object>)) {
+    if (!/^\/(v1|api\/v1|reporting_ai)\//.test(path)) continue;
+    for (const [method, op] of Object.entries(item)) {
+      if (!op || typeof op !== 'object' || !HTTP_METHODS.has(method)) continue;
+      const scope = requiredScope(method, path.replace(/\{[^}]+\}/g, 'x'));
+      Object.assign(op, { 'x-required-scopes': [scope], security: [{ bearer: [scope] }] });
+    }
+  }
+  return doc;
+}
+const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options']);
+
 export function createApp() {
   const app = newRouter();
 
   app.use('*', requestContext);
+  app.use('*', securityHeaders);
+  app.use('*', corsPolicy);
   app.use('*', (c, next) => limitFor(c.req.path)(c, next));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -88,6 +106,7 @@ export function createApp() {
   app.route('/admin', adminRoutes());
 
   app.use('/v1/*', requireAccount({ clerk: true }), rateLimit);
+  app.use('/v1/*', auditTrail);
   app.route('/v1', v1Routes());
 
   app.use('/api/v1/*', requireAccount({ clerk: false }), rateLimit);
@@ -105,14 +124,20 @@ export function createApp() {
     scheme: 'bearer',
     description: 'An API key (sk_live_… / sk_test_…) or a Clerk session token',
   });
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'callplane API',
-      version: '1.0.0',
-      description: 'AI phone agents, calls, webhooks, RTB and reporting on Cloudflare Workers.',
-    },
-    security: [{ bearer: [] }],
+  let doc: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.get('/openapi.json', (c) => {
+    doc ??= withScopes(
+      app.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: {
+          title: 'callplane API',
+          version: '1.0.0',
+          description: 'AI phone agents, calls, webhooks, RTB and reporting on Cloudflare Workers.',
+        },
+        security: [{ bearer: [] }],
+      }),
+    );
+    return c.json(doc);
   });
   // The Scalar bundle is served from Workers Static Assets (scripts/build-assets.mjs): no CDN, no web fonts.
   app.get(

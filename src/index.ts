@@ -17,7 +17,7 @@ export default {
   fetch: app.fetch,
 
   async queue(batch: MessageBatch<EventQueueMessage>, env: Env): Promise<void> {
-    if (batch.queue.endsWith('-dlq')) await consumeDeadLetters(batch);
+    if (batch.queue.endsWith('-dlq')) await consumeDeadLetters(batch, env);
     else await consumeEvents(batch, env);
   },
 

@@ -1,7 +1,9 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv, Env } from '../env';
-import { ApiError } from '../lib/errors';
+import { DomainError } from '../lib/errors';
 import type { RateDecision } from '../durable-objects/account-limiter';
+import { limiterFor } from '../durable-objects/stubs';
+import { requestLog } from './request-context';
 import {
   ANONYMOUS_PER_MINUTE,
   classify,
@@ -13,10 +15,6 @@ import {
 
 export const clientIp = (c: Context) =>
   c.req.header('CF-Connecting-IP') ?? c.req.header('X-Real-IP') ?? 'unknown';
-
-export function limiterFor(env: Env, name: string) {
-  return env.ACCOUNT_LIMITER.get(env.ACCOUNT_LIMITER.idFromName(name));
-}
 
 export function headersFor(cls: RateClass, d: RateDecision): Record<string, string> {
   const h: Record<string, string> = {
@@ -43,19 +41,12 @@ export async function enforceRate(
   try {
     decision = await limiterFor(c.env, key).hit(cls, limit, WINDOW_MS);
   } catch (err) {
-    console.error(
-      JSON.stringify({
-        level: 'warn',
-        request_id: c.get('requestId'),
-        msg: 'rate limiter unreachable; failing open',
-        error: String(err),
-      }),
-    );
+    requestLog(c).warn('rate limiter unreachable; failing open', { error: String(err) });
     return {};
   }
   const headers = headersFor(cls, decision);
   if (!decision.allowed) {
-    throw new ApiError(
+    throw new DomainError(
       'rate_limited',
       `Rate limit exceeded: ${decision.limit} ${cls} requests per minute. Retry after ${decision.retryAfter} s`,
       undefined,

@@ -1,5 +1,6 @@
 import { getDb } from '../db/client';
 import type { Env, EventQueueMessage } from '../env';
+import { logger } from '../lib/log';
 import { runScriptedStep } from '../services/messages';
 import { attemptDelivery } from '../services/webhook-delivery';
 
@@ -19,14 +20,7 @@ export async function consumeEvents(batch: MessageBatch<EventQueueMessage>, env:
         else if (typeof body?.delivery_id === 'string') await attemptDelivery(env, db, body.delivery_id);
         msg.ack();
       } catch (err) {
-        console.error(
-          JSON.stringify({
-            level: 'error',
-            msg: 'delivery attempt crashed; will retry',
-            body: msg.body,
-            error: String(err),
-          }),
-        );
+        logger(env).error('delivery attempt crashed; will retry', { body: msg.body, error: String(err) });
         msg.retry({ delaySeconds: 5 });
       }
     }),
@@ -34,15 +28,11 @@ export async function consumeEvents(batch: MessageBatch<EventQueueMessage>, env:
 }
 
 /** Dead letters: the delivery row is still pending, so the cron sweep re-enqueues it; log loudly. */
-export async function consumeDeadLetters(batch: MessageBatch<EventQueueMessage>) {
+export async function consumeDeadLetters(batch: MessageBatch<EventQueueMessage>, env: Env) {
   for (const msg of batch.messages) {
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        msg: 'message reached the dead-letter queue (deliveries are re-enqueued by the sweep)',
-        body: msg.body,
-      }),
-    );
+    logger(env).error('message reached the dead-letter queue (deliveries are re-enqueued by the sweep)', {
+      body: msg.body,
+    });
     msg.ack();
   }
 }

@@ -41,7 +41,7 @@ const OUT_OF_SCOPE =
   /\b(forecast|predict(?:ion|ed)?|projected|will we|will (?:there|it|our)|going to|next (?:week|month|year|quarter)|tomorrow|weather|why|recipe|joke|poem|capital of|who (?:is|was)|translate|stock price|write (?:me )?(?:a|an)|delete|drop|update|insert|truncate|remove|ignore (?:all |the )?(?:previous|above)|system prompt|password|api key|other accounts?|all accounts|every account|transcripts?|recordings?|said|mentioned|talked about|should)\b/;
 /** Instructions to act (send, call, schedule…) rather than questions about what happened. */
 const COMMAND =
-  /^\s*(?:please |can you |could you )?(?:send|text|email|message|schedule|create|cancel|pause|resume|dial|book|assign|set up|call back|call (?:them|him|her|all|every|the customers?|\+?\d)|add|remove|change)\b/;
+  /^\s*(?:please |can you |could you )?(?:send|text|email|schedule|create|cancel|pause|resume|dial|book|assign|set up|call back|call (?:them|him|her|all|every|the customers?|\+?\d))\b/;
 const SQLISH =
   /(;|--|\/\*|\bselect\b|\bunion\b|\bpragma\b|\battach\b|\bsqlite_|\bfrom\s+\w+\s+where\b|\bjoin\b)/;
 const FOLLOW_UP =

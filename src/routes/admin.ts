@@ -3,16 +3,19 @@ import { getDb } from '../db/client';
 import {
   createAccount,
   getAccount,
-  LIMIT_NAMES,
   linkClerkSubject,
-  PLANS,
   presentAccount,
   updateAccount,
 } from '../services/accounts';
+import { LIMIT_NAMES, PLANS } from '../db/types';
 import { isValidTimeZone } from '../lib/zoned-time';
 import { recompileAccount } from '../services/rtb-config';
+import { createApiKey } from '../services/api-keys';
+import { recordAudit } from '../services/audit';
+import { auditContext } from '../middleware/auth';
 import { errorResponses, IdParam, jsonBody, jsonResponse, newRouter } from './router';
 import { AccountSchema } from './v1/account';
+import { ApiKey } from './v1/api-keys';
 
 const Limits = z
   .strictObject(
@@ -138,6 +141,42 @@ export function adminRoutes() {
         await linkClerkSubject(getDb(c.env.DB), c.req.valid('param').id, c.req.valid('json').subject),
         201,
       ),
+  );
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/accounts/{id}/api_keys',
+      tags,
+      security,
+      summary: 'Issue a recovery API key (full access) for an account that lost its keys',
+      request: {
+        params: Id,
+        body: jsonBody(
+          z.strictObject({
+            name: z.string().max(200).nullable().optional(),
+            mode: z.enum(['live', 'test']).optional(),
+          }),
+          false,
+        ),
+      },
+      responses: { 201: jsonResponse(ApiKey, 'The new key, with its plaintext'), ...errorResponses },
+    }),
+    async (c) => {
+      const db = getDb(c.env.DB);
+      const account = await getAccount(db, c.req.valid('param').id);
+      const body = c.req.valid('json') ?? {};
+      const mode = body.mode ?? (c.env.API_KEY_MODE === 'live' ? 'live' : 'test');
+      const key = await createApiKey(db, account.id, mode, body.name ?? 'Recovery key', {
+        createdBy: 'admin',
+      });
+      await recordAudit(auditContext(c, account.id), {
+        resource: 'api_key',
+        verb: 'created',
+        resourceId: key.id,
+        data: { name: key.name, mode, scopes: null, last4: key.last4, recovery: true },
+      });
+      return c.json(key, 201);
+    },
   );
   return r;
 }

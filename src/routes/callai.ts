@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { errorResponses, jsonBody, jsonResponse, newRouter } from './router';
 import { e164, Metadata } from './schemas';
-import { placeCall } from './v1/calls';
+import { placeCall } from './place-call';
 import { placeMessage, SendMessage } from './v1/messages';
 
 const InitiateCall = z

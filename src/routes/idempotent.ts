@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { getDb, type Db } from '../db/client';
 import type { AppEnv } from '../env';
 import { authOf } from '../middleware/auth';
-import type { Account } from '../services/accounts';
+import type { Account } from '../db/types';
 import { parseIdempotencyKey, withIdempotency } from '../services/idempotency';
 
 /**

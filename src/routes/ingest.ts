@@ -1,81 +1,28 @@
 // Incoming webhooks: Moja's /call-data and Miraiminds' /v2/webhooks/call-events. Each reads its raw body
-// once (it is also the replay key), within its own size limit, and authenticates with the account's keys.
+// once (for call-events it is also the replay key), within its own size limit, and authenticates with the account's keys.
 import { z } from '@hono/zod-openapi';
-import { eq } from 'drizzle-orm';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getDb } from '../db/client';
-import { accounts } from '../db/schema';
 import type { AppEnv } from '../env';
-import { ApiError, invalid } from '../lib/errors';
-import { sha256Hex, timingSafeEqual } from '../lib/crypto';
+import { DomainError, invalid } from '../lib/errors';
+import { sha256Hex } from '../lib/crypto';
 import { normalizePhone } from '../lib/phone';
-import { countAnonymous, rateLimit } from '../middleware/rate-limit';
+import { rateLimit } from '../middleware/rate-limit';
+import { ingestKeys, webhookAuthKey } from '../middleware/ingest-auth';
 import { authOf } from '../middleware/auth';
 import { applyRuntimeEvent, ingestLead } from '../services/ingest';
 import { newRouter, validationError } from './router';
-import { publicBaseUrl } from './v1/calls';
+import { publicBaseUrl } from '../middleware/request-context';
 
 export const INGEST_MAX_BYTES = 256 * 1024;
 
 const limitBody = bodyLimit({
   maxSize: INGEST_MAX_BYTES,
   onError: () => {
-    throw new ApiError('payload_too_large', `Request body is larger than ${INGEST_MAX_BYTES} bytes`);
+    throw new DomainError('payload_too_large', `Request body is larger than ${INGEST_MAX_BYTES} bytes`);
   },
 });
-
-async function accountBy(
-  c: Context<AppEnv>,
-  column: 'webhookAuthKeyHash' | 'ingestPublicKeyHash',
-  secret: string | undefined,
-) {
-  if (!secret || secret.length > 200) return null;
-  const hash = await sha256Hex(secret);
-  return (await getDb(c.env.DB).query.accounts.findFirst({ where: eq(accounts[column], hash) })) ?? null;
-}
-
-async function refuse(c: Context<AppEnv>, message: string): Promise<never> {
-  throw new ApiError('unauthorized', message, undefined, await countAnonymous(c));
-}
-
-function setAccount(
-  c: Context<AppEnv>,
-  row: typeof accounts.$inferSelect,
-  via: 'webhook_auth_key' | 'ingest_keys',
-) {
-  const { id, name, plan, limits, timezone, createdAt } = row;
-  c.set('auth', { account: { id, name, plan, limits, timezone, createdAt }, via });
-  c.set('accountId', id);
-}
-
-/** ?moja_auth_key=… or X-Moja-Auth-Key. */
-const webhookAuthKey: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const row = await accountBy(
-    c,
-    'webhookAuthKeyHash',
-    c.req.query('moja_auth_key') ?? c.req.header('X-Moja-Auth-Key'),
-  );
-  if (!row) return refuse(c, 'Missing or invalid moja_auth_key');
-  setAccount(c, row, 'webhook_auth_key');
-  await next();
-};
-
-/** x-public-key names the account, x-private-key proves it. */
-const ingestKeys: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const row = await accountBy(c, 'ingestPublicKeyHash', c.req.header('x-public-key'));
-  const priv = c.req.header('x-private-key');
-  if (
-    !row ||
-    !priv ||
-    priv.length > 200 ||
-    !timingSafeEqual(await sha256Hex(priv), row.ingestPrivateKeyHash)
-  ) {
-    return refuse(c, 'Missing or invalid x-public-key / x-private-key');
-  }
-  setAccount(c, row, 'ingest_keys');
-  await next();
-};
 
 /** The body as text plus its parsed form: JSON, or (for /call-data) a form post. */
 async function readBody(c: Context<AppEnv>, allowForm: boolean): Promise<{ raw: string; value: unknown }> {
@@ -203,15 +150,22 @@ export function ingestRoutes() {
   });
 
   r.post('/call-data', limitBody, webhookAuthKey, rateLimit, async (c) => {
-    const { raw, value } = await readBody(c, true);
+    const { value } = await readBody(c, true);
     const parsed = LeadBody.safeParse(value);
     if (!parsed.success) throw validationError(parsed.error.issues, 'json');
     const { caller_id, ...fields } = parsed.data;
     const phone = normalizePhone(caller_id);
     if (!phone)
       throw invalid('caller_id must be a phone number (E.164, or a 10-digit NANP number)', 'caller_id');
-    const key = c.req.header('Idempotency-Key')?.slice(0, 255) || (await sha256Hex(raw));
-    await ingestLead(getDb(c.env.DB), authOf(c).account, key, phone, fields);
+    // Merging is idempotent, so only an explicit Idempotency-Key marks a replay: a body sent again after
+    // another one (A → B → A) is a new update and applies.
+    await ingestLead(
+      getDb(c.env.DB),
+      authOf(c).account,
+      c.req.header('Idempotency-Key')?.slice(0, 255),
+      phone,
+      fields,
+    );
     return c.json({ success: true, caller_id: phone }, 200);
   });
 

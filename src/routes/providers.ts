@@ -4,25 +4,26 @@ import { eq, or } from 'drizzle-orm';
 import { getDb } from '../db/client';
 import { agents, calls, messages, phoneNumbers } from '../db/schema';
 import type { AppEnv } from '../env';
-import { ApiError, unauthorized } from '../lib/errors';
+import { DomainError, unauthorized } from '../lib/errors';
 import { twilioConfig } from '../providers/telephony';
 import { TWILIO_STATUS, twilioSignature } from '../providers/telephony/twilio';
 import { fillTemplate } from '../services/call-analysis';
-import { sessionFor } from '../services/calls';
+import { sessionFor } from '../durable-objects/stubs';
 import { receiveInboundCall } from '../services/inbound';
 import { applyMessageStatus, receiveMessage } from '../services/messages';
 import { metaSignature, parseMetaWebhook } from '../providers/whatsapp/meta';
 import { timingSafeEqual } from '../lib/crypto';
+import { publicBaseUrl } from '../middleware/request-context';
 
 const xml = (s: string) => s.replace(/[<>&'"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 /** Reads the form once and checks X-Twilio-Signature against the URL Twilio called. */
 async function verifiedTwilioForm(c: Context<AppEnv>): Promise<Record<string, string>> {
   const cfg = twilioConfig(c.env);
-  if (!cfg) throw new ApiError('not_found', 'Twilio is not configured');
+  if (!cfg) throw new DomainError('not_found', 'Twilio is not configured');
   const type = c.req.header('Content-Type') ?? '';
   if (!type.startsWith('application/x-www-form-urlencoded'))
-    throw new ApiError('invalid_request', 'Expected a form-encoded Twilio callback');
+    throw new DomainError('invalid_request', 'Expected a form-encoded Twilio callback');
   const params = Object.fromEntries(new URLSearchParams(await c.req.text()));
   const url = new URL(c.req.url);
   const publicUrl = c.env.PUBLIC_BASE_URL
@@ -46,14 +47,14 @@ export function providerRoutes() {
   r.post('/twilio/status', async (c) => {
     const p = await verifiedTwilioForm(c);
     const status = TWILIO_STATUS[p.CallStatus ?? ''];
-    if (!status) throw new ApiError('invalid_request', `Unknown CallStatus ${p.CallStatus}`, 'CallStatus');
+    if (!status) throw new DomainError('invalid_request', `Unknown CallStatus ${p.CallStatus}`, 'CallStatus');
     const callId = c.req.query('call_id');
     const db = getDb(c.env.DB);
     const call = await db.query.calls.findFirst({
       where: callId ? eq(calls.id, callId) : or(eq(calls.providerCallId, p.CallSid ?? '')),
       columns: { id: true, providerCallId: true },
     });
-    if (!call) throw new ApiError('not_found', 'No such call');
+    if (!call) throw new DomainError('not_found', 'No such call');
     const duration =
       p.CallDuration !== undefined && /^\d+$/.test(p.CallDuration) ? Number(p.CallDuration) : undefined;
     await sessionFor(c.env, call.id).providerEvent({
@@ -70,13 +71,12 @@ export function providerRoutes() {
     const db = getDb(c.env.DB);
     let callId = c.req.query('call_id');
     if (!callId) {
-      const base = c.env.PUBLIC_BASE_URL || new URL(c.req.url).origin;
       const inbound = await receiveInboundCall(c.env, db, {
         to: p.To ?? '',
         from: p.From ?? '',
         provider: 'twilio',
         providerCallId: p.CallSid,
-        publicBaseUrl: base,
+        publicBaseUrl: publicBaseUrl(c),
       });
       if (!inbound || inbound.status === 'busy')
         return twiml(c, inbound ? '<Reject reason="busy"/>' : '<Reject/>');
@@ -100,12 +100,12 @@ export function providerRoutes() {
   // Meta's subscription handshake.
   r.get('/whatsapp', (c) => {
     const expected = c.env.META_VERIFY_TOKEN;
-    if (!expected) throw new ApiError('not_found', 'WhatsApp (Meta) is not configured');
+    if (!expected) throw new DomainError('not_found', 'WhatsApp (Meta) is not configured');
     if (
       c.req.query('hub.mode') !== 'subscribe' ||
       !timingSafeEqual(c.req.query('hub.verify_token') ?? '', expected)
     ) {
-      throw new ApiError('forbidden', 'hub.verify_token does not match');
+      throw new DomainError('forbidden', 'hub.verify_token does not match');
     }
     return c.text(c.req.query('hub.challenge') ?? '');
   });
@@ -113,7 +113,7 @@ export function providerRoutes() {
   // Statuses of sent messages and messages from customers, signed with the app secret.
   r.post('/whatsapp', async (c) => {
     const secret = c.env.META_APP_SECRET;
-    if (!secret) throw new ApiError('not_found', 'WhatsApp (Meta) is not configured');
+    if (!secret) throw new DomainError('not_found', 'WhatsApp (Meta) is not configured');
     const raw = await c.req.text();
     const given = c.req.header('X-Hub-Signature-256') ?? '';
     if (!given || !timingSafeEqual(given, await metaSignature(secret, raw)))
@@ -122,7 +122,7 @@ export function providerRoutes() {
     try {
       body = JSON.parse(raw);
     } catch {
-      throw new ApiError('invalid_request', 'Malformed JSON in request body');
+      throw new DomainError('invalid_request', 'Malformed JSON in request body');
     }
     const db = getDb(c.env.DB);
     for (const item of parseMetaWebhook(body)) {

@@ -1,11 +1,11 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../env';
-import { ApiError, formatParam } from '../lib/errors';
+import { DomainError, formatParam } from '../lib/errors';
 
 type Issue = z.core.$ZodIssue;
 
 /** Turns the first zod issue into the spec's 400 with `param` (`recipients[3].phone`). */
-export function validationError(issues: readonly Issue[], target?: string): ApiError {
+export function validationError(issues: readonly Issue[], target?: string): DomainError {
   const issue = issues[0];
   let path: PropertyKey[] = [...(issue?.path ?? [])];
   let message = issue?.message ?? 'Invalid request';
@@ -19,7 +19,7 @@ export function validationError(issues: readonly Issue[], target?: string): ApiE
   }
   if (target === 'json' && !path.length && issue?.code === 'invalid_type')
     message = 'Request body must be a JSON object';
-  return new ApiError('invalid_request', message, formatParam(path));
+  return new DomainError('invalid_request', message, formatParam(path));
 }
 
 /** Every router validates through zod and reports failures in the one error envelope. */

@@ -1,14 +1,13 @@
-// The hot path (SPEC §11): a publisher's ping. No D1 read: the endpoint's compiled route set lives in
-// isolate memory (loaded once from KV), revalidated by the version its RtbEndpoint object reports.
+// The hot path (README "Real-time bidding"): a publisher's ping. No D1 read: the endpoint's compiled
+// route set comes from isolate memory or KV (services/rtb-routeset.ts), revalidated by the version the
+// account's RtbExchange object reports.
 import { Hono, type Context } from 'hono';
-import { eq } from 'drizzle-orm';
-import { getDb } from '../db/client';
-import { rtbEndpoints } from '../db/schema';
-import type { AppEnv, Env } from '../env';
-import { ApiError, notFound } from '../lib/errors';
+import type { AppEnv } from '../env';
+import { DomainError, notFound } from '../lib/errors';
 import { countAnonymous, headersFor } from '../middleware/rate-limit';
 import type { PingAnswer } from '../durable-objects/rtb-exchange';
-import { buildCompiled, exchangeFor, kvKey } from '../services/rtb-config';
+import { exchangeFor } from '../durable-objects/stubs';
+import { loadRouteSet, loadRouteSetFromD1 } from '../services/rtb-routeset';
 import {
   readPing,
   staticCandidates,
@@ -17,33 +16,7 @@ import {
   type RejectReason,
 } from '../services/rtb-rules';
 
-const compiledCache = new Map<string, CompiledEndpoint>();
-const unknownUntil = new Map<string, number>();
 const RTB_ID = /^rtb_[0-9a-z]{8,64}$/;
-
-async function loadCompiled(env: Env, rtbId: string, fresh = false): Promise<CompiledEndpoint | null> {
-  if (!fresh) {
-    const hit = compiledCache.get(rtbId);
-    if (hit) return hit;
-    if ((unknownUntil.get(rtbId) ?? 0) > Date.now()) return null;
-  }
-  const compiled = await env.KV.get<CompiledEndpoint>(kvKey(rtbId), 'json');
-  if (!compiled) {
-    unknownUntil.set(rtbId, Date.now() + 5_000);
-    return null;
-  }
-  compiledCache.set(rtbId, compiled);
-  return compiled;
-}
-
-/** KV behind the object's version (eventual consistency across locations): build from D1 this once. */
-async function loadFromD1(env: Env, rtbId: string): Promise<CompiledEndpoint | null> {
-  const ep = await getDb(env.DB).query.rtbEndpoints.findFirst({ where: eq(rtbEndpoints.rtbId, rtbId) });
-  if (!ep) return null;
-  const compiled = await buildCompiled(getDb(env.DB), ep);
-  compiledCache.set(rtbId, compiled);
-  return compiled;
-}
 
 async function pingParams(c: Context<AppEnv>): Promise<Record<string, unknown>> {
   const params: Record<string, unknown> = { ...c.req.query() };
@@ -61,10 +34,10 @@ async function pingParams(c: Context<AppEnv>): Promise<Record<string, unknown>> 
   try {
     body = JSON.parse(raw);
   } catch {
-    throw new ApiError('invalid_request', 'The body must be JSON or a form');
+    throw new DomainError('invalid_request', 'The body must be JSON or a form');
   }
   if (!body || typeof body !== 'object' || Array.isArray(body))
-    throw new ApiError('invalid_request', 'The body must be a JSON object');
+    throw new DomainError('invalid_request', 'The body must be a JSON object');
   return { ...params, ...(body as Record<string, unknown>) };
 }
 
@@ -81,10 +54,10 @@ export function rtbPingRoutes() {
   r.on(['GET', 'POST'], '/:rtb_id', async (c) => {
     const started = performance.now();
     const rtbId = c.req.param('rtb_id');
-    let ep = RTB_ID.test(rtbId) ? await loadCompiled(c.env, rtbId) : null;
+    let ep = RTB_ID.test(rtbId) ? await loadRouteSet(c.env, rtbId) : null;
     if (!ep || ep.status !== 'enabled') {
       // rtb ids are the publishers' credential: guessing them counts against the caller's IP.
-      throw new ApiError('not_found', 'No such inbound_rtb', 'rtb_id', await countAnonymous(c));
+      throw new DomainError('not_found', 'No such inbound_rtb', 'rtb_id', await countAnonymous(c));
     }
     c.set('accountId', ep.account_id);
     const ping = readPing(await pingParams(c));
@@ -124,15 +97,16 @@ export function rtbPingRoutes() {
       });
       if (answer.kind !== 'stale') break;
       // The configuration changed since this isolate cached it: reload from KV, then (if KV lags) from D1.
-      const next = attempt === 0 ? await loadCompiled(c.env, rtbId, true) : await loadFromD1(c.env, rtbId);
+      const next =
+        attempt === 0 ? await loadRouteSet(c.env, rtbId, true) : await loadRouteSetFromD1(c.env, rtbId);
       if (!next || next.status !== 'enabled') throw notFound('inbound_rtb', 'rtb_id');
       ep = next;
     }
     if (!answer || answer.kind === 'stale')
-      throw new ApiError('conflict', 'The endpoint configuration is changing; retry', 'rtb_id');
+      throw new DomainError('conflict', 'The endpoint configuration is changing; retry', 'rtb_id');
     const rateHeaders = headersFor('rtb', answer.rate);
     if (answer.kind === 'rate_limited') {
-      throw new ApiError(
+      throw new DomainError(
         'rate_limited',
         `Rate limit exceeded: ${answer.rate.limit} rtb requests per minute`,
         undefined,

@@ -2,26 +2,11 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { accounts, apiKeys, clerkLinks } from '../db/schema';
 import { notFound } from '../lib/errors';
-import { sha256Hex } from '../lib/crypto';
+import { sha256Hex, timingSafeEqual } from '../lib/crypto';
 import { newId, newSecret } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
-import { issueApiKey, type KeyMode } from './api-keys';
-
-export const PLANS = ['starter', 'growth', 'business', 'enterprise'] as const;
-export type Plan = (typeof PLANS)[number];
-export const LIMIT_NAMES = [
-  'calls_per_minute',
-  'concurrent_calls',
-  'api_per_minute',
-  'webhooks_per_minute',
-  'rtb_per_minute',
-  'reporting_per_minute',
-] as const;
-export type LimitName = (typeof LIMIT_NAMES)[number];
-export type Limits = Partial<Record<LimitName, number>>;
-
-export type AccountRow = typeof accounts.$inferSelect;
-export type Account = Pick<AccountRow, 'id' | 'name' | 'plan' | 'limits' | 'timezone' | 'createdAt'>;
+import { toAccount, type Account, type AccountRow, type KeyMode, type Limits, type Plan } from '../db/types';
+import { issueApiKey } from './api-keys';
 
 export function presentAccount(a: Account) {
   return {
@@ -117,4 +102,30 @@ export async function rotateIngestKeys(db: Db, accountId: string) {
     .set({ ingestPublicKeyHash: await sha256Hex(pub), ingestPrivateKeyHash: await sha256Hex(priv) })
     .where(eq(accounts.id, accountId));
   return { ingest_public_key: pub, ingest_private_key: priv };
+}
+
+/** Secrets longer than this are refused before hashing (no key we issue comes close). */
+const MAX_SECRET_LENGTH = 200;
+
+async function accountByHash(db: Db, column: 'webhookAuthKeyHash' | 'ingestPublicKeyHash', secret?: string) {
+  if (!secret || secret.length > MAX_SECRET_LENGTH) return null;
+  const hash = await sha256Hex(secret);
+  return (await db.query.accounts.findFirst({ where: eq(accounts[column], hash) })) ?? null;
+}
+
+/** The account whose /call-data auth key this is, or null. */
+export async function accountForWebhookAuthKey(db: Db, secret: string | undefined): Promise<Account | null> {
+  const row = await accountByHash(db, 'webhookAuthKeyHash', secret);
+  return row ? toAccount(row) : null;
+}
+
+/** The account the public key names, when the private key matches it; otherwise null. */
+export async function accountForIngestKeys(
+  db: Db,
+  publicKey: string | undefined,
+  privateKey: string | undefined,
+): Promise<Account | null> {
+  const row = await accountByHash(db, 'ingestPublicKeyHash', publicKey);
+  if (!row || !privateKey || privateKey.length > MAX_SECRET_LENGTH) return null;
+  return timingSafeEqual(await sha256Hex(privateKey), row.ingestPrivateKeyHash) ? toAccount(row) : null;
 }

@@ -1,17 +1,22 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { accounts, apiKeys } from '../db/schema';
-import { notFound, unprocessable } from '../lib/errors';
+import { conflict, notFound, unprocessable } from '../lib/errors';
 import { sha256Hex } from '../lib/crypto';
 import { newId, newSecret } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
-import type { Account } from './accounts';
+import { toAccount, type Account, type KeyMode } from '../db/types';
+import type { Scope } from '../lib/scopes';
 
-export type KeyMode = 'live' | 'test';
 export const API_KEY_PATTERN = /^sk_(live|test)_[0-9a-z]{32,64}$/;
 
 /** A new key: 160 random bits. Only the SHA-256 of the plaintext is stored. */
-export async function issueApiKey(accountId: string, mode: KeyMode, name: string | null) {
+export async function issueApiKey(
+  accountId: string,
+  mode: KeyMode,
+  name: string | null,
+  opts: { scopes?: string[] | null; createdBy?: string | null } = {},
+) {
   const plaintext = newSecret(`sk_${mode}_`, 20);
   const createdAt = nowSeconds();
   const row = {
@@ -26,6 +31,8 @@ export async function issueApiKey(accountId: string, mode: KeyMode, name: string
     expiresAt: null as number | null,
     revokedAt: null,
     lastUsedAt: null,
+    scopes: opts.scopes ?? null,
+    createdBy: opts.createdBy ?? null,
   };
   return { plaintext, row };
 }
@@ -52,14 +59,35 @@ export function presentKey(k: KeyRow, plaintext?: string) {
     expires_at: k.expiresAt,
     revoked_at: k.revokedAt,
     last_used_at: k.lastUsedAt,
+    scopes: (k.scopes ?? null) as Scope[] | null,
     ...(plaintext ? { key: plaintext } : {}),
   };
 }
 
-export async function createApiKey(db: Db, accountId: string, mode: KeyMode, name: string | null) {
-  const key = await issueApiKey(accountId, mode, name);
+export async function createApiKey(
+  db: Db,
+  accountId: string,
+  mode: KeyMode,
+  name: string | null,
+  opts: { scopes?: string[] | null; createdBy?: string | null } = {},
+) {
+  const key = await issueApiKey(accountId, mode, name, opts);
   await db.insert(apiKeys).values(key.row);
   return presentKey(key.row, key.plaintext);
+}
+
+/**
+ * The rule that keeps an account reachable: revoking or rolling away `id` must leave another active,
+ * unrestricted key that does not expire. The check and the write are one conditional UPDATE (see
+ * `revokeApiKey`), so two concurrent revocations of the last two keys cannot both succeed.
+ */
+export const LAST_KEY_RULE =
+  'An account must keep one active unrestricted API key: create another before revoking or rolling this one';
+
+/** SQL: another active, unrestricted, non-expiring key of the account exists. */
+function anotherFullKey(accountId: string, id: string) {
+  return sql`exists (select 1 from api_keys k2 where k2.account_id = ${accountId} and k2.id != ${id}
+    and k2.revoked_at is null and k2.scopes is null and k2.expires_at is null)`;
 }
 
 export async function listApiKeys(db: Db, accountId: string) {
@@ -81,11 +109,22 @@ async function getKey(db: Db, accountId: string, id: string) {
 
 export async function revokeApiKey(db: Db, accountId: string, id: string) {
   const row = await getKey(db, accountId, id);
-  if (!row.revokedAt) {
-    row.revokedAt = nowSeconds();
-    await db.update(apiKeys).set({ revokedAt: row.revokedAt }).where(eq(apiKeys.id, id));
+  if (row.revokedAt) return { key: presentKey(row), changed: false };
+  const now = nowSeconds();
+  // Revoking a key that still works needs another full key beside it; an expired one is harmless.
+  const guard = row.expiresAt && row.expiresAt <= now ? undefined : anotherFullKey(accountId, id);
+  const done = await db
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt), guard))
+    .returning({ id: apiKeys.id });
+  if (!done.length) {
+    const again = await getKey(db, accountId, id);
+    if (again.revokedAt) return { key: presentKey(again), changed: false };
+    throw conflict(LAST_KEY_RULE, 'id');
   }
-  return presentKey(row);
+  row.revokedAt = now;
+  return { key: presentKey(row), changed: true };
 }
 
 /** Issues a replacement key; the old one keeps working for `overlapSeconds`, then expires. */
@@ -95,13 +134,17 @@ export async function rollApiKey(db: Db, accountId: string, id: string, overlapS
   if (old.revokedAt || (old.expiresAt && old.expiresAt <= now))
     throw unprocessable('Only an active key can be rolled', 'id');
   const expiresAt = now + overlapSeconds;
-  const next = await issueApiKey(accountId, old.mode, old.name);
+  // The replacement has the old key's scopes, so rolling a full key always leaves a full key.
+  const next = await issueApiKey(accountId, old.mode, old.name, {
+    scopes: old.scopes,
+    createdBy: old.createdBy,
+  });
   await db.batch([
+    db.insert(apiKeys).values(next.row),
     db
       .update(apiKeys)
       .set({ expiresAt: old.expiresAt ? Math.min(old.expiresAt, expiresAt) : expiresAt })
       .where(eq(apiKeys.id, id)),
-    db.insert(apiKeys).values(next.row),
   ]);
   return { ...presentKey(next.row, next.plaintext), replaces: { id: old.id, expires_at: expiresAt } };
 }
@@ -110,7 +153,7 @@ export async function rollApiKey(db: Db, accountId: string, id: string, overlapS
 export async function accountForApiKey(
   db: Db,
   plaintext: string,
-): Promise<{ account: Account; keyId: string } | null> {
+): Promise<{ account: Account; keyId: string; scopes: string[] | null; lastUsedAt: number | null } | null> {
   if (!API_KEY_PATTERN.test(plaintext)) return null;
   const hash = await sha256Hex(plaintext);
   const [row] = await db
@@ -121,6 +164,25 @@ export async function accountForApiKey(
     .limit(1);
   if (!row) return null;
   if (row.key.expiresAt && row.key.expiresAt <= nowSeconds()) return null;
-  const { id, name, plan, limits, timezone, createdAt } = row.account;
-  return { account: { id, name, plan, limits, timezone, createdAt }, keyId: row.key.id };
+  return {
+    account: toAccount(row.account),
+    keyId: row.key.id,
+    scopes: row.key.scopes ?? null,
+    lastUsedAt: row.key.lastUsedAt,
+  };
+}
+
+export const LAST_USED_RESOLUTION_SECONDS = 60;
+
+/**
+ * Records that a key was used, at most once a minute per key: the caller skips it when the row it read
+ * is fresh, and the conditional UPDATE keeps concurrent requests from writing more than once.
+ * Called through `waitUntil`, so it never delays the answer.
+ */
+export async function touchApiKey(db: Db, keyId: string, now = nowSeconds()) {
+  const stale = now - LAST_USED_RESOLUTION_SECONDS;
+  await db
+    .update(apiKeys)
+    .set({ lastUsedAt: now })
+    .where(and(eq(apiKeys.id, keyId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, stale))));
 }

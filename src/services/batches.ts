@@ -9,9 +9,9 @@ import { newId } from '../lib/ids';
 import type { CallingWindow } from '../lib/calling-window';
 import { timeZonesForNumber } from '../lib/phone-timezones';
 import { nowSeconds } from '../lib/time';
-import type { Account } from './accounts';
+import { dispatcherFor } from '../durable-objects/stubs';
 import { findAgent } from './agents';
-import { CALL_STATUSES } from './calls';
+import { CALL_STATUSES, type Account } from '../db/types';
 import { paginate, type Page } from './pagination';
 import { findOwnedNumber } from './phone-numbers';
 
@@ -25,9 +25,6 @@ export interface BatchInput {
   calling_window?: CallingWindow;
   metadata?: Record<string, unknown>;
 }
-
-export const dispatcherFor = (env: Env, batchId: string) =>
-  env.BATCH_DISPATCHER.get(env.BATCH_DISPATCHER.idFromName(batchId));
 
 export async function createBatch(
   db: Db,

@@ -5,33 +5,14 @@ import type { Env } from '../env';
 import { conflict, notFound, unprocessable } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
-import type { Account } from './accounts';
+import { STATUS_GROUPS, TERMINAL_STATUSES, type Account, type CallRow, type CallStatus } from '../db/types';
+import { sessionFor } from '../durable-objects/stubs';
 import { findAgent } from './agents';
 import { findLead } from './leads';
 import { acquireCallSlot, releaseCallSlot } from './concurrency';
 import { simulatorTimeScale } from '../providers/telephony';
 import { paginate, type Page } from './pagination';
 import { findOwnedNumber, type Provider } from './phone-numbers';
-
-export type CallRow = typeof calls.$inferSelect;
-
-export const CALL_STATUSES = [
-  'queued',
-  'initiated',
-  'ringing',
-  'in_progress',
-  'completed',
-  'busy',
-  'no_answer',
-  'failed',
-  'canceled',
-] as const;
-export type CallStatus = (typeof CALL_STATUSES)[number];
-/** The status groups `GET /v1/calls?status=` accepts besides exact statuses. */
-export const STATUS_GROUPS: Record<string, CallStatus[]> = {
-  active: ['queued', 'initiated', 'ringing', 'in_progress'],
-  failed: ['failed', 'busy', 'no_answer', 'canceled'],
-};
 
 export interface CreateCallInput {
   agent_id: string;
@@ -76,18 +57,6 @@ export function presentCall(r: CallRow) {
     hangup_by: r.hangupBy,
     external: r.external,
   };
-}
-
-export const TERMINAL_STATUSES: readonly CallStatus[] = [
-  'completed',
-  'busy',
-  'no_answer',
-  'failed',
-  'canceled',
-];
-
-export function sessionFor(env: Env, callId: string) {
-  return env.CALL_SESSION.get(env.CALL_SESSION.idFromName(callId));
 }
 
 export interface CallContext {

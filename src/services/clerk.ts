@@ -1,10 +1,12 @@
-// Clerk session tokens (SPEC §2): RS256 only, issuer and authorized parties checked, 5 s clock tolerance.
+// Clerk session tokens: RS256 only, issuer checked, `azp` checked whenever CLERK_AUTHORIZED_PARTIES is
+// set (README "Security"), 5 s clock tolerance; organisation roles become scopes (lib/scopes.ts).
 import { createRemoteJWKSet, importSPKI, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { accounts, clerkLinks } from '../db/schema';
 import type { Env } from '../env';
-import type { Account } from './accounts';
+import { toAccount, type Account } from '../db/types';
+import { type Scope, scopesForOrgRole } from '../lib/scopes';
 
 type KeySource = Promise<CryptoKey> | ReturnType<typeof createRemoteJWKSet>;
 
@@ -38,8 +40,26 @@ function keySource(env: Env): KeySource | null {
 
 export const looksLikeJwt = (token: string) => /^[\w-]+\.[\w-]+\.[\w-]*$/.test(token);
 
+export interface ClerkSession {
+  account: Account;
+  userId: string;
+  /** From the organisation role; null (full access) for an admin or a personal (non-org) link. */
+  scopes: Scope[] | null;
+}
+
+/**
+ * Session-token claims, v2 first: `o: { id, rol }` (Clerk's 2025 session token), then v1's `org_id` /
+ * `org_role` (`org:admin`).
+ */
+export function orgClaims(payload: JWTPayload): { orgId?: string; role?: string } {
+  const o = payload.o as { id?: unknown; rol?: unknown } | undefined;
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+  if (o && typeof o === 'object') return { orgId: str(o.id), role: str(o.rol) };
+  return { orgId: str(payload.org_id), role: str(payload.org_role) };
+}
+
 /** Verifies a Clerk token and returns the linked account, or null for any failure. */
-export async function accountForClerkToken(env: Env, db: Db, token: string): Promise<Account | null> {
+export async function accountForClerkToken(env: Env, db: Db, token: string): Promise<ClerkSession | null> {
   const source = keySource(env);
   if (!source || !env.CLERK_ISSUER) return null;
   let payload: JWTPayload;
@@ -59,7 +79,8 @@ export async function accountForClerkToken(env: Env, db: Db, token: string): Pro
     .map((s) => s.trim())
     .filter(Boolean);
   if (parties.length && (typeof payload.azp !== 'string' || !parties.includes(payload.azp))) return null;
-  const subject = typeof payload.org_id === 'string' && payload.org_id ? payload.org_id : payload.sub!;
+  const { orgId, role } = orgClaims(payload);
+  const subject = orgId ?? payload.sub!;
   const [row] = await db
     .select({ account: accounts })
     .from(clerkLinks)
@@ -67,6 +88,9 @@ export async function accountForClerkToken(env: Env, db: Db, token: string): Pro
     .where(eq(clerkLinks.subject, subject))
     .limit(1);
   if (!row) return null;
-  const { id, name, plan, limits, timezone, createdAt } = row.account;
-  return { id, name, plan, limits, timezone, createdAt };
+  return {
+    account: toAccount(row.account),
+    userId: payload.sub!,
+    scopes: orgId ? scopesForOrgRole(role) : null,
+  };
 }

@@ -1,8 +1,9 @@
 // Concurrency slots (SPEC §4): a call holds one from the moment it is dialled until it ends.
 import type { Env } from '../env';
-import { ApiError } from '../lib/errors';
-import { limiterFor } from '../middleware/rate-limit';
-import type { Account } from './accounts';
+import { rateLimited } from '../lib/errors';
+import { logger } from '../lib/log';
+import { limiterFor } from '../durable-objects/stubs';
+import type { Account } from '../db/types';
 import { effectiveLimits } from './limits';
 
 /** A lease outlives the longest possible call by a minute, so a lost end event cannot leak a slot. */
@@ -23,27 +24,15 @@ export async function acquireCallSlot(
   try {
     decision = await limiterFor(env, account.id).acquire(callId, cap, leaseTtlMs(maxDuration));
   } catch (err) {
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        msg: 'concurrency limiter unreachable; refusing the call',
-        account_id: account.id,
-        error: String(err),
-      }),
-    );
-    throw new ApiError(
-      'rate_limited',
-      'Concurrency could not be checked right now; retry shortly',
-      undefined,
-      { 'Retry-After': '1' },
-    );
+    logger(env, { account_id: account.id }).error('concurrency limiter unreachable; refusing the call', {
+      error: String(err),
+    });
+    throw rateLimited('Concurrency could not be checked right now; retry shortly', 1);
   }
   if (!decision.acquired) {
-    throw new ApiError(
-      'rate_limited',
+    throw rateLimited(
       `Concurrent call limit reached: ${decision.held} of ${cap} calls are live on the ${account.plan} plan. Retry after ${decision.retryAfter} s`,
-      undefined,
-      { 'Retry-After': String(decision.retryAfter) },
+      decision.retryAfter,
     );
   }
 }
@@ -54,14 +43,9 @@ export async function releaseCallSlot(env: Env, accountId: string, callId: strin
     await limiterFor(env, accountId).release(callId);
   } catch (err) {
     // The lease expires on its own at max_duration + 60 s.
-    console.error(
-      JSON.stringify({
-        level: 'warn',
-        msg: 'could not release a call slot; it will expire',
-        account_id: accountId,
-        call_id: callId,
-        error: String(err),
-      }),
-    );
+    logger(env, { account_id: accountId }).warn('could not release a call slot; it will expire', {
+      call_id: callId,
+      error: String(err),
+    });
   }
 }

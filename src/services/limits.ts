@@ -1,5 +1,5 @@
 // Plans and request classes (SPEC §4). The numbers live here; the counting lives in AccountLimiter.
-import type { Account, LimitName, Plan } from './accounts';
+import type { Account, LimitName, Plan } from '../db/types';
 
 export type RateClass = 'calls' | 'api' | 'webhooks' | 'rtb' | 'reporting' | 'anonymous';
 export type EffectiveLimits = Record<LimitName, number>;

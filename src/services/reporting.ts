@@ -5,13 +5,14 @@ import { agents, batches, reportingMessages, reportingSessions, rtbEndpoints } f
 import type { Env } from '../env';
 import { notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
+import { logger } from '../lib/log';
 import { answerFor } from '../reporting/answer';
 import { compile, CompileError } from '../reporting/compiler';
 import { boundSql, checkSql, GuardError } from '../reporting/guard';
 import { llmConfigured, translateWithLlm } from '../reporting/llm';
 import { type StructuredQuery, WEEKDAY_NAMES } from '../reporting/model';
 import { translate, type TranslateContext, type Translation } from '../reporting/translator';
-import type { Account } from './accounts';
+import type { Account } from '../db/types';
 
 export interface ReportingInput {
   query: string;
@@ -45,13 +46,7 @@ async function translateQuestion(env: Env, question: string, ctx: TranslateConte
     try {
       return await translateWithLlm(env, question, ctx);
     } catch (err) {
-      console.error(
-        JSON.stringify({
-          level: 'warn',
-          msg: 'reporting LLM failed; using the built-in translator',
-          error: String(err),
-        }),
-      );
+      logger(env).warn('reporting LLM failed; using the built-in translator', { error: String(err) });
     }
   }
   return translate(question, ctx);
@@ -129,7 +124,7 @@ export async function runQuestion(
   } catch (err) {
     // A query SQLite refuses is our bug, not the asker's: log it and decline rather than answer 500.
     if (!/SQLITE_ERROR/.test(String(err))) throw err;
-    console.error(JSON.stringify({ level: 'error', msg: 'reporting query failed', sql, error: String(err) }));
+    logger(env, { account_id: account.id }).error('reporting query failed', { sql, error: String(err) });
     return declined('that question produced a query I could not run');
   }
   const q = translation.query;

@@ -7,6 +7,7 @@ import type { Env } from '../env';
 import { notFound } from '../lib/errors';
 import { newId, newSecret } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
+import { exchangeFor } from '../durable-objects/stubs';
 import { effectiveLimits } from './limits';
 import { paginate, type Page } from './pagination';
 import { rankRoutes, type CompiledEndpoint } from './rtb-rules';
@@ -14,9 +15,6 @@ import { rankRoutes, type CompiledEndpoint } from './rtb-rules';
 export type EndpointRow = typeof rtbEndpoints.$inferSelect;
 export type RouteRow = typeof rtbRoutes.$inferSelect;
 export const kvKey = (rtbId: string) => `rtb:${rtbId}`;
-/** The account's RtbExchange: its rtb rate window and every endpoint's holds, caps and bids. */
-export const exchangeFor = (env: Env, accountId: string) =>
-  env.RTB_EXCHANGE.get(env.RTB_EXCHANGE.idFromName(accountId));
 
 export interface EndpointInput {
   name: string;

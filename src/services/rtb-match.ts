@@ -4,7 +4,7 @@ import { and, eq, isNull, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { rtbBids, rtbEndpoints, rtbRoutes } from '../db/schema';
 import type { Env } from '../env';
-import { exchangeFor } from './rtb-config';
+import { exchangeFor } from '../durable-objects/stubs';
 
 export interface CallRtb {
   bid_id: string;

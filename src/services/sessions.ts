@@ -8,7 +8,7 @@ import type { Env } from '../env';
 import { timingSafeEqual } from '../lib/crypto';
 import { newSecret } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
-import type { Account } from './accounts';
+import type { Account } from '../db/types';
 
 export const SESSION_COOKIE = 'cp_session';
 export const CSRF_HEADER = 'X-CSRF-Token';
@@ -20,12 +20,16 @@ interface StoredSession {
   key_id: string | null;
   csrf: string;
   expires_at: number;
+  /** A Clerk sign-in's role scopes (lib/scopes.ts); null/absent = full access. */
+  scopes?: readonly string[] | null;
 }
 export interface Session {
   account: Account;
   keyId: string | null;
   csrf: string;
   expiresAt: number;
+  /** The signing-in key's scopes (read live) or the Clerk role's; null = full access. */
+  scopes: readonly string[] | null;
 }
 
 const kvKey = (id: string) => `session:${id}`;
@@ -51,7 +55,12 @@ export function sessionsEnabled(env: Env): env is Env & { SESSION_SECRET: string
 }
 
 /** Starts a session; returns the cookie value (`id.signature`) and the CSRF token pages embed. */
-export async function createSession(env: Env, accountId: string, keyId: string | null) {
+export async function createSession(
+  env: Env,
+  accountId: string,
+  keyId: string | null,
+  scopes: readonly string[] | null = null,
+) {
   if (!sessionsEnabled(env)) throw new Error('SESSION_SECRET is not configured');
   const id = newSecret('sess_', 24);
   const stored: StoredSession = {
@@ -59,6 +68,7 @@ export async function createSession(env: Env, accountId: string, keyId: string |
     key_id: keyId,
     csrf: newSecret('csrf_', 24),
     expires_at: nowSeconds() + SESSION_TTL_SECONDS,
+    scopes,
   };
   await env.KV.put(kvKey(id), JSON.stringify(stored), { expirationTtl: SESSION_TTL_SECONDS });
   return {
@@ -100,6 +110,7 @@ export async function readSession(env: Env, db: Db, cookie: string): Promise<Ses
     keyId: stored.key_id,
     csrf: stored.csrf,
     expiresAt: stored.expires_at,
+    scopes: stored.key_id ? (row.key?.scopes ?? null) : (stored.scopes ?? null),
   };
 }
 

@@ -4,7 +4,8 @@ import { deliveries, webhookEndpoints } from '../db/schema';
 import type { Env } from '../env';
 import { invalid, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { webhookUrlProblem } from '../lib/url-guard';
+import { checkDestination } from '../lib/url-guard';
+import { resolverFor } from '../lib/dns';
 import { newWebhookSecret } from '../lib/webhook-signature';
 import { nowSeconds } from '../lib/time';
 import { emitEvent, enqueueDeliveries, EVENT_TYPES } from './events';
@@ -29,9 +30,10 @@ export function presentEndpoint(e: EndpointRow, secret?: string) {
   };
 }
 
-function checkUrl(env: Env, url: string) {
-  const problem = webhookUrlProblem(url, env.ALLOW_PRIVATE_WEBHOOK_URLS === 'true');
-  if (problem) throw invalid(problem, 'url');
+/** The URL text, then its DNS answers (lib/url-guard.ts); delivery checks again (webhook-delivery.ts). */
+async function checkUrl(env: Env, url: string) {
+  const check = await checkDestination(url, env.ALLOW_PRIVATE_WEBHOOK_URLS === 'true', resolverFor(env));
+  if (!check.ok) throw invalid(check.problem, 'url');
 }
 
 function checkEvents(list: string[] | undefined) {
@@ -49,7 +51,7 @@ export async function createEndpoint(
   accountId: string,
   input: { url: string; events?: string[]; description?: string | null },
 ) {
-  checkUrl(env, input.url);
+  await checkUrl(env, input.url);
   const now = nowSeconds();
   const secret = newWebhookSecret();
   const row: EndpointRow = {
@@ -106,7 +108,7 @@ export async function updateEndpoint(
   const row = await getEndpoint(db, accountId, id);
   const set: Partial<EndpointRow> = { updatedAt: nowSeconds() };
   if (patch.url !== undefined) {
-    checkUrl(env, patch.url);
+    await checkUrl(env, patch.url);
     set.url = patch.url;
   }
   if (patch.events !== undefined) set.events = checkEvents(patch.events);

@@ -1,5 +1,6 @@
 // Meta's WhatsApp Cloud API: Graph /{phone-number-id}/messages; callbacks signed with X-Hub-Signature-256.
-import type { MessageStatus, OutboundMessage, WhatsAppProvider } from './types';
+import type { MessageStatus } from '../../db/types';
+import type { OutboundMessage, WhatsAppProvider } from './types';
 
 export interface MetaConfig {
   token: string;

@@ -1,5 +1,6 @@
 // The built-in WhatsApp provider: sent → delivered → read on timers, scripted by recipient number.
-import type { OutboundMessage, ScriptedStep, WhatsAppProvider } from './types';
+import type { ScriptedStep } from '../../db/types';
+import type { OutboundMessage, WhatsAppProvider } from './types';
 
 export const WHATSAPP_SIMULATOR_NUMBERS = {
   failed: '+15005550001', // not a WhatsApp user

@@ -1,4 +1,4 @@
-export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'received';
+import type { ScriptedStep } from '../../db/types';
 
 export interface OutboundMessage {
   messageId: string;
@@ -9,11 +9,6 @@ export interface OutboundMessage {
   phoneNumberId: string | null;
   metadata: Record<string, unknown>;
 }
-
-/** Something the provider says happened later: a status, or a reply from the recipient. */
-export type ScriptedStep =
-  | { afterMs: number; kind: 'status'; status: MessageStatus; error?: string }
-  | { afterMs: number; kind: 'reply'; text: string };
 
 export interface WhatsAppProvider {
   readonly name: 'simulator' | 'meta';

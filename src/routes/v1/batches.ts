@@ -14,7 +14,7 @@ import {
   PaginationQuery,
 } from '../router';
 import { e164, MaxDuration, Metadata, Variables } from '../schemas';
-import { publicBaseUrl } from './calls';
+import { publicBaseUrl } from '../../middleware/request-context';
 
 export const MAX_RECIPIENTS = 10_000;
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)');

@@ -4,18 +4,18 @@ import { getDb } from '../../db/client';
 import type { AppEnv } from '../../env';
 import { authOf } from '../../middleware/auth';
 import {
-  CALL_STATUSES,
   convertCall,
   createCall,
   getCall,
   listCalls,
   presentCall,
-  STATUS_GROUPS,
   stopCall,
   type CreateCallInput,
 } from '../../services/calls';
+import { CALL_STATUSES, STATUS_GROUPS } from '../../db/types';
 import { silentWav } from '../../lib/wav';
 import { idempotent } from '../idempotent';
+import { placeCall } from '../place-call';
 import { notFound } from '../../lib/errors';
 import {
   errorResponses,
@@ -65,24 +65,6 @@ const ListQuery = PaginationQuery.extend({
 });
 
 const tags = ['Calls'];
-
-/** The origin providers and customers reach this deployment at. */
-export const publicBaseUrl = (c: Context<AppEnv>) => c.env.PUBLIC_BASE_URL || new URL(c.req.url).origin;
-
-/** Shared by POST /v1/call, /v1/calls and CallAI's /api/v1/calls/initiate: idempotent call creation. */
-export async function placeCall<T>(
-  c: Context<AppEnv>,
-  route: string,
-  input: CreateCallInput,
-  body: unknown,
-  shape: (row: Awaited<ReturnType<typeof createCall>>) => T,
-  status = 201,
-) {
-  const result = await idempotent(c, route, body, status, async (db, account) =>
-    shape(await createCall(db, c.env, account, input, { publicBaseUrl: publicBaseUrl(c) })),
-  );
-  return c.json(result.body, status as never, result.headers);
-}
 
 export function callRoutes() {
   const r = newRouter();

@@ -25,7 +25,7 @@ import {
   newRouter,
   PaginationQuery,
 } from '../router';
-import { publicBaseUrl } from './calls';
+import { publicBaseUrl } from '../../middleware/request-context';
 
 const hhmm = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be HH:MM (24 h)');
 const Interval = z.tuple([hhmm, hhmm]).refine(([a, b]) => a < b, 'an interval must end after it starts');

@@ -9,7 +9,7 @@ import { presentMessage, receiveMessage } from '../../services/messages';
 import { MessageSchema } from './messages';
 import { errorResponses, jsonBody, jsonResponse, newRouter } from '../router';
 import { CallSchema, e164 } from '../schemas';
-import { publicBaseUrl } from './calls';
+import { publicBaseUrl } from '../../middleware/request-context';
 
 const InboundCall = z
   .strictObject({

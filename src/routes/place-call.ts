@@ -1,0 +1,20 @@
+import type { Context } from 'hono';
+import type { AppEnv } from '../env';
+import { publicBaseUrl } from '../middleware/request-context';
+import { createCall, type CreateCallInput } from '../services/calls';
+import { idempotent } from './idempotent';
+
+/** Shared by POST /v1/call, /v1/calls and CallAI's /api/v1/calls/initiate: idempotent call creation. */
+export async function placeCall<T>(
+  c: Context<AppEnv>,
+  route: string,
+  input: CreateCallInput,
+  body: unknown,
+  shape: (row: Awaited<ReturnType<typeof createCall>>) => T,
+  status = 201,
+) {
+  const result = await idempotent(c, route, body, status, async (db, account) =>
+    shape(await createCall(db, c.env, account, input, { publicBaseUrl: publicBaseUrl(c) })),
+  );
+  return c.json(result.body, status as never, result.headers);
+}

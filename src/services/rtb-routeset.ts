@@ -1,0 +1,40 @@
+// Where the ping hot path (routes/rtb-ping.ts) gets an endpoint's compiled route set without reading
+// D1: isolate memory first, then the KV entry compileEndpoint (services/rtb-config.ts) publishes, and
+// D1 only when KV lags behind a version the account's RtbExchange has already seen.
+import { eq } from 'drizzle-orm';
+import { getDb } from '../db/client';
+import { rtbEndpoints } from '../db/schema';
+import type { Env } from '../env';
+import { buildCompiled, kvKey } from './rtb-config';
+import type { CompiledEndpoint } from './rtb-rules';
+
+const compiledCache = new Map<string, CompiledEndpoint>();
+/** Unknown rtb ids are remembered briefly so a flood of guesses does not become a flood of KV reads. */
+const unknownUntil = new Map<string, number>();
+const UNKNOWN_TTL_MS = 5_000;
+
+/** The cached route set, or KV's when `fresh` (the exchange said the cached version is stale). */
+export async function loadRouteSet(env: Env, rtbId: string, fresh = false): Promise<CompiledEndpoint | null> {
+  if (!fresh) {
+    const hit = compiledCache.get(rtbId);
+    if (hit) return hit;
+    if ((unknownUntil.get(rtbId) ?? 0) > Date.now()) return null;
+  }
+  const compiled = await env.KV.get<CompiledEndpoint>(kvKey(rtbId), 'json');
+  if (!compiled) {
+    unknownUntil.set(rtbId, Date.now() + UNKNOWN_TTL_MS);
+    return null;
+  }
+  compiledCache.set(rtbId, compiled);
+  return compiled;
+}
+
+/** KV behind the object's version (eventual consistency across locations): build from D1 this once. */
+export async function loadRouteSetFromD1(env: Env, rtbId: string): Promise<CompiledEndpoint | null> {
+  const db = getDb(env.DB);
+  const ep = await db.query.rtbEndpoints.findFirst({ where: eq(rtbEndpoints.rtbId, rtbId) });
+  if (!ep) return null;
+  const compiled = await buildCompiled(db, ep);
+  compiledCache.set(rtbId, compiled);
+  return compiled;
+}
