@@ -64,12 +64,8 @@ const REFS = [
 type Expect = [D, D] | ['now-from', D] | ['hours', number] | ['months-back', D];
 // Rolling windows end now and reach back N × 24 hours ("the 7 days up to now"); months reach back N
 // calendar months to the same local time.
-const days =
-  (n: number) =>
-  (): Expect => ['hours', 24 * n];
-const weeks =
-  (n: number) =>
-  (): Expect => ['hours', 24 * 7 * n];
+const days = (n: number) => (): Expect => ['hours', 24 * n];
+const weeks = (n: number) => (): Expect => ['hours', 24 * 7 * n];
 const months =
   (n: number) =>
   (t: D): Expect => {
