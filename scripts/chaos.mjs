@@ -167,12 +167,14 @@ const FINAL = {
   no_answer: 'call.failure',
   failed: 'call.failure',
 };
+/** Every call of the account, or null when the server could not answer (then nothing is settled). */
 async function allCalls() {
   const out = [];
   for (let offset = 0; ; offset += 100) {
     const r = await api('GET', `/v1/calls?limit=100&offset=${offset}`, key);
-    out.push(...(r.body?.data ?? []));
-    if (!r.body?.has_more) return out;
+    if (r.status !== 200) return null;
+    out.push(...r.body.data);
+    if (!r.body.has_more) return out;
   }
 }
 const finalDelivered = (c) =>
@@ -180,8 +182,14 @@ const finalDelivered = (c) =>
 let calls = [];
 for (let i = 0; i < 90; i++) {
   await cron();
-  calls = await allCalls();
-  if (calls.every((c) => TERMINAL.includes(c.status)) && calls.every(finalDelivered)) break;
+  calls = (await allCalls()) ?? [];
+  // Calls accepted while the server died may exist unseen by us, so at least every 201 must be listed.
+  if (
+    calls.length >= placed &&
+    calls.every((c) => TERMINAL.includes(c.status)) &&
+    calls.every(finalDelivered)
+  )
+    break;
   await sleep(2000);
 }
 
@@ -234,6 +242,7 @@ const dialledTwice = dials.status === 0 ? (JSON.parse(dials.stdout)[0]?.results?
 const nonTerminal = calls.filter((c) => !TERMINAL.includes(c.status)).length;
 const undelivered = calls.filter((c) => !finalDelivered(c)).length;
 const ok =
+  calls.length >= placed &&
   nonTerminal === 0 &&
   undelivered === 0 &&
   duplicateEvents === 0 &&
