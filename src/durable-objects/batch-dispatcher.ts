@@ -6,9 +6,9 @@ import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '../db/client';
 import { accounts, batches, calls } from '../db/schema';
 import type { Env } from '../env';
+import { logger } from '../lib/log';
 import { isDomainError } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { logger } from '../lib/log';
 import { nextOpening, windowOpen, type CallingWindow } from '../lib/calling-window';
 import { nowSeconds } from '../lib/time';
 import { limiterFor } from './stubs';
@@ -18,6 +18,7 @@ import { batchSummary } from '../services/batches';
 import { emitEvent } from '../services/events';
 import { effectiveLimits, WINDOW_MS } from '../services/limits';
 import { leaseTtlMs } from '../services/concurrency';
+import { systemCtx, withAccount } from '../services/context';
 
 export interface BatchConfig {
   batchId: string;
@@ -227,9 +228,7 @@ export class BatchDispatcher extends DurableObject<Env> {
     } // canceled while we waited
     try {
       await createCall(
-        getDb(this.env.DB),
-        this.env,
-        account,
+        withAccount(systemCtx(this.env), account),
         {
           agent_id: cfg.agentId,
           recipient_phone: r.phone,
@@ -252,7 +251,10 @@ export class BatchDispatcher extends DurableObject<Env> {
         );
         return null;
       }
-      logger(this.env).error('batch dial failed; will retry', { batch_id: cfg.batchId, error: String(err) });
+      logger(this.env).error('batch dial failed; will retry', {
+        batch_id: cfg.batchId,
+        error: String(err),
+      });
       return 5_000;
     }
     return null;
@@ -280,11 +282,9 @@ export class BatchDispatcher extends DurableObject<Env> {
       .update(batches)
       .set({ status: cfg.canceled ? 'canceled' : 'completed', completedAt: now, updatedAt: now })
       .where(eq(batches.id, cfg.batchId));
-    const batch = await batchSummary(db, this.env, cfg.accountId, cfg.batchId);
+    const batch = await batchSummary(withAccount(systemCtx(this.env), { id: cfg.accountId }), cfg.batchId);
     await emitEvent(
-      this.env,
-      db,
-      cfg.accountId,
+      withAccount(systemCtx(this.env), { id: cfg.accountId }),
       'batch.completed',
       { batch },
       { dedupeKey: `${cfg.batchId}:batch.completed` },

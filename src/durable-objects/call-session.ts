@@ -17,6 +17,7 @@ import { releaseCallSlot } from '../services/concurrency';
 import { emitEvent, type EventType } from '../services/events';
 import { dispatcherFor, exchangeFor } from './stubs';
 import { conversionAfterSeconds, type CallRtb } from '../services/rtb-match';
+import { systemCtx, withAccount } from '../services/context';
 
 const RANK: Record<CallStatus, number> = {
   queued: 0,
@@ -366,9 +367,7 @@ export class CallSession extends DurableObject<Env> {
         const call = await this.callRow(s);
         if (call) {
           await emitEvent(
-            this.env,
-            db,
-            s.accountId,
+            withAccount(systemCtx(this.env), { id: s.accountId }),
             effect.type,
             { call: presentCall(call), ...(effect.extra ?? {}) },
             { dedupeKey: `${s.callId}:${effect.type}`, callId: s.callId },
@@ -377,7 +376,7 @@ export class CallSession extends DurableObject<Env> {
       } else if (effect.kind === 'finalize') {
         s.outbox.splice(1, 0, ...(await this.finalize(s)));
       } else {
-        await releaseCallSlot(this.env, s.accountId, s.callId);
+        await releaseCallSlot(withAccount(systemCtx(this.env), { id: s.accountId }), s.callId);
         if (s.batchId) await dispatcherFor(this.env, s.batchId).callEnded();
         if (s.rtb) await exchangeFor(this.env, s.accountId).callEnded(s.callId);
       }

@@ -1,11 +1,11 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env';
-import { getDb } from '../db/client';
 import { DomainError, forbidden, notFound, unauthorized } from '../lib/errors';
 import { countAnonymous } from './rate-limit';
 import { timingSafeEqual } from '../lib/crypto';
 import { accountForApiKey } from '../services/api-keys';
 import { accountForClerkToken, looksLikeJwt } from '../services/clerk';
+import { systemCtx, withAccount, type AccountCtx } from '../services/context';
 import { CSRF_HEADER, readSession, SESSION_COOKIE } from '../services/sessions';
 import { getCookie } from 'hono/cookie';
 
@@ -41,13 +41,13 @@ async function authenticate(c: Context<AppEnv>, opts: { clerk: boolean }) {
   const cookie = opts.clerk && !token ? getCookie(c, SESSION_COOKIE) : undefined;
   if (cookie) return authenticateSession(c, cookie);
   if (!token) throw unauthorized('Missing API key: send Authorization: Bearer <key>');
-  const db = getDb(c.env.DB);
+  const ctx = systemCtx(c.env, { request_id: c.get('requestId') });
   if (token.startsWith('sk_')) {
-    const found = await accountForApiKey(db, token);
+    const found = await accountForApiKey(ctx, token);
     if (!found) throw unauthorized('Invalid API key');
     c.set('auth', { account: found.account, via: 'api_key', apiKeyId: found.keyId });
   } else if (opts.clerk && looksLikeJwt(token)) {
-    const account = await accountForClerkToken(c.env, db, token);
+    const account = await accountForClerkToken(ctx, token);
     if (!account) throw unauthorized('Invalid, expired or unlinked session token');
     c.set('auth', { account, via: 'clerk' });
   } else {
@@ -59,7 +59,7 @@ async function authenticate(c: Context<AppEnv>, opts: { clerk: boolean }) {
 async function authenticateSession(c: Context<AppEnv>, cookie: string) {
   const csrf = c.req.header(CSRF_HEADER);
   if (!csrf) throw forbidden(`A dashboard session must send its CSRF token in ${CSRF_HEADER}`);
-  const session = await readSession(c.env, getDb(c.env.DB), cookie);
+  const session = await readSession(systemCtx(c.env), cookie);
   if (!session) throw unauthorized('Session expired or signed out: sign in again');
   if (!timingSafeEqual(csrf, session.csrf)) throw forbidden(`Wrong ${CSRF_HEADER} for this session`);
   c.set('auth', { account: session.account, via: 'session', apiKeyId: session.keyId ?? undefined });
@@ -80,4 +80,16 @@ export function authOf(c: Context<AppEnv>) {
   const auth = c.get('auth');
   if (!auth) throw unauthorized();
   return auth;
+}
+
+const contexts = new WeakMap<Context<AppEnv>, AccountCtx>();
+/** The request's service context, built once: bindings, D1, a logger with the request and account ids. */
+export function ctxOf(c: Context<AppEnv>): AccountCtx {
+  let ctx = contexts.get(c);
+  if (!ctx) {
+    const account = authOf(c).account;
+    ctx = withAccount(systemCtx(c.env, { request_id: c.get('requestId') }), account);
+    contexts.set(c, ctx);
+  }
+  return ctx;
 }

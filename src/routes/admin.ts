@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getDb } from '../db/client';
 import {
   createAccount,
   getAccount,
@@ -12,6 +11,7 @@ import { isValidTimeZone } from '../lib/zoned-time';
 import { recompileAccount } from '../services/rtb-config';
 import { errorResponses, IdParam, jsonBody, jsonResponse, newRouter } from './router';
 import { AccountSchema } from './v1/account';
+import { systemCtx, withAccount } from '../services/context';
 
 const Limits = z
   .strictObject(
@@ -71,7 +71,7 @@ export function adminRoutes() {
     }),
     async (c) => {
       const mode = c.env.API_KEY_MODE === 'live' ? 'live' : 'test';
-      return c.json(await createAccount(getDb(c.env.DB), c.req.valid('json'), mode), 201);
+      return c.json(await createAccount(systemCtx(c.env), c.req.valid('json'), mode), 201);
     },
   );
 
@@ -85,7 +85,7 @@ export function adminRoutes() {
       request: { params: Id },
       responses: { 200: jsonResponse(AccountSchema, 'The account'), ...errorResponses },
     }),
-    async (c) => c.json(presentAccount(await getAccount(getDb(c.env.DB), c.req.valid('param').id)), 200),
+    async (c) => c.json(presentAccount(await getAccount(systemCtx(c.env), c.req.valid('param').id)), 200),
   );
 
   r.openapi(
@@ -99,9 +99,9 @@ export function adminRoutes() {
       responses: { 200: jsonResponse(AccountSchema, 'The account'), ...errorResponses },
     }),
     async (c) => {
-      const db = getDb(c.env.DB);
-      const account = await updateAccount(db, c.req.valid('param').id, c.req.valid('json'));
-      await recompileAccount(c.env, db, account.id); // compiled RTB entries carry the account's rtb limit
+      const ctx = systemCtx(c.env);
+      const account = await updateAccount(ctx, c.req.valid('param').id, c.req.valid('json'));
+      await recompileAccount(withAccount(ctx, account)); // compiled RTB entries carry the account's rtb limit
       return c.json(presentAccount(account), 200);
     },
   );
@@ -134,7 +134,10 @@ export function adminRoutes() {
     }),
     async (c) =>
       c.json(
-        await linkClerkSubject(getDb(c.env.DB), c.req.valid('param').id, c.req.valid('json').subject),
+        await linkClerkSubject(
+          withAccount(systemCtx(c.env), { id: c.req.valid('param').id }),
+          c.req.valid('json').subject,
+        ),
         201,
       ),
   );

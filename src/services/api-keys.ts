@@ -1,11 +1,11 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { accounts, apiKeys } from '../db/schema';
 import { notFound, unprocessable } from '../lib/errors';
 import { sha256Hex } from '../lib/crypto';
 import { newId, newSecret } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
 import { toAccount, type Account, type KeyMode } from '../db/types';
+import type { AccountCtx, Ctx } from './context';
 
 export const API_KEY_PATTERN = /^sk_(live|test)_[0-9a-z]{32,64}$/;
 
@@ -55,13 +55,17 @@ export function presentKey(k: KeyRow, plaintext?: string) {
   };
 }
 
-export async function createApiKey(db: Db, accountId: string, mode: KeyMode, name: string | null) {
+export async function createApiKey(ctx: AccountCtx<'id'>, mode: KeyMode, name: string | null) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const key = await issueApiKey(accountId, mode, name);
   await db.insert(apiKeys).values(key.row);
   return presentKey(key.row, key.plaintext);
 }
 
-export async function listApiKeys(db: Db, accountId: string) {
+export async function listApiKeys(ctx: AccountCtx<'id'>) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const rows = await db
     .select()
     .from(apiKeys)
@@ -70,7 +74,9 @@ export async function listApiKeys(db: Db, accountId: string) {
   return { object: 'list' as const, data: rows.map((r) => presentKey(r)) };
 }
 
-async function getKey(db: Db, accountId: string, id: string) {
+async function getKey(ctx: AccountCtx<'id'>, id: string) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const row = await db.query.apiKeys.findFirst({
     where: and(eq(apiKeys.id, id), eq(apiKeys.accountId, accountId)),
   });
@@ -78,8 +84,9 @@ async function getKey(db: Db, accountId: string, id: string) {
   return row;
 }
 
-export async function revokeApiKey(db: Db, accountId: string, id: string) {
-  const row = await getKey(db, accountId, id);
+export async function revokeApiKey(ctx: AccountCtx<'id'>, id: string) {
+  const { db } = ctx;
+  const row = await getKey(ctx, id);
   if (!row.revokedAt) {
     row.revokedAt = nowSeconds();
     await db.update(apiKeys).set({ revokedAt: row.revokedAt }).where(eq(apiKeys.id, id));
@@ -88,8 +95,10 @@ export async function revokeApiKey(db: Db, accountId: string, id: string) {
 }
 
 /** Issues a replacement key; the old one keeps working for `overlapSeconds`, then expires. */
-export async function rollApiKey(db: Db, accountId: string, id: string, overlapSeconds: number) {
-  const old = await getKey(db, accountId, id);
+export async function rollApiKey(ctx: AccountCtx<'id'>, id: string, overlapSeconds: number) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
+  const old = await getKey(ctx, id);
   const now = nowSeconds();
   if (old.revokedAt || (old.expiresAt && old.expiresAt <= now))
     throw unprocessable('Only an active key can be rolled', 'id');
@@ -107,9 +116,10 @@ export async function rollApiKey(db: Db, accountId: string, id: string, overlapS
 
 /** The account a presented key belongs to, or null when it is unknown, revoked or expired. */
 export async function accountForApiKey(
-  db: Db,
+  ctx: Ctx,
   plaintext: string,
 ): Promise<{ account: Account; keyId: string } | null> {
+  const { db } = ctx;
   if (!API_KEY_PATTERN.test(plaintext)) return null;
   const hash = await sha256Hex(plaintext);
   const [row] = await db

@@ -1,10 +1,9 @@
 // Clerk session tokens (SPEC §2): RS256 only, issuer and authorized parties checked, 5 s clock tolerance.
 import { createRemoteJWKSet, importSPKI, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
 import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { accounts, clerkLinks } from '../db/schema';
-import type { Env } from '../env';
 import { toAccount, type Account } from '../db/types';
+import type { Ctx } from './context';
 
 type KeySource = Promise<CryptoKey> | ReturnType<typeof createRemoteJWKSet>;
 
@@ -12,7 +11,8 @@ type KeySource = Promise<CryptoKey> | ReturnType<typeof createRemoteJWKSet>;
 const remoteSets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 const pemKeys = new Map<string, Promise<CryptoKey>>();
 
-function keySource(env: Env): KeySource | null {
+function keySource(ctx: Ctx): KeySource | null {
+  const { env } = ctx;
   if (env.CLERK_JWT_KEY) {
     const pem = env.CLERK_JWT_KEY.replace(/\\n/g, '\n');
     let key = pemKeys.get(pem);
@@ -39,8 +39,9 @@ function keySource(env: Env): KeySource | null {
 export const looksLikeJwt = (token: string) => /^[\w-]+\.[\w-]+\.[\w-]*$/.test(token);
 
 /** Verifies a Clerk token and returns the linked account, or null for any failure. */
-export async function accountForClerkToken(env: Env, db: Db, token: string): Promise<Account | null> {
-  const source = keySource(env);
+export async function accountForClerkToken(ctx: Ctx, token: string): Promise<Account | null> {
+  const { env, db } = ctx;
+  const source = keySource(ctx);
   if (!source || !env.CLERK_ISSUER) return null;
   let payload: JWTPayload;
   try {

@@ -2,13 +2,13 @@
 import { and, eq, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { calls, ingestEvents } from '../db/schema';
-import type { Env } from '../env';
 import { notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
-import type { Account, CallRow, CallStatus } from '../db/types';
+import type { CallRow, CallStatus } from '../db/types';
 import { sessionFor } from '../durable-objects/stubs';
 import { upsertLead } from './leads';
+import type { AccountCtx, Ctx } from './context';
 
 const DEDUPE_SECONDS = 7 * 86400;
 
@@ -45,18 +45,19 @@ export async function once<T>(
   }
 }
 
-export async function purgeOldIngestKeys(db: Db) {
+export async function purgeOldIngestKeys(ctx: Ctx) {
+  const { db } = ctx;
   await db.delete(ingestEvents).where(lt(ingestEvents.createdAt, nowSeconds() - DEDUPE_SECONDS));
 }
 
 export function ingestLead(
-  db: Db,
-  account: Account,
+  ctx: AccountCtx,
   dedupeKey: string,
   phone: string,
   fields: Record<string, unknown>,
 ) {
-  return once(db, account.id, 'call-data', dedupeKey, () => upsertLead(db, account.id, phone, fields));
+  const { db, account } = ctx;
+  return once(db, account.id, 'call-data', dedupeKey, () => upsertLead(ctx, phone, fields));
 }
 
 /** Miraiminds' status words → callplane's. */
@@ -116,13 +117,12 @@ const FIRST_STATUSES: CallStatus[] = ['queued', 'initiated', 'ringing'];
  * that a call's first event (initiate/ringing) registers it as an external call of this account.
  */
 export async function applyRuntimeEvent(
-  env: Env,
-  db: Db,
-  account: Account,
+  ctx: AccountCtx,
   ev: RuntimeEvent,
   dedupeKey: string,
   publicBaseUrl: string,
 ) {
+  const { env, db, account } = ctx;
   const status = runtimeStatus(ev.call.status, ev.type);
   let call = await db.query.calls.findFirst({
     where: and(
@@ -133,7 +133,7 @@ export async function applyRuntimeEvent(
   if (!call && !(status && FIRST_STATUSES.includes(status))) throw notFound('call', 'event.data.call.id');
 
   return once(db, account.id, 'call-events', dedupeKey, async () => {
-    if (!call) call = await registerExternalCall(env, db, account, ev.call.id, publicBaseUrl);
+    if (!call) call = await registerExternalCall(ctx, ev.call.id, publicBaseUrl);
     const set: Partial<CallRow> = { updatedAt: nowSeconds() };
     if (ev.call.recordingUrl) set.recordingUrl = ev.call.recordingUrl;
     if (ev.analysis) {
@@ -170,12 +170,11 @@ export async function applyRuntimeEvent(
 }
 
 async function registerExternalCall(
-  env: Env,
-  db: Db,
-  account: Account,
+  ctx: AccountCtx,
   externalId: string,
   publicBaseUrl: string,
 ): Promise<CallRow> {
+  const { env, db, account } = ctx;
   const now = nowSeconds();
   const row: CallRow = {
     id: newId('call'),

@@ -1,14 +1,16 @@
 // Lead data pushed before, during or after a call (SPEC §10): one record per account and number.
 import { and, desc, eq, gte, inArray, or } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { calls, leads } from '../db/schema';
 import { nowSeconds } from '../lib/time';
 import type { CallStatus } from '../db/types';
+import type { AccountCtx } from './context';
 
 const LIVE: CallStatus[] = ['queued', 'initiated', 'ringing', 'in_progress'];
 const RECENT_SECONDS = 24 * 3600;
 
-export async function findLead(db: Db, accountId: string, phone: string) {
+export async function findLead(ctx: AccountCtx<'id'>, phone: string) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   return (
     (await db.query.leads.findFirst({
       where: and(eq(leads.accountId, accountId), eq(leads.phone, phone)),
@@ -34,9 +36,11 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
  * the last 24 h, so data pushed during or just after a call lands on it. Returns the merged record and
  * the calls it touched.
  */
-export async function upsertLead(db: Db, accountId: string, phone: string, data: Record<string, unknown>) {
+export async function upsertLead(ctx: AccountCtx<'id'>, phone: string, data: Record<string, unknown>) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const now = nowSeconds();
-  const existing = await findLead(db, accountId, phone);
+  const existing = await findLead(ctx, phone);
   const merged = mergeLead(existing?.data ?? {}, data);
   await db
     .insert(leads)

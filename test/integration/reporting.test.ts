@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getDb } from '../../src/db/client';
 import { resolveDates } from '../../src/reporting/dates';
 import { boundSql, checkSql, GuardError } from '../../src/reporting/guard';
+import { systemCtx, withAccount } from '../../src/services/context';
 import { runQuestion } from '../../src/services/reporting';
 import type { StructuredQuery } from '../../src/reporting/model';
 import { createAccount, env, expectEnvelope, request, type TestAccount } from '../helpers/harness';
@@ -234,13 +234,13 @@ const close = (x: unknown, y: unknown) =>
 describe('question set', () => {
   it(`answers ≥ 90 % of ${cases.length} in-scope questions correctly and declines ≥ 95 % of ${OUT_OF_SCOPE.length} out-of-scope ones`, async () => {
     expect(cases.length).toBeGreaterThanOrEqual(120);
-    const db = getDb(env.DB);
     const acct = { id: a.id, timezone: TZ };
     const misses: string[] = [];
     for (const c of cases) {
       let previous: StructuredQuery | null = null;
-      if (c.follows) previous = (await runQuestion(env, db, acct, c.follows, null, NOW)).query;
-      const res = await runQuestion(env, db, acct, c.q, previous, NOW);
+      if (c.follows)
+        previous = (await runQuestion(withAccount(systemCtx(env), acct), c.follows, null, NOW)).query;
+      const res = await runQuestion(withAccount(systemCtx(env), acct), c.q, previous, NOW);
       const want = c.expect();
       let ok = false;
       if (res.query && !c.grouped) {
@@ -262,7 +262,7 @@ describe('question set', () => {
     }
     let declined = 0;
     for (const q of OUT_OF_SCOPE) {
-      const res = await runQuestion(env, db, acct, q, null, NOW);
+      const res = await runQuestion(withAccount(systemCtx(env), acct), q, null, NOW);
       if (res.sql === null && res.query === null && /can't answer/i.test(res.answer)) declined++;
       else misses.push(`should decline: ${q} → ${res.sql}`);
     }
@@ -369,9 +369,7 @@ describe('the guard', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(words, { minLength: 1, maxLength: 6 }), async (parts) => {
         const res = await runQuestion(
-          env,
-          getDb(env.DB),
-          { id: a.id, timezone: TZ },
+          withAccount(systemCtx(env), { id: a.id, timezone: TZ }),
           parts.join(' '),
           null,
           NOW,
@@ -486,9 +484,7 @@ describe('the LLM translator (recorded responses)', () => {
       REPORTING_LLM_MODEL: 'gpt-4o-mini',
     };
     const res = await runQuestion(
-      llmEnv,
-      getDb(env.DB),
-      { id: a.id, timezone: TZ },
+      withAccount(systemCtx(llmEnv), { id: a.id, timezone: TZ }),
       'Which agents converted the most inbound calls this year?',
       null,
       NOW,
@@ -515,14 +511,16 @@ describe('the LLM translator (recorded responses)', () => {
       ],
     };
     expect(
-      (await runQuestion(llmEnv, getDb(env.DB), { id: a.id, timezone: TZ }, 'anything', null, NOW)).sql,
+      (await runQuestion(withAccount(systemCtx(llmEnv), { id: a.id, timezone: TZ }), 'anything', null, NOW))
+        .sql,
     ).toBeNull();
     reply = {
       ...recorded,
       choices: [{ ...recorded.choices[0], message: { role: 'assistant', content: 'not json' } }],
     };
     expect(
-      (await runQuestion(llmEnv, getDb(env.DB), { id: a.id, timezone: TZ }, 'anything', null, NOW)).sql,
+      (await runQuestion(withAccount(systemCtx(llmEnv), { id: a.id, timezone: TZ }), 'anything', null, NOW))
+        .sql,
     ).toBeNull();
   });
 });

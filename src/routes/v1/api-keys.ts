@@ -1,9 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getDb } from '../../db/client';
-import { authOf } from '../../middleware/auth';
 import type { KeyMode } from '../../db/types';
 import { createApiKey, listApiKeys, revokeApiKey, rollApiKey } from '../../services/api-keys';
 import { errorResponses, IdParam, jsonBody, jsonResponse, newRouter } from '../router';
+import { ctxOf } from '../../middleware/auth';
 
 const ApiKey = z
   .object({
@@ -60,7 +59,7 @@ export function apiKeyRoutes() {
     async (c) => {
       const body = c.req.valid('json');
       const mode: KeyMode = body.mode ?? (c.env.API_KEY_MODE === 'live' ? 'live' : 'test');
-      return c.json(await createApiKey(getDb(c.env.DB), authOf(c).account.id, mode, body.name ?? null), 201);
+      return c.json(await createApiKey(ctxOf(c), mode, body.name ?? null), 201);
     },
   );
 
@@ -75,7 +74,7 @@ export function apiKeyRoutes() {
         ...errorResponses,
       },
     }),
-    async (c) => c.json(await listApiKeys(getDb(c.env.DB), authOf(c).account.id), 200),
+    async (c) => c.json(await listApiKeys(ctxOf(c)), 200),
   );
 
   r.openapi(
@@ -87,8 +86,7 @@ export function apiKeyRoutes() {
       request: { params: Id },
       responses: { 200: jsonResponse(ApiKey, 'The revoked key'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(await revokeApiKey(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id), 200),
+    async (c) => c.json(await revokeApiKey(ctxOf(c), c.req.valid('param').id), 200),
   );
 
   r.openapi(
@@ -108,10 +106,7 @@ export function apiKeyRoutes() {
     }),
     async (c) => {
       const overlap = c.req.valid('json').overlap_seconds ?? 86400;
-      return c.json(
-        await rollApiKey(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id, overlap),
-        201,
-      );
+      return c.json(await rollApiKey(ctxOf(c), c.req.valid('param').id, overlap), 201);
     },
   );
   return r;
