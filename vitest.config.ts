@@ -20,6 +20,8 @@ export default defineConfig({
           ADMIN_TOKEN: 'test_admin_token',
           SESSION_SECRET: 'test_session_secret',
           LOG_LEVEL: 'silent',
+          // Lets crash-safety tests arm fault points (src/lib/faults.ts).
+          FAULT_INJECTION: 'on',
           SIMULATOR_TIME_SCALE: '0.01',
           WEBHOOK_RETRY_SCALE: '0.0001',
           // Pinned so a developer's .dev.vars cannot make local runs differ from CI.

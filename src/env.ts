@@ -53,6 +53,8 @@ export interface Env {
   REPORTING_LLM_MODEL?: string;
   REPORTING_LLM?: string;
   AI?: { run(model: string, input: unknown): Promise<unknown> };
+  /** `on` lets tests arm fault points (src/lib/faults.ts); never set outside vitest.config.ts. */
+  FAULT_INJECTION?: string;
 }
 
 /** Queue messages: a webhook delivery to attempt, or a simulated WhatsApp step that is due. */

@@ -484,3 +484,18 @@ export const reportingMessages = sqliteTable(
   },
   (t) => [index('reporting_messages_session').on(t.accountId, t.sessionId, t.createdAtMs)],
 );
+
+/**
+ * The simulator's durable record of every call it placed: the "provider side" a recovering CallSession
+ * reconciles with (at-most-once dialling), and what tests count dials by.
+ */
+export const simulatorDials = sqliteTable(
+  'simulator_dials',
+  {
+    providerCallId: text('provider_call_id').primaryKey(),
+    callId: text('call_id').notNull(),
+    toNumber: text('to_number').notNull(),
+    dialedAtMs: integer('dialed_at_ms').notNull(),
+  },
+  (t) => [index('simulator_dials_call').on(t.callId)],
+);

@@ -2,13 +2,14 @@
 // recipient's calling window, paced by the account's calls/min and concurrency (a batch waits, it never
 // fails on a 429). Every recipient's call id is fixed before dialling, so a restart never dials twice.
 import { DurableObject } from 'cloudflare:workers';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import { getDb } from '../db/client';
 import { accounts, batches, calls } from '../db/schema';
 import type { Env } from '../env';
-import { logger } from '../lib/log';
 import { isDomainError } from '../lib/errors';
+import { hit } from '../lib/faults';
 import { newId } from '../lib/ids';
+import { logger } from '../lib/log';
 import { nextOpening, windowOpen, type CallingWindow } from '../lib/calling-window';
 import { nowSeconds } from '../lib/time';
 import { limiterFor } from './stubs';
@@ -36,6 +37,7 @@ export interface BatchRecipient {
   variables?: Record<string, unknown>;
   zones: string[];
 }
+type StoredConfig = BatchConfig & { canceled?: boolean; completed?: boolean; started?: boolean };
 type RecipientStatus = 'pending' | 'dialing' | 'dialed' | 'canceled' | 'not_dialed';
 
 /** Work per alarm invocation, so one invocation stays short; the next alarm continues. */
@@ -55,9 +57,7 @@ export class BatchDispatcher extends DurableObject<Env> {
   }
 
   private config() {
-    return this.ctx.storage.kv.get<
-      BatchConfig & { canceled?: boolean; completed?: boolean; started?: boolean }
-    >('config');
+    return this.ctx.storage.kv.get<StoredConfig>('config');
   }
 
   /** Stores the batch (idempotent) and sets the first alarm. */
@@ -132,7 +132,7 @@ export class BatchDispatcher extends DurableObject<Env> {
         .where(and(eq(batches.id, cfg.batchId), eq(batches.status, 'scheduled')));
     }
 
-    for (let dialed = 0; dialed < DIALS_PER_ALARM && !cfg.canceled; dialed++) {
+    for (let dialed = 0; dialed < DIALS_PER_ALARM && !this.config()?.canceled; dialed++) {
       const next = this.nextRecipient(cfg.window, this.clock());
       if (!next) break;
       if ('waitUntil' in next) {
@@ -208,6 +208,12 @@ export class BatchDispatcher extends DurableObject<Env> {
     const callId = r.call_id ?? newId('call');
     if (!r.call_id)
       this.ctx.storage.sql.exec('UPDATE recipients SET call_id = ? WHERE idx = ?', callId, r.idx);
+    else if (await this.placed(callId)) {
+      // Placed before a crash (its CallSession owns it and its slot, and it may have ended): taking a
+      // lease for it now would hold a slot nobody releases until the lease expires.
+      this.ctx.storage.sql.exec("UPDATE recipients SET status = 'dialed' WHERE idx = ?", r.idx);
+      return null;
+    }
     const limits = effectiveLimits(account);
     const limiter = limiterFor(this.env, account.id);
     const maxDuration = cfg.maxDuration ?? 1800;
@@ -239,6 +245,7 @@ export class BatchDispatcher extends DurableObject<Env> {
         },
         { publicBaseUrl: cfg.publicBaseUrl, batchId: cfg.batchId, callId },
       );
+      await hit('batch-after-create-call', this.ctx);
       this.ctx.storage.sql.exec("UPDATE recipients SET status = 'dialed' WHERE idx = ?", r.idx);
     } catch (err) {
       if (isDomainError(err, 'unprocessable', 'not_found')) {
@@ -251,24 +258,33 @@ export class BatchDispatcher extends DurableObject<Env> {
         );
         return null;
       }
-      logger(this.env).error('batch dial failed; will retry', {
-        batch_id: cfg.batchId,
-        error: String(err),
-      });
+      logger(this.env).error('batch dial failed; will retry', { batch_id: cfg.batchId, error: String(err) });
       return 5_000;
     }
     return null;
   }
 
-  /** When every recipient is accounted for and every placed call has ended: batch.completed. */
-  private async finished(cfg: BatchConfig & { canceled?: boolean }) {
+  private async placed(callId: string) {
+    const row = await getDb(this.env.DB).query.calls.findFirst({
+      where: eq(calls.id, callId),
+      columns: { id: true },
+    });
+    return !!row;
+  }
+
+  /**
+   * When every recipient is accounted for and every placed call has ended, the batch is done: completed
+   * with batch.completed, or canceled (no event). The configuration is read again after the awaits, so
+   * a cancel() that arrived meanwhile is never overwritten by the state read when the alarm began.
+   */
+  private async finished(started: StoredConfig) {
     const db = getDb(this.env.DB);
     const [live] = await db
       .select({ n: sql<number>`count(*)` })
       .from(calls)
       .where(
         and(
-          eq(calls.batchId, cfg.batchId),
+          eq(calls.batchId, started.batchId),
           sql`${calls.status} NOT IN (${sql.join(
             TERMINAL_STATUSES.map((s) => sql`${s}`),
             sql`, `,
@@ -276,12 +292,31 @@ export class BatchDispatcher extends DurableObject<Env> {
         ),
       );
     if (live.n > 0) return false;
+    await hit('batch-before-finish', this.ctx);
+    const cfg = this.config() ?? started;
+    if (cfg.completed) return true;
     this.ctx.storage.kv.put('config', { ...cfg, completed: true });
     const now = nowSeconds();
-    await db
+    if (cfg.canceled) {
+      await db
+        .update(batches)
+        .set({ status: 'canceled', completedAt: now, updatedAt: now })
+        .where(eq(batches.id, cfg.batchId));
+      return true;
+    }
+    // cancelBatch marks D1 first: a cancel racing this write keeps its status.
+    const [done] = await db
       .update(batches)
-      .set({ status: cfg.canceled ? 'canceled' : 'completed', completedAt: now, updatedAt: now })
-      .where(eq(batches.id, cfg.batchId));
+      .set({ status: 'completed', completedAt: now, updatedAt: now })
+      .where(and(eq(batches.id, cfg.batchId), ne(batches.status, 'canceled')))
+      .returning({ id: batches.id });
+    if (!done) {
+      await db
+        .update(batches)
+        .set({ completedAt: now, updatedAt: now })
+        .where(and(eq(batches.id, cfg.batchId), isNull(batches.completedAt)));
+      return true;
+    }
     const batch = await batchSummary(withAccount(systemCtx(this.env), { id: cfg.accountId }), cfg.batchId);
     await emitEvent(
       withAccount(systemCtx(this.env), { id: cfg.accountId }),

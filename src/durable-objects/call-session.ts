@@ -7,9 +7,11 @@ import { eq } from 'drizzle-orm';
 import { getDb } from '../db/client';
 import { agents, calls } from '../db/schema';
 import type { Env } from '../env';
+import { hit, InjectedFault } from '../lib/faults';
 import { logger } from '../lib/log';
 import { simulateOptions } from '../providers/telephony/simulator';
 import { telephonyFor, type ProviderEvent } from '../providers/telephony';
+import type { DialResult } from '../providers/telephony/types';
 import { meetsSuccessCriterion, simulateConversation } from '../services/call-analysis';
 import { TERMINAL_STATUSES, type CallRow, type CallStatus } from '../db/types';
 import { presentCall } from '../services/calls';
@@ -52,6 +54,8 @@ export interface SessionState {
   accountId: string;
   provider: string;
   providerCallId: string | null;
+  /** Set (and saved) just before provider.dial(): a restart that finds it reconciles instead of dialling. */
+  dialIntentAtMs?: number;
   direction: 'outbound' | 'inbound';
   batchId?: string;
   rtb?: CallRtb;
@@ -236,29 +240,63 @@ export class CallSession extends DurableObject<Env> {
       return;
     }
     if (s.status !== 'queued') return;
-    try {
-      const provider = telephonyFor(this.env, s.provider);
-      const call = await this.callRow(s);
-      const dialed = await provider.dial({
-        callId: s.callId,
-        from: call?.fromNumber ?? null,
-        to: call?.toNumber ?? '',
-        maxDuration: s.maxDuration,
-        metadata: call?.metadata ?? {},
-        publicBaseUrl: s.publicBaseUrl,
+    await this.dial(s, t);
+  }
+
+  /**
+   * Dials at most once. The intent is saved (with the dial timer still in it) before the provider is
+   * asked, so a crash after the provider accepted the call replays into `reconcile`, never a second dial.
+   */
+  private async dial(s: SessionState, timer: Timer) {
+    const provider = telephonyFor(this.env, s.provider);
+    const call = await this.callRow(s);
+    const req = {
+      callId: s.callId,
+      from: call?.fromNumber ?? null,
+      to: call?.toNumber ?? '',
+      maxDuration: s.maxDuration,
+      metadata: call?.metadata ?? {},
+      publicBaseUrl: s.publicBaseUrl,
+    };
+    if (s.dialIntentAtMs) {
+      const found = await provider.lookup(req, s.dialIntentAtMs).catch((err) => {
+        logger(this.env, { account_id: s.accountId }).error('dial lookup failed', {
+          call_id: s.callId,
+          error: String(err),
+        });
+        return { status: 'unknown' as const };
       });
-      s.providerCallId = dialed.providerCallId;
-      s.outbox.push({ kind: 'update', set: { providerCallId: dialed.providerCallId } });
-      const now = Date.now();
-      for (const step of dialed.script ?? [])
-        s.timers.push({ at: now + step.afterMs, kind: 'provider', event: step.event });
+      if (found.status === 'found') return this.adopt(s, found.result);
+      if (found.status === 'unknown') {
+        // Whether the phone is ringing cannot be known: end the call rather than risk dialling twice.
+        this.transition(s, { status: 'failed', endReason: 'dial_uncertain', hangupBy: 'system' });
+        return;
+      }
+    }
+    s.dialIntentAtMs = Date.now();
+    await this.ctx.storage.put('state', { ...s, timers: [timer, ...s.timers] });
+    await this.ctx.storage.sync(); // durable on disk before anything reaches the provider
+    try {
+      const dialed = await provider.dial(req);
+      await hit('after-provider-dial', this.ctx);
+      this.adopt(s, dialed);
     } catch (err) {
+      if (err instanceof InjectedFault) throw err;
       logger(this.env, { account_id: s.accountId }).error('dial failed', {
         call_id: s.callId,
         error: String(err),
       });
       this.transition(s, { status: 'failed', endReason: 'provider_error' });
     }
+  }
+
+  /** The provider has this call: remember its id and the events it will report (the simulator's script). */
+  private adopt(s: SessionState, dialed: DialResult) {
+    s.providerCallId = dialed.providerCallId;
+    s.outbox.push({ kind: 'update', set: { providerCallId: dialed.providerCallId } });
+    const now = Date.now();
+    for (const step of dialed.script ?? [])
+      s.timers.push({ at: now + step.afterMs, kind: 'provider', event: step.event });
   }
 
   private async hangupNow(s: SessionState, reason: string, by: ProviderEvent['hangupBy']) {
@@ -405,16 +443,17 @@ export class CallSession extends DurableObject<Env> {
         analysisSchema: agent?.analysisSchema ?? [],
         simulate: sim,
       });
-      analysis = result.analysis;
+      // What the call's own runtime reported (/v2/webhooks/call-events) wins over anything synthesised here.
+      analysis = call.analysis ?? result.analysis;
       effects.push({
         kind: 'update',
         set: {
-          transcript: result.transcript,
-          summary: result.summary,
-          sentiment: result.sentiment as CallRow['sentiment'],
-          outcome: result.outcome,
+          transcript: call.transcript ?? result.transcript,
+          summary: call.summary ?? result.summary,
+          sentiment: call.sentiment ?? (result.sentiment as CallRow['sentiment']),
+          outcome: call.outcome ?? result.outcome,
           analysis,
-          recordingUrl: `${s.publicBaseUrl}/v1/calls/${s.callId}/recording`,
+          recordingUrl: call.recordingUrl ?? `${s.publicBaseUrl}/v1/calls/${s.callId}/recording`,
         },
       });
       if (

@@ -1,5 +1,5 @@
 // Incoming webhooks: Moja's /call-data and Miraiminds' /v2/webhooks/call-events. Each reads its raw body
-// once (it is also the replay key), within its own size limit, and authenticates with the account's keys.
+// once (for call-events it is also the replay key), within its own size limit, and authenticates with the account's keys.
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -149,15 +149,16 @@ export function ingestRoutes() {
   });
 
   r.post('/call-data', limitBody, webhookAuthKey, rateLimit, async (c) => {
-    const { raw, value } = await readBody(c, true);
+    const { value } = await readBody(c, true);
     const parsed = LeadBody.safeParse(value);
     if (!parsed.success) throw validationError(parsed.error.issues, 'json');
     const { caller_id, ...fields } = parsed.data;
     const phone = normalizePhone(caller_id);
     if (!phone)
       throw invalid('caller_id must be a phone number (E.164, or a 10-digit NANP number)', 'caller_id');
-    const key = c.req.header('Idempotency-Key')?.slice(0, 255) || (await sha256Hex(raw));
-    await ingestLead(ctxOf(c), key, phone, fields);
+    // Merging is idempotent, so only an explicit Idempotency-Key marks a replay: a body sent again after
+    // another one (A → B → A) is a new update and applies.
+    await ingestLead(ctxOf(c), c.req.header('Idempotency-Key')?.slice(0, 255), phone, fields);
     return c.json({ success: true, caller_id: phone }, 200);
   });
 

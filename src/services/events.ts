@@ -3,7 +3,9 @@
 import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { deliveries, deliveryAttempts, events, webhookEndpoints } from '../db/schema';
 import { notFound } from '../lib/errors';
+import { hit } from '../lib/faults';
 import { newId } from '../lib/ids';
+import { logger } from '../lib/log';
 import { paginate, type Page } from './pagination';
 import type { AccountCtx, Ctx } from './context';
 
@@ -45,8 +47,10 @@ const subscribes = (endpointEvents: string[], type: string) =>
   endpointEvents.includes('*') || endpointEvents.includes(type) || type === 'webhook_endpoint.test';
 
 /**
- * Records an event and fans it out to the account's enabled endpoints. With a `dedupeKey`, emitting
- * the same thing twice (a retried alarm, a repeated provider callback) records and sends it once.
+ * Records an event and its deliveries (one per matching endpoint) in one D1 batch, so a crash or a failed
+ * statement can never leave an event without its deliveries; then queues them. With a `dedupeKey`,
+ * emitting the same thing twice (a retried alarm, a repeated provider callback) records and sends it once.
+ * A lost queue send is repaired by the cron sweep (sweepStuckDeliveries).
  */
 export async function emitEvent(
   ctx: AccountCtx<'id'>,
@@ -67,13 +71,29 @@ export async function emitEvent(
     createdAt: Math.floor(now / 1000),
     createdAtMs: now,
   };
-  const [inserted] = await db.insert(events).values(row).onConflictDoNothing().returning({ id: events.id });
-  if (!inserted) return null;
-  await fanOut(ctx, row, opts.onlyEndpointId);
+  const rows = deliveryRows(row, await targetsFor(ctx, row, opts.onlyEndpointId));
+  // Each delivery is written only if this very event row was (not when the dedupe key already existed).
+  const [inserted] = await db.batch([
+    db.insert(events).values(row).onConflictDoNothing().returning({ id: events.id }),
+    ...rows.map((d) =>
+      // Every column, in the table's order (drizzle lists them all in INSERT … SELECT).
+      db.insert(deliveries).select(
+        sql`SELECT ${d.id}, ${d.accountId}, ${d.eventId}, ${d.endpointId}, 'pending', 0, ${d.nextAttemptAt},
+            NULL, NULL, NULL, ${d.createdAt}, NULL WHERE EXISTS (SELECT 1 FROM events WHERE id = ${row.id})`,
+      ),
+    ),
+  ]);
+  if (!inserted.length) return null;
+  await hit('after-event-insert');
+  await enqueueDeliveries(
+    ctx,
+    rows.map((r) => r.id),
+  );
   return row;
 }
 
-async function fanOut(ctx: Ctx, event: EventRow, onlyEndpointId?: string) {
+/** The enabled endpoints of the event's account that subscribe to its type. */
+async function targetsFor(ctx: Ctx, event: EventRow, onlyEndpointId?: string) {
   const { db } = ctx;
   const endpoints = await db
     .select({ id: webhookEndpoints.id, events: webhookEndpoints.events })
@@ -86,10 +106,12 @@ async function fanOut(ctx: Ctx, event: EventRow, onlyEndpointId?: string) {
         onlyEndpointId ? eq(webhookEndpoints.id, onlyEndpointId) : undefined,
       ),
     );
-  const targets = endpoints.filter((e) => onlyEndpointId || subscribes(e.events, event.type));
-  if (!targets.length) return;
+  return endpoints.filter((e) => onlyEndpointId || subscribes(e.events, event.type));
+}
+
+function deliveryRows(event: EventRow, targets: Array<{ id: string }>) {
   const now = Date.now();
-  const rows = targets.map((t) => ({
+  return targets.map((t) => ({
     id: newId('del', now),
     accountId: event.accountId,
     eventId: event.id,
@@ -103,10 +125,21 @@ async function fanOut(ctx: Ctx, event: EventRow, onlyEndpointId?: string) {
     createdAt: Math.floor(now / 1000),
     completedAt: null,
   }));
-  await db.insert(deliveries).values(rows).onConflictDoNothing();
+}
+
+/** Deliveries for endpoints that should have an existing event but do not yet (see redeliverEvent). */
+async function fanOut(ctx: Ctx, event: EventRow) {
+  const { db } = ctx;
+  const rows = deliveryRows(event, await targetsFor(ctx, event));
+  if (!rows.length) return;
+  const made = await db
+    .insert(deliveries)
+    .values(rows)
+    .onConflictDoNothing()
+    .returning({ id: deliveries.id });
   await enqueueDeliveries(
     ctx,
-    rows.map((r) => r.id),
+    made.map((r) => r.id),
   );
 }
 
@@ -120,7 +153,7 @@ export async function enqueueDeliveries(ctx: Ctx, ids: string[], delaySeconds = 
     try {
       await env.EVENTS.sendBatch(chunk);
     } catch (err) {
-      ctx.log.warn('queue send failed; the sweep will retry', {
+      logger(env).warn('queue send failed; the sweep will retry', {
         error: String(err),
         count: chunk.length,
       });

@@ -50,13 +50,14 @@ export async function purgeOldIngestKeys(ctx: Ctx) {
   await db.delete(ingestEvents).where(lt(ingestEvents.createdAt, nowSeconds() - DEDUPE_SECONDS));
 }
 
-export function ingestLead(
+export async function ingestLead(
   ctx: AccountCtx,
-  dedupeKey: string,
+  dedupeKey: string | undefined,
   phone: string,
   fields: Record<string, unknown>,
 ) {
   const { db, account } = ctx;
+  if (!dedupeKey) return { replayed: false, result: await upsertLead(ctx, phone, fields) };
   return once(db, account.id, 'call-data', dedupeKey, () => upsertLead(ctx, phone, fields));
 }
 
@@ -133,7 +134,7 @@ export async function applyRuntimeEvent(
   if (!call && !(status && FIRST_STATUSES.includes(status))) throw notFound('call', 'event.data.call.id');
 
   return once(db, account.id, 'call-events', dedupeKey, async () => {
-    if (!call) call = await registerExternalCall(ctx, ev.call.id, publicBaseUrl);
+    if (!call) call = await registerExternalCall(ctx, ev.call.id, publicBaseUrl, ev.call.startedAt);
     const set: Partial<CallRow> = { updatedAt: nowSeconds() };
     if (ev.call.recordingUrl) set.recordingUrl = ev.call.recordingUrl;
     if (ev.analysis) {
@@ -156,11 +157,15 @@ export async function applyRuntimeEvent(
     }
     await db.update(calls).set(set).where(eq(calls.id, call.id));
     if (status) {
+      // A runtime's clock (or a stale event) cannot put a call's start before its creation or its end
+      // before its start: such times are clamped, not rejected (README "Reliability").
+      const startedAt = clampTime(ev.call.startedAt, call.createdAt);
+      const endedAt = clampTime(ev.call.endedAt, Math.max(call.startedAt ?? 0, startedAt ?? call.createdAt));
       await sessionFor(env, call.id).providerEvent({
         status,
         providerCallId: ev.call.id,
-        startedAt: ev.call.startedAt ?? undefined,
-        endedAt: ev.call.endedAt ?? undefined,
+        startedAt,
+        endedAt,
         duration: ev.call.durationSeconds ?? undefined,
         endReason: status === 'completed' ? 'completed' : status === 'in_progress' ? undefined : status,
       });
@@ -169,13 +174,18 @@ export async function applyRuntimeEvent(
   });
 }
 
+const clampTime = (t: number | null | undefined, floor: number) =>
+  t === null || t === undefined ? undefined : Math.max(t, floor);
+
 async function registerExternalCall(
   ctx: AccountCtx,
   externalId: string,
   publicBaseUrl: string,
+  startedAt: number | null | undefined,
 ): Promise<CallRow> {
   const { env, db, account } = ctx;
-  const now = nowSeconds();
+  // Registered when callplane first hears of it: created no later than the runtime says it started.
+  const now = Math.min(nowSeconds(), startedAt ?? Number.POSITIVE_INFINITY);
   const row: CallRow = {
     id: newId('call'),
     accountId: account.id,

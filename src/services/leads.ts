@@ -1,6 +1,7 @@
 // Lead data pushed before, during or after a call (SPEC §10): one record per account and number.
-import { and, desc, eq, gte, inArray, or } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, or, sql } from 'drizzle-orm';
 import { calls, leads } from '../db/schema';
+import { hit } from '../lib/faults';
 import { nowSeconds } from '../lib/time';
 import type { CallStatus } from '../db/types';
 import type { AccountCtx } from './context';
@@ -18,34 +19,27 @@ export async function findLead(ctx: AccountCtx<'id'>, phone: string) {
   );
 }
 
-/** Later values win; nested objects (custom_data) merge one level deep rather than being replaced. */
-export function mergeLead(prev: Record<string, unknown>, next: Record<string, unknown>) {
-  const out: Record<string, unknown> = { ...prev };
-  for (const [k, v] of Object.entries(next)) {
-    const old = out[k];
-    out[k] = isPlainObject(old) && isPlainObject(v) ? { ...old, ...v } : v;
-  }
-  return out;
-}
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  !!v && typeof v === 'object' && !Array.isArray(v);
-
 /**
  * Upserts the lead and attaches it at once to the number's live calls and to its most recent call of
  * the last 24 h, so data pushed during or just after a call lands on it. Returns the merged record and
- * the calls it touched.
+ * the calls it touched. The merge happens inside one SQL statement (json_patch, RFC 7396: later values
+ * win, objects merge, a null removes the field), so concurrent posts for one caller never lose keys.
  */
 export async function upsertLead(ctx: AccountCtx<'id'>, phone: string, data: Record<string, unknown>) {
   const { db } = ctx;
   const accountId = ctx.account.id;
   const now = nowSeconds();
-  const existing = await findLead(ctx, phone);
-  const merged = mergeLead(existing?.data ?? {}, data);
-  await db
+  await hit('lead-before-write');
+  const patch = JSON.stringify(data);
+  const [row] = await db
     .insert(leads)
-    .values({ accountId, phone, data: merged, createdAt: now, updatedAt: now })
-    .onConflictDoUpdate({ target: [leads.accountId, leads.phone], set: { data: merged, updatedAt: now } });
+    .values({ accountId, phone, data: sql`json_patch('{}', ${patch})`, createdAt: now, updatedAt: now })
+    .onConflictDoUpdate({
+      target: [leads.accountId, leads.phone],
+      set: { data: sql`json_patch(${leads.data}, ${patch})`, updatedAt: now },
+    })
+    .returning({ data: leads.data });
+  const merged = row?.data ?? {};
 
   // Outbound calls to the number and inbound calls from it.
   const candidates = await db
@@ -64,10 +58,14 @@ export async function upsertLead(ctx: AccountCtx<'id'>, phone: string, data: Rec
     .orderBy(desc(calls.createdAt), desc(calls.id));
   const touched = new Set(candidates.filter((c) => LIVE.includes(c.status as CallStatus)).map((c) => c.id));
   if (candidates[0]) touched.add(candidates[0].id);
+  // The calls get the lead as stored now (not this request's view of it), so the last writer is complete.
   if (touched.size)
     await db
       .update(calls)
-      .set({ callerData: merged, updatedAt: now })
+      .set({
+        callerData: sql`(SELECT ${leads.data} FROM ${leads} WHERE ${leads.accountId} = ${accountId} AND ${leads.phone} = ${phone})`,
+        updatedAt: now,
+      })
       .where(inArray(calls.id, [...touched]));
   return { data: merged, calls: [...touched] };
 }

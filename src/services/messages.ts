@@ -9,8 +9,7 @@ import type { MessageStatus, ScriptedStep } from '../db/types';
 import { findAgent } from './agents';
 import { emitEvent, type EventType } from './events';
 import { paginate, type Page } from './pagination';
-import { withAccount } from './context';
-import type { AccountCtx, Ctx } from './context';
+import { withAccount, type AccountCtx, type Ctx } from './context';
 
 export type MessageRow = typeof messages.$inferSelect;
 export const FREE_FORM_WINDOW_SECONDS = 24 * 3600;

@@ -1,3 +1,4 @@
+import { getDb } from '../../db/client';
 import type { Env } from '../../env';
 import { SimulatorTelephony } from './simulator';
 import { TwilioTelephony } from './twilio';
@@ -28,6 +29,9 @@ const external: TelephonyProvider = {
   async hangup(_id, answered) {
     return answered ? { status: 'completed' } : { status: 'canceled' };
   },
+  async lookup() {
+    return { status: 'unknown' };
+  },
 };
 
 export function telephonyFor(env: Env, name: string): TelephonyProvider {
@@ -37,7 +41,7 @@ export function telephonyFor(env: Env, name: string): TelephonyProvider {
     if (!cfg) throw new Error('TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN must be set to place Twilio calls');
     return new TwilioTelephony(cfg);
   }
-  return new SimulatorTelephony(simulatorTimeScale(env));
+  return new SimulatorTelephony(simulatorTimeScale(env), getDb(env.DB));
 }
 
 export type { ProviderEvent, TelephonyProvider } from './types';

@@ -1,5 +1,8 @@
 // The built-in telephony provider: real timers, outcomes scripted by destination number (SPEC §6.4).
-import type { DialRequest, DialResult, ProviderEvent, TelephonyProvider } from './types';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { simulatorDials } from '../../db/schema';
+import type { DialLookup, DialRequest, DialResult, ProviderEvent, TelephonyProvider } from './types';
 
 export const SIMULATOR_NUMBERS = {
   failed: '+15005550001',
@@ -33,9 +36,32 @@ const NO_ANSWER_SECONDS = 20;
 
 export class SimulatorTelephony implements TelephonyProvider {
   readonly name = 'simulator' as const;
-  constructor(readonly timeScale: number) {}
+  constructor(
+    readonly timeScale: number,
+    private readonly db: Db,
+  ) {}
 
+  /** Places the call: the ledger row is the provider's record that it exists (one row per dial). */
   async dial(req: DialRequest): Promise<DialResult> {
+    const providerCallId = `sim_${crypto.randomUUID().replace(/-/g, '').slice(0, 20)}`;
+    await this.db
+      .insert(simulatorDials)
+      .values({ providerCallId, callId: req.callId, toNumber: req.to, dialedAtMs: Date.now() });
+    return { providerCallId, script: this.script(req, 0) };
+  }
+
+  /** The ledger is authoritative: a call it does not hold was never placed. */
+  async lookup(req: DialRequest): Promise<DialLookup> {
+    const [row] = await this.db.select().from(simulatorDials).where(eq(simulatorDials.callId, req.callId));
+    if (!row) return { status: 'absent' };
+    return {
+      status: 'found',
+      result: { providerCallId: row.providerCallId, script: this.script(req, Date.now() - row.dialedAtMs) },
+    };
+  }
+
+  /** The scripted outcome by destination, with `elapsedMs` of it already past (steps due now run at once). */
+  private script(req: DialRequest, elapsedMs: number): DialResult['script'] {
     const ms = (s: number) => Math.round(s * 1000 * this.timeScale);
     const sim = simulateOptions(req.metadata);
     const script: DialResult['script'] = [{ afterMs: 0, event: { status: 'initiated' } }];
@@ -77,7 +103,7 @@ export class SimulatorTelephony implements TelephonyProvider {
         });
       }
     }
-    return { providerCallId: `sim_${req.callId}`, script };
+    return script.map((x) => ({ ...x, afterMs: Math.max(0, x.afterMs - elapsedMs) }));
   }
 
   async hangup(_id: string, answered: boolean): Promise<ProviderEvent> {

@@ -1,6 +1,6 @@
 // Twilio Programmable Voice: REST call creation with status callbacks; callbacks verified by X-Twilio-Signature.
 import type { CallStatus } from '../../db/types';
-import type { DialRequest, DialResult, ProviderEvent, TelephonyProvider } from './types';
+import type { DialLookup, DialRequest, DialResult, ProviderEvent, TelephonyProvider } from './types';
 
 export interface TwilioConfig {
   accountSid: string;
@@ -36,12 +36,12 @@ export class TwilioTelephony implements TelephonyProvider {
   readonly timeScale = 1;
   constructor(private readonly cfg: TwilioConfig) {}
 
-  private async post(path: string, form: URLSearchParams) {
+  private async post(path: string, form?: URLSearchParams) {
     const res = await fetch(`${this.cfg.apiBase}/2010-04-01/Accounts/${this.cfg.accountSid}${path}`, {
-      method: 'POST',
+      method: form ? 'POST' : 'GET',
       headers: {
         Authorization: `Basic ${btoa(`${this.cfg.accountSid}:${this.cfg.authToken}`)}`,
-        'Content-Type': 'application/x-www-form-urlencoded',
+        ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
       },
       body: form,
     });
@@ -74,6 +74,26 @@ export class TwilioTelephony implements TelephonyProvider {
       new URLSearchParams({ Status: answered ? 'completed' : 'canceled' }),
     );
     return null;
+  }
+
+  /**
+   * Twilio's call list does not show a call's callback URL, so a call is recognised by To and From,
+   * created at or after the dial intent. Exactly one such call is adopted; none or several is `unknown`
+   * (the list can lag behind a call just created, so "none" never proves the call was not placed).
+   */
+  async lookup(req: DialRequest, sinceMs: number): Promise<DialLookup> {
+    if (!req.from) return { status: 'unknown' };
+    // Not filtered by StartTime: a call still queued or ringing has none yet. Newest first.
+    const q = new URLSearchParams({ To: req.to, From: req.from, PageSize: '20' });
+    const list = await this.post(`/Calls.json?${q}`);
+    const calls = Array.isArray(list.calls) ? (list.calls as Array<Record<string, unknown>>) : [];
+    const matches = calls.filter((c) => {
+      const created = Date.parse(String(c.date_created ?? ''));
+      // Twilio's timestamps have whole seconds; allow that rounding.
+      return c.to === req.to && c.from === req.from && Number.isFinite(created) && created >= sinceMs - 1000;
+    });
+    if (matches.length !== 1) return { status: 'unknown' };
+    return { status: 'found', result: { providerCallId: String(matches[0].sid) } };
   }
 }
 

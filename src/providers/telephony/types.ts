@@ -37,4 +37,15 @@ export interface TelephonyProvider {
   dial(req: DialRequest): Promise<DialResult>;
   /** Ends a live or ringing call. Returns the final event when the provider will not call back. */
   hangup(providerCallId: string, answered: boolean): Promise<ProviderEvent | null>;
+  /**
+   * After a crash between recording a dial intent and saving the provider's call id: did the provider
+   * place this call? `found` adopts it, `absent` (only when the provider's record is authoritative) lets
+   * the session dial, `unknown` ends the call as `dial_uncertain` — never a blind redial.
+   */
+  lookup(req: DialRequest, sinceMs: number): Promise<DialLookup>;
 }
+
+export type DialLookup =
+  | { status: 'found'; result: DialResult }
+  | { status: 'absent' }
+  | { status: 'unknown' };
