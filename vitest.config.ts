@@ -26,6 +26,8 @@ export default defineConfig({
           WEBHOOK_RETRY_SCALE: '0.0001',
           // Pinned so a developer's .dev.vars cannot make local runs differ from CI.
           ALLOW_PRIVATE_WEBHOOK_URLS: 'false',
+          // Webhook hosts resolve from src/lib/dns.ts's local table (the DoH client is tested with fixtures).
+          WEBHOOK_DNS: 'local',
           // Twilio numbers in tests talk to recorded fixtures at twilio.test (test/fixtures/twilio).
           TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000001',
           TWILIO_AUTH_TOKEN: 'test_twilio_auth_token',

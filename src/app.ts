@@ -4,7 +4,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './env';
 import { DomainError, ERROR_STATUS, errorBody, type ErrorCode } from './lib/errors';
+import { requiredScope } from './lib/scopes';
 import { requestContext, requestLog } from './middleware/request-context';
+import { corsPolicy, securityHeaders } from './middleware/security-headers';
+import { auditTrail } from './middleware/audit-trail';
 import { requireAccount, requireAdmin } from './middleware/auth';
 import { rateLimit } from './middleware/rate-limit';
 import { newRouter } from './routes/router';
@@ -72,10 +75,29 @@ function errorResponse(c: Context<AppEnv>, err: unknown) {
   );
 }
 
+/**
+ * Every operation a key can call names the scope it needs (`x-required-scopes` and the bearer security
+ * requirement's scopes), from the same table the auth middleware enforces (lib/scopes.ts).
+ */
+function withScopes<D extends { paths?: object }>(doc: D): D {
+  for (const [path, item] of Object.entries((doc.paths ?? {}) as Record<string, object>)) {
+    if (!/^\/(v1|api\/v1|reporting_ai)\//.test(path)) continue;
+    for (const [method, op] of Object.entries(item)) {
+      if (!op || typeof op !== 'object' || !HTTP_METHODS.has(method)) continue;
+      const scope = requiredScope(method, path.replace(/\{[^}]+\}/g, 'x'));
+      Object.assign(op, { 'x-required-scopes': [scope], security: [{ bearer: [scope] }] });
+    }
+  }
+  return doc;
+}
+const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options']);
+
 export function createApp() {
   const app = newRouter();
 
   app.use('*', requestContext);
+  app.use('*', securityHeaders);
+  app.use('*', corsPolicy);
   app.use('*', (c, next) => limitFor(c.req.path)(c, next));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -84,6 +106,7 @@ export function createApp() {
   app.route('/admin', adminRoutes());
 
   app.use('/v1/*', requireAccount({ clerk: true }), rateLimit);
+  app.use('/v1/*', auditTrail);
   app.route('/v1', v1Routes());
 
   app.use('/api/v1/*', requireAccount({ clerk: false }), rateLimit);
@@ -101,14 +124,20 @@ export function createApp() {
     scheme: 'bearer',
     description: 'An API key (sk_live_… / sk_test_…) or a Clerk session token',
   });
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'callplane API',
-      version: '1.0.0',
-      description: 'AI phone agents, calls, webhooks, RTB and reporting on Cloudflare Workers.',
-    },
-    security: [{ bearer: [] }],
+  let doc: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.get('/openapi.json', (c) => {
+    doc ??= withScopes(
+      app.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: {
+          title: 'callplane API',
+          version: '1.0.0',
+          description: 'AI phone agents, calls, webhooks, RTB and reporting on Cloudflare Workers.',
+        },
+        security: [{ bearer: [] }],
+      }),
+    );
+    return c.json(doc);
   });
   // The Scalar bundle is served from Workers Static Assets (scripts/build-assets.mjs): no CDN, no web fonts.
   app.get(

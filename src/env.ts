@@ -21,6 +21,10 @@ export interface Env {
   WHATSAPP_PROVIDER?: string;
   SIMULATOR_TIME_SCALE?: string;
   ALLOW_PRIVATE_WEBHOOK_URLS?: string;
+  /** `local` resolves webhook hosts from a built-in table (tests, development); default DNS over HTTPS. */
+  WEBHOOK_DNS?: string;
+  /** The DNS-over-HTTPS JSON endpoint (default https://cloudflare-dns.com/dns-query). */
+  WEBHOOK_DOH_URL?: string;
   /** `test` issues sk_test_ keys, `live` sk_live_ keys. */
   API_KEY_MODE?: string;
   LOG_LEVEL?: string;
@@ -30,6 +34,8 @@ export interface Env {
   CLERK_JWT_KEY?: string;
   CLERK_ISSUER?: string;
   CLERK_AUTHORIZED_PARTIES?: string;
+  /** Comma-separated origins allowed by CORS; empty = no CORS headers (the dashboard is same-origin). */
+  CORS_ALLOWED_ORIGINS?: string;
   DEFAULT_FROM_NUMBER?: string;
   /** Multiplies the webhook retry schedule (tests use a small value). */
   WEBHOOK_RETRY_SCALE?: string;
@@ -66,6 +72,10 @@ export interface AuthContext {
   account: Account;
   via: 'api_key' | 'clerk' | 'session' | 'webhook_auth_key' | 'ingest_keys';
   apiKeyId?: string;
+  /** The Clerk user (`sub`) behind a session token, for the audit log. */
+  clerkUserId?: string;
+  /** A restricted key's or Clerk role's scopes; null = full access. */
+  scopes?: readonly string[] | null;
 }
 
 export type AppEnv = {
@@ -73,6 +83,8 @@ export type AppEnv = {
   Variables: {
     requestId: string;
     auth?: AuthContext;
+    /** Set once a route recorded its own audit entry (middleware/audit-trail.ts then skips it). */
+    audited?: boolean;
     /** The account a log line is attributed to, once known. */
     accountId?: string;
   };

@@ -47,18 +47,21 @@ export function dashboardRoutes() {
     const ctx = systemCtx(c.env);
     let accountId: string | null = null;
     let keyId: string | null = null;
+    let scopes: readonly string[] | null = null;
     if (apiKey) {
       const found = await accountForApiKey(ctx, apiKey);
       if (found) [accountId, keyId] = [found.account.id, found.keyId];
     } else if (clerkToken && looksLikeJwt(clerkToken)) {
-      accountId = (await accountForClerkToken(ctx, clerkToken))?.id ?? null;
+      const found = await accountForClerkToken(ctx, clerkToken);
+      // The session keeps the Clerk role's scopes (an API key's are read from the key on each use).
+      if (found) [accountId, scopes] = [found.account.id, found.scopes];
     }
     if (!accountId) {
       // Failed sign-ins count against the client's IP like any bad credential (429 once over the limit).
       await countAnonymous(c);
       return signInPage(c, 'That key is not valid, or it was revoked.', 401);
     }
-    const session = await createSession(withAccount(systemCtx(c.env), { id: accountId }), keyId);
+    const session = await createSession(withAccount(ctx, { id: accountId }), keyId, scopes);
     c.header('Set-Cookie', sessionCookie(session.cookie, isHttps(c)));
     return c.redirect('/dashboard', 303);
   });

@@ -46,11 +46,37 @@ export const apiKeys = sqliteTable(
     expiresAt: integer('expires_at'),
     revokedAt: integer('revoked_at'),
     lastUsedAt: integer('last_used_at'),
+    /** A restricted key's scopes (`calls:write`, `*:read`, …); null = full access. */
+    scopes: json<string[]>('scopes'),
+    /** Who made the key: `admin` for an operator recovery key, else the creating key or Clerk user. */
+    createdBy: text('created_by'),
   },
   (t) => [
     uniqueIndex('api_keys_key_hash').on(t.keyHash),
     index('api_keys_account').on(t.accountId, t.createdAt),
   ],
+);
+
+/** Who changed what: keys, webhook endpoints, numbers, credentials, RTB routes, agents. */
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    /** `api_key`, `clerk` or `admin`; actorId is the key id, the Clerk user id, or null for admin. */
+    actorType: text('actor_type', { enum: ['api_key', 'clerk', 'admin', 'system'] }).notNull(),
+    actorId: text('actor_id'),
+    /** `<resource>.<verb>`, e.g. `api_key.created`, `webhook_endpoint.deleted`. */
+    action: text('action').notNull(),
+    resourceType: text('resource_type').notNull(),
+    resourceId: text('resource_id'),
+    requestId: text('request_id'),
+    data: json<Record<string, unknown>>('data'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('audit_events_account').on(t.accountId, t.createdAt, t.id)],
 );
 
 export const clerkLinks = sqliteTable('clerk_links', {

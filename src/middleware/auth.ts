@@ -1,13 +1,18 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env';
+import { getDb } from '../db/client';
 import { DomainError, forbidden, notFound, unauthorized } from '../lib/errors';
+import { grants, requiredScope } from '../lib/scopes';
+import type { AuditContext } from '../services/audit';
 import { countAnonymous } from './rate-limit';
+import { requestLog } from './request-context';
 import { timingSafeEqual } from '../lib/crypto';
-import { accountForApiKey } from '../services/api-keys';
+import { accountForApiKey, LAST_USED_RESOLUTION_SECONDS, touchApiKey } from '../services/api-keys';
+import { nowSeconds } from '../lib/time';
 import { accountForClerkToken, looksLikeJwt } from '../services/clerk';
-import { systemCtx, withAccount, type AccountCtx } from '../services/context';
 import { CSRF_HEADER, readSession, SESSION_COOKIE } from '../services/sessions';
 import { getCookie } from 'hono/cookie';
+import { systemCtx, withAccount, type AccountCtx } from '../services/context';
 
 export function bearerToken(c: Context): string | null {
   const header = c.req.header('Authorization');
@@ -32,8 +37,34 @@ export function requireAccount(opts: { clerk: boolean }): MiddlewareHandler<AppE
       }
       throw err;
     }
+    requireScope(c);
     await next();
   };
+}
+
+/** Restricted keys and Clerk roles: the operation's scope (lib/scopes.ts) must be granted. */
+function requireScope(c: Context<AppEnv>) {
+  const needed = requiredScope(c.req.method, c.req.path);
+  if (!grants(c.get('auth')?.scopes, needed))
+    throw forbidden(`This key lacks the ${needed} scope required by this operation`);
+}
+
+/** last_used_at, off the request path and at most once a minute per key. */
+const touchedAt = new Map<string, number>(); // per isolate: a burst of requests writes once, not once each
+function touchLater(c: Context<AppEnv>, keyId: string, lastUsedAt: number | null) {
+  const now = nowSeconds();
+  const last = Math.max(lastUsedAt ?? 0, touchedAt.get(keyId) ?? 0);
+  if (now - last < LAST_USED_RESOLUTION_SECONDS) return;
+  if (touchedAt.size > 10_000) touchedAt.clear();
+  touchedAt.set(keyId, now);
+  const write = touchApiKey(systemCtx(c.env), keyId, now).catch((err) =>
+    requestLog(c).error('last_used_at write failed', { error: err }),
+  );
+  try {
+    c.executionCtx.waitUntil(write);
+  } catch {
+    // No execution context (a direct app.request in a unit test): the promise still runs.
+  }
 }
 
 async function authenticate(c: Context<AppEnv>, opts: { clerk: boolean }) {
@@ -45,11 +76,12 @@ async function authenticate(c: Context<AppEnv>, opts: { clerk: boolean }) {
   if (token.startsWith('sk_')) {
     const found = await accountForApiKey(ctx, token);
     if (!found) throw unauthorized('Invalid API key');
-    c.set('auth', { account: found.account, via: 'api_key', apiKeyId: found.keyId });
+    c.set('auth', { account: found.account, via: 'api_key', apiKeyId: found.keyId, scopes: found.scopes });
+    touchLater(c, found.keyId, found.lastUsedAt);
   } else if (opts.clerk && looksLikeJwt(token)) {
-    const account = await accountForClerkToken(ctx, token);
-    if (!account) throw unauthorized('Invalid, expired or unlinked session token');
-    c.set('auth', { account, via: 'clerk' });
+    const found = await accountForClerkToken(ctx, token);
+    if (!found) throw unauthorized('Invalid, expired or unlinked session token');
+    c.set('auth', { account: found.account, via: 'clerk', clerkUserId: found.userId, scopes: found.scopes });
   } else {
     throw unauthorized('Invalid API key');
   }
@@ -62,7 +94,12 @@ async function authenticateSession(c: Context<AppEnv>, cookie: string) {
   const session = await readSession(systemCtx(c.env), cookie);
   if (!session) throw unauthorized('Session expired or signed out: sign in again');
   if (!timingSafeEqual(csrf, session.csrf)) throw forbidden(`Wrong ${CSRF_HEADER} for this session`);
-  c.set('auth', { account: session.account, via: 'session', apiKeyId: session.keyId ?? undefined });
+  c.set('auth', {
+    account: session.account,
+    via: 'session',
+    apiKeyId: session.keyId ?? undefined,
+    scopes: session.scopes,
+  });
   c.set('accountId', session.account.id);
 }
 
@@ -75,6 +112,23 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
     throw new DomainError('unauthorized', 'Invalid admin token', undefined, await countAnonymous(c));
   await next();
 };
+
+/**
+ * Who is acting, for `recordAudit` (services/audit.ts). A route asking for it records its own entry, so
+ * the generic trail (middleware/audit-trail.ts) does not add a second one.
+ */
+export function auditContext(c: Context<AppEnv>, accountId?: string): AuditContext {
+  c.set('audited', true);
+  const auth = c.get('auth');
+  const actor = !auth
+    ? { type: 'admin' as const, id: null }
+    : auth.via === 'clerk'
+      ? { type: 'clerk' as const, id: auth.clerkUserId ?? null }
+      : { type: 'api_key' as const, id: auth.apiKeyId ?? null };
+  const id = accountId ?? auth?.account.id;
+  if (!id) throw unauthorized();
+  return { db: getDb(c.env.DB), accountId: id, actor, requestId: c.get('requestId') ?? null };
+}
 
 export function authOf(c: Context<AppEnv>) {
   const auth = c.get('auth');

@@ -9,8 +9,12 @@ import {
 import { LIMIT_NAMES, PLANS } from '../db/types';
 import { isValidTimeZone } from '../lib/zoned-time';
 import { recompileAccount } from '../services/rtb-config';
+import { createApiKey } from '../services/api-keys';
+import { recordAudit } from '../services/audit';
+import { auditContext } from '../middleware/auth';
 import { errorResponses, IdParam, jsonBody, jsonResponse, newRouter } from './router';
 import { AccountSchema } from './v1/account';
+import { ApiKey } from './v1/api-keys';
 import { systemCtx, withAccount } from '../services/context';
 
 const Limits = z
@@ -140,6 +144,42 @@ export function adminRoutes() {
         ),
         201,
       ),
+  );
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/accounts/{id}/api_keys',
+      tags,
+      security,
+      summary: 'Issue a recovery API key (full access) for an account that lost its keys',
+      request: {
+        params: Id,
+        body: jsonBody(
+          z.strictObject({
+            name: z.string().max(200).nullable().optional(),
+            mode: z.enum(['live', 'test']).optional(),
+          }),
+          false,
+        ),
+      },
+      responses: { 201: jsonResponse(ApiKey, 'The new key, with its plaintext'), ...errorResponses },
+    }),
+    async (c) => {
+      const ctx = systemCtx(c.env);
+      const account = await getAccount(ctx, c.req.valid('param').id);
+      const body = c.req.valid('json') ?? {};
+      const mode = body.mode ?? (c.env.API_KEY_MODE === 'live' ? 'live' : 'test');
+      const key = await createApiKey(withAccount(ctx, account), mode, body.name ?? 'Recovery key', {
+        createdBy: 'admin',
+      });
+      await recordAudit(auditContext(c, account.id), {
+        resource: 'api_key',
+        verb: 'created',
+        resourceId: key.id,
+        data: { name: key.name, mode, scopes: null, last4: key.last4, recovery: true },
+      });
+      return c.json(key, 201);
+    },
   );
   return r;
 }

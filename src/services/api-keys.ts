@@ -1,16 +1,22 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { accounts, apiKeys } from '../db/schema';
-import { notFound, unprocessable } from '../lib/errors';
+import { conflict, notFound, unprocessable } from '../lib/errors';
 import { sha256Hex } from '../lib/crypto';
 import { newId, newSecret } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
 import { toAccount, type Account, type KeyMode } from '../db/types';
+import type { Scope } from '../lib/scopes';
 import type { AccountCtx, Ctx } from './context';
 
 export const API_KEY_PATTERN = /^sk_(live|test)_[0-9a-z]{32,64}$/;
 
 /** A new key: 160 random bits. Only the SHA-256 of the plaintext is stored. */
-export async function issueApiKey(accountId: string, mode: KeyMode, name: string | null) {
+export async function issueApiKey(
+  accountId: string,
+  mode: KeyMode,
+  name: string | null,
+  opts: { scopes?: string[] | null; createdBy?: string | null } = {},
+) {
   const plaintext = newSecret(`sk_${mode}_`, 20);
   const createdAt = nowSeconds();
   const row = {
@@ -25,6 +31,8 @@ export async function issueApiKey(accountId: string, mode: KeyMode, name: string
     expiresAt: null as number | null,
     revokedAt: null,
     lastUsedAt: null,
+    scopes: opts.scopes ?? null,
+    createdBy: opts.createdBy ?? null,
   };
   return { plaintext, row };
 }
@@ -51,16 +59,36 @@ export function presentKey(k: KeyRow, plaintext?: string) {
     expires_at: k.expiresAt,
     revoked_at: k.revokedAt,
     last_used_at: k.lastUsedAt,
+    scopes: (k.scopes ?? null) as Scope[] | null,
     ...(plaintext ? { key: plaintext } : {}),
   };
 }
 
-export async function createApiKey(ctx: AccountCtx<'id'>, mode: KeyMode, name: string | null) {
+export async function createApiKey(
+  ctx: AccountCtx<'id'>,
+  mode: KeyMode,
+  name: string | null,
+  opts: { scopes?: string[] | null; createdBy?: string | null } = {},
+) {
   const { db } = ctx;
   const accountId = ctx.account.id;
-  const key = await issueApiKey(accountId, mode, name);
+  const key = await issueApiKey(accountId, mode, name, opts);
   await db.insert(apiKeys).values(key.row);
   return presentKey(key.row, key.plaintext);
+}
+
+/**
+ * The rule that keeps an account reachable: revoking or rolling away `id` must leave another active,
+ * unrestricted key that does not expire. The check and the write are one conditional UPDATE (see
+ * `revokeApiKey`), so two concurrent revocations of the last two keys cannot both succeed.
+ */
+export const LAST_KEY_RULE =
+  'An account must keep one active unrestricted API key: create another before revoking or rolling this one';
+
+/** SQL: another active, unrestricted, non-expiring key of the account exists. */
+function anotherFullKey(accountId: string, id: string) {
+  return sql`exists (select 1 from api_keys k2 where k2.account_id = ${accountId} and k2.id != ${id}
+    and k2.revoked_at is null and k2.scopes is null and k2.expires_at is null)`;
 }
 
 export async function listApiKeys(ctx: AccountCtx<'id'>) {
@@ -86,12 +114,24 @@ async function getKey(ctx: AccountCtx<'id'>, id: string) {
 
 export async function revokeApiKey(ctx: AccountCtx<'id'>, id: string) {
   const { db } = ctx;
+  const accountId = ctx.account.id;
   const row = await getKey(ctx, id);
-  if (!row.revokedAt) {
-    row.revokedAt = nowSeconds();
-    await db.update(apiKeys).set({ revokedAt: row.revokedAt }).where(eq(apiKeys.id, id));
+  if (row.revokedAt) return { key: presentKey(row), changed: false };
+  const now = nowSeconds();
+  // Revoking a key that still works needs another full key beside it; an expired one is harmless.
+  const guard = row.expiresAt && row.expiresAt <= now ? undefined : anotherFullKey(accountId, id);
+  const done = await db
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt), guard))
+    .returning({ id: apiKeys.id });
+  if (!done.length) {
+    const again = await getKey(ctx, id);
+    if (again.revokedAt) return { key: presentKey(again), changed: false };
+    throw conflict(LAST_KEY_RULE, 'id');
   }
-  return presentKey(row);
+  row.revokedAt = now;
+  return { key: presentKey(row), changed: true };
 }
 
 /** Issues a replacement key; the old one keeps working for `overlapSeconds`, then expires. */
@@ -103,13 +143,17 @@ export async function rollApiKey(ctx: AccountCtx<'id'>, id: string, overlapSecon
   if (old.revokedAt || (old.expiresAt && old.expiresAt <= now))
     throw unprocessable('Only an active key can be rolled', 'id');
   const expiresAt = now + overlapSeconds;
-  const next = await issueApiKey(accountId, old.mode, old.name);
+  // The replacement has the old key's scopes, so rolling a full key always leaves a full key.
+  const next = await issueApiKey(accountId, old.mode, old.name, {
+    scopes: old.scopes,
+    createdBy: old.createdBy,
+  });
   await db.batch([
+    db.insert(apiKeys).values(next.row),
     db
       .update(apiKeys)
       .set({ expiresAt: old.expiresAt ? Math.min(old.expiresAt, expiresAt) : expiresAt })
       .where(eq(apiKeys.id, id)),
-    db.insert(apiKeys).values(next.row),
   ]);
   return { ...presentKey(next.row, next.plaintext), replaces: { id: old.id, expires_at: expiresAt } };
 }
@@ -118,7 +162,7 @@ export async function rollApiKey(ctx: AccountCtx<'id'>, id: string, overlapSecon
 export async function accountForApiKey(
   ctx: Ctx,
   plaintext: string,
-): Promise<{ account: Account; keyId: string } | null> {
+): Promise<{ account: Account; keyId: string; scopes: string[] | null; lastUsedAt: number | null } | null> {
   const { db } = ctx;
   if (!API_KEY_PATTERN.test(plaintext)) return null;
   const hash = await sha256Hex(plaintext);
@@ -130,5 +174,26 @@ export async function accountForApiKey(
     .limit(1);
   if (!row) return null;
   if (row.key.expiresAt && row.key.expiresAt <= nowSeconds()) return null;
-  return { account: toAccount(row.account), keyId: row.key.id };
+  return {
+    account: toAccount(row.account),
+    keyId: row.key.id,
+    scopes: row.key.scopes ?? null,
+    lastUsedAt: row.key.lastUsedAt,
+  };
+}
+
+export const LAST_USED_RESOLUTION_SECONDS = 60;
+
+/**
+ * Records that a key was used, at most once a minute per key: the caller skips it when the row it read
+ * is fresh, and the conditional UPDATE keeps concurrent requests from writing more than once.
+ * Called through `waitUntil`, so it never delays the answer.
+ */
+export async function touchApiKey(ctx: Ctx, keyId: string, now = nowSeconds()) {
+  const { db } = ctx;
+  const stale = now - LAST_USED_RESOLUTION_SECONDS;
+  await db
+    .update(apiKeys)
+    .set({ lastUsedAt: now })
+    .where(and(eq(apiKeys.id, keyId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, stale))));
 }

@@ -1,8 +1,10 @@
-// Clerk session tokens (SPEC §2): RS256 only, issuer and authorized parties checked, 5 s clock tolerance.
+// Clerk session tokens: RS256 only, issuer checked, `azp` checked whenever CLERK_AUTHORIZED_PARTIES is
+// set (README "Security"), 5 s clock tolerance; organisation roles become scopes (lib/scopes.ts).
 import { createRemoteJWKSet, importSPKI, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
 import { eq } from 'drizzle-orm';
 import { accounts, clerkLinks } from '../db/schema';
 import { toAccount, type Account } from '../db/types';
+import { type Scope, scopesForOrgRole } from '../lib/scopes';
 import type { Ctx } from './context';
 
 type KeySource = Promise<CryptoKey> | ReturnType<typeof createRemoteJWKSet>;
@@ -38,8 +40,26 @@ function keySource(ctx: Ctx): KeySource | null {
 
 export const looksLikeJwt = (token: string) => /^[\w-]+\.[\w-]+\.[\w-]*$/.test(token);
 
+export interface ClerkSession {
+  account: Account;
+  userId: string;
+  /** From the organisation role; null (full access) for an admin or a personal (non-org) link. */
+  scopes: Scope[] | null;
+}
+
+/**
+ * Session-token claims, v2 first: `o: { id, rol }` (Clerk's 2025 session token), then v1's `org_id` /
+ * `org_role` (`org:admin`).
+ */
+export function orgClaims(payload: JWTPayload): { orgId?: string; role?: string } {
+  const o = payload.o as { id?: unknown; rol?: unknown } | undefined;
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+  if (o && typeof o === 'object') return { orgId: str(o.id), role: str(o.rol) };
+  return { orgId: str(payload.org_id), role: str(payload.org_role) };
+}
+
 /** Verifies a Clerk token and returns the linked account, or null for any failure. */
-export async function accountForClerkToken(ctx: Ctx, token: string): Promise<Account | null> {
+export async function accountForClerkToken(ctx: Ctx, token: string): Promise<ClerkSession | null> {
   const { env, db } = ctx;
   const source = keySource(ctx);
   if (!source || !env.CLERK_ISSUER) return null;
@@ -60,7 +80,8 @@ export async function accountForClerkToken(ctx: Ctx, token: string): Promise<Acc
     .map((s) => s.trim())
     .filter(Boolean);
   if (parties.length && (typeof payload.azp !== 'string' || !parties.includes(payload.azp))) return null;
-  const subject = typeof payload.org_id === 'string' && payload.org_id ? payload.org_id : payload.sub!;
+  const { orgId, role } = orgClaims(payload);
+  const subject = orgId ?? payload.sub!;
   const [row] = await db
     .select({ account: accounts })
     .from(clerkLinks)
@@ -68,5 +89,9 @@ export async function accountForClerkToken(ctx: Ctx, token: string): Promise<Acc
     .where(eq(clerkLinks.subject, subject))
     .limit(1);
   if (!row) return null;
-  return toAccount(row.account);
+  return {
+    account: toAccount(row.account),
+    userId: payload.sub!,
+    scopes: orgId ? scopesForOrgRole(role) : null,
+  };
 }

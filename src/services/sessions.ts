@@ -20,12 +20,16 @@ interface StoredSession {
   key_id: string | null;
   csrf: string;
   expires_at: number;
+  /** A Clerk sign-in's role scopes (lib/scopes.ts); null/absent = full access. */
+  scopes?: readonly string[] | null;
 }
 export interface Session {
   account: Account;
   keyId: string | null;
   csrf: string;
   expiresAt: number;
+  /** The signing-in key's scopes (read live) or the Clerk role's; null = full access. */
+  scopes: readonly string[] | null;
 }
 
 const kvKey = (id: string) => `session:${id}`;
@@ -51,7 +55,11 @@ export function sessionsEnabled(env: Env): env is Env & { SESSION_SECRET: string
 }
 
 /** Starts a session; returns the cookie value (`id.signature`) and the CSRF token pages embed. */
-export async function createSession(ctx: AccountCtx<'id'>, keyId: string | null) {
+export async function createSession(
+  ctx: AccountCtx<'id'>,
+  keyId: string | null,
+  scopes: readonly string[] | null = null,
+) {
   const { env } = ctx;
   const accountId = ctx.account.id;
   if (!sessionsEnabled(env)) throw new Error('SESSION_SECRET is not configured');
@@ -61,6 +69,7 @@ export async function createSession(ctx: AccountCtx<'id'>, keyId: string | null)
     key_id: keyId,
     csrf: newSecret('csrf_', 24),
     expires_at: nowSeconds() + SESSION_TTL_SECONDS,
+    scopes,
   };
   await env.KV.put(kvKey(id), JSON.stringify(stored), { expirationTtl: SESSION_TTL_SECONDS });
   return {
@@ -104,6 +113,7 @@ export async function readSession(ctx: Ctx, cookie: string): Promise<Session | n
     keyId: stored.key_id,
     csrf: stored.csrf,
     expiresAt: stored.expires_at,
+    scopes: stored.key_id ? (row.key?.scopes ?? null) : (stored.scopes ?? null),
   };
 }
 

@@ -3,6 +3,8 @@ import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { deliveries, deliveryAttempts, events, webhookEndpoints } from '../db/schema';
 import { newId } from '../lib/ids';
 import { webhookHeaders } from '../lib/webhook-signature';
+import { checkDestination } from '../lib/url-guard';
+import { resolverFor } from '../lib/dns';
 import { nowSeconds } from '../lib/time';
 import { enqueueDeliveries, envelope } from './events';
 import { signingSecrets } from './webhook-endpoints';
@@ -106,23 +108,32 @@ async function attemptClaimed(
     responseBody: string | null = null,
     error: string | null = null,
     retryAfter = 0;
-  try {
-    const res = await fetch(endpoint.url, {
-      method: 'POST',
-      headers,
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-    status = res.status;
-    retryAfter = retryAfterMs(res.headers.get('retry-after'), Date.now());
-    responseBody = (await res.text().catch(() => '')).slice(0, 1024);
-  } catch (err) {
-    error =
-      err instanceof Error && err.name === 'TimeoutError'
-        ? `timed out after ${TIMEOUT_MS / 1000} s`
-        : String(err).slice(0, 500);
-  }
+  // DNS can change after registration (rebinding): the destination is checked again before each send.
+  const dest = await checkDestination(
+    endpoint.url,
+    env.ALLOW_PRIVATE_WEBHOOK_URLS === 'true',
+    resolverFor(env),
+  );
+  const refused = !dest.ok && dest.permanent;
+  if (!dest.ok) error = `destination refused: ${dest.problem}`;
+  else
+    try {
+      const res = await fetch(endpoint.url, {
+        method: 'POST',
+        headers,
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      status = res.status;
+      retryAfter = retryAfterMs(res.headers.get('retry-after'), Date.now());
+      responseBody = (await res.text().catch(() => '')).slice(0, 1024);
+    } catch (err) {
+      error =
+        err instanceof Error && err.name === 'TimeoutError'
+          ? `timed out after ${TIMEOUT_MS / 1000} s`
+          : String(err).slice(0, 500);
+    }
   const latencyMs = Date.now() - started;
   const attempts = delivery.attempts + 1;
   await db.insert(deliveryAttempts).values({
@@ -158,7 +169,7 @@ async function attemptClaimed(
     (status !== null && status >= 300 && status < 400
       ? `redirect (${status}) not followed`
       : `HTTP ${status}`);
-  if (status === 410) {
+  if (status === 410 || refused) {
     await db.batch([
       db
         .update(deliveries)
@@ -173,7 +184,11 @@ async function attemptClaimed(
         .where(eq(deliveries.id, deliveryId)),
       db
         .update(webhookEndpoints)
-        .set({ status: 'disabled', disabledReason: 'endpoint answered 410 Gone', updatedAt: nowSeconds() })
+        .set({
+          status: 'disabled',
+          disabledReason: refused ? lastError : 'endpoint answered 410 Gone',
+          updatedAt: nowSeconds(),
+        })
         .where(eq(webhookEndpoints.id, endpoint.id)),
     ]);
     return 'failed';

@@ -2,7 +2,8 @@ import { and, desc, eq, gte, inArray, isNull } from 'drizzle-orm';
 import { deliveries, webhookEndpoints } from '../db/schema';
 import { invalid, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { webhookUrlProblem } from '../lib/url-guard';
+import { checkDestination } from '../lib/url-guard';
+import { resolverFor } from '../lib/dns';
 import { newWebhookSecret } from '../lib/webhook-signature';
 import { nowSeconds } from '../lib/time';
 import { emitEvent, enqueueDeliveries, EVENT_TYPES } from './events';
@@ -28,10 +29,11 @@ export function presentEndpoint(e: EndpointRow, secret?: string) {
   };
 }
 
-function checkUrl(ctx: Ctx, url: string) {
+/** The URL text, then its DNS answers (lib/url-guard.ts); delivery checks again (webhook-delivery.ts). */
+async function checkUrl(ctx: Ctx, url: string) {
   const { env } = ctx;
-  const problem = webhookUrlProblem(url, env.ALLOW_PRIVATE_WEBHOOK_URLS === 'true');
-  if (problem) throw invalid(problem, 'url');
+  const check = await checkDestination(url, env.ALLOW_PRIVATE_WEBHOOK_URLS === 'true', resolverFor(env));
+  if (!check.ok) throw invalid(check.problem, 'url');
 }
 
 function checkEvents(list: string[] | undefined) {
@@ -49,7 +51,7 @@ export async function createEndpoint(
 ) {
   const { db } = ctx;
   const accountId = ctx.account.id;
-  checkUrl(ctx, input.url);
+  await checkUrl(ctx, input.url);
   const now = nowSeconds();
   const secret = newWebhookSecret();
   const row: EndpointRow = {
@@ -110,7 +112,7 @@ export async function updateEndpoint(
   const row = await getEndpoint(ctx, id);
   const set: Partial<EndpointRow> = { updatedAt: nowSeconds() };
   if (patch.url !== undefined) {
-    checkUrl(ctx, patch.url);
+    await checkUrl(ctx, patch.url);
     set.url = patch.url;
   }
   if (patch.events !== undefined) set.events = checkEvents(patch.events);

@@ -6,7 +6,7 @@ import http from 'node:http';
 import { Webhook } from 'standardwebhooks';
 import { ADMIN_TOKEN, api, startServer } from '../../bench/lib/server.mjs';
 
-const RECEIVER_PORT = 8796;
+const RECEIVER_PORT = Number(process.env.E2E_RECEIVER_PORT ?? 8796);
 let passed = 0,
   failed = 0;
 function check(name, ok, detail = '') {
@@ -33,7 +33,7 @@ const receiver = http.createServer((req, res) => {
 await new Promise((r) => receiver.listen(RECEIVER_PORT, '127.0.0.1', r));
 
 const server = await startServer({
-  port: 8795,
+  port: Number(process.env.E2E_PORT ?? 8795),
   vars: { SIMULATOR_TIME_SCALE: '0.02', ALLOW_PRIVATE_WEBHOOK_URLS: 'true', WEBHOOK_RETRY_SCALE: '0.001' },
 });
 const waitFor = async (fn, ms = 30_000) => {

@@ -1,4 +1,5 @@
 // The dashboard's sign-in: sessions, cookie flags, CSRF on every API call and form post, tenancy, sign-out.
+import { exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createAccount,
@@ -106,6 +107,12 @@ describe('the session cookie authenticates API calls only with the CSRF token', 
     const res = await request('GET', '/v1/account', { headers: withSession(s) });
     expect(res.status).toBe(200);
     expect(res.body.id).toBe(owner.id);
+    // What Settings and Overview show: the growth plan's figures.
+    expect(res.body.effective_limits).toMatchObject({
+      calls_per_minute: 60,
+      concurrent_calls: 3,
+      api_per_minute: 100,
+    });
   });
 
   it('refuses a read and a state-changing request carrying the cookie alone (403), storing nothing', async () => {
@@ -185,6 +192,38 @@ describe('sign-out and revocation end the session', () => {
     expect((await request('GET', '/v1/account', { headers: withSession(s) })).status).toBe(200);
     await request('DELETE', `/v1/api_keys/${made.body.id}`, { key: owner.key });
     refused(await request('GET', '/v1/account', { headers: withSession(s) }), 401, 'unauthorized');
+  });
+});
+
+describe('GET /v1/calls/live (the Live page stream)', () => {
+  it("streams this account's live calls with the events they fired, and never another account's", async () => {
+    const mine = await request('POST', '/v1/call', {
+      key: owner.key,
+      body: {
+        agent_id: owner.agentId,
+        recipient_phone: '+14155550177',
+        metadata: { simulate: { talk_seconds: 600 } },
+      },
+    });
+    const res = await exports.default.fetch(
+      new Request(`${BASE}/v1/calls/live`, { headers: { Authorization: `Bearer ${owner.key}` } }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Content-Type')).toMatch(/^text\/event-stream/);
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    while (!text.includes('\n\n')) text += (await reader.read()).value ?? '';
+    await reader.cancel();
+    expect(text).toMatch(/^event: snapshot\n/);
+    const snap = JSON.parse(/data: (.*)/.exec(text)![1]);
+    const ids = snap.data.map((c: { id: string }) => c.id);
+    expect(ids).toContain(mine.body.call_id);
+    expect(ids).not.toContain(otherCallId);
+    await request('POST', `/v1/calls/${mine.body.call_id}/end`, { key: owner.key, body: {} });
+  });
+
+  it('refuses the stream without credentials', async () => {
+    refused(await request('GET', '/v1/calls/live'), 401, 'unauthorized');
   });
 });
 

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { authOf } from '../../middleware/auth';
 import { presentAccount, rotateIngestKeys, rotateWebhookAuthKey } from '../../services/accounts';
+import { effectiveLimits } from '../../services/limits';
 import { errorResponses, jsonResponse, newRouter } from '../router';
 import { ctxOf } from '../../middleware/auth';
 
@@ -16,6 +17,12 @@ export const AccountSchema = z
   })
   .openapi('Account');
 
+const OwnAccount = AccountSchema.extend({
+  effective_limits: z
+    .record(z.string(), z.number())
+    .openapi({ description: "The plan's figures with this account's overrides applied" }),
+}).openapi('OwnAccount');
+
 const tags = ['Account'];
 
 export function accountRoutes() {
@@ -26,9 +33,12 @@ export function accountRoutes() {
       path: '/account',
       tags,
       summary: 'The account this credential belongs to',
-      responses: { 200: jsonResponse(AccountSchema, 'The account'), ...errorResponses },
+      responses: { 200: jsonResponse(OwnAccount, 'The account'), ...errorResponses },
     }),
-    (c) => c.json(presentAccount(authOf(c).account), 200),
+    (c) => {
+      const account = authOf(c).account;
+      return c.json({ ...presentAccount(account), effective_limits: effectiveLimits(account) }, 200);
+    },
   );
 
   r.openapi(

@@ -1,10 +1,24 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { SCOPES } from '../../lib/scopes';
+import { auditContext } from '../../middleware/auth';
 import type { KeyMode } from '../../db/types';
-import { createApiKey, listApiKeys, revokeApiKey, rollApiKey } from '../../services/api-keys';
+import { createApiKey, LAST_KEY_RULE, listApiKeys, revokeApiKey, rollApiKey } from '../../services/api-keys';
+import { recordAudit } from '../../services/audit';
 import { errorResponses, IdParam, jsonBody, jsonResponse, newRouter } from '../router';
 import { ctxOf } from '../../middleware/auth';
 
-const ApiKey = z
+export const Scopes = z
+  .array(z.enum(SCOPES))
+  .min(1)
+  .max(SCOPES.length)
+  .openapi({
+    description:
+      'A restricted key: the operations it may call (`calls:write`, `reporting:read`, `*:read`, …). ' +
+      '`x:write` includes `x:read`. Omit for a key with full access.',
+    example: ['calls:write', 'reporting:read'],
+  });
+
+export const ApiKey = z
   .object({
     id: z.string(),
     object: z.literal('api_key'),
@@ -17,7 +31,11 @@ const ApiKey = z
     created_at: z.number(),
     expires_at: z.number().nullable(),
     revoked_at: z.number().nullable(),
-    last_used_at: z.number().nullable(),
+    last_used_at: z
+      .number()
+      .nullable()
+      .openapi({ description: 'When the key was last used, to the minute (written after the answer)' }),
+    scopes: z.array(z.enum(SCOPES)).nullable().openapi({ description: 'null = full access' }),
     key: z
       .string()
       .optional()
@@ -27,6 +45,7 @@ const ApiKey = z
 
 const CreateKey = z.strictObject({
   name: z.string().max(200).nullable().optional(),
+  scopes: Scopes.optional(),
   mode: z
     .enum(['live', 'test'])
     .optional()
@@ -59,7 +78,18 @@ export function apiKeyRoutes() {
     async (c) => {
       const body = c.req.valid('json');
       const mode: KeyMode = body.mode ?? (c.env.API_KEY_MODE === 'live' ? 'live' : 'test');
-      return c.json(await createApiKey(ctxOf(c), mode, body.name ?? null), 201);
+      const audit = auditContext(c);
+      const key = await createApiKey(ctxOf(c), mode, body.name ?? null, {
+        scopes: body.scopes ? [...new Set(body.scopes)] : null,
+        createdBy: audit.actor.id,
+      });
+      await recordAudit(audit, {
+        resource: 'api_key',
+        verb: 'created',
+        resourceId: key.id,
+        data: { name: key.name, mode, scopes: key.scopes, last4: key.last4 },
+      });
+      return c.json(key, 201);
     },
   );
 
@@ -83,10 +113,26 @@ export function apiKeyRoutes() {
       path: '/api_keys/{id}',
       tags,
       summary: 'Revoke an API key at once',
+      description: `409 when it would leave no key to use: ${LAST_KEY_RULE}.`,
       request: { params: Id },
-      responses: { 200: jsonResponse(ApiKey, 'The revoked key'), ...errorResponses },
+      responses: {
+        200: jsonResponse(ApiKey, 'The revoked key'),
+        ...errorResponses,
+        409: { description: LAST_KEY_RULE, content: errorResponses[400].content },
+      },
     }),
-    async (c) => c.json(await revokeApiKey(ctxOf(c), c.req.valid('param').id), 200),
+    async (c) => {
+      const id = c.req.valid('param').id;
+      const { key, changed } = await revokeApiKey(ctxOf(c), id);
+      if (changed)
+        await recordAudit(auditContext(c), {
+          resource: 'api_key',
+          verb: 'revoked',
+          resourceId: id,
+          data: { last4: key.last4 },
+        });
+      return c.json(key, 200);
+    },
   );
 
   r.openapi(
@@ -106,7 +152,15 @@ export function apiKeyRoutes() {
     }),
     async (c) => {
       const overlap = c.req.valid('json').overlap_seconds ?? 86400;
-      return c.json(await rollApiKey(ctxOf(c), c.req.valid('param').id, overlap), 201);
+      const id = c.req.valid('param').id;
+      const next = await rollApiKey(ctxOf(c), id, overlap);
+      await recordAudit(auditContext(c), {
+        resource: 'api_key',
+        verb: 'rolled',
+        resourceId: id,
+        data: { replaced_by: next.id, old_expires_at: next.replaces.expires_at },
+      });
+      return c.json(next, 201);
     },
   );
   return r;

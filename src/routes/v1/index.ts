@@ -3,6 +3,7 @@ import { newRouter } from '../router';
 import { accountRoutes } from './account';
 import { agentRoutes } from './agents';
 import { apiKeyRoutes } from './api-keys';
+import { auditEventRoutes } from './audit-events';
 import { batchRoutes } from './batches';
 import { callRoutes } from './calls';
 import { eventRoutes } from './events';
@@ -11,6 +12,7 @@ import { rtbRoutes } from './rtb';
 import { webhookEndpointRoutes } from './webhook-endpoints';
 import { simulatorRoutes } from './simulator';
 import { phoneNumberRoutes } from './phone-numbers';
+import { liveRoutes } from './live';
 
 /** Everything under /v1 (Movoice's API and callplane's own resources). */
 export function v1Routes() {
@@ -18,9 +20,12 @@ export function v1Routes() {
   for (const sub of [
     accountRoutes,
     apiKeyRoutes,
+    auditEventRoutes,
     agentRoutes,
     phoneNumberRoutes,
     batchRoutes,
+    // Before callRoutes: /calls/live is not a call id.
+    liveRoutes,
     callRoutes,
     webhookEndpointRoutes,
     eventRoutes,
