@@ -1,4 +1,4 @@
-// One object per call: the only writer of a call's status (SPEC §6.3). Provider events, API commands and
+// One object per call: the only writer of a call's status (README "Calls and their lifecycle"). Provider events, API commands and
 // timers all pass through `serial`, so late or repeated callbacks cannot reorder a call. Every transition
 // first records its side effects in an outbox (saved), then performs them; an interrupted object finishes
 // the outbox on its next alarm, and events carry dedupe keys, so nothing is lost or sent twice.

@@ -1,4 +1,4 @@
-// Answer text, explanation and chart suggestion, by rules on the structured query (SPEC §12).
+// Answer text, explanation and chart suggestion, by rules on the structured query (README "Reporting AI").
 import { isTimeGrain, MEASURES, type StructuredQuery } from './model';
 
 export interface ChartSuggestion {

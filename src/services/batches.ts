@@ -1,4 +1,4 @@
-// Batch campaigns (SPEC §7): validated all-or-nothing, stored in D1 (the summary) and in the batch's
+// Batch campaigns (README "Batch campaigns"): validated all-or-nothing, stored in D1 (the summary) and in the batch's
 // BatchDispatcher (the recipients), which dials them.
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { batches, calls } from '../db/schema';

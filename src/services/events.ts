@@ -1,5 +1,5 @@
 // Everything that happens becomes an event row first, then one delivery per matching endpoint, then a
-// queue message carrying only the delivery id (SPEC §9). Losing the queue send is repaired by the sweep.
+// queue message carrying only the delivery id (README "Webhooks"). Losing the queue send is repaired by the sweep.
 import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { deliveries, deliveryAttempts, events, webhookEndpoints } from '../db/schema';
 import { notFound } from '../lib/errors';

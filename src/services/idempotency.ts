@@ -1,4 +1,4 @@
-// Idempotency-Key (SPEC §6.1): scoped per account and operation, kept 24 h.
+// Idempotency-Key (README "Try it": retries are safe): scoped per account and operation, kept 24 h.
 // The D1 primary key is the lock: exactly one request inserts the row and runs; the rest replay, wait (409) or differ (422).
 import { and, eq, lt } from 'drizzle-orm';
 import { idempotencyKeys } from '../db/schema';

@@ -1,4 +1,4 @@
-// Incoming webhooks (SPEC §10): lead data from /call-data and call events from an external voice runtime.
+// Incoming webhooks (README "Incoming webhooks"): lead data from /call-data and call events from an external voice runtime.
 import { and, eq, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { calls, ingestEvents } from '../db/schema';

@@ -1,4 +1,4 @@
-// Lead data pushed before, during or after a call (SPEC §10): one record per account and number.
+// Lead data pushed before, during or after a call (README "Incoming webhooks"): one record per account and number.
 import { and, desc, eq, gte, inArray, or, sql } from 'drizzle-orm';
 import { calls, leads } from '../db/schema';
 import { hit } from '../lib/faults';

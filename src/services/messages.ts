@@ -1,4 +1,4 @@
-// WhatsApp messages (SPEC §8): send through a provider, statuses only move forward, replies go to the agent.
+// WhatsApp messages (README "WhatsApp"): send through a provider, statuses only move forward, replies go to the agent.
 import { and, asc, desc, eq, inArray, isNotNull, type SQL } from 'drizzle-orm';
 import { messages, phoneNumbers, whatsappContacts } from '../db/schema';
 import { notFound, unprocessable } from '../lib/errors';

@@ -1,4 +1,4 @@
-// Reporting AI (SPEC §12): sessions, translation (built-in, or an LLM when configured), compile, guard, run.
+// Reporting AI (README "Reporting AI"): sessions, translation (built-in, or an LLM when configured), compile, guard, run.
 import { and, asc, desc, eq, isNotNull, isNull } from 'drizzle-orm';
 import { agents, batches, reportingMessages, reportingSessions, rtbEndpoints } from '../db/schema';
 import { notFound } from '../lib/errors';

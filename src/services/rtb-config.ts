@@ -1,4 +1,4 @@
-// RTB configuration (SPEC §11): endpoints and routes in D1; every change recompiles the endpoint's route
+// RTB configuration (README "Real-time bidding"): endpoints and routes in D1; every change recompiles the endpoint's route
 // set into one versioned KV entry and tells the account's RtbExchange object the new version.
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import { accounts, rtbEndpoints, rtbRoutes, type RtbCaps, type RtbGeo, type RtbSchedule } from '../db/schema';

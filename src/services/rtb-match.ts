@@ -1,4 +1,4 @@
-// Matching (SPEC §11): an inbound call to a route's number from a pinged caller, within the bid's TTL,
+// Matching (README "Real-time bidding"): an inbound call to a route's number from a pinged caller, within the bid's TTL,
 // wins that bid; the call then converts by the route's payout condition.
 import { and, eq, isNull, or } from 'drizzle-orm';
 import { rtbBids, rtbEndpoints, rtbRoutes } from '../db/schema';

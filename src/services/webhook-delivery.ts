@@ -1,4 +1,4 @@
-// One delivery attempt (SPEC §9): signed POST, 15 s timeout, no redirects, retry schedule with jitter.
+// One delivery attempt (README "Webhooks"): signed POST, 15 s timeout, no redirects, retry schedule with jitter.
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { deliveries, deliveryAttempts, events, webhookEndpoints } from '../db/schema';
 import { newId } from '../lib/ids';
