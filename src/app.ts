@@ -147,6 +147,11 @@ export function createApp() {
       pageTitle: 'callplane API reference',
       cdn: '/assets/scalar/standalone.js',
       withDefaultFonts: false,
+      // Self-hosted means offline too: no telemetry, and none of Scalar's cloud toolbar (AI, MCP, deploy).
+      telemetry: false,
+      mcp: { disabled: true },
+      // Options of the bundled @scalar/api-reference newer than this adapter's types; passed through as-is.
+      ...({ showDeveloperTools: 'never' } as object),
     }),
   );
 

@@ -4,6 +4,7 @@ import { consumeDeadLetters, consumeEvents } from './queues/events-consumer';
 import { sweepStuckDeliveries } from './services/events';
 import { purgeExpiredIdempotencyKeys } from './services/idempotency';
 import { purgeOldIngestKeys } from './services/ingest';
+import { wakeStalled } from './services/watchdog';
 import { systemCtx } from './services/context';
 
 export { AccountLimiter } from './durable-objects/account-limiter';
@@ -25,6 +26,7 @@ export default {
     const ctx = systemCtx(env);
     await purgeExpiredIdempotencyKeys(ctx);
     await sweepStuckDeliveries(ctx);
+    await wakeStalled(ctx);
     await purgeOldIngestKeys(ctx);
   },
 } satisfies ExportedHandler<Env, EventQueueMessage>;

@@ -107,6 +107,7 @@ export async function receiveInboundCall(ctx: Ctx, input: InboundInput): Promise
     status: 'ringing',
     script,
     rtb: rtb ?? undefined,
+    providerCallId: input.providerCallId,
   });
   return row;
 }

@@ -3,12 +3,12 @@ import { and, asc, desc, eq, isNotNull, isNull } from 'drizzle-orm';
 import { agents, batches, reportingMessages, reportingSessions, rtbEndpoints } from '../db/schema';
 import { notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { utcOffsetSeconds } from '../lib/zoned-time';
+import { logger } from '../lib/log';
 import { answerFor } from '../reporting/answer';
 import { compile, CompileError } from '../reporting/compiler';
 import { boundSql, checkSql, GuardError } from '../reporting/guard';
 import { llmConfigured, translateWithLlm } from '../reporting/llm';
-import type { StructuredQuery } from '../reporting/model';
+import { type StructuredQuery, WEEKDAY_NAMES } from '../reporting/model';
 import { translate, type TranslateContext, type Translation } from '../reporting/translator';
 import type { AccountCtx, Ctx } from './context';
 
@@ -53,6 +53,31 @@ async function translateQuestion(ctx: Ctx, question: string, vocab: TranslateCon
   return translate(question, vocab);
 }
 
+/** Both periods' values, the difference and the change in percent (null when there is no base). */
+function compared(row: Record<string, unknown> | undefined, asked?: string) {
+  const current = Number(row?.current ?? 0);
+  const previous = Number(row?.previous ?? 0);
+  return {
+    current,
+    previous,
+    difference: current - previous,
+    change_percent: previous ? (100 * (current - previous)) / previous : null,
+    ...(asked ? { asked } : {}),
+  };
+}
+
+function declined(reason: string) {
+  return {
+    query: null,
+    answer: `I can't answer that yet: ${reason}.`,
+    sql: null,
+    explanation: reason,
+    data: null,
+    chart_suggestion: null,
+    suggestions: [] as string[],
+  };
+}
+
 /** Translate → compile → guard → run, for one account. Never throws for a question it cannot answer. */
 export async function runQuestion(
   ctx: AccountCtx<'id' | 'timezone'>,
@@ -84,31 +109,33 @@ export async function runQuestion(
   let sql: string;
   let views: ReturnType<typeof checkSql>;
   try {
-    sql = compile(translation.query, utcOffsetSeconds(account.timezone, now)).sql;
+    sql = compile(translation.query, account.timezone, now).sql;
     views = checkSql(sql);
   } catch (err) {
     if (err instanceof CompileError || err instanceof GuardError) {
-      return {
-        query: null,
-        answer: `I can't answer that yet: ${err.message}.`,
-        sql: null,
-        explanation: err.message,
-        data: null,
-        chart_suggestion: null,
-        suggestions: [],
-      };
+      return declined(err.message);
     }
     throw err;
   }
-  const rows = (await env.DB.prepare(boundSql(sql, views)).bind(account.id).all<Record<string, unknown>>())
-    .results;
+  let rows: Array<Record<string, unknown>>;
+  try {
+    rows = (await env.DB.prepare(boundSql(sql, views)).bind(account.id).all<Record<string, unknown>>())
+      .results;
+  } catch (err) {
+    // A query SQLite refuses is our bug, not the asker's: log it and decline rather than answer 500.
+    if (!/SQLITE_ERROR/.test(String(err))) throw err;
+    logger(env, { account_id: account.id }).error('reporting query failed', { sql, error: String(err) });
+    return declined('that question produced a query I could not run');
+  }
   const q = translation.query;
-  const text = answerFor(q, rows);
+  if (q.dimension === 'weekday')
+    for (const r of rows) r.weekday = WEEKDAY_NAMES[Number(r.weekday)] ?? r.weekday;
+  const text = answerFor(q, rows, account.timezone, now);
   return {
     query: q,
     sql,
     rows,
-    data: q.dimension ? rows : (rows[0] ?? {}),
+    data: q.dimension ? rows : q.compare ? compared(rows[0], q.asked) : (rows[0] ?? {}),
     ...text,
     suggestions: [] as string[],
   };

@@ -100,12 +100,16 @@ try {
   });
 
   await step('sign in with the API key', async () => {
-    await page.fill('#api_key', key);
-    await page.click('button[type=submit]');
+    // By keyboard: the key field has focus on arrival, Enter submits.
+    await page.keyboard.type(key);
+    await page.keyboard.press('Enter');
     await page.waitForURL(/\/dashboard$/);
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     await page.getByText('No calls today yet.').waitFor();
     await shot('02-overview-empty');
+    await page.keyboard.press('Tab');
+    const first = await page.evaluate(() => document.activeElement?.textContent?.trim());
+    if (first !== 'Skip to content') throw new Error(`first Tab stop is ${first}`);
   });
 
   await step('/docs renders the API reference with no network', async () => {
