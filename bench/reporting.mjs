@@ -87,7 +87,9 @@ export async function benchReporting({ quick = false } = {}) {
     );
     table(rows);
     const p50s = rows.map((r) => Number(r.p50_ms)).sort((a, b) => a - b);
-    console.log(`median of the per-question p50s: ${fmt(p50s[Math.floor(p50s.length / 2)])} ms (goal ≤ 50 ms)`);
+    console.log(
+      `median of the per-question p50s: ${fmt(p50s[Math.floor(p50s.length / 2)])} ms (goal ≤ 50 ms)`,
+    );
   } finally {
     server.stop();
   }
