@@ -5,6 +5,7 @@ import { consumeDeadLetters, consumeEvents } from './queues/events-consumer';
 import { sweepStuckDeliveries } from './services/events';
 import { purgeExpiredIdempotencyKeys } from './services/idempotency';
 import { purgeOldIngestKeys } from './services/ingest';
+import { wakeStalled } from './services/watchdog';
 
 export { AccountLimiter } from './durable-objects/account-limiter';
 export { BatchDispatcher } from './durable-objects/batch-dispatcher';
@@ -25,6 +26,7 @@ export default {
     const db = getDb(env.DB);
     await purgeExpiredIdempotencyKeys(db);
     await sweepStuckDeliveries(env, db);
+    await wakeStalled(env, db);
     await purgeOldIngestKeys(db);
   },
 } satisfies ExportedHandler<Env, EventQueueMessage>;

@@ -87,6 +87,17 @@ export class BatchDispatcher extends DurableObject<Env> {
     return this.counts();
   }
 
+  /**
+   * The cron watchdog (src/services/watchdog.ts): a batch that is not done gets its alarm back if the
+   * platform gave up retrying it. Idempotent: an alarm already set is left alone.
+   */
+  async wake(): Promise<boolean> {
+    const cfg = this.config();
+    if (!cfg || cfg.completed || (await this.ctx.storage.getAlarm()) !== null) return false;
+    await this.ctx.storage.setAlarm(Date.now());
+    return true;
+  }
+
   /** A call of this batch ended: its slot is free and the batch may be done. */
   async callEnded() {
     await this.ctx.storage.setAlarm(Date.now());

@@ -247,6 +247,17 @@ export class RtbExchange extends DurableObject<Env> {
     return [...this.holds.values()].filter((h) => !endpointId || h.endpointId === endpointId);
   }
 
+  /**
+   * The cron watchdog (src/services/watchdog.ts): bids still waiting in the log get their flush alarm
+   * back if the platform gave up retrying it. Idempotent: an alarm already set is left alone.
+   */
+  async wake(): Promise<boolean> {
+    if (!this.logPending || (await this.ctx.storage.getAlarm()) !== null) return false;
+    this.alarmAt = null; // it may remember an alarm that no longer exists
+    this.scheduleAlarm(this.clock());
+    return true;
+  }
+
   async alarm() {
     this.alarmAt = null;
     const now = this.clock();

@@ -88,9 +88,13 @@ export function providerRoutes() {
     const agent = call.agentId
       ? await db.query.agents.findFirst({ where: eq(agents.id, call.agentId) })
       : undefined;
-    const greeting = agent?.firstMessage
-      ? `<Say>${xml(fillTemplate(agent.firstMessage, { ...(call.callerData ?? {}), ...call.variables }))}</Say>`
-      : '';
+    // The number's defaults, then what we know of the caller, then the call's own variables.
+    const number =
+      call.direction === 'inbound'
+        ? await db.query.phoneNumbers.findFirst({ where: eq(phoneNumbers.number, call.toNumber) })
+        : undefined;
+    const vars = { ...(number?.variables ?? {}), ...(call.callerData ?? {}), ...call.variables };
+    const greeting = agent?.firstMessage ? `<Say>${xml(fillTemplate(agent.firstMessage, vars))}</Say>` : '';
     const stream = c.env.MEDIA_STREAM_URL
       ? `<Connect><Stream url="${xml(c.env.MEDIA_STREAM_URL)}"><Parameter name="call_id" value="${xml(call.id)}"/></Stream></Connect>`
       : '';

@@ -108,6 +108,7 @@ export async function receiveInboundCall(env: Env, db: Db, input: InboundInput):
     status: 'ringing',
     script,
     rtb: rtb ?? undefined,
+    providerCallId: input.providerCallId,
   });
   return row;
 }

@@ -20,6 +20,7 @@ export function presentNumber(n: PhoneNumberRow) {
     agent_id: n.agentId,
     rtb_route_id: n.rtbRouteId,
     whatsapp_phone_number_id: n.whatsappPhoneNumberId,
+    variables: n.variables ?? {},
     created_at: n.createdAt,
   };
 }
@@ -38,6 +39,7 @@ export async function createPhoneNumber(
     rtb_route_id?: string | null;
     name?: string | null;
     whatsapp_phone_number_id?: string | null;
+    variables?: Record<string, string | number | boolean>;
   },
 ) {
   if (input.agent_id) await getAgent(db, accountId, input.agent_id, 'agent_id');
@@ -50,6 +52,7 @@ export async function createPhoneNumber(
     rtbRouteId: input.rtb_route_id ?? null,
     whatsappPhoneNumberId: input.whatsapp_phone_number_id ?? null,
     name: input.name ?? null,
+    variables: input.variables ?? {},
     createdAt: nowSeconds(),
   };
   const [inserted] = await db
@@ -88,6 +91,7 @@ export async function updatePhoneNumber(
     name?: string | null;
     provider?: Provider;
     whatsapp_phone_number_id?: string | null;
+    variables?: Record<string, string | number | boolean>;
   },
 ) {
   const row = await getPhoneNumber(db, accountId, id);
@@ -97,6 +101,7 @@ export async function updatePhoneNumber(
   if (patch.rtb_route_id !== undefined) set.rtbRouteId = patch.rtb_route_id;
   if (patch.name !== undefined) set.name = patch.name;
   if (patch.provider !== undefined) set.provider = patch.provider;
+  if (patch.variables !== undefined) set.variables = patch.variables;
   if (patch.whatsapp_phone_number_id !== undefined)
     set.whatsappPhoneNumberId = patch.whatsapp_phone_number_id;
   if (Object.keys(set).length) await db.update(phoneNumbers).set(set).where(scoped(accountId, id));

@@ -42,6 +42,14 @@ const CreateNumber = z
       .nullable()
       .optional()
       .openapi({ description: "Meta's phone number id, when this is also your WhatsApp Business number" }),
+    variables: z
+      .record(z.string().min(1).max(64), z.union([z.string().max(1000), z.number(), z.boolean()]))
+      .refine((v) => Object.keys(v).length <= 50, 'at most 50 variables')
+      .optional()
+      .openapi({
+        description:
+          'Default template variables for calls to this number, e.g. {"name": "there"} for a greeting "Hi {{name}}!". The caller\'s lead data wins; a placeholder with no value is dropped, never spoken.',
+      }),
   })
   .openapi('CreatePhoneNumber');
 const UpdateNumber = CreateNumber.omit({ number: true }).openapi('UpdatePhoneNumber');
@@ -55,6 +63,7 @@ const PhoneNumber = z
     agent_id: z.string().nullable(),
     rtb_route_id: z.string().nullable(),
     whatsapp_phone_number_id: z.string().nullable(),
+    variables: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
     created_at: z.number(),
   })
   .openapi('PhoneNumber');
