@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getDb } from '../../src/db/client';
 import { resolveDates } from '../../src/reporting/dates';
 import { boundSql, checkSql, GuardError } from '../../src/reporting/guard';
+import { systemCtx, withAccount } from '../../src/services/context';
 import { runQuestion } from '../../src/services/reporting';
-import type { StructuredQuery } from '../../src/reporting/model';
 import { createAccount, env, expectEnvelope, request, type TestAccount } from '../helpers/harness';
 import { NOW, seedReporting, type Row } from '../helpers/reporting-data';
 
@@ -154,9 +153,7 @@ describe('the guard', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(words, { minLength: 1, maxLength: 6 }), async (parts) => {
         const res = await runQuestion(
-          env,
-          getDb(env.DB),
-          { id: a.id, timezone: TZ },
+          withAccount(systemCtx(env), { id: a.id, timezone: TZ }),
           parts.join(' '),
           null,
           NOW,
@@ -274,9 +271,7 @@ describe('the LLM translator (recorded responses)', () => {
       REPORTING_LLM_MODEL: 'gpt-4o-mini',
     };
     const res = await runQuestion(
-      llmEnv,
-      getDb(env.DB),
-      { id: a.id, timezone: TZ },
+      withAccount(systemCtx(llmEnv), { id: a.id, timezone: TZ }),
       'Which agents converted the most inbound calls this year?',
       null,
       NOW,
@@ -304,14 +299,16 @@ describe('the LLM translator (recorded responses)', () => {
       ],
     };
     expect(
-      (await runQuestion(llmEnv, getDb(env.DB), { id: a.id, timezone: TZ }, 'anything', null, NOW)).sql,
+      (await runQuestion(withAccount(systemCtx(llmEnv), { id: a.id, timezone: TZ }), 'anything', null, NOW))
+        .sql,
     ).toBeNull();
     reply = {
       ...recorded,
       choices: [{ ...recorded.choices[0], message: { role: 'assistant', content: 'not json' } }],
     };
     expect(
-      (await runQuestion(llmEnv, getDb(env.DB), { id: a.id, timezone: TZ }, 'anything', null, NOW)).sql,
+      (await runQuestion(withAccount(systemCtx(llmEnv), { id: a.id, timezone: TZ }), 'anything', null, NOW))
+        .sql,
     ).toBeNull();
   });
 });
