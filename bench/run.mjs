@@ -3,6 +3,7 @@
 import { benchBatches } from './batches.mjs';
 import { benchHostile } from './hostile.mjs';
 import { benchLimiter } from './limiter.mjs';
+import { benchReporting } from './reporting.mjs';
 import { benchRtb } from './rtb.mjs';
 import { benchWebhooks } from './webhooks.mjs';
 
@@ -14,6 +15,7 @@ const cases = {
   batches: benchBatches,
   rtb: benchRtb,
   hostile: benchHostile,
+  reporting: benchReporting,
 };
 
 for (const [name, run] of Object.entries(cases)) {

@@ -1,4 +1,4 @@
-// One object per call: the only writer of a call's status (SPEC §6.3). Provider events, API commands and
+// One object per call: the only writer of a call's status (README "Calls and their lifecycle"). Provider events, API commands and
 // timers all pass through `serial`, so late or repeated callbacks cannot reorder a call. Every transition
 // first records its side effects in an outbox (saved), then performs them; an interrupted object finishes
 // the outbox on its next alarm, and events carry dedupe keys, so nothing is lost or sent twice.
@@ -19,6 +19,7 @@ import { releaseCallSlot } from '../services/concurrency';
 import { emitEvent, type EventType } from '../services/events';
 import { dispatcherFor, exchangeFor } from './stubs';
 import { conversionAfterSeconds, type CallRtb } from '../services/rtb-match';
+import { systemCtx, withAccount } from '../services/context';
 
 const RANK: Record<CallStatus, number> = {
   queued: 0,
@@ -467,9 +468,7 @@ export class CallSession extends DurableObject<Env> {
         const call = await this.callRow(s);
         if (call) {
           await emitEvent(
-            this.env,
-            db,
-            s.accountId,
+            withAccount(systemCtx(this.env), { id: s.accountId }),
             effect.type,
             { call: presentCall(call), ...(effect.extra ?? {}) },
             { dedupeKey: `${s.callId}:${effect.type}`, callId: s.callId },
@@ -478,7 +477,7 @@ export class CallSession extends DurableObject<Env> {
       } else if (effect.kind === 'finalize') {
         s.outbox.splice(1, 0, ...(await this.finalize(s)));
       } else {
-        await releaseCallSlot(this.env, s.accountId, s.callId);
+        await releaseCallSlot(withAccount(systemCtx(this.env), { id: s.accountId }), s.callId);
         if (s.batchId) await dispatcherFor(this.env, s.batchId).callEnded();
         if (s.rtb) await exchangeFor(this.env, s.accountId).callEnded(s.callId);
       }

@@ -1,4 +1,4 @@
-// Answer text, explanation and chart suggestion, by rules on the structured query (SPEC §12). The
+// Answer text, explanation and chart suggestion, by rules on the structured query (README "Reporting AI"). The
 // answer restates what was computed (describe.ts); "You received N calls" is said only of inbound calls.
 import { describe, periodText } from './describe';
 import { isTimeGrain, type MeasureSpec, type StructuredQuery } from './model';

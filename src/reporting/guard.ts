@@ -1,4 +1,4 @@
-// Every SQL statement passes here before D1 (SPEC §12). Parsed with node-sql-parser (SQLite), then the
+// Every SQL statement passes here before D1 (README "Reporting AI"). Parsed with node-sql-parser (SQLite), then the
 // tree is walked by hand: one SELECT, allow-listed views only, no schema qualifiers, no table-valued
 // functions, allow-listed functions only, no CTEs. The account filter is then applied by binding each
 // view name to its account-scoped definition — never trusted to the query — and rows are capped at 1 000.

@@ -3,17 +3,16 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { getDb } from '../db/client';
 import type { AppEnv } from '../env';
 import { DomainError, invalid } from '../lib/errors';
 import { sha256Hex } from '../lib/crypto';
 import { normalizePhone } from '../lib/phone';
 import { rateLimit } from '../middleware/rate-limit';
 import { ingestKeys, webhookAuthKey } from '../middleware/ingest-auth';
-import { authOf } from '../middleware/auth';
 import { applyRuntimeEvent, ingestLead } from '../services/ingest';
 import { newRouter, validationError } from './router';
 import { publicBaseUrl } from '../middleware/request-context';
+import { ctxOf } from '../middleware/auth';
 
 export const INGEST_MAX_BYTES = 256 * 1024;
 
@@ -159,13 +158,7 @@ export function ingestRoutes() {
       throw invalid('caller_id must be a phone number (E.164, or a 10-digit NANP number)', 'caller_id');
     // Merging is idempotent, so only an explicit Idempotency-Key marks a replay: a body sent again after
     // another one (A → B → A) is a new update and applies.
-    await ingestLead(
-      getDb(c.env.DB),
-      authOf(c).account,
-      c.req.header('Idempotency-Key')?.slice(0, 255),
-      phone,
-      fields,
-    );
+    await ingestLead(ctxOf(c), c.req.header('Idempotency-Key')?.slice(0, 255), phone, fields);
     return c.json({ success: true, caller_id: phone }, 200);
   });
 
@@ -178,9 +171,7 @@ export function ingestRoutes() {
     const call = e.data?.call ?? e.call;
     if (!call) throw invalid('event.data.call is required', 'event.data.call');
     await applyRuntimeEvent(
-      c.env,
-      getDb(c.env.DB),
-      authOf(c).account,
+      ctxOf(c),
       {
         type: e.type,
         call,

@@ -1,8 +1,6 @@
-// Reporting AI (SPEC §12): sessions, translation (built-in, or an LLM when configured), compile, guard, run.
+// Reporting AI (README "Reporting AI"): sessions, translation (built-in, or an LLM when configured), compile, guard, run.
 import { and, asc, desc, eq, isNotNull, isNull } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { agents, batches, reportingMessages, reportingSessions, rtbEndpoints } from '../db/schema';
-import type { Env } from '../env';
 import { notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { logger } from '../lib/log';
@@ -12,7 +10,7 @@ import { boundSql, checkSql, GuardError } from '../reporting/guard';
 import { llmConfigured, translateWithLlm } from '../reporting/llm';
 import { type StructuredQuery, WEEKDAY_NAMES } from '../reporting/model';
 import { translate, type TranslateContext, type Translation } from '../reporting/translator';
-import type { Account } from '../db/types';
+import type { AccountCtx, Ctx } from './context';
 
 export interface ReportingInput {
   query: string;
@@ -20,7 +18,9 @@ export interface ReportingInput {
   conversation_history?: Array<{ role: string; content: string }>;
 }
 
-async function vocabulary(db: Db, accountId: string) {
+async function vocabulary(ctx: AccountCtx<'id'>) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const [agentRows, batchRows, rtbRows] = await db.batch([
     db
       .select({ name: agents.name })
@@ -41,15 +41,16 @@ async function vocabulary(db: Db, accountId: string) {
   };
 }
 
-async function translateQuestion(env: Env, question: string, ctx: TranslateContext): Promise<Translation> {
+async function translateQuestion(ctx: Ctx, question: string, vocab: TranslateContext): Promise<Translation> {
+  const { env } = ctx;
   if (llmConfigured(env)) {
     try {
-      return await translateWithLlm(env, question, ctx);
+      return await translateWithLlm(env, question, vocab);
     } catch (err) {
-      logger(env).warn('reporting LLM failed; using the built-in translator', { error: String(err) });
+      ctx.log.warn('reporting LLM failed; using the built-in translator', { error: String(err) });
     }
   }
-  return translate(question, ctx);
+  return translate(question, vocab);
 }
 
 /** Both periods' values, the difference and the change in percent (null when there is no base). */
@@ -79,15 +80,14 @@ function declined(reason: string) {
 
 /** Translate → compile → guard → run, for one account. Never throws for a question it cannot answer. */
 export async function runQuestion(
-  env: Env,
-  db: Db,
-  account: Pick<Account, 'id' | 'timezone'>,
+  ctx: AccountCtx<'id' | 'timezone'>,
   question: string,
   previous: StructuredQuery | null,
   now = Date.now(),
 ) {
-  const vocab = await vocabulary(db, account.id);
-  const translation = await translateQuestion(env, question, {
+  const { env, account } = ctx;
+  const vocab = await vocabulary(ctx);
+  const translation = await translateQuestion(ctx, question, {
     now,
     timezone: account.timezone,
     ...vocab,
@@ -142,12 +142,11 @@ export async function runQuestion(
 }
 
 export async function askReporting(
-  env: Env,
-  db: Db,
-  account: Pick<Account, 'id' | 'timezone'>,
+  ctx: AccountCtx<'id' | 'timezone'>,
   input: ReportingInput,
   now = Date.now(),
 ) {
+  const { db, account } = ctx;
   const sessionId = input.session_id ?? newId('rs');
   const existing = await db.query.reportingSessions.findFirst({
     where: and(eq(reportingSessions.accountId, account.id), eq(reportingSessions.id, sessionId)),
@@ -184,7 +183,7 @@ export async function askReporting(
       if (t.ok) previous = t.query;
     }
   }
-  const result = await runQuestion(env, db, account, input.query, previous, now);
+  const result = await runQuestion(ctx, input.query, previous, now);
   await db.batch([
     db.insert(reportingMessages).values({
       id: newId('rm', now),
@@ -228,7 +227,9 @@ export async function askReporting(
   };
 }
 
-export async function listSessions(db: Db, accountId: string) {
+export async function listSessions(ctx: AccountCtx<'id'>) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const rows = await db
     .select()
     .from(reportingSessions)
@@ -246,7 +247,9 @@ export async function listSessions(db: Db, accountId: string) {
   };
 }
 
-export async function sessionMessages(db: Db, accountId: string, sessionId: string) {
+export async function sessionMessages(ctx: AccountCtx<'id'>, sessionId: string) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const session = await db.query.reportingSessions.findFirst({
     where: and(eq(reportingSessions.accountId, accountId), eq(reportingSessions.id, sessionId)),
   });

@@ -3,13 +3,12 @@
 // is gone and the object sleeps with work left. Every cron run wakes such objects; each wake-up is
 // idempotent (CallSession.wake, BatchDispatcher.wake, RtbExchange.wake), so waking too often is harmless.
 import { and, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { batches, calls, rtbEndpoints } from '../db/schema';
 import { TERMINAL_STATUSES } from '../db/types';
 import { dispatcherFor, exchangeFor, sessionFor } from '../durable-objects/stubs';
-import type { Env } from '../env';
 import { logger } from '../lib/log';
 import { nowSeconds } from '../lib/time';
+import type { Ctx } from './context';
 
 const PER_RUN = 200;
 
@@ -18,7 +17,8 @@ function seconds(v: string | undefined, fallback: number) {
   return Number.isFinite(n) && n >= 0 ? n : fallback;
 }
 
-export async function wakeStalled(env: Env, db: Db, publicBaseUrl = env.PUBLIC_BASE_URL ?? '') {
+export async function wakeStalled(ctx: Ctx, publicBaseUrl = ctx.env.PUBLIC_BASE_URL ?? '') {
+  const { env, db } = ctx;
   const now = nowSeconds();
   // A call is stalled once it outlived max_duration by the margin; one not yet answered, once it has
   // not changed for that long (dialling and ringing take seconds, not minutes).

@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getDb } from '../../src/db/client';
 import { resolveDates } from '../../src/reporting/dates';
 import { boundSql, checkSql, GuardError } from '../../src/reporting/guard';
+import { systemCtx, withAccount } from '../../src/services/context';
 import { runQuestion } from '../../src/services/reporting';
-import type { StructuredQuery } from '../../src/reporting/model';
 import { createAccount, env, expectEnvelope, request, type TestAccount } from '../helpers/harness';
 import { NOW, seedReporting, type Row } from '../helpers/reporting-data';
 
@@ -154,9 +153,7 @@ describe('the guard', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(words, { minLength: 1, maxLength: 6 }), async (parts) => {
         const res = await runQuestion(
-          env,
-          getDb(env.DB),
-          { id: a.id, timezone: TZ },
+          withAccount(systemCtx(env), { id: a.id, timezone: TZ }),
           parts.join(' '),
           null,
           NOW,
@@ -274,9 +271,7 @@ describe('the LLM translator (recorded responses)', () => {
       REPORTING_LLM_MODEL: 'gpt-4o-mini',
     };
     const res = await runQuestion(
-      llmEnv,
-      getDb(env.DB),
-      { id: a.id, timezone: TZ },
+      withAccount(systemCtx(llmEnv), { id: a.id, timezone: TZ }),
       'Which agents converted the most inbound calls this year?',
       null,
       NOW,
@@ -304,14 +299,77 @@ describe('the LLM translator (recorded responses)', () => {
       ],
     };
     expect(
-      (await runQuestion(llmEnv, getDb(env.DB), { id: a.id, timezone: TZ }, 'anything', null, NOW)).sql,
+      (await runQuestion(withAccount(systemCtx(llmEnv), { id: a.id, timezone: TZ }), 'anything', null, NOW))
+        .sql,
     ).toBeNull();
     reply = {
       ...recorded,
       choices: [{ ...recorded.choices[0], message: { role: 'assistant', content: 'not json' } }],
     };
     expect(
-      (await runQuestion(llmEnv, getDb(env.DB), { id: a.id, timezone: TZ }, 'anything', null, NOW)).sql,
+      (await runQuestion(withAccount(systemCtx(llmEnv), { id: a.id, timezone: TZ }), 'anything', null, NOW))
+        .sql,
     ).toBeNull();
+  });
+});
+
+describe('local time across DST changes', () => {
+  // Calls every 20 minutes around both 2026 US changes; buckets must match an independent grouping by
+  // Intl (a fresh formatter, not the code under test), where the old code used one offset for every row.
+  const wall = new Intl.DateTimeFormat('en-CA', {
+    timeZone: TZ,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+  });
+  const local = (sec: number) => {
+    const p = Object.fromEntries(wall.formatToParts(new Date(sec * 1000)).map((x) => [x.type, x.value]));
+    return { day: `${p.year}-${p.month}-${p.day}`, hour: p.hour };
+  };
+  it.each([
+    ['fall back', '2026-10-31T04:00:00Z', '2026-11-03T05:00:00Z', 'November 1', 'between Oct 31 and Nov 2'],
+    [
+      'spring forward',
+      '2026-03-07T05:00:00Z',
+      '2026-03-10T04:00:00Z',
+      'March 8',
+      'between March 7 and March 9',
+    ],
+  ])('%s: hours of the changing day and days around it', async (_n, from, to, day, days) => {
+    const acct = await createAccount('growth', { timezone: TZ });
+    const times: number[] = [];
+    for (let t = Date.parse(from) / 1000; t < Date.parse(to) / 1000; t += 1200) times.push(t);
+    const stmts = times.map((t, i) =>
+      env.DB.prepare(
+        "INSERT INTO calls (id, account_id, direction, to_number, status, provider, max_duration, created_at, updated_at, variables, metadata) VALUES (?, ?, 'outbound', '+14155550100', 'completed', 'simulator', 1800, ?, ?, '{}', '{}')",
+      ).bind(`call_dst_${i}_${acct.id}`, acct.id, t, t),
+    );
+    for (let i = 0; i < stmts.length; i += 100) await env.DB.batch(stmts.slice(i, i + 100));
+    const ask = async (q: string) => {
+      const res = await runQuestion(env, getDb(env.DB), { id: acct.id, timezone: TZ }, q, null, NOW);
+      const label = res.query!.dimension!;
+      return Object.fromEntries(
+        (res.data as Array<Record<string, unknown>>).map((r) => [String(r[label]), r.calls]),
+      );
+    };
+    const count = (key: (t: number) => string | null) => {
+      const m: Record<string, number> = {};
+      for (const t of times) {
+        const k = key(t);
+        if (k) m[k] = (m[k] ?? 0) + 1;
+      }
+      return m;
+    };
+    const target = local(Date.parse(from) / 1000 + 86400 + 12 * 3600).day;
+    expect(await ask(`calls by hour on ${day}`)).toEqual(
+      count((t) => (local(t).day === target ? local(t).hour : null)),
+    );
+    const byDay = await ask(`calls by day ${days}`);
+    const want = count((t) => local(t).day);
+    for (const k of Object.keys(byDay)) expect(byDay[k], k).toBe(want[k]);
+    // The changing day has 25 (or 23) hours of calls: three calls an hour.
+    expect(byDay[target]).toBe(day === 'November 1' ? 75 : 69);
   });
 });

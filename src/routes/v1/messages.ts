@@ -1,8 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { getDb } from '../../db/client';
 import type { AppEnv } from '../../env';
-import { authOf } from '../../middleware/auth';
 import { idempotent } from '../idempotent';
 import {
   getMessage,
@@ -22,6 +20,7 @@ import {
   PaginationQuery,
 } from '../router';
 import { e164, Metadata } from '../schemas';
+import { ctxOf } from '../../middleware/auth';
 
 const Template = z.strictObject({
   name: z.string().min(1).max(512).openapi({ example: 'order_update' }),
@@ -87,9 +86,7 @@ export async function placeMessage<T>(
   input: SendInput,
   shape: (m: MessageRow) => T,
 ) {
-  return idempotent(c, route, input, 200, async (db, account) =>
-    shape(await sendMessage(db, c.env, account, input)),
-  );
+  return idempotent(c, route, input, 200, async (ctx) => shape(await sendMessage(ctx, input)));
 }
 
 const tags = ['WhatsApp'];
@@ -131,7 +128,7 @@ export function messageRoutes() {
       },
       responses: { 200: jsonResponse(listOf(MessageSchema), 'A page of messages'), ...errorResponses },
     }),
-    async (c) => c.json(await listMessages(getDb(c.env.DB), authOf(c).account.id, c.req.valid('query')), 200),
+    async (c) => c.json(await listMessages(ctxOf(c), c.req.valid('query')), 200),
   );
 
   r.openapi(
@@ -143,11 +140,7 @@ export function messageRoutes() {
       request: { params: IdParam('message', 'msg_123') },
       responses: { 200: jsonResponse(MessageSchema, 'The message'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(
-        presentMessage(await getMessage(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id)),
-        200,
-      ),
+    async (c) => c.json(presentMessage(await getMessage(ctxOf(c), c.req.valid('param').id)), 200),
   );
   return r;
 }

@@ -1,6 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getDb } from '../../db/client';
-import { authOf } from '../../middleware/auth';
 import {
   createPhoneNumber,
   deletePhoneNumber,
@@ -20,6 +18,7 @@ import {
   PaginationQuery,
 } from '../router';
 import { e164 } from '../schemas';
+import { ctxOf } from '../../middleware/auth';
 
 const ProviderName = z.enum(['simulator', 'twilio']);
 const CreateNumber = z
@@ -89,12 +88,7 @@ export function phoneNumberRoutes() {
     }),
     async (c) =>
       c.json(
-        await createPhoneNumber(
-          getDb(c.env.DB),
-          authOf(c).account.id,
-          defaultProvider(c.env.TELEPHONY_PROVIDER),
-          c.req.valid('json'),
-        ),
+        await createPhoneNumber(ctxOf(c), defaultProvider(c.env.TELEPHONY_PROVIDER), c.req.valid('json')),
         201,
       ),
   );
@@ -108,8 +102,7 @@ export function phoneNumberRoutes() {
       request: { query: PaginationQuery },
       responses: { 200: jsonResponse(listOf(PhoneNumber), 'A page of numbers'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(await listPhoneNumbers(getDb(c.env.DB), authOf(c).account.id, c.req.valid('query')), 200),
+    async (c) => c.json(await listPhoneNumbers(ctxOf(c), c.req.valid('query')), 200),
   );
 
   r.openapi(
@@ -121,11 +114,7 @@ export function phoneNumberRoutes() {
       request: { params: Id },
       responses: { 200: jsonResponse(PhoneNumber, 'The number'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(
-        presentNumber(await getPhoneNumber(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id)),
-        200,
-      ),
+    async (c) => c.json(presentNumber(await getPhoneNumber(ctxOf(c), c.req.valid('param').id)), 200),
   );
 
   r.openapi(
@@ -137,16 +126,7 @@ export function phoneNumberRoutes() {
       request: { params: Id, body: jsonBody(UpdateNumber) },
       responses: { 200: jsonResponse(PhoneNumber, 'The updated number'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(
-        await updatePhoneNumber(
-          getDb(c.env.DB),
-          authOf(c).account.id,
-          c.req.valid('param').id,
-          c.req.valid('json'),
-        ),
-        200,
-      ),
+    async (c) => c.json(await updatePhoneNumber(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
   );
 
   r.openapi(
@@ -164,8 +144,7 @@ export function phoneNumberRoutes() {
         ...errorResponses,
       },
     }),
-    async (c) =>
-      c.json(await deletePhoneNumber(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id), 200),
+    async (c) => c.json(await deletePhoneNumber(ctxOf(c), c.req.valid('param').id), 200),
   );
   return r;
 }

@@ -1,7 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getDb } from '../../db/client';
 import { DAYS, isValidTimeZone } from '../../lib/calling-window';
-import { authOf } from '../../middleware/auth';
 import {
   createRtbEndpoint,
   createRtbRoute,
@@ -26,6 +24,7 @@ import {
   PaginationQuery,
 } from '../router';
 import { publicBaseUrl } from '../../middleware/request-context';
+import { ctxOf } from '../../middleware/auth';
 
 const hhmm = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be HH:MM (24 h)');
 const Interval = z.tuple([hhmm, hhmm]).refine(([a, b]) => a < b, 'an interval must end after it starts');
@@ -174,13 +173,7 @@ export function rtbRoutes() {
       responses: { 201: jsonResponse(Endpoint, 'The endpoint, with its ping URL'), ...errorResponses },
     }),
     async (c) =>
-      c.json(
-        presentEndpoint(
-          await createRtbEndpoint(c.env, getDb(c.env.DB), authOf(c).account.id, c.req.valid('json')),
-          publicBaseUrl(c),
-        ),
-        201,
-      ),
+      c.json(presentEndpoint(await createRtbEndpoint(ctxOf(c), c.req.valid('json')), publicBaseUrl(c)), 201),
   );
   r.openapi(
     createRoute({
@@ -191,11 +184,7 @@ export function rtbRoutes() {
       request: { query: PaginationQuery },
       responses: { 200: jsonResponse(listOf(Endpoint), 'A page of endpoints'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(
-        await listRtbEndpoints(getDb(c.env.DB), authOf(c).account.id, c.req.valid('query'), publicBaseUrl(c)),
-        200,
-      ),
+    async (c) => c.json(await listRtbEndpoints(ctxOf(c), c.req.valid('query'), publicBaseUrl(c)), 200),
   );
   r.openapi(
     createRoute({
@@ -207,13 +196,7 @@ export function rtbRoutes() {
       responses: { 200: jsonResponse(Endpoint, 'The endpoint'), ...errorResponses },
     }),
     async (c) =>
-      c.json(
-        presentEndpoint(
-          await getRtbEndpoint(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id),
-          publicBaseUrl(c),
-        ),
-        200,
-      ),
+      c.json(presentEndpoint(await getRtbEndpoint(ctxOf(c), c.req.valid('param').id), publicBaseUrl(c)), 200),
   );
   r.openapi(
     createRoute({
@@ -227,13 +210,7 @@ export function rtbRoutes() {
     async (c) =>
       c.json(
         presentEndpoint(
-          await updateRtbEndpoint(
-            c.env,
-            getDb(c.env.DB),
-            authOf(c).account.id,
-            c.req.valid('param').id,
-            c.req.valid('json'),
-          ),
+          await updateRtbEndpoint(ctxOf(c), c.req.valid('param').id, c.req.valid('json')),
           publicBaseUrl(c),
         ),
         200,
@@ -254,11 +231,7 @@ export function rtbRoutes() {
         ...errorResponses,
       },
     }),
-    async (c) =>
-      c.json(
-        await deleteRtbEndpoint(c.env, getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id),
-        200,
-      ),
+    async (c) => c.json(await deleteRtbEndpoint(ctxOf(c), c.req.valid('param').id), 200),
   );
 
   r.openapi(
@@ -270,17 +243,7 @@ export function rtbRoutes() {
       request: { params: Id, body: jsonBody(RouteBody) },
       responses: { 201: jsonResponse(Route, 'The route'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(
-        await createRtbRoute(
-          c.env,
-          getDb(c.env.DB),
-          authOf(c).account.id,
-          c.req.valid('param').id,
-          c.req.valid('json'),
-        ),
-        201,
-      ),
+    async (c) => c.json(await createRtbRoute(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 201),
   );
   r.openapi(
     createRoute({
@@ -294,8 +257,7 @@ export function rtbRoutes() {
         ...errorResponses,
       },
     }),
-    async (c) =>
-      c.json(await listRtbRoutes(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id), 200),
+    async (c) => c.json(await listRtbRoutes(ctxOf(c), c.req.valid('param').id), 200),
   );
   r.openapi(
     createRoute({
@@ -308,10 +270,7 @@ export function rtbRoutes() {
     }),
     async (c) => {
       const p = c.req.valid('param');
-      return c.json(
-        presentRoute(await getRtbRoute(getDb(c.env.DB), authOf(c).account.id, p.id, p.route_id)),
-        200,
-      );
+      return c.json(presentRoute(await getRtbRoute(ctxOf(c), p.id, p.route_id)), 200);
     },
   );
   r.openapi(
@@ -325,17 +284,7 @@ export function rtbRoutes() {
     }),
     async (c) => {
       const p = c.req.valid('param');
-      return c.json(
-        await updateRtbRoute(
-          c.env,
-          getDb(c.env.DB),
-          authOf(c).account.id,
-          p.id,
-          p.route_id,
-          c.req.valid('json'),
-        ),
-        200,
-      );
+      return c.json(await updateRtbRoute(ctxOf(c), p.id, p.route_id, c.req.valid('json')), 200);
     },
   );
   r.openapi(
@@ -355,10 +304,7 @@ export function rtbRoutes() {
     }),
     async (c) => {
       const p = c.req.valid('param');
-      return c.json(
-        await deleteRtbRoute(c.env, getDb(c.env.DB), authOf(c).account.id, p.id, p.route_id),
-        200,
-      );
+      return c.json(await deleteRtbRoute(ctxOf(c), p.id, p.route_id), 200);
     },
   );
   return r;

@@ -1,6 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getDb } from '../../db/client';
-import { authOf } from '../../middleware/auth';
 import { EVENT_TYPES } from '../../services/events';
 import {
   createEndpoint,
@@ -22,6 +20,7 @@ import {
   newRouter,
   PaginationQuery,
 } from '../router';
+import { ctxOf } from '../../middleware/auth';
 
 const EventList = z
   .array(z.string().max(64))
@@ -74,8 +73,7 @@ export function webhookEndpointRoutes() {
       request: { body: jsonBody(CreateEndpoint) },
       responses: { 201: jsonResponse(Endpoint, 'The endpoint with its secret'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(await createEndpoint(c.env, getDb(c.env.DB), authOf(c).account.id, c.req.valid('json')), 201),
+    async (c) => c.json(await createEndpoint(ctxOf(c), c.req.valid('json')), 201),
   );
 
   r.openapi(
@@ -87,8 +85,7 @@ export function webhookEndpointRoutes() {
       request: { query: PaginationQuery },
       responses: { 200: jsonResponse(listOf(Endpoint), 'A page of endpoints'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(await listEndpoints(getDb(c.env.DB), authOf(c).account.id, c.req.valid('query')), 200),
+    async (c) => c.json(await listEndpoints(ctxOf(c), c.req.valid('query')), 200),
   );
 
   r.openapi(
@@ -100,11 +97,7 @@ export function webhookEndpointRoutes() {
       request: { params: Id },
       responses: { 200: jsonResponse(Endpoint, 'The endpoint'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(
-        presentEndpoint(await getEndpoint(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id)),
-        200,
-      ),
+    async (c) => c.json(presentEndpoint(await getEndpoint(ctxOf(c), c.req.valid('param').id)), 200),
   );
 
   r.openapi(
@@ -116,17 +109,7 @@ export function webhookEndpointRoutes() {
       request: { params: Id, body: jsonBody(UpdateEndpoint) },
       responses: { 200: jsonResponse(Endpoint, 'The endpoint'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(
-        await updateEndpoint(
-          c.env,
-          getDb(c.env.DB),
-          authOf(c).account.id,
-          c.req.valid('param').id,
-          c.req.valid('json'),
-        ),
-        200,
-      ),
+    async (c) => c.json(await updateEndpoint(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
   );
 
   r.openapi(
@@ -144,8 +127,7 @@ export function webhookEndpointRoutes() {
         ...errorResponses,
       },
     }),
-    async (c) =>
-      c.json(await deleteEndpoint(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id), 200),
+    async (c) => c.json(await deleteEndpoint(ctxOf(c), c.req.valid('param').id), 200),
   );
 
   r.openapi(
@@ -163,8 +145,7 @@ export function webhookEndpointRoutes() {
         ...errorResponses,
       },
     }),
-    async (c) =>
-      c.json(await rotateSecret(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id), 200),
+    async (c) => c.json(await rotateSecret(ctxOf(c), c.req.valid('param').id), 200),
   );
 
   r.openapi(
@@ -182,8 +163,7 @@ export function webhookEndpointRoutes() {
         ...errorResponses,
       },
     }),
-    async (c) =>
-      c.json(await sendTestEvent(c.env, getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id), 202),
+    async (c) => c.json(await sendTestEvent(ctxOf(c), c.req.valid('param').id), 202),
   );
 
   r.openapi(
@@ -212,16 +192,7 @@ export function webhookEndpointRoutes() {
       },
     }),
     async (c) =>
-      c.json(
-        await recoverEndpoint(
-          c.env,
-          getDb(c.env.DB),
-          authOf(c).account.id,
-          c.req.valid('param').id,
-          c.req.valid('json').since,
-        ),
-        202,
-      ),
+      c.json(await recoverEndpoint(ctxOf(c), c.req.valid('param').id, c.req.valid('json').since), 202),
   );
   return r;
 }
