@@ -348,7 +348,7 @@ describe('local time across DST changes', () => {
     );
     for (let i = 0; i < stmts.length; i += 100) await env.DB.batch(stmts.slice(i, i + 100));
     const ask = async (q: string) => {
-      const res = await runQuestion(env, getDb(env.DB), { id: acct.id, timezone: TZ }, q, null, NOW);
+      const res = await runQuestion(withAccount(systemCtx(env), { id: acct.id, timezone: TZ }), q, null, NOW);
       const label = res.query!.dimension!;
       return Object.fromEntries(
         (res.data as Array<Record<string, unknown>>).map((r) => [String(r[label]), r.calls]),
