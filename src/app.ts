@@ -7,6 +7,7 @@ import { DomainError, ERROR_STATUS, errorBody, type ErrorCode } from './lib/erro
 import { requestContext, requestLog } from './middleware/request-context';
 import { corsPolicy, securityHeaders } from './middleware/security-headers';
 import { auditTrail } from './middleware/audit-trail';
+import { jsonGuard } from './middleware/json-guard';
 import { requireAccount, requireAdmin } from './middleware/auth';
 import { rateLimit } from './middleware/rate-limit';
 import { newRouter } from './routes/router';
@@ -82,6 +83,7 @@ export function createApp() {
   app.use('*', securityHeaders);
   app.use('*', corsPolicy);
   app.use('*', (c, next) => limitFor(c.req.path)(c, next));
+  app.use('*', jsonGuard);
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
@@ -111,6 +113,11 @@ export function createApp() {
       pageTitle: 'callplane API reference',
       cdn: '/assets/scalar/standalone.js',
       withDefaultFonts: false,
+      // Self-hosted means offline too: no telemetry, and none of Scalar's cloud toolbar (AI, MCP, deploy).
+      telemetry: false,
+      mcp: { disabled: true },
+      // Options of the bundled @scalar/api-reference newer than this adapter's types; passed through as-is.
+      ...({ showDeveloperTools: 'never' } as object),
     }),
   );
 

@@ -59,6 +59,8 @@ export interface Env {
   REPORTING_LLM_MODEL?: string;
   REPORTING_LLM?: string;
   AI?: { run(model: string, input: unknown): Promise<unknown> };
+  /** Seconds past max_duration (or without change before answer) after which the cron wakes a call; default 120. */
+  WATCHDOG_MARGIN_SECONDS?: string;
   /** `on` lets tests arm fault points (src/lib/faults.ts); never set outside vitest.config.ts. */
   FAULT_INJECTION?: string;
 }

@@ -1,10 +1,11 @@
 import { createApp } from './app';
-import { getDb } from './db/client';
 import type { Env, EventQueueMessage } from './env';
 import { consumeDeadLetters, consumeEvents } from './queues/events-consumer';
 import { sweepStuckDeliveries } from './services/events';
 import { purgeExpiredIdempotencyKeys } from './services/idempotency';
 import { purgeOldIngestKeys } from './services/ingest';
+import { wakeStalled } from './services/watchdog';
+import { systemCtx } from './services/context';
 
 export { AccountLimiter } from './durable-objects/account-limiter';
 export { BatchDispatcher } from './durable-objects/batch-dispatcher';
@@ -22,9 +23,10 @@ export default {
   },
 
   async scheduled(_controller: ScheduledController, env: Env): Promise<void> {
-    const db = getDb(env.DB);
-    await purgeExpiredIdempotencyKeys(db);
-    await sweepStuckDeliveries(env, db);
-    await purgeOldIngestKeys(db);
+    const ctx = systemCtx(env);
+    await purgeExpiredIdempotencyKeys(ctx);
+    await sweepStuckDeliveries(ctx);
+    await wakeStalled(ctx);
+    await purgeOldIngestKeys(ctx);
   },
 } satisfies ExportedHandler<Env, EventQueueMessage>;

@@ -5,7 +5,6 @@ import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie } from 'hono/cookie';
 import { csrf as sameOrigin } from 'hono/csrf';
 import type { AppEnv } from '../env';
-import { getDb } from '../db/client';
 import { timingSafeEqual } from '../lib/crypto';
 import { countAnonymous } from '../middleware/rate-limit';
 import { accountForApiKey } from '../services/api-keys';
@@ -19,12 +18,13 @@ import {
   sessionsEnabled,
 } from '../services/sessions';
 import { PAGES, Shell, SignIn, type PageName } from './layout';
+import { systemCtx, withAccount } from '../services/context';
 
 const isHttps = (c: Context) => new URL(c.req.url).protocol === 'https:';
 
 async function currentSession(c: Context<AppEnv>) {
   const cookie = getCookie(c, SESSION_COOKIE);
-  return cookie ? readSession(c.env, getDb(c.env.DB), cookie) : null;
+  return cookie ? readSession(systemCtx(c.env), cookie) : null;
 }
 
 function signInPage(c: Context<AppEnv>, error?: string, status: 200 | 401 = 200) {
@@ -44,15 +44,15 @@ export function dashboardRoutes() {
     const form = await c.req.parseBody();
     const apiKey = typeof form.api_key === 'string' ? form.api_key.trim() : '';
     const clerkToken = typeof form.clerk_token === 'string' ? form.clerk_token.trim() : '';
-    const db = getDb(c.env.DB);
+    const ctx = systemCtx(c.env);
     let accountId: string | null = null;
     let keyId: string | null = null;
     let scopes: readonly string[] | null = null;
     if (apiKey) {
-      const found = await accountForApiKey(db, apiKey);
+      const found = await accountForApiKey(ctx, apiKey);
       if (found) [accountId, keyId] = [found.account.id, found.keyId];
     } else if (clerkToken && looksLikeJwt(clerkToken)) {
-      const found = await accountForClerkToken(c.env, db, clerkToken);
+      const found = await accountForClerkToken(ctx, clerkToken);
       // The session keeps the Clerk role's scopes (an API key's are read from the key on each use).
       if (found) [accountId, scopes] = [found.account.id, found.scopes];
     }
@@ -61,19 +61,19 @@ export function dashboardRoutes() {
       await countAnonymous(c);
       return signInPage(c, 'That key is not valid, or it was revoked.', 401);
     }
-    const session = await createSession(c.env, accountId, keyId, scopes);
+    const session = await createSession(withAccount(ctx, { id: accountId }), keyId, scopes);
     c.header('Set-Cookie', sessionCookie(session.cookie, isHttps(c)));
     return c.redirect('/dashboard', 303);
   });
 
   r.post('/sign_out', async (c) => {
     const cookie = getCookie(c, SESSION_COOKIE);
-    const session = cookie ? await readSession(c.env, getDb(c.env.DB), cookie) : null;
+    const session = cookie ? await readSession(systemCtx(c.env), cookie) : null;
     const form = await c.req.parseBody();
     if (!cookie || !session) return c.redirect('/dashboard/sign_in', 303);
     if (typeof form._csrf !== 'string' || !timingSafeEqual(form._csrf, session.csrf))
       return c.text('Missing or wrong CSRF token', 403);
-    await destroySession(c.env, cookie);
+    await destroySession(systemCtx(c.env), cookie);
     deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isHttps(c), httpOnly: true, sameSite: 'Lax' });
     return c.redirect('/dashboard/sign_in', 303);
   });

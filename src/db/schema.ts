@@ -126,6 +126,8 @@ export const phoneNumbers = sqliteTable(
     /** Meta's phone number id when this number is also a WhatsApp Business number. */
     whatsappPhoneNumberId: text('whatsapp_phone_number_id'),
     name: text('name'),
+    /** Default template variables for calls to this number (e.g. the greeting's {{name}}); a lead's fields win. */
+    variables: json<Record<string, string | number | boolean>>('variables').notNull().default(sql`'{}'`),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [

@@ -3,7 +3,8 @@
 // Every method runs without awaiting, so each decision is atomic: the object handles one call at a time.
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
-import { SlidingWindows, type RateDecision } from '../lib/sliding-window';
+import { migrateDurableObject, type DoMigrations } from '../lib/do-migrations';
+import { SLIDING_WINDOW_SCHEMA, SlidingWindows, type RateDecision } from '../lib/sliding-window';
 
 export type { RateDecision };
 
@@ -14,19 +15,27 @@ export interface LeaseDecision {
   retryAfter: number;
 }
 
+/** This object's storage schema by version (lib/do-migrations.ts); 1 is the schema before versioning. */
+const MIGRATIONS: DoMigrations = [
+  [
+    ...SLIDING_WINDOW_SCHEMA,
+    'CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)',
+  ],
+];
+
 export class AccountLimiter extends DurableObject<Env> {
   /** Replaceable in tests (runInDurableObject) to drive time by hand. */
   clock: () => number = () => Date.now();
   /** Replaceable in tests to watch every decision (RPC methods cannot be wrapped per instance). */
   observe: (kind: 'hit' | 'acquire', key: string, decision: RateDecision | LeaseDecision) => void = () => {};
-  private windows: SlidingWindows;
+  private windows!: SlidingWindows;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.windows = new SlidingWindows(ctx.storage.sql);
-    ctx.storage.sql.exec(
-      'CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)',
-    );
+    void ctx.blockConcurrencyWhile(async () => {
+      migrateDurableObject(ctx.storage, MIGRATIONS);
+      this.windows = new SlidingWindows(ctx.storage.sql);
+    });
   }
 
   /** Counts one request of `cls` if fewer than `limit` were admitted in the last `windowMs`. */

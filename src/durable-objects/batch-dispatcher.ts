@@ -8,6 +8,7 @@ import { accounts, batches, calls } from '../db/schema';
 import type { Env } from '../env';
 import { isDomainError } from '../lib/errors';
 import { hit } from '../lib/faults';
+import { migrateDurableObject, type DoMigrations } from '../lib/do-migrations';
 import { newId } from '../lib/ids';
 import { logger } from '../lib/log';
 import { nextOpening, windowOpen, type CallingWindow } from '../lib/calling-window';
@@ -19,6 +20,7 @@ import { batchSummary } from '../services/batches';
 import { emitEvent } from '../services/events';
 import { effectiveLimits, WINDOW_MS } from '../services/limits';
 import { leaseTtlMs } from '../services/concurrency';
+import { systemCtx, withAccount } from '../services/context';
 
 export interface BatchConfig {
   batchId: string;
@@ -43,6 +45,15 @@ type RecipientStatus = 'pending' | 'dialing' | 'dialed' | 'canceled' | 'not_dial
 const DIALS_PER_ALARM = 25;
 const POLL_MS = 30_000;
 
+/** This object's storage schema by version (lib/do-migrations.ts); 1 is the schema before versioning. */
+const MIGRATIONS: DoMigrations = [
+  [
+    `CREATE TABLE IF NOT EXISTS recipients (
+      idx INTEGER PRIMARY KEY, phone TEXT NOT NULL, variables TEXT, zkey TEXT NOT NULL, status TEXT NOT NULL, call_id TEXT, note TEXT)`,
+    'CREATE INDEX IF NOT EXISTS recipients_pending ON recipients (status, zkey, idx)',
+  ],
+];
+
 export class BatchDispatcher extends DurableObject<Env> {
   /** Replaceable in tests: the time the dispatcher believes it is, and how long (real ms) one of its ms lasts. */
   clock: () => number = () => Date.now();
@@ -50,9 +61,9 @@ export class BatchDispatcher extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS recipients (
-      idx INTEGER PRIMARY KEY, phone TEXT NOT NULL, variables TEXT, zkey TEXT NOT NULL, status TEXT NOT NULL, call_id TEXT, note TEXT)`);
-    ctx.storage.sql.exec('CREATE INDEX IF NOT EXISTS recipients_pending ON recipients (status, zkey, idx)');
+    void ctx.blockConcurrencyWhile(async () => {
+      migrateDurableObject(ctx.storage, MIGRATIONS);
+    });
   }
 
   private config() {
@@ -85,6 +96,17 @@ export class BatchDispatcher extends DurableObject<Env> {
     this.ctx.storage.kv.put('config', { ...cfg, canceled: true });
     await this.ctx.storage.setAlarm(Date.now());
     return this.counts();
+  }
+
+  /**
+   * The cron watchdog (src/services/watchdog.ts): a batch that is not done gets its alarm back if the
+   * platform gave up retrying it. Idempotent: an alarm already set is left alone.
+   */
+  async wake(): Promise<boolean> {
+    const cfg = this.config();
+    if (!cfg || cfg.completed || (await this.ctx.storage.getAlarm()) !== null) return false;
+    await this.ctx.storage.setAlarm(Date.now());
+    return true;
   }
 
   /** A call of this batch ended: its slot is free and the batch may be done. */
@@ -233,9 +255,7 @@ export class BatchDispatcher extends DurableObject<Env> {
     } // canceled while we waited
     try {
       await createCall(
-        getDb(this.env.DB),
-        this.env,
-        account,
+        withAccount(systemCtx(this.env), account),
         {
           agent_id: cfg.agentId,
           recipient_phone: r.phone,
@@ -318,11 +338,9 @@ export class BatchDispatcher extends DurableObject<Env> {
         .where(and(eq(batches.id, cfg.batchId), isNull(batches.completedAt)));
       return true;
     }
-    const batch = await batchSummary(db, this.env, cfg.accountId, cfg.batchId);
+    const batch = await batchSummary(withAccount(systemCtx(this.env), { id: cfg.accountId }), cfg.batchId);
     await emitEvent(
-      this.env,
-      db,
-      cfg.accountId,
+      withAccount(systemCtx(this.env), { id: cfg.accountId }),
       'batch.completed',
       { batch },
       { dedupeKey: `${cfg.batchId}:batch.completed` },

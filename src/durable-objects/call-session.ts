@@ -1,4 +1,4 @@
-// One object per call: the only writer of a call's status (SPEC §6.3). Provider events, API commands and
+// One object per call: the only writer of a call's status (README "Calls and their lifecycle"). Provider events, API commands and
 // timers all pass through `serial`, so late or repeated callbacks cannot reorder a call. Every transition
 // first records its side effects in an outbox (saved), then performs them; an interrupted object finishes
 // the outbox on its next alarm, and events carry dedupe keys, so nothing is lost or sent twice.
@@ -19,6 +19,7 @@ import { releaseCallSlot } from '../services/concurrency';
 import { emitEvent, type EventType } from '../services/events';
 import { dispatcherFor, exchangeFor } from './stubs';
 import { conversionAfterSeconds, type CallRtb } from '../services/rtb-match';
+import { systemCtx, withAccount } from '../services/context';
 
 const RANK: Record<CallStatus, number> = {
   queued: 0,
@@ -70,6 +71,12 @@ export interface SessionState {
   outbox: Effect[];
 }
 
+/** What the watchdog knows of a call from D1, enough to close a call whose session never started. */
+export type WakeCall = Pick<
+  SessionState,
+  'callId' | 'accountId' | 'provider' | 'direction' | 'maxDuration' | 'publicBaseUrl' | 'batchId'
+>;
+
 export interface StartSession {
   callId: string;
   accountId: string;
@@ -80,6 +87,8 @@ export interface StartSession {
   timeScale: number;
   status?: CallStatus;
   script?: Array<{ afterMs: number; event: ProviderEvent }>;
+  /** The provider's id of a call it placed to us (Twilio's inbound CallSid): how /end reaches the real call. */
+  providerCallId?: string;
   /** false for calls another runtime dials (they arrive through /v2/webhooks/call-events). */
   dial?: boolean;
   batchId?: string;
@@ -118,7 +127,7 @@ export class CallSession extends DurableObject<Env> {
         callId: init.callId,
         accountId: init.accountId,
         provider: init.provider,
-        providerCallId: null,
+        providerCallId: init.providerCallId ?? null,
         direction: init.direction,
         batchId: init.batchId,
         rtb: init.rtb,
@@ -202,18 +211,73 @@ export class CallSession extends DurableObject<Env> {
   async alarm() {
     await this.serial(async () => {
       const s = await this.load();
-      if (!s) return;
-      await this.drain(s);
-      for (let guard = 0; guard < 100; guard++) {
-        const due = s.timers.filter((t) => t.at <= Date.now()).sort((a, b) => a.at - b.at)[0];
-        if (!due) break;
-        s.timers = s.timers.filter((t) => t !== due);
-        await this.runTimer(s, due);
-        await this.save(s);
-        await this.drain(s);
-      }
-      await this.save(s);
+      if (s) await this.tick(s);
     });
+  }
+
+  /**
+   * The cron watchdog (src/services/watchdog.ts) for a call D1 still shows live: finishes the outbox and
+   * any due timers, and re-arms the alarm, whether or not the platform gave up retrying it. Idempotent.
+   * A call whose session was never created (a crash between the row and the session) was never dialled:
+   * it fails as `session_lost`, which also frees its slot.
+   */
+  wake(call: WakeCall, marginMs = 120_000): Promise<CallStatus | null> {
+    return this.serial(async () => {
+      const existing = await this.load();
+      if (existing) {
+        await this.tick(existing);
+        // Past max_duration by the margin, the provider has ended the call itself (Twilio's TimeLimit):
+        // a final callback that never came must not keep it live forever.
+        const since = existing.answeredAtMs ?? existing.startedAtMs;
+        const limit = existing.maxDuration * 1000 * existing.timeScale + marginMs;
+        if (!isTerminal(existing.status) && since !== null && Date.now() - since > limit) {
+          this.transition(
+            existing,
+            existing.status === 'in_progress'
+              ? {
+                  status: 'completed',
+                  endReason: 'max_duration',
+                  hangupBy: 'system',
+                  duration: existing.maxDuration,
+                }
+              : { status: 'failed', endReason: 'stalled', hangupBy: 'system' },
+          );
+          await this.save(existing);
+          await this.drain(existing);
+        }
+        return existing.status;
+      }
+      const s: SessionState = {
+        ...call,
+        providerCallId: null,
+        status: 'queued',
+        timeScale: 1,
+        startedAtMs: null,
+        answeredAtMs: null,
+        endedAtMs: null,
+        converted: false,
+        timers: [],
+        outbox: [],
+      };
+      this.transition(s, { status: 'failed', endReason: 'session_lost', hangupBy: 'system' });
+      await this.save(s);
+      await this.drain(s);
+      return s.status;
+    });
+  }
+
+  /** Drains the outbox and runs every due timer, saving after each step. */
+  private async tick(s: SessionState) {
+    await this.drain(s);
+    for (let guard = 0; guard < 100; guard++) {
+      const due = s.timers.filter((t) => t.at <= Date.now()).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      s.timers = s.timers.filter((t) => t !== due);
+      await this.runTimer(s, due);
+      await this.save(s);
+      await this.drain(s);
+    }
+    await this.save(s);
   }
 
   private async runTimer(s: SessionState, t: Timer) {
@@ -404,9 +468,7 @@ export class CallSession extends DurableObject<Env> {
         const call = await this.callRow(s);
         if (call) {
           await emitEvent(
-            this.env,
-            db,
-            s.accountId,
+            withAccount(systemCtx(this.env), { id: s.accountId }),
             effect.type,
             { call: presentCall(call), ...(effect.extra ?? {}) },
             { dedupeKey: `${s.callId}:${effect.type}`, callId: s.callId },
@@ -415,7 +477,7 @@ export class CallSession extends DurableObject<Env> {
       } else if (effect.kind === 'finalize') {
         s.outbox.splice(1, 0, ...(await this.finalize(s)));
       } else {
-        await releaseCallSlot(this.env, s.accountId, s.callId);
+        await releaseCallSlot(withAccount(systemCtx(this.env), { id: s.accountId }), s.callId);
         if (s.batchId) await dispatcherFor(this.env, s.batchId).callEnded();
         if (s.rtb) await exchangeFor(this.env, s.accountId).callEnded(s.callId);
       }

@@ -10,8 +10,10 @@ import { getDb } from '../db/client';
 import { rtbBids, type RtbCaps } from '../db/schema';
 import type { Env } from '../env';
 import { newId } from '../lib/ids';
-import { SlidingWindows, type RateDecision } from '../lib/sliding-window';
-import { zonedParts } from '../lib/zoned-time';
+import { migrateDurableObject, type DoMigrations } from '../lib/do-migrations';
+import { SLIDING_WINDOW_SCHEMA, SlidingWindows, type RateDecision } from '../lib/sliding-window';
+import { MinHeap } from '../lib/min-heap';
+import { startOf } from '../lib/period-start';
 
 export interface BidCandidate {
   id: string;
@@ -76,10 +78,23 @@ const bump = (m: Map<string, number>, k: string, d: number) => {
   else m.delete(k);
 };
 
+/** This object's storage schema by version (lib/do-migrations.ts); 1 is the schema before versioning. */
+const MIGRATIONS: DoMigrations = [
+  [
+    ...SLIDING_WINDOW_SCHEMA,
+    'CREATE TABLE IF NOT EXISTS holds (bid_id TEXT PRIMARY KEY, endpoint_id TEXT NOT NULL, route_id TEXT NOT NULL, caller TEXT, expires_at INTEGER NOT NULL, eligible TEXT NOT NULL)',
+    'CREATE TABLE IF NOT EXISTS live (call_id TEXT PRIMARY KEY, route_id TEXT NOT NULL, expires_at INTEGER NOT NULL)',
+    'CREATE TABLE IF NOT EXISTS used (route_id TEXT NOT NULL, at INTEGER NOT NULL)',
+    'CREATE TABLE IF NOT EXISTS versions (endpoint_id TEXT PRIMARY KEY, version INTEGER NOT NULL)',
+    'CREATE TABLE IF NOT EXISTS bid_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, row TEXT NOT NULL)',
+    'CREATE INDEX IF NOT EXISTS holds_expires ON holds (expires_at)',
+  ],
+];
+
 export class RtbExchange extends DurableObject<Env> {
   /** Replaceable in tests to drive time by hand. */
   clock: () => number = () => Date.now();
-  private windows: SlidingWindows;
+  private windows!: SlidingWindows;
   private holds = new Map<string, Hold>();
   private holdByCaller = new Map<string, string>(); // endpointId|caller → bidId
   private heldPerRoute = new Map<string, number>();
@@ -96,18 +111,16 @@ export class RtbExchange extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    const sql = ctx.storage.sql;
+    void ctx.blockConcurrencyWhile(async () => {
+      migrateDurableObject(ctx.storage, MIGRATIONS);
+      this.load();
+    });
+  }
+
+  /** Rebuilds the in-memory state from storage (after an eviction or restart). */
+  private load() {
+    const sql = this.ctx.storage.sql;
     this.windows = new SlidingWindows(sql, (w) => this.later(w));
-    sql.exec(
-      'CREATE TABLE IF NOT EXISTS holds (bid_id TEXT PRIMARY KEY, endpoint_id TEXT NOT NULL, route_id TEXT NOT NULL, caller TEXT, expires_at INTEGER NOT NULL, eligible TEXT NOT NULL)',
-    );
-    sql.exec(
-      'CREATE TABLE IF NOT EXISTS live (call_id TEXT PRIMARY KEY, route_id TEXT NOT NULL, expires_at INTEGER NOT NULL)',
-    );
-    sql.exec('CREATE TABLE IF NOT EXISTS used (route_id TEXT NOT NULL, at INTEGER NOT NULL)');
-    sql.exec('CREATE TABLE IF NOT EXISTS versions (endpoint_id TEXT PRIMARY KEY, version INTEGER NOT NULL)');
-    sql.exec('CREATE TABLE IF NOT EXISTS bid_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, row TEXT NOT NULL)');
-    sql.exec('CREATE INDEX IF NOT EXISTS holds_expires ON holds (expires_at)');
     this.logPending = sql.exec('SELECT 1 FROM bid_log LIMIT 1').toArray().length > 0;
     for (const h of sql.exec<{
       bid_id: string;
@@ -245,6 +258,17 @@ export class RtbExchange extends DurableObject<Env> {
   activeHolds(endpointId?: string): Hold[] {
     this.prune(this.clock());
     return [...this.holds.values()].filter((h) => !endpointId || h.endpointId === endpointId);
+  }
+
+  /**
+   * The cron watchdog (src/services/watchdog.ts): bids still waiting in the log get their flush alarm
+   * back if the platform gave up retrying it. Idempotent: an alarm already set is left alone.
+   */
+  async wake(): Promise<boolean> {
+    if (!this.logPending || (await this.ctx.storage.getAlarm()) !== null) return false;
+    this.alarmAt = null; // it may remember an alarm that no longer exists
+    this.scheduleAlarm(this.clock());
+    return true;
   }
 
   async alarm() {
@@ -435,65 +459,4 @@ export class RtbExchange extends DurableObject<Env> {
     this.alarmAt = real;
     void this.ctx.storage.setAlarm(real);
   }
-}
-
-/** A binary min-heap of (time, key). */
-class MinHeap {
-  private items: Array<{ at: number; key: string }> = [];
-  peek() {
-    return this.items[0];
-  }
-  push(at: number, key: string) {
-    const a = this.items;
-    a.push({ at, key });
-    for (let i = a.length - 1; i > 0; ) {
-      const p = (i - 1) >> 1;
-      if (a[p].at <= a[i].at) break;
-      [a[p], a[i]] = [a[i], a[p]];
-      i = p;
-    }
-  }
-  pop() {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop()!;
-    if (a.length) {
-      a[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1,
-          r = l + 1;
-        let m = i;
-        if (l < a.length && a[l].at < a[m].at) m = l;
-        if (r < a.length && a[r].at < a[m].at) m = r;
-        if (m === i) break;
-        [a[m], a[i]] = [a[i], a[m]];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
-
-const periodStarts = new Map<string, { start: number; validUntil: number }>();
-/** How long after a period starts it surely has not ended (a DST day is 23 h; February is 28 days). */
-const SURELY_WITHIN = { hour: 3600_000, day: 23 * 3600_000, month: 28 * 86400_000 - 3600_000 };
-
-/** The start (ms) of the current hour, day or month in `zone`, remembered until it surely changes. */
-export function startOf(unit: 'hour' | 'day' | 'month', now: number, zone: string): number {
-  const key = `${unit}|${zone}`;
-  const hit = periodStarts.get(key);
-  if (hit && now >= hit.start && now < hit.validUntil) return hit.start;
-  const start = computeStartOf(unit, now, zone);
-  if (periodStarts.size > 1000) periodStarts.clear();
-  periodStarts.set(key, { start, validUntil: start + SURELY_WITHIN[unit] });
-  return start;
-}
-
-function computeStartOf(unit: 'hour' | 'day' | 'month', now: number, zone: string): number {
-  const p = zonedParts(now, zone);
-  const intoHour = (p.mi * 60 + p.s) * 1000 + (now % 1000);
-  if (unit === 'hour') return now - intoHour;
-  const intoDay = intoHour + p.h * 3600_000;
-  if (unit === 'day') return now - intoDay;
-  return now - intoDay - (p.d - 1) * 86400_000;
 }

@@ -1,4 +1,4 @@
-// Calling windows (SPEC §7): local clock times and weekdays during which a recipient may be dialled.
+// Calling windows (README "Batch campaigns"): local clock times and weekdays during which a recipient may be dialled.
 import { isValidTimeZone, zonedParts } from './zoned-time';
 
 export { isValidTimeZone };

@@ -14,9 +14,7 @@ export type FaultPoint =
   /** BatchDispatcher: a recipient's call is created, the recipient not yet marked dialled. */
   | 'batch-after-create-call'
   /** /call-data: just before the lead is written. */
-  | 'lead-before-write'
-  /** Queue consumer: the webhook was sent, the outcome not yet saved. */
-  | 'delivery-after-send';
+  | 'lead-before-write';
 
 export type FaultAction =
   | { kind: 'throw' }

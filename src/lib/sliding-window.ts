@@ -11,6 +11,12 @@ export interface RateDecision {
   retryAfter: number;
 }
 
+/** The tables SlidingWindows keeps its hits in; part of migration 1 of every object that uses it. */
+export const SLIDING_WINDOW_SCHEMA = [
+  'CREATE TABLE IF NOT EXISTS hits (cls TEXT NOT NULL, at INTEGER NOT NULL)',
+  'CREATE INDEX IF NOT EXISTS hits_cls_at ON hits (cls, at)',
+] as const;
+
 export class SlidingWindows {
   private logs = new Map<string, { at: number[]; head: number }>();
 
@@ -22,8 +28,6 @@ export class SlidingWindows {
     private readonly sql: SqlStorage,
     private readonly defer?: (write: () => void) => void,
   ) {
-    sql.exec('CREATE TABLE IF NOT EXISTS hits (cls TEXT NOT NULL, at INTEGER NOT NULL)');
-    sql.exec('CREATE INDEX IF NOT EXISTS hits_cls_at ON hits (cls, at)');
     for (const row of sql.exec<{ cls: string; at: number }>('SELECT cls, at FROM hits ORDER BY at'))
       this.log(row.cls).at.push(row.at);
   }

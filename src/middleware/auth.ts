@@ -12,6 +12,7 @@ import { nowSeconds } from '../lib/time';
 import { accountForClerkToken, looksLikeJwt } from '../services/clerk';
 import { CSRF_HEADER, readSession, SESSION_COOKIE } from '../services/sessions';
 import { getCookie } from 'hono/cookie';
+import { systemCtx, withAccount, type AccountCtx } from '../services/context';
 
 export function bearerToken(c: Context): string | null {
   const header = c.req.header('Authorization');
@@ -56,7 +57,7 @@ function touchLater(c: Context<AppEnv>, keyId: string, lastUsedAt: number | null
   if (now - last < LAST_USED_RESOLUTION_SECONDS) return;
   if (touchedAt.size > 10_000) touchedAt.clear();
   touchedAt.set(keyId, now);
-  const write = touchApiKey(getDb(c.env.DB), keyId, now).catch((err) =>
+  const write = touchApiKey(systemCtx(c.env), keyId, now).catch((err) =>
     requestLog(c).error('last_used_at write failed', { error: err }),
   );
   try {
@@ -71,14 +72,14 @@ async function authenticate(c: Context<AppEnv>, opts: { clerk: boolean }) {
   const cookie = opts.clerk && !token ? getCookie(c, SESSION_COOKIE) : undefined;
   if (cookie) return authenticateSession(c, cookie);
   if (!token) throw unauthorized('Missing API key: send Authorization: Bearer <key>');
-  const db = getDb(c.env.DB);
+  const ctx = systemCtx(c.env, { request_id: c.get('requestId') });
   if (token.startsWith('sk_')) {
-    const found = await accountForApiKey(db, token);
+    const found = await accountForApiKey(ctx, token);
     if (!found) throw unauthorized('Invalid API key');
     c.set('auth', { account: found.account, via: 'api_key', apiKeyId: found.keyId, scopes: found.scopes });
     touchLater(c, found.keyId, found.lastUsedAt);
   } else if (opts.clerk && looksLikeJwt(token)) {
-    const found = await accountForClerkToken(c.env, db, token);
+    const found = await accountForClerkToken(ctx, token);
     if (!found) throw unauthorized('Invalid, expired or unlinked session token');
     c.set('auth', { account: found.account, via: 'clerk', clerkUserId: found.userId, scopes: found.scopes });
   } else {
@@ -90,7 +91,7 @@ async function authenticate(c: Context<AppEnv>, opts: { clerk: boolean }) {
 async function authenticateSession(c: Context<AppEnv>, cookie: string) {
   const csrf = c.req.header(CSRF_HEADER);
   if (!csrf) throw forbidden(`A dashboard session must send its CSRF token in ${CSRF_HEADER}`);
-  const session = await readSession(c.env, getDb(c.env.DB), cookie);
+  const session = await readSession(systemCtx(c.env), cookie);
   if (!session) throw unauthorized('Session expired or signed out: sign in again');
   if (!timingSafeEqual(csrf, session.csrf)) throw forbidden(`Wrong ${CSRF_HEADER} for this session`);
   c.set('auth', {
@@ -133,4 +134,16 @@ export function authOf(c: Context<AppEnv>) {
   const auth = c.get('auth');
   if (!auth) throw unauthorized();
   return auth;
+}
+
+const contexts = new WeakMap<Context<AppEnv>, AccountCtx>();
+/** The request's service context, built once: bindings, D1, a logger with the request and account ids. */
+export function ctxOf(c: Context<AppEnv>): AccountCtx {
+  let ctx = contexts.get(c);
+  if (!ctx) {
+    const account = authOf(c).account;
+    ctx = withAccount(systemCtx(c.env, { request_id: c.get('requestId') }), account);
+    contexts.set(c, ctx);
+  }
+  return ctx;
 }

@@ -2,12 +2,12 @@
 // /call-data and an ingest key pair for /v2/webhooks/call-events (README "Incoming webhooks"). A
 // failed attempt counts against the caller's IP, as a bad API key does in middleware/auth.ts.
 import type { Context, MiddlewareHandler } from 'hono';
-import { getDb } from '../db/client';
 import type { Account } from '../db/types';
 import type { AppEnv, AuthContext } from '../env';
 import { DomainError } from '../lib/errors';
 import { accountForIngestKeys, accountForWebhookAuthKey } from '../services/accounts';
 import { countAnonymous } from './rate-limit';
+import { systemCtx } from '../services/context';
 
 async function refuse(c: Context<AppEnv>, message: string): Promise<never> {
   throw new DomainError('unauthorized', message, undefined, await countAnonymous(c));
@@ -21,7 +21,7 @@ function setAccount(c: Context<AppEnv>, account: Account, via: AuthContext['via'
 /** ?moja_auth_key=… or X-Moja-Auth-Key. */
 export const webhookAuthKey: MiddlewareHandler<AppEnv> = async (c, next) => {
   const secret = c.req.query('moja_auth_key') ?? c.req.header('X-Moja-Auth-Key');
-  const account = await accountForWebhookAuthKey(getDb(c.env.DB), secret);
+  const account = await accountForWebhookAuthKey(systemCtx(c.env), secret);
   if (!account) return refuse(c, 'Missing or invalid moja_auth_key');
   setAccount(c, account, 'webhook_auth_key');
   await next();
@@ -30,7 +30,7 @@ export const webhookAuthKey: MiddlewareHandler<AppEnv> = async (c, next) => {
 /** x-public-key names the account, x-private-key proves it. */
 export const ingestKeys: MiddlewareHandler<AppEnv> = async (c, next) => {
   const account = await accountForIngestKeys(
-    getDb(c.env.DB),
+    systemCtx(c.env),
     c.req.header('x-public-key'),
     c.req.header('x-private-key'),
   );

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { AppEnv, Env } from '../env';
+import type { AppEnv } from '../env';
 import { DomainError } from '../lib/errors';
 import type { RateDecision } from '../durable-objects/account-limiter';
 import { limiterFor } from '../durable-objects/stubs';

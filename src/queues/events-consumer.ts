@@ -1,8 +1,8 @@
-import { getDb } from '../db/client';
 import type { Env, EventQueueMessage } from '../env';
 import { logger } from '../lib/log';
 import { runScriptedStep } from '../services/messages';
 import { attemptDelivery } from '../services/webhook-delivery';
+import { systemCtx } from '../services/context';
 
 /**
  * Each message is one delivery id (or a simulated WhatsApp step). A message is acked only after its attempt is recorded; anything
@@ -10,17 +10,17 @@ import { attemptDelivery } from '../services/webhook-delivery';
  * consumer that dies mid-batch loses nothing.
  */
 export async function consumeEvents(batch: MessageBatch<EventQueueMessage>, env: Env) {
-  const db = getDb(env.DB);
+  const ctx = systemCtx(env);
   // Deliveries are independent (different endpoints, or retries of one): attempt them concurrently.
   await Promise.all(
     batch.messages.map(async (msg) => {
       try {
         const body = msg.body;
-        if (body?.kind === 'whatsapp_step') await runScriptedStep(env, db, body.message_id, body.step);
-        else if (typeof body?.delivery_id === 'string') await attemptDelivery(env, db, body.delivery_id);
+        if (body?.kind === 'whatsapp_step') await runScriptedStep(ctx, body.message_id, body.step);
+        else if (typeof body?.delivery_id === 'string') await attemptDelivery(ctx, body.delivery_id);
         msg.ack();
       } catch (err) {
-        logger(env).error('delivery attempt crashed; will retry', { body: msg.body, error: String(err) });
+        ctx.log.error('delivery attempt crashed; will retry', { body: msg.body, error: String(err) });
         msg.retry({ delaySeconds: 5 });
       }
     }),

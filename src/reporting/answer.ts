@@ -1,5 +1,7 @@
-// Answer text, explanation and chart suggestion, by rules on the structured query (SPEC §12).
-import { isTimeGrain, MEASURES, type StructuredQuery } from './model';
+// Answer text, explanation and chart suggestion, by rules on the structured query (README "Reporting AI"). The
+// answer restates what was computed (describe.ts); "You received N calls" is said only of inbound calls.
+import { describe, periodText } from './describe';
+import { isTimeGrain, type MeasureSpec, type StructuredQuery } from './model';
 
 export interface ChartSuggestion {
   type: 'line' | 'bar' | 'pie';
@@ -7,53 +9,74 @@ export interface ChartSuggestion {
   y_axis: string;
 }
 
-const fmt = (v: unknown, unit: string) => {
-  const n = typeof v === 'number' ? v : Number(v ?? 0);
-  const s = Number.isInteger(n)
-    ? n.toLocaleString('en-US')
-    : n.toLocaleString('en-US', { maximumFractionDigits: 2 });
-  return unit === '$' ? `$${s}` : unit === '%' ? `${s}%` : unit === 's' ? `${s} seconds` : s;
-};
-
-function describeFilters(q: StructuredQuery): string {
-  return q.filters.map((f) => `${f.field.replace('_name', '')} ${f.values.join(' or ')}`).join(', ');
+export function fmt(v: unknown, m: Pick<MeasureSpec, 'unit'>): string {
+  if (v === null || v === undefined) return 'no data';
+  const n = typeof v === 'number' ? v : Number(v);
+  const s = n.toLocaleString('en-US', {
+    maximumFractionDigits: m.unit === 'usd' ? 2 : m.unit === 'count' ? 2 : 1,
+  });
+  switch (m.unit) {
+    case 'usd':
+      return `$${n.toLocaleString('en-US', { minimumFractionDigits: Number.isInteger(n) ? 0 : 2, maximumFractionDigits: 2 })}`;
+    case 'percent':
+      return `${s} %`;
+    case 'seconds':
+    case 'minutes':
+    case 'hours':
+      return `${s} ${m.unit}`;
+    default:
+      return s;
+  }
 }
 
 export function chartFor(q: StructuredQuery, rowCount: number): ChartSuggestion | null {
-  if (!q.dimension) return null;
-  const y = q.measure;
-  if (isTimeGrain(q.dimension)) return { type: 'line', x_axis: q.dimension, y_axis: y };
-  if (q.share && rowCount <= 6 && !['conversion_rate', 'avg_duration'].includes(q.measure))
-    return { type: 'pie', x_axis: q.dimension, y_axis: y };
+  if (!q.dimension || q.compare) return null;
+  const y = q.measures[0].key;
+  if (isTimeGrain(q.dimension) && !['weekday', 'hour_of_day'].includes(q.dimension))
+    return { type: 'line', x_axis: q.dimension, y_axis: y };
+  if (q.share && rowCount <= 6) return { type: 'pie', x_axis: q.dimension, y_axis: y };
   return { type: 'bar', x_axis: q.dimension, y_axis: y };
 }
 
-export function answerFor(q: StructuredQuery, rows: Array<Record<string, unknown>>) {
-  const m = MEASURES[q.measure];
-  const period = q.range
-    ? ` ${q.range.label.startsWith('on ') || q.range.label.startsWith('since') || /^\d/.test(q.range.label) || /^[A-Z]/.test(q.range.label) ? (/^[A-Z]|^\d{4}$/.test(q.range.label) ? `in ${q.range.label}` : q.range.label) : q.range.label}`
-    : ' in total (all time)';
-  const filters = describeFilters(q);
-  const scope = filters ? ` (${filters})` : '';
+const receivedOnly = (q: StructuredQuery) =>
+  q.view === 'call_logs' &&
+  q.measures.length === 1 &&
+  q.measures[0].key === 'calls' &&
+  q.measures[0].stat === 'count' &&
+  !q.measures[0].per &&
+  q.filters.length === 1 &&
+  q.filters[0].column === 'direction' &&
+  q.filters[0].op === '=' &&
+  q.filters[0].value === 'inbound';
+
+export function answerFor(q: StructuredQuery, rows: Array<Record<string, unknown>>, tz: string, now: number) {
+  const restated = describe(q, tz, now);
   let answer: string;
-  if (!q.dimension) {
-    const value = rows[0]?.[q.measure] ?? 0;
-    answer =
-      q.measure === 'calls' && !filters
-        ? `You received ${fmt(value, '')} calls${period}.`
-        : `Your ${m.label}${scope}${period}: ${fmt(value, m.unit)}.`;
+  if (q.compare) {
+    const cur = Number(rows[0]?.current ?? 0);
+    const prev = Number(rows[0]?.previous ?? 0);
+    const m = q.measures[0];
+    const diff = cur - prev;
+    const pct = prev ? ` (${diff >= 0 ? '+' : ''}${((100 * diff) / prev).toFixed(1)} %)` : '';
+    answer = `${restated}: ${fmt(cur, m)} against ${fmt(prev, m)} — a change of ${diff >= 0 ? '+' : ''}${fmt(diff, m)}${pct}.`;
+  } else if (!q.dimension) {
+    const row = rows[0] ?? {};
+    const parts = q.measures.map((m) => `${q.measures.length > 1 ? `${m.label} ` : ''}${fmt(row[m.key], m)}`);
+    answer = receivedOnly(q)
+      ? `You received ${fmt(row.calls, q.measures[0])} calls ${periodText(q.range, tz, now).replace(/^all time/, 'in total (all time)')}.`
+      : `${restated}: ${parts.join('; ')}.`;
   } else if (!rows.length) {
-    answer = `There were no ${m.label}${scope}${period}.`;
+    answer = `${restated}: there were none.`;
   } else {
     const shown = rows
-      .slice(0, 5)
-      .map((r) => `${r[q.dimension!] ?? 'unknown'}: ${fmt(r[q.measure], m.unit)}`)
+      .slice(0, 8)
+      .map((r) => `${r[q.dimension!] ?? 'unknown'}: ${q.measures.map((m) => fmt(r[m.key], m)).join(', ')}`)
       .join('; ');
-    answer = `${m.label[0].toUpperCase()}${m.label.slice(1)} by ${q.dimension}${scope}${period} — ${shown}${rows.length > 5 ? `; and ${rows.length - 5} more` : ''}.`;
+    answer = `${restated} — ${shown}${rows.length > 8 ? `; and ${rows.length - 8} more` : ''}.`;
   }
-  const range = q.range
-    ? ` between ${new Date(q.range.start).toISOString()} and ${new Date(q.range.end).toISOString()}`
-    : ' over all time';
-  const explanation = `This query computes ${m.label} (${m.sql}) from ${m.view}${range}${filters ? `, where ${filters}` : ''}${q.dimension ? `, grouped by ${q.dimension}` : ''}.`;
+  const words = Object.entries(q.understood ?? {})
+    .map(([slot, ws]) => `${slot}: "${ws.join('", "')}"`)
+    .join('; ');
+  const explanation = `This query computes ${restated.charAt(0).toLowerCase()}${restated.slice(1)} from ${q.view}${words ? `. Read from the question — ${words}` : ''}.`;
   return { answer, explanation, chart_suggestion: chartFor(q, rows.length) };
 }

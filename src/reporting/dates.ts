@@ -1,257 +1,310 @@
-// Relative and explicit date phrases → [start, end) instants in the account's time zone (weeks start Monday).
-// Rolling periods ("last 7 days") are whole days before today; "to date" periods end now.
+// Date phrases → [start, end) instants in the account's time zone, with the words each one used. Rolling
+// windows ("last 7 days", "last 24 hours") include today and end now; "to date" periods end now.
 
-import { zonedParts } from '../lib/zoned-time';
+import {
+  addDays,
+  addMonths,
+  addMonthsKeepDay,
+  type DateRange,
+  iso,
+  lastWeekday,
+  localMidnight,
+  MONTH_RE,
+  MONTHS,
+  monday,
+  monthIndex,
+  NUMBERS,
+  oneDay,
+  parts,
+  quarter,
+  span,
+  type YMD,
+} from './calendar';
 
-export interface DateRange {
-  start: number;
-  end: number;
-  label: string;
-  unit: 'day' | 'week' | 'month' | 'quarter' | 'year' | 'hour' | 'custom';
-  count: number;
+export { type DateRange, localMidnight, shiftBack } from './calendar';
+
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+const WEEKDAY_RE =
+  '(mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)';
+const weekdayIndex = (s: string) => WEEKDAYS.findIndex((w) => w.startsWith(s.slice(0, 3)));
+const DAY_OF_MONTH = '(\\d{1,2})(?:st|nd|rd|th)?';
+const cap = (s: string) => `${s[0].toUpperCase()}${s.slice(1)}`;
+
+type Rule = [RegExp, (m: RegExpMatchArray, c: Ctx) => DateRange | null];
+interface Ctx {
+  now: number;
+  tz: string;
+  today: YMD;
+  num: (s: string) => number;
 }
-interface YMD {
-  y: number;
-  m: number;
-  d: number;
+const ymd = (s: string): YMD => {
+  const [y, m, d] = s.split('-').map(Number);
+  return { y, m, d };
+};
+/** A month (and optional day) named without a year means the most recent one not after today. */
+function recent(c: Ctx, month: number, day = 1, year?: string): YMD {
+  let y = year ? Number(year) : c.today.y;
+  if (!year && (month > c.today.m || (month === c.today.m && day > c.today.d))) y -= 1;
+  return { y, m: month, d: day };
 }
+const sinceUntilNow = (from: YMD, c: Ctx, label: string): DateRange => ({
+  start: localMidnight(from, c.tz),
+  end: c.now,
+  label,
+  unit: 'custom',
+  count: 1,
+});
 
-const MONTHS = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
+const RULES: Rule[] = [
+  [
+    /\b(?:between|from) (\d{4}-\d\d-\d\d) (?:and|to|until|through|-) (\d{4}-\d\d-\d\d)\b/,
+    (m, c) => span(ymd(m[1]), addDays(ymd(m[2]), 1), c.tz, `${m[1]} to ${m[2]}`, 'custom'),
+  ],
+  [
+    new RegExp(
+      `\\b(?:between |from )?${MONTH_RE} ${DAY_OF_MONTH}(?: ?,)?(?: (\\d{4}))? (?:and|to|until|through|thru|-) (?:${MONTH_RE} )?${DAY_OF_MONTH}(?: ?,)?(?: (\\d{4}))?\\b`,
+    ),
+    (m, c) => {
+      const a = recent(c, monthIndex(m[1]) + 1, Number(m[2]), m[3] ?? m[6]);
+      const bm = m[4] ? monthIndex(m[4]) + 1 : a.m;
+      const b = { y: m[6] ? Number(m[6]) : bm < a.m ? a.y + 1 : a.y, m: bm, d: Number(m[5]) };
+      return span(a, addDays(b, 1), c.tz, `${iso(a)} to ${iso(b)}`, 'custom');
+    },
+  ],
+  [/\bsince (\d{4}-\d\d-\d\d)\b/, (m, c) => sinceUntilNow(ymd(m[1]), c, `since ${m[1]}`)],
+  [
+    new RegExp(
+      `\\bsince (?:the (?:start|beginning) of )?${MONTH_RE}(?: ${DAY_OF_MONTH})?(?: ?,)?(?: (\\d{4}))?\\b`,
+    ),
+    (m, c) => {
+      const from = recent(c, monthIndex(m[1]) + 1, m[2] ? Number(m[2]) : 1, m[3]);
+      return sinceUntilNow(from, c, `since ${iso(from)}`);
+    },
+  ],
+  [
+    new RegExp(`\\bsince (?:last )?${WEEKDAY_RE}\\b`),
+    (m, c) => {
+      const from = lastWeekday(c.today, weekdayIndex(m[1]));
+      return sinceUntilNow(from, c, `since ${cap(WEEKDAYS[weekdayIndex(m[1])])} ${iso(from)}`);
+    },
+  ],
+  [/\b(?:on )?(\d{4})-(\d\d)-(\d\d)\b/, (m, c) => oneDay(ymd(`${m[1]}-${m[2]}-${m[3]}`), c.tz)],
+  [
+    /\b(?:on )?(?:the )?day before yesterday\b/,
+    (_m, c) => oneDay(addDays(c.today, -2), c.tz, 'the day before yesterday'),
+  ],
+  [/\b(?:on )?yesterday\b/, (_m, c) => oneDay(addDays(c.today, -1), c.tz, 'yesterday')],
+  [
+    /\b(this morning|this afternoon|this evening|tonight)\b/,
+    (m, c) => {
+      const [from, to] = m[1] === 'this morning' ? [0, 12] : m[1] === 'this afternoon' ? [12, 17] : [17, 24];
+      const start = localMidnight(c.today, c.tz, from);
+      const end = Math.min(
+        c.now,
+        to === 24 ? localMidnight(addDays(c.today, 1), c.tz) : localMidnight(c.today, c.tz, to),
+      );
+      // A part of the day still ahead starts after now; the translator declines it as not yet happened.
+      return { start, end: Math.max(start, end), label: m[1], unit: 'custom', count: 1 };
+    },
+  ],
+  [
+    /\b(?:so far )?today(?: so far)?\b/,
+    (_m, c) => ({ start: localMidnight(c.today, c.tz), end: c.now, label: 'today', unit: 'day', count: 1 }),
+  ],
+  [
+    /\b(?:in the |over the |during the |for the )?(?:last|past|previous) (\d+) (?:minutes|mins)\b/,
+    (m, c) => ({
+      start: c.now - Number(m[1]) * 60_000,
+      end: c.now,
+      label: `the last ${m[1]} minutes`,
+      unit: 'hour',
+      count: Number(m[1]) / 60,
+    }),
+  ],
+  [
+    /\b(?:in the |over the |during the |for the )?(?:last|past|previous) hour\b/,
+    (_m, c) => ({ start: c.now - 3600_000, end: c.now, label: 'the last hour', unit: 'hour', count: 1 }),
+  ],
+  [
+    /\b(?:in the |over the |during the |for the )?(?:last|past|previous) (\d+|[a-z]+) hours?\b/,
+    (m, c) => {
+      const n = c.num(m[1]);
+      if (Number.isNaN(n)) return null;
+      return {
+        start: c.now - n * 3600_000,
+        end: c.now,
+        label: `the last ${n} hours`,
+        unit: 'hour',
+        count: n,
+      };
+    },
+  ],
+  [
+    /\b(?:in the |over the |during the |for the )?(?:last|past|previous|trailing|rolling) (\d+|[a-z]+) (day|week|month)s?\b/,
+    (m, c) => {
+      const n = c.num(m[1]);
+      if (Number.isNaN(n)) return null;
+      const unit = m[2] as 'day' | 'week' | 'month';
+      // Rolling windows end now and reach back N × 24 hours (N × 7 days), as dashboards count "the
+      // last 7 days"; months reach back N calendar months to the same local time.
+      const start =
+        unit === 'month'
+          ? localMidnight(addMonthsKeepDay(c.today, -n, 0), c.tz) + (c.now - localMidnight(c.today, c.tz))
+          : c.now - n * (unit === 'week' ? 7 : 1) * 86400_000;
+      return {
+        start,
+        end: c.now,
+        label: `the last ${n} ${unit}s`,
+        unit,
+        count: n,
+      };
+    },
+  ],
 ];
-const MONTH_RE =
-  '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
-const monthIndex = (s: string) => MONTHS.findIndex((m) => m.startsWith(s.slice(0, 3)));
-const NUMBERS: Record<string, number> = {
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  fourteen: 14,
-  thirty: 30,
-  ninety: 90,
-};
 
-const parts = zonedParts;
+export type MatchedRange = DateRange & { matched: string };
 
-/** The instant of local midnight (or `hour`) on a calendar day in `tz`, DST-aware. */
-export function localMidnight(day: YMD, tz: string, hour = 0): number {
-  const wall = Date.UTC(day.y, day.m - 1, day.d, hour);
-  let guess = wall;
-  for (let i = 0; i < 3; i++) {
-    const p = parts(guess, tz);
-    const seen = Date.UTC(p.y, p.m - 1, p.d, p.h, p.mi, p.s);
-    const diff = wall - seen;
-    if (diff === 0) break;
-    guess += diff;
+/** How far back a question may reach; "the last 99999999999 days" is declined, not computed. */
+export const MAX_LOOKBACK_MS = 100 * 366 * 86_400_000;
+
+/**
+ * Finds the first date phrase in `text` (already lower-cased) and the words it used; null when none, and
+ * also when it reaches more than 100 years away or cannot be computed: its words then stay unaccounted
+ * for, so the translators decline instead of answering (or failing) on an absurd period.
+ */
+export function resolveDates(text: string, now: number, tz: string): MatchedRange | null {
+  let range: MatchedRange | null;
+  try {
+    range = resolvePhrase(text, now, tz);
+  } catch {
+    return null;
   }
-  return guess;
+  if (
+    range &&
+    (!Number.isFinite(range.start) ||
+      !Number.isFinite(range.end) ||
+      range.start < now - MAX_LOOKBACK_MS ||
+      range.end > now + MAX_LOOKBACK_MS)
+  )
+    return null;
+  return range;
 }
 
-const addDays = (d: YMD, n: number): YMD => {
-  const t = new Date(Date.UTC(d.y, d.m - 1, d.d + n));
-  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
-};
-const addMonths = (d: YMD, n: number): YMD => {
-  const t = new Date(Date.UTC(d.y, d.m - 1 + n, 1));
-  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: 1 };
-};
-const weekday = (d: YMD) => (new Date(Date.UTC(d.y, d.m - 1, d.d)).getUTCDay() + 6) % 7; // Monday = 0
-const iso = (d: YMD) => `${d.y}-${String(d.m).padStart(2, '0')}-${String(d.d).padStart(2, '0')}`;
-
-function span(
-  from: YMD,
-  toExclusive: YMD,
-  tz: string,
-  label: string,
-  unit: DateRange['unit'],
-  count = 1,
-): DateRange {
-  return { start: localMidnight(from, tz), end: localMidnight(toExclusive, tz), label, unit, count };
-}
-
-/** Finds the first date phrase in `text` (already lower-cased). Returns null when there is none. */
-export function resolveDates(text: string, now: number, tz: string): DateRange | null {
+function resolvePhrase(text: string, now: number, tz: string): MatchedRange | null {
   const p = parts(now, tz);
   const today: YMD = { y: p.y, m: p.m, d: p.d };
   const t = text.replace(/\s+/g, ' ');
   const num = (s: string) => (/^\d+$/.test(s) ? Number(s) : (NUMBERS[s] ?? NaN));
-  let m: RegExpMatchArray | null;
-
-  if ((m = t.match(/\b(?:between|from) (\d{4}-\d\d-\d\d) (?:and|to|until) (\d{4}-\d\d-\d\d)\b/))) {
-    const [a, b] = [m[1], m[2]].map((s) => {
-      const [y, mo, d] = s.split('-').map(Number);
-      return { y, m: mo, d };
-    });
-    return span(a, addDays(b, 1), tz, `${iso(a)} to ${iso(b)}`, 'custom', 1);
-  }
-  if ((m = t.match(/\bsince (\d{4}-\d\d-\d\d)\b/))) {
-    const [y, mo, d] = m[1].split('-').map(Number);
-    return {
-      start: localMidnight({ y, m: mo, d }, tz),
-      end: now,
-      label: `since ${m[1]}`,
-      unit: 'custom',
-      count: 1,
-    };
-  }
-  if ((m = t.match(/\b(?:on )?(\d{4})-(\d\d)-(\d\d)\b/))) {
-    const day = { y: Number(m[1]), m: Number(m[2]), d: Number(m[3]) };
-    return span(day, addDays(day, 1), tz, `on ${iso(day)}`, 'day');
-  }
-  if (/\bday before yesterday\b/.test(t))
-    return span(addDays(today, -2), addDays(today, -1), tz, 'the day before yesterday', 'day');
-  if (/\byesterday\b/.test(t)) return span(addDays(today, -1), today, tz, 'yesterday', 'day');
-  if (/\btoday\b/.test(t))
-    return { start: localMidnight(today, tz), end: now, label: 'today', unit: 'day', count: 1 };
-  if (
-    (m = t.match(/\b(?:in the )?(?:last|past|previous) (\d+|[a-z]+) hours?\b/)) &&
-    !Number.isNaN(num(m[1]))
-  ) {
-    const n = num(m[1]);
-    return { start: now - n * 3600_000, end: now, label: `the last ${n} hours`, unit: 'hour', count: n };
-  }
-  if (
-    (m = t.match(/\b(?:in the )?(?:last|past|previous) (\d+|[a-z]+) (day|week|month)s?\b/)) &&
-    !Number.isNaN(num(m[1]))
-  ) {
-    const n = num(m[1]);
-    const unit = m[2] as 'day' | 'week' | 'month';
-    const from =
-      unit === 'day'
-        ? addDays(today, -n)
-        : unit === 'week'
-          ? addDays(today, -7 * n)
-          : addMonths({ ...today, d: 1 }, -n);
-    const until = unit === 'month' ? { ...today, d: 1 } : today;
-    return span(unit === 'month' ? from : from, until, tz, `the last ${n} ${unit}s`, unit, n);
-  }
-  const mondayThis = addDays(today, -weekday(today));
-  if (/\b(week to date|wtd|this week so far)\b/.test(t))
-    return {
-      start: localMidnight(mondayThis, tz),
-      end: now,
-      label: 'this week to date',
-      unit: 'week',
-      count: 1,
-    };
-  if (/\b(month to date|mtd|this month so far)\b/.test(t))
-    return {
-      start: localMidnight({ ...today, d: 1 }, tz),
-      end: now,
-      label: 'this month to date',
-      unit: 'month',
-      count: 1,
-    };
-  if (/\b(year to date|ytd|this year so far)\b/.test(t))
-    return {
-      start: localMidnight({ y: today.y, m: 1, d: 1 }, tz),
-      end: now,
-      label: 'this year to date',
-      unit: 'year',
-      count: 1,
-    };
-  if (/\blast weekend\b/.test(t)) {
-    const sat = addDays(mondayThis, -2);
-    return span(sat, addDays(sat, 2), tz, 'last weekend', 'custom');
-  }
-  if (/\b(last|previous) week\b/.test(t))
-    return span(addDays(mondayThis, -7), mondayThis, tz, 'last week', 'week');
-  if (/\bthis week\b/.test(t)) return span(mondayThis, addDays(mondayThis, 7), tz, 'this week', 'week');
-  const firstThis = { ...today, d: 1 };
-  if (/\b(last|previous) month\b/.test(t))
-    return span(addMonths(firstThis, -1), firstThis, tz, 'last month', 'month');
-  if (/\bthis month\b/.test(t)) return span(firstThis, addMonths(firstThis, 1), tz, 'this month', 'month');
-  const qStart = { y: today.y, m: Math.floor((today.m - 1) / 3) * 3 + 1, d: 1 };
-  if (/\b(last|previous) quarter\b/.test(t))
-    return span(addMonths(qStart, -3), qStart, tz, 'last quarter', 'quarter');
-  if (/\bthis quarter\b/.test(t)) return span(qStart, addMonths(qStart, 3), tz, 'this quarter', 'quarter');
-  if ((m = t.match(/\bq([1-4])(?: (\d{4}))?\b/))) {
-    const y = m[2] ? Number(m[2]) : today.y;
-    const s = { y, m: (Number(m[1]) - 1) * 3 + 1, d: 1 };
-    return span(s, addMonths(s, 3), tz, `Q${m[1]} ${y}`, 'quarter');
-  }
-  if (/\b(last|previous) year\b/.test(t))
-    return span({ y: today.y - 1, m: 1, d: 1 }, { y: today.y, m: 1, d: 1 }, tz, 'last year', 'year');
-  if (/\bthis year\b/.test(t))
-    return span({ y: today.y, m: 1, d: 1 }, { y: today.y + 1, m: 1, d: 1 }, tz, 'this year', 'year');
-  if ((m = t.match(new RegExp(`\\b(?:on )?${MONTH_RE} (\\d{1,2})(?:st|nd|rd|th)?(?:,? (\\d{4}))?\\b`)))) {
-    const mo = monthIndex(m[1]) + 1;
-    let y = m[3] ? Number(m[3]) : today.y;
-    if (!m[3] && (mo > today.m || (mo === today.m && Number(m[2]) > today.d))) y -= 1;
-    const day = { y, m: mo, d: Number(m[2]) };
-    return span(day, addDays(day, 1), tz, `on ${iso(day)}`, 'day');
-  }
-  if ((m = t.match(new RegExp(`\\b(?:in |during )?${MONTH_RE}(?: (\\d{4}))?\\b`)))) {
-    const mo = monthIndex(m[1]) + 1;
-    let y = m[2] ? Number(m[2]) : today.y;
-    if (!m[2] && mo > today.m) y -= 1; // "in March" means the most recent March
-    const s = { y, m: mo, d: 1 };
-    return span(
-      s,
-      addMonths(s, 1),
-      tz,
-      `${MONTHS[mo - 1][0].toUpperCase()}${MONTHS[mo - 1].slice(1)} ${y}`,
-      'month',
-    );
-  }
-  if ((m = t.match(/\b(?:in|during) (\d{4})\b/))) {
-    const y = Number(m[1]);
-    return span({ y, m: 1, d: 1 }, { y: y + 1, m: 1, d: 1 }, tz, `${y}`, 'year');
+  const c: Ctx = { now, tz, today, num };
+  for (const [re, make] of [...RULES, ...CALENDAR_RULES]) {
+    const m = t.match(re);
+    if (!m) continue;
+    const r = make(m, c);
+    if (r) return { ...r, matched: m[0].trim() };
   }
   return null;
 }
 
-/** "and the week before?": the same period shifted back by its own length. */
-export function shiftBack(range: DateRange, tz: string): DateRange {
-  const from = parts(range.start, tz);
-  const start: YMD = { y: from.y, m: from.m, d: from.d };
-  const to = parts(range.end, tz);
-  const endDay: YMD = { y: to.y, m: to.m, d: to.d };
-  if (range.unit === 'month' || range.unit === 'quarter' || range.unit === 'year') {
-    const months = (range.unit === 'month' ? 1 : range.unit === 'quarter' ? 3 : 12) * range.count;
-    return span(
-      addMonths(start, -months),
-      start,
-      tz,
-      `the ${range.unit} before ${range.label}`,
-      range.unit,
-      range.count,
-    );
-  }
-  if (range.unit === 'hour')
-    return {
-      ...range,
-      start: range.start - (range.end - range.start),
-      end: range.start,
-      label: `the ${range.count} hours before`,
-    };
-  const days = Math.round((localMidnight(endDay, tz) - localMidnight(start, tz)) / 86400_000) || 1;
-  return span(
-    addDays(start, -days),
-    start,
-    tz,
-    `the ${days === 7 ? 'week' : days === 1 ? 'day' : `${days} days`} before ${range.label}`,
-    range.unit,
-    range.count,
-  );
-}
+const CALENDAR_RULES: Rule[] = [
+  [
+    /\b(week to date|wtd|this week so far)\b/,
+    (_m, c) => ({
+      start: localMidnight(monday(c.today), c.tz),
+      end: c.now,
+      label: 'this week to date',
+      unit: 'week',
+      count: 1,
+    }),
+  ],
+  [
+    /\b(month to date|mtd|this month so far|since the (?:start|beginning) of (?:the |this )?month)\b/,
+    (_m, c) => ({
+      start: localMidnight({ ...c.today, d: 1 }, c.tz),
+      end: c.now,
+      label: 'this month to date',
+      unit: 'month',
+      count: 1,
+    }),
+  ],
+  [
+    /\b(year to date|ytd|this year so far|since the (?:start|beginning) of (?:the |this )?year)\b/,
+    (_m, c) => ({
+      start: localMidnight({ y: c.today.y, m: 1, d: 1 }, c.tz),
+      end: c.now,
+      label: 'this year to date',
+      unit: 'year',
+      count: 1,
+    }),
+  ],
+  [
+    /\b(?:over |on |during )?(?:the )?last weekend\b/,
+    (_m, c) => {
+      const sat = addDays(monday(c.today), -2);
+      return span(sat, addDays(sat, 2), c.tz, 'last weekend', 'custom');
+    },
+  ],
+  [
+    new RegExp(`\\b(?:on |last |this past |past )+${WEEKDAY_RE}\\b|\\b(?:on )?${WEEKDAY_RE} last week\\b`),
+    (m, c) => {
+      const wd = weekdayIndex(m[1] ?? m[2]);
+      const day = m[2] ? addDays(addDays(monday(c.today), -7), wd) : lastWeekday(c.today, wd);
+      return oneDay(day, c.tz, `last ${cap(WEEKDAYS[wd])} (${iso(day)})`);
+    },
+  ],
+  [
+    /\b(?:in |during |for )?(?:the )?(?:last|previous|prior) week\b/,
+    (_m, c) => span(addDays(monday(c.today), -7), monday(c.today), c.tz, 'last week', 'week'),
+  ],
+  [
+    /\b(?:in |during |for )?this week\b/,
+    (_m, c) => span(monday(c.today), addDays(monday(c.today), 7), c.tz, 'this week', 'week'),
+  ],
+  [
+    /\b(?:in |during |for )?(?:the )?(?:last|previous|prior) month\b/,
+    (_m, c) => span(addMonths({ ...c.today, d: 1 }, -1), { ...c.today, d: 1 }, c.tz, 'last month', 'month'),
+  ],
+  [
+    /\b(?:in |during |for )?this month\b/,
+    (_m, c) => span({ ...c.today, d: 1 }, addMonths({ ...c.today, d: 1 }, 1), c.tz, 'this month', 'month'),
+  ],
+  [
+    /\b(?:in |during |for )?(?:the )?(?:last|previous|prior) quarter\b/,
+    (_m, c) => span(addMonths(quarter(c.today), -3), quarter(c.today), c.tz, 'last quarter', 'quarter'),
+  ],
+  [
+    /\b(?:in |during |for )?this quarter\b/,
+    (_m, c) => span(quarter(c.today), addMonths(quarter(c.today), 3), c.tz, 'this quarter', 'quarter'),
+  ],
+  [
+    /\b(?:in |during )?q([1-4])(?: (\d{4}))?\b/,
+    (m, c) => {
+      const s = { y: m[2] ? Number(m[2]) : c.today.y, m: (Number(m[1]) - 1) * 3 + 1, d: 1 };
+      return span(s, addMonths(s, 3), c.tz, `Q${m[1]} ${s.y}`, 'quarter');
+    },
+  ],
+  [
+    /\b(?:in |during |for )?(?:the )?(?:last|previous|prior) year\b/,
+    (_m, c) =>
+      span({ y: c.today.y - 1, m: 1, d: 1 }, { y: c.today.y, m: 1, d: 1 }, c.tz, 'last year', 'year'),
+  ],
+  [
+    /\b(?:in |during |for )?this year\b/,
+    (_m, c) =>
+      span({ y: c.today.y, m: 1, d: 1 }, { y: c.today.y + 1, m: 1, d: 1 }, c.tz, 'this year', 'year'),
+  ],
+  [
+    new RegExp(`\\b(?:on )?(?:the )?${MONTH_RE} ${DAY_OF_MONTH}(?: ?,)?(?: (\\d{4}))?\\b`),
+    (m, c) => oneDay(recent(c, monthIndex(m[1]) + 1, Number(m[2]), m[3]), c.tz),
+  ],
+  [
+    new RegExp(`\\b(?:in |during |for )?(?:the month of )?${MONTH_RE}(?: (\\d{4}))?\\b`),
+    (m, c) => {
+      const s = recent(c, monthIndex(m[1]) + 1, 1, m[2]);
+      return span(s, addMonths(s, 1), c.tz, `${cap(MONTHS[s.m - 1])} ${s.y}`, 'month');
+    },
+  ],
+  [
+    /\b(?:in|during) (\d{4})\b/,
+    (m, c) => span({ y: Number(m[1]), m: 1, d: 1 }, { y: Number(m[1]) + 1, m: 1, d: 1 }, c.tz, m[1], 'year'),
+  ],
+];

@@ -1,4 +1,4 @@
-// Every SQL statement passes here before D1 (SPEC §12). Parsed with node-sql-parser (SQLite), then the
+// Every SQL statement passes here before D1 (README "Reporting AI"). Parsed with node-sql-parser (SQLite), then the
 // tree is walked by hand: one SELECT, allow-listed views only, no schema qualifiers, no table-valued
 // functions, allow-listed functions only, no CTEs. The account filter is then applied by binding each
 // view name to its account-scoped definition — never trusted to the query — and rows are capped at 1 000.
@@ -31,6 +31,10 @@ const ALLOWED_FUNCTIONS = new Set([
   'upper',
   'length',
   'cast',
+  'instr',
+  'substr',
+  // Window functions: median and percentiles rank rows (compiler.ts); shares divide by a window total.
+  'row_number',
 ]);
 
 export class GuardError extends Error {}
@@ -114,7 +118,13 @@ export function checkSql(sql: string): View[] {
     const from = n.from as Array<Record<string, unknown>> | null | undefined;
     if (!Array.isArray(from)) return;
     for (const item of from) {
-      if (item.expr) throw new GuardError('table-valued functions and subqueries in FROM are not allowed');
+      // A subquery is allowed (order statistics rank rows in one): its own FROM is checked by this same
+      // walk, at its depth. A table-valued function is not.
+      if (item.expr) {
+        const sub = (item.expr as { ast?: { type?: string } }).ast;
+        if (sub?.type !== 'select') throw new GuardError('table-valued functions are not allowed');
+        continue;
+      }
       if (item.db) throw new GuardError('schema-qualified names are not allowed');
       const table = String(item.table ?? '').toLowerCase();
       if (!ALLOWED_TABLES.has(table)) throw new GuardError(`table ${table} is not allowed`);

@@ -1,99 +1,172 @@
-// The semantic model: what can be asked (measures, dimensions, filters) over which reporting view.
-// Views are defined here and bound to the caller's account by construction (see guard.ts).
+// The semantic model: what can be asked (measures, dimensions, conditions) over which reporting view.
+// Views are defined here and bound to the caller's account by construction (see guard.ts); the
+// structured query below is what every translator (built-in or LLM) fills and compiler.ts compiles.
+import areaCodes from '../data/nanp-area-codes.json';
 
 export type View = 'call_logs' | 'messages' | 'rtb_bids';
 
+// "201NJ202DC…": instr() over one packed string maps an area code to its US state without a join
+// (the codes are all digits and the states all letters, so a 3-digit hit is always aligned).
+const US_AREA_CODES = Object.entries(areaCodes.us as Record<string, string>)
+  .map(([code, st]) => code + st)
+  .join('');
+const CA_AREA_CODES = (areaCodes.canada as string[]).join(',');
+// Countries by calling code for numbers outside North America (longest codes first).
+const CALLING_CODES: Array<[string, string]> = [
+  ['353', 'IE'],
+  ['971', 'AE'],
+  ['972', 'IL'],
+  ['234', 'NG'],
+  ['254', 'KE'],
+  ['44', 'GB'],
+  ['52', 'MX'],
+  ['49', 'DE'],
+  ['33', 'FR'],
+  ['34', 'ES'],
+  ['39', 'IT'],
+  ['31', 'NL'],
+  ['61', 'AU'],
+  ['64', 'NZ'],
+  ['91', 'IN'],
+  ['55', 'BR'],
+  ['81', 'JP'],
+  ['86', 'CN'],
+  ['63', 'PH'],
+  ['65', 'SG'],
+  ['27', 'ZA'],
+];
+const country = (col: string) =>
+  `CASE WHEN ${col} LIKE '+1%' THEN (CASE WHEN instr('${US_AREA_CODES}', substr(${col}, 3, 3)) > 0 THEN 'US' WHEN instr('${CA_AREA_CODES}', substr(${col}, 3, 3)) > 0 THEN 'CA' ELSE 'other' END) ${CALLING_CODES.map(([cc, iso]) => `WHEN ${col} LIKE '+${cc}%' THEN '${iso}'`).join(' ')} ELSE 'other' END`;
+const usState = (col: string) =>
+  `CASE WHEN ${col} LIKE '+1%' AND instr('${US_AREA_CODES}', substr(${col}, 3, 3)) > 0 THEN substr('${US_AREA_CODES}', instr('${US_AREA_CODES}', substr(${col}, 3, 3)) + 3, 2) END`;
+
+// `contact` is the other party: the caller of an inbound call, the callee of an outbound one.
+const CONTACT = "CASE WHEN c.direction = 'inbound' THEN c.from_number ELSE c.to_number END";
 export const VIEWS: Record<View, string> = {
   call_logs: `SELECT c.id AS call_id, c.agent_id, COALESCE(a.name, 'no agent') AS agent_name,
       COALESCE(b.name, e.campaign_name, 'none') AS campaign_name, c.direction, c.status, COALESCE(c.outcome, 'unknown') AS outcome,
       COALESCE(c.sentiment, 'unknown') AS sentiment, c.from_number, c.to_number,
       CASE WHEN c.direction = 'inbound' THEN c.to_number ELSE c.from_number END AS number,
+      ${CONTACT} AS contact, CASE WHEN (${CONTACT}) LIKE '+1%' THEN substr(${CONTACT}, 3, 3) END AS area_code,
+      ${country(`(${CONTACT})`)} AS country, ${usState(`(${CONTACT})`)} AS state,
       COALESCE(c.duration, 0) AS duration, CASE WHEN c.answered_at IS NOT NULL THEN 1 ELSE 0 END AS answered,
-      c.converted, COALESCE(c.payout, 0) AS payout, c.created_at, c.ended_at, c.batch_id
+      c.converted, CASE WHEN c.outcome = 'voicemail' THEN 1 ELSE 0 END AS voicemail, COALESCE(c.payout, 0) AS payout,
+      c.created_at, c.ended_at, c.batch_id
     FROM main.calls c LEFT JOIN main.agents a ON a.id = c.agent_id LEFT JOIN main.batches b ON b.id = c.batch_id
       LEFT JOIN main.rtb_endpoints e ON e.id = json_extract(c.rtb, '$.endpoint_id')
     WHERE c.account_id = ?1`,
-  messages: `SELECT id AS message_id, agent_id, direction, status, message_type, contact, created_at FROM main.messages WHERE account_id = ?1`,
+  messages: `SELECT m.id AS message_id, m.agent_id, COALESCE(a.name, 'no agent') AS agent_name, m.direction, m.status, m.message_type,
+      m.contact, CASE WHEN m.contact LIKE '+1%' THEN substr(m.contact, 3, 3) END AS area_code, ${country('m.contact')} AS country,
+      ${usState('m.contact')} AS state, m.created_at FROM main.messages m LEFT JOIN main.agents a ON a.id = m.agent_id
+    WHERE m.account_id = ?1`,
   rtb_bids: `SELECT b.id AS bid_id, b.endpoint_id, COALESCE(e.campaign_name, e.name, 'none') AS campaign_name, b.route_id, COALESCE(b.payout, 0) AS payout,
-      b.eligible_count, b.reject_reason, b.state, b.zip, b.publisher_id, CASE WHEN b.call_id IS NOT NULL THEN 1 ELSE 0 END AS won, b.created_at
+      b.eligible_count, COALESCE(b.reject_reason, 'none') AS reject_reason, CASE WHEN b.reject_reason IS NULL THEN 0 ELSE 1 END AS rejected,
+      b.state, b.zip, b.publisher_id, CASE WHEN b.call_id IS NOT NULL THEN 1 ELSE 0 END AS won, b.created_at
     FROM main.rtb_bids b LEFT JOIN main.rtb_endpoints e ON e.id = b.endpoint_id WHERE b.account_id = ?1`,
 };
 
-export const MEASURES = {
-  calls: { view: 'call_logs', sql: 'COUNT(*)', label: 'calls', unit: '' },
-  answered: { view: 'call_logs', sql: 'COALESCE(SUM(answered), 0)', label: 'answered calls', unit: '' },
-  conversions: { view: 'call_logs', sql: 'COALESCE(SUM(converted), 0)', label: 'conversions', unit: '' },
-  conversion_rate: {
-    view: 'call_logs',
-    sql: 'ROUND(100.0 * SUM(converted) / NULLIF(COUNT(*), 0), 1)',
-    label: 'conversion rate',
-    unit: '%',
-  },
-  avg_duration: {
-    view: 'call_logs',
-    sql: 'ROUND(AVG(CASE WHEN answered = 1 THEN duration END), 1)',
-    label: 'average call duration',
-    unit: 's',
-  },
-  total_duration: {
-    view: 'call_logs',
-    sql: 'COALESCE(SUM(duration), 0)',
-    label: 'total talk time',
-    unit: 's',
-  },
-  payout: { view: 'call_logs', sql: 'ROUND(COALESCE(SUM(payout), 0), 2)', label: 'payout', unit: '$' },
-  messages: { view: 'messages', sql: 'COUNT(*)', label: 'messages', unit: '' },
-  bids: { view: 'rtb_bids', sql: 'COUNT(*)', label: 'RTB bids', unit: '' },
-} as const satisfies Record<string, { view: View; sql: string; label: string; unit: string }>;
-export type Measure = keyof typeof MEASURES;
+/** The columns a condition or dimension may name, per view (anything else never reaches SQL). */
+export const COLUMNS: Record<View, readonly string[]> = {
+  call_logs: [
+    'agent_name',
+    'campaign_name',
+    'direction',
+    'status',
+    'outcome',
+    'sentiment',
+    'number',
+    'contact',
+    'area_code',
+    'country',
+    'state',
+    'duration',
+    'answered',
+    'converted',
+    'voicemail',
+    'payout',
+  ],
+  messages: ['agent_name', 'direction', 'status', 'message_type', 'contact', 'area_code', 'country', 'state'],
+  rtb_bids: ['campaign_name', 'reject_reason', 'rejected', 'won', 'state', 'zip', 'publisher_id', 'payout'],
+};
+
+export type Op = '=' | '!=' | '>' | '>=' | '<' | '<=' | 'in' | 'not in';
+export interface Cond {
+  column: string;
+  op: Op;
+  value: string | number | Array<string | number>;
+}
+
+/** count: rows; sum/avg/min/max/median/percentile: of `field`; rate: % of rows meeting `of`. */
+export type Stat = 'count' | 'sum' | 'avg' | 'min' | 'max' | 'median' | 'percentile' | 'rate';
+export type Unit = 'count' | 'seconds' | 'minutes' | 'hours' | 'percent' | 'usd';
+export interface MeasureSpec {
+  /** Output column name (an SQL identifier). */
+  key: string;
+  label: string;
+  stat: Stat;
+  field?: 'duration' | 'payout';
+  /** percentile: 0–100. */
+  p?: number;
+  /** Conditions that apply to this measure only ("answered calls" beside "calls"). */
+  where?: Cond[];
+  /** rate: the yes/no property whose share is asked. */
+  of?: Cond[];
+  /** A per-unit average: this measure divided by another ("per converted call"), or by days in the range. */
+  per?: MeasureSpec | 'day';
+  unit: Unit;
+}
 
 export const TIME_GRAINS = {
   hour: '%Y-%m-%d %H:00',
   day: '%Y-%m-%d',
   week: '%Y-W%W',
   month: '%Y-%m',
+  weekday: '%w',
+  hour_of_day: '%H',
 } as const;
 export type TimeGrain = keyof typeof TIME_GRAINS;
-
 export const CATEGORIES = {
-  agent: { column: 'agent_name', views: ['call_logs'] },
+  agent: { column: 'agent_name', views: ['call_logs', 'messages'] },
   campaign: { column: 'campaign_name', views: ['call_logs', 'rtb_bids'] },
   status: { column: 'status', views: ['call_logs', 'messages'] },
   outcome: { column: 'outcome', views: ['call_logs'] },
   sentiment: { column: 'sentiment', views: ['call_logs'] },
   direction: { column: 'direction', views: ['call_logs', 'messages'] },
   number: { column: 'number', views: ['call_logs'] },
-  state: { column: 'state', views: ['rtb_bids'] },
+  country: { column: 'country', views: ['call_logs', 'messages'] },
+  state: { column: 'state', views: ['call_logs', 'messages', 'rtb_bids'] },
+  area_code: { column: 'area_code', views: ['call_logs', 'messages'] },
+  reject_reason: { column: 'reject_reason', views: ['rtb_bids'] },
+  message_type: { column: 'message_type', views: ['messages'] },
 } as const satisfies Record<string, { column: string; views: View[] }>;
 export type Category = keyof typeof CATEGORIES;
 export type Dimension = TimeGrain | Category;
 export const isTimeGrain = (d: Dimension | undefined): d is TimeGrain => !!d && d in TIME_GRAINS;
+export const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
-/** Values a filter may take; each maps to a column of the measure's view. */
-export const FILTER_COLUMNS = {
-  status: 'status',
-  direction: 'direction',
-  sentiment: 'sentiment',
-  outcome: 'outcome',
-  agent_name: 'agent_name',
-  campaign_name: 'campaign_name',
-  answered: 'answered',
-  converted: 'converted',
-} as const;
-export type FilterField = keyof typeof FILTER_COLUMNS;
-export interface Filter {
-  field: FilterField;
-  values: Array<string | number>;
+export interface Range {
+  start: number;
+  end: number;
+  label: string;
+  unit?: string;
+  count?: number;
 }
 
 /** The structured query every translator produces and the compiler turns into SQL. */
 export interface StructuredQuery {
-  measure: Measure;
+  view: View;
+  measures: MeasureSpec[];
   dimension?: Dimension;
-  filters: Filter[];
-  range?: { start: number; end: number; label: string; unit?: string; count?: number } | null;
+  filters: Cond[];
+  range?: Range | null;
+  /** A second period to compare against (both values, the difference and the change are answered). */
+  compare?: Range | null;
   order?: 'desc' | 'asc';
   limit?: number;
   /** The question asked for a share/breakdown (a pie when there are few categories). */
   share?: boolean;
+  /** A comparison asked for one figure: the difference, or the change in percent. */
+  asked?: 'difference' | 'change_percent';
+  /** Which words of the question each slot consumed (shown in the explanation). */
+  understood?: Record<string, string[]>;
 }

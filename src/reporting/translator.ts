@@ -1,8 +1,22 @@
 // The built-in translator (no network): English question → StructuredQuery, or an honest decline.
-// A lexicon drawn from the semantic model fills the slots (measure, dimension, filters, order, limit);
-// dates go through the resolver in dates.ts; follow-ups start from the session's previous query.
+// Every content word is accounted for (scanner.ts): periods, names, places, thresholds, breakdowns and
+// the measure each take their words; any word left over makes it decline, naming the word and
+// suggesting the question it can answer instead. Follow-ups start from the session's previous query.
 import { resolveDates, shiftBack } from './dates';
-import type { Category, Dimension, Filter, Measure, StructuredQuery } from './model';
+import { readPlaces, readThresholds } from './conditions';
+import { DIMENSIONS, GRAIN_ADVERBS, NUMBER_WORDS } from './lexicon';
+import { type Found, keyOf, readMeasure } from './measures';
+import {
+  type Cond,
+  type Dimension,
+  isTimeGrain,
+  type MeasureSpec,
+  type Range,
+  type StructuredQuery,
+  type View,
+} from './model';
+import { normalize, Scanner } from './scanner';
+import { describe } from './describe';
 
 export interface TranslateContext {
   now: number;
@@ -17,192 +31,339 @@ export type Translation =
 
 export const SUGGESTIONS = [
   'How many calls did we receive last week?',
-  'What was our conversion rate by agent this month?',
-  'Average call duration by day for the last 7 days',
-  'Total payout by campaign last month',
-  'How many inbound calls were answered yesterday?',
-];
-
-const MEASURE_WORDS: Array<[Measure, RegExp]> = [
-  [
-    'conversion_rate',
-    /\b(conversion rate|convert(?:ed)? rate|rate of conversion|percent(?:age)? (?:of calls )?(?:that )?convert)/,
-  ],
-  [
-    'avg_duration',
-    /\b(average|avg|mean|typical)\b.*\b(duration|length|talk time|long)\b|\bhow long\b.*\bcalls?\b.*\b(last|take)\b/,
-  ],
-  [
-    'total_duration',
-    /\b(total (?:call )?(?:duration|talk time|minutes)|talk time|minutes talked|time on (?:the )?phone)\b/,
-  ],
-  ['payout', /\b(payouts?|revenue|earn(?:ed|ings)?|money|income)\b/],
-  ['conversions', /\b(conversions?|converted|convert)\b/],
-  ['answered', /\b(answered|picked up|connected)\b/],
-  ['messages', /\b(whatsapp|messages?|texts?)\b/],
-  ['bids', /\b(bids?|pings?|rtb)\b/],
-  ['calls', /\b(calls?|dials?|dialled|dialed|phoned)\b/],
-];
-
-const TIME_DIMENSIONS: Array<[Dimension, RegExp]> = [
-  ['hour', /\b(by|per|each) hour\b|\bhourly\b|\bwhat time of day\b|\bby time of day\b/],
-  ['day', /\b(by|per|each) day\b|\bdaily\b|\bday by day\b|\bper-day\b/],
-  ['week', /\b(by|per|each) week\b|\bweekly\b|\bweek by week\b/],
-  ['month', /\b(by|per|each) month\b|\bmonthly\b|\bmonth by month\b/],
-];
-const CATEGORY_DIMENSIONS: Array<[Category, RegExp]> = [
-  [
-    'agent',
-    /\b(by|per|each|which|what|top|every) agents?\b|\bagents? (?:with|had|made|handled|performed)\b|\bbreakdown by agent\b/,
-  ],
-  ['campaign', /\b(by|per|each|which|what|top|every) campaigns?\b/],
-  ['status', /\b(by|per|each) status\b|\bstatus breakdown\b/],
-  ['outcome', /\b(by|per|each) outcome\b|\boutcomes?\b/],
-  ['sentiment', /\b(by|per|each) sentiment\b|\bsentiment (?:breakdown|split|distribution)\b/],
-  [
-    'direction',
-    /\b(by|per) direction\b|\binbound (?:vs\.?|versus|and) outbound\b|\boutbound (?:vs\.?|versus|and) inbound\b/,
-  ],
-  ['number', /\b(by|per|each|which) (?:phone )?numbers?\b/],
-  ['state', /\b(by|per|each|which) states?\b/],
+  'What was our answer rate by agent this month?',
+  'Median call duration in minutes for the last 7 days',
+  'Payout per converted call by campaign last month',
+  'Calls this week compared to last week',
 ];
 
 const OUT_OF_SCOPE =
-  /\b(forecast|predict(?:ion)?|will we|next (?:week|month|year|quarter)|tomorrow|weather|why (?:did|do|are|is)|recipe|joke|poem|capital of|who (?:is|was)|translate|stock price|write (?:me )?(?:a|an)|delete|drop|update|insert|truncate|ignore (?:all |the )?(?:previous|above)|system prompt|password|api key|other accounts?|all accounts|every account)\b/;
+  /\b(forecast|predict(?:ion|ed)?|projected|will we|will (?:there|it|our)|going to|next (?:week|month|year|quarter)|tomorrow|weather|why|recipe|joke|poem|capital of|who (?:is|was)|translate|stock price|write (?:me )?(?:a|an)|delete|drop|update|insert|truncate|remove|ignore (?:all |the )?(?:previous|above)|system prompt|password|api key|other accounts?|all accounts|every account|transcripts?|recordings?|said|mentioned|talked about|should)\b/;
+/** Instructions to act (send, call, schedule…) rather than questions about what happened. */
+const COMMAND =
+  /^\s*(?:please |can you |could you )?(?:send|text|email|schedule|create|cancel|pause|resume|dial|book|assign|set up|call back|call (?:them|him|her|all|every|the customers?|\+?\d))\b/;
 const SQLISH =
   /(;|--|\/\*|\bselect\b|\bunion\b|\bpragma\b|\battach\b|\bsqlite_|\bfrom\s+\w+\s+where\b|\bjoin\b)/;
 const FOLLOW_UP =
-  /^(and|what about|how about|same (?:for|but)|now|also|then|ok(?:ay)?,? (?:and|what about))\b|\b(the|a) (day|week|month|quarter|year|period) before\b|\bprevious period\b/;
-
-function escapeRe(s: string) {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+  /^ ?(?:and|what about|how about|same (?:for|but)|now|also|then|ok(?:ay)? (?:and|what about))\b|\b(?:the|a) (?:day|week|month|quarter|year|period) before\b|\bprevious period\b/;
+const COMPARE =
+  /\b(?:compared? (?:to|with)|in comparison (?:to|with)|versus|vs\.?|against|relative to|than|compare|comparison|change from|difference between|differ from)\b/;
+/** What a comparison was asked for when it names one figure. */
+const ASKED_DIFFERENCE =
+  /\b(?:how many more or fewer|how many fewer or more|difference|differ|minus|more or fewer|fewer or more|change in (?:the )?(?:number|count)|how many more|how many fewer)\b/;
+const ASKED_PERCENT =
+  /\b(?:percent(?:age)? change|change in percent|(?:change|growth|grow|grew|go up or down|went up or down|up or down)(?:\s+(?:from|to|in|of|the|our|and|between|calls?|conversions?|payouts?|rates?|number))*\s+(?:in|as an?|by what) percent(?:age)?|by what percent(?:age)?)\b/;
+const EXCLUDE =
+  '(?:excluding|exclude|except(?: for)?|other than|besides|without|apart from|aside from|but not|not by|not from|not for|not handled by|not including|leaving out|leave out|not counting|minus(?: the ones from)?|outside of|outside|everyone but|all but|but)';
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const decline = (reason: string, suggestions = SUGGESTIONS): Translation => ({
+  ok: false,
+  reason,
+  suggestions,
+});
 
 export function translate(question: string, ctx: TranslateContext): Translation {
-  const text = question
-    .toLowerCase()
-    .replace(/[?!.,]+(\s|$)/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  if (!text) return { ok: false, reason: 'The question is empty.', suggestions: SUGGESTIONS };
-  if (SQLISH.test(text) || OUT_OF_SCOPE.test(text)) {
-    return {
-      ok: false,
-      reason:
-        "I can't answer that yet: I answer questions about your own calls, messages and bids over past periods.",
-      suggestions: SUGGESTIONS,
-    };
-  }
-  const notes: string[] = [];
+  const text = normalize(question);
+  if (!text.trim()) return decline('The question is empty.');
+  if (SQLISH.test(text) || OUT_OF_SCOPE.test(text) || COMMAND.test(text))
+    return decline(
+      "I can't answer that yet: I answer questions about your own calls, messages and bids over past periods.",
+    );
+  const s = new Scanner(text);
   const prev = ctx.previous ?? null;
-  const followUp = !!prev && (FOLLOW_UP.test(text) || text.split(' ').length <= 4);
+  const followUp = !!prev && (FOLLOW_UP.test(text) || text.trim().split(' ').length <= 4);
+  const view: View = /\b(?:messages?|texts?|whatsapps?|sms|msgs?)\b/.test(text)
+    ? 'messages'
+    : /\b(?:bids?|pings?|rtb)\b/.test(text)
+      ? 'rtb_bids'
+      : followUp && !/\bcalls?\b/.test(text)
+        ? prev!.view
+        : 'call_logs';
+  const conds: Found[] = [];
 
-  let measure: Measure | undefined = MEASURE_WORDS.find(([, re]) => re.test(text))?.[0];
-  if (measure === 'calls' && /\bconver/.test(text)) measure = 'conversions';
-  if (!measure && followUp) measure = prev!.measure;
-  if (!measure)
-    return {
-      ok: false,
-      reason: "I can't answer that yet: I did not recognise what to measure.",
-      suggestions: SUGGESTIONS,
-    };
-
-  let dimension: Dimension | undefined =
-    TIME_DIMENSIONS.find(([, re]) => re.test(text))?.[0] ??
-    CATEGORY_DIMENSIONS.find(([, re]) => re.test(text))?.[0];
-  if (!dimension && followUp && !/\b(overall|in total|altogether)\b/.test(text)) dimension = prev!.dimension;
-
-  const filters: Filter[] = followUp ? prev!.filters.filter((f) => !mentionsField(text, f.field)) : [];
-  const setFilter = (f: Filter) => {
-    const i = filters.findIndex((x) => x.field === f.field);
-    if (i >= 0) filters[i] = f;
-    else filters.push(f);
-  };
-  if (/\b(inbound|incoming)\b/.test(text) && dimension !== 'direction')
-    setFilter({ field: 'direction', values: ['inbound'] });
-  if (/\b(outbound|outgoing|placed|made)\b/.test(text) && dimension !== 'direction')
-    setFilter({ field: 'direction', values: ['outbound'] });
-  if (measure !== 'messages' && measure !== 'bids') {
-    if (/\b(missed|unanswered|no[- ]answer|not answered)\b/.test(text))
-      setFilter({ field: 'status', values: ['no_answer'] });
-    else if (/\bbusy\b/.test(text)) setFilter({ field: 'status', values: ['busy'] });
-    else if (/\bfailed\b/.test(text))
-      setFilter({ field: 'status', values: ['failed', 'busy', 'no_answer', 'canceled'] });
-    else if (/\b(completed|successful|finished)\b/.test(text))
-      setFilter({ field: 'status', values: ['completed'] });
-    for (const s of ['positive', 'negative', 'neutral'])
-      if (new RegExp(`\\b${s}\\b`).test(text) && dimension !== 'sentiment')
-        setFilter({ field: 'sentiment', values: [s] });
-    if (/\bvoicemails?\b/.test(text)) setFilter({ field: 'outcome', values: ['voicemail'] });
-    for (const name of ctx.agents)
-      if (name && new RegExp(`\\b${escapeRe(name.toLowerCase())}\\b`).test(text) && dimension !== 'agent')
-        setFilter({ field: 'agent_name', values: [name] });
+  // Periods: one, or two to compare (the later one is "current").
+  const ranges: Array<Range & { pos: number }> = [];
+  for (let i = 0; i < 2; i++) {
+    const r = resolveDates(s.rest, ctx.now, ctx.timezone);
+    if (!r) break;
+    ranges.push({ ...r, pos: s.rest.indexOf(r.matched) });
+    s.consume(r.matched, 'period');
   }
-  if (measure === 'messages') {
-    for (const s of ['delivered', 'read', 'failed', 'sent'])
-      if (new RegExp(`\\b${s}\\b`).test(text)) setFilter({ field: 'status', values: [s] });
-    if (/\b(replies|received|incoming)\b/.test(text)) setFilter({ field: 'direction', values: ['inbound'] });
-  }
-  for (const name of ctx.campaigns)
-    if (name && new RegExp(`\\b${escapeRe(name.toLowerCase())}\\b`).test(text) && dimension !== 'campaign')
-      setFilter({ field: 'campaign_name', values: [name] });
 
-  let range = resolveDates(text, ctx.now, ctx.timezone);
-  if (!range && followUp && prev!.range) {
-    const p = prev!.range;
-    range =
-      /\b(before|previous period|prior)\b/.test(text) && p.unit
-        ? shiftBack({ ...p, unit: p.unit as never, count: p.count ?? 1 }, ctx.timezone)
-        : { ...p, unit: (p.unit ?? 'custom') as never, count: p.count ?? 1 };
+  // Names (agents, campaigns), longest first so "Spring Promo" wins over "Spring".
+  const names: Array<[string, string]> = [
+    ...ctx.agents.map((n) => ['agent_name', n] as [string, string]),
+    ...ctx.campaigns.map((n) => ['campaign_name', n] as [string, string]),
+  ].sort((x, y) => y[1].length - x[1].length);
+  for (const [column, name] of names) {
+    if (!name) continue;
+    const kind = column === 'agent_name' ? 'agents?' : '(?:campaigns?|batch(?:es)?)';
+    const re = new RegExp(
+      `(?:\\b${EXCLUDE} )?(?:\\b(?:the )?${kind} )?\\b${escapeRe(name.toLowerCase())}(?: s)?\\b(?: ${kind}\\b)?`,
+    );
+    for (const m of s.takeAll(re, column === 'agent_name' ? 'agent' : 'campaign')) {
+      const neg = new RegExp(`^\\s*${EXCLUDE}`).test(m[0]);
+      conds.push({
+        cond: [{ column, op: neg ? '!=' : '=', value: name }],
+        pos: m.index,
+        name: `${neg ? 'not ' : ''}${name}`,
+      });
+    }
   }
+  s.takeAll(/\bwith (?:a |the )?(?:call |message )?status(?: of)?\b/, 'filter');
+  readPlaces(s, conds);
+  readThresholds(s, conds);
+  let range: Range | null = ranges[0] ?? null;
+  const askedPercent = !!s.take(ASKED_PERCENT, 'comparison');
+  const askedDifference = !askedPercent && !!s.take(ASKED_DIFFERENCE, 'comparison');
+  const compareWord =
+    s.take(COMPARE, 'comparison') ??
+    s.take(
+      /\b(?:change|changed|growth|grew|grow|go up or down|went up or down|up or down|difference)\b/,
+      'comparison',
+    );
+  s.takeAll(/\b(?:so far|of all time|all time|ever|to date)\b/, 'period');
+  const before = s.take(
+    /\b(?:the )?(?:(?:day|week|month|quarter|year) (?:before|prior)|previous (?:period|day|week|month|quarter|year)|prior period|period before)\b/,
+    'comparison',
+  );
+  let compare: Range | null = null;
+  if (ranges.length === 2 && ranges[0].start === ranges[1].start) {
+    // "last week vs the previous week": the second phrase is relative to the first.
+    compare = shiftBack(
+      { ...ranges[0], unit: ranges[0].unit as never, count: ranges[0].count ?? 1 },
+      ctx.timezone,
+    );
+  } else if (ranges.length === 2) {
+    const [a, b] = ranges[0].start >= ranges[1].start ? ranges : [ranges[1], ranges[0]];
+    range = a;
+    compare = b;
+  } else if (range && (before || (compareWord && followUp)) && range.unit) {
+    compare = shiftBack({ ...range, unit: range.unit as never, count: range.count ?? 1 }, ctx.timezone);
+  } else if (compareWord && !followUp && !hasBreakdown(s))
+    return decline(
+      'I can\'t answer that yet: compare which two periods? Name both, e.g. "this week vs last week".',
+    );
   if (range && range.start >= ctx.now)
-    return {
-      ok: false,
-      reason: "I can't answer that yet: that period has not happened.",
-      suggestions: SUGGESTIONS,
-    };
+    return decline("I can't answer that yet: that period has not happened.");
 
-  const top = text.match(/\b(?:top|best|bottom|worst) (\d+|three|five|ten)\b/);
-  const limitWords: Record<string, number> = { three: 3, five: 5, ten: 10 };
-  let limit = top ? (/^\d+$/.test(top[1]) ? Number(top[1]) : limitWords[top[1]]) : undefined;
-  let order: 'asc' | 'desc' | undefined = /\b(least|fewest|lowest|bottom|worst|shortest)\b/.test(text)
-    ? 'asc'
-    : /\b(most|highest|top|best|longest)\b/.test(text)
-      ? 'desc'
-      : undefined;
+  // Breakdown.
+  const averagedText = /\b(?:average|avg|mean|on average)\b/.test(text);
+  let dimension: Dimension | undefined;
+  let limit: number | undefined;
+  let order: 'asc' | 'desc' | undefined;
+  const top = s.take(/\b(?:top|best|bottom|worst|first) (\d+|three|five|ten|two)\b/, 'order');
+  if (top) {
+    limit = /^\d+$/.test(top[1]) ? Number(top[1]) : NUMBER_WORDS[top[1]];
+    order = /bottom|worst/.test(top[0]) ? 'asc' : 'desc';
+  }
+  for (const [dim, words] of DIMENSIONS) {
+    // "average calls per day" is a per-unit average (measures.ts); "calls per day" a breakdown.
+    const per = dim === 'day' && averagedText ? '' : 'per|';
+    const by =
+      s.take(new RegExp(`\\b${words} by ${words}\\b`), 'breakdown') ??
+      s.take(
+        new RegExp(
+          `\\b(?:(?:broken down|split|grouped|segmented|break(?:ing)? (?:it |them )?down|breakdown|ranked|sorted|listed) )?(?:by|${per}for each|for every|each|every|across|across all|by each|in each|of each) (?:the |their |our |the caller s |caller s )?${words}(?:s|es)?(?: of the caller)?\\b(?! of\\b)`,
+        ),
+        'breakdown',
+      ) ??
+      s.take(
+        new RegExp(
+          `\\b${words}(?:s? breakdown| split| distribution)\\b|\\b(?:breakdown|split|distribution) of (?:the |our )?(?:call |message |bid |whatsapp message )?${words}(?:s|es)?\\b${
+            // "campaign conversion rates": a category named before a rate or a count.
+            isTimeGrain(dim) || dim === 'number'
+              ? ''
+              : `|\\b${words}(?= (?:\\w+ ){0,2}(?:rates|counts|totals)\\b)`
+          }`,
+        ),
+        'breakdown',
+      );
+    const which = by
+      ? null
+      : s.take(
+          new RegExp(
+            `\\b(?:which|what|whose)(?: (?:one|of (?:the|our)))? ${words}(?:s|es)?\\b${isTimeGrain(dim) ? '' : `|\\b${words}s? (?:with|had|has|got|made|handled|brought|performed|did)\\b`}`,
+          ),
+          'breakdown',
+        );
+    if (by || which) {
+      dimension = dim;
+      if (which) {
+        if (s.take(/\b(?:most|highest|best|top|largest|biggest|longest|greatest|more)\b/, 'order'))
+          order = 'desc';
+        else if (s.take(/\b(?:least|fewest|lowest|worst|smallest|shortest|less)\b/, 'order')) order = 'asc';
+        // "which agent" asks for one; "which countries" for all of them, ranked.
+        if (order && !limit && !/\b(?:countries|\w+[^su]s)\b/.test(which[0])) limit = 1;
+      }
+      break;
+    }
+  }
+  if (!dimension && s.take(/\bhourly distribution\b/, 'breakdown')) dimension = 'hour_of_day';
+  // "average daily calls" is a per-day average (measures.ts), not a breakdown by day.
+  const averaged = /\b(?:average|avg|mean)\b/.test(text);
+  if (!dimension)
+    dimension = GRAIN_ADVERBS.find(([d, re]) => !(d === 'day' && averaged) && s.take(re, 'breakdown'))?.[0];
+  // Hours within one day are hours of the day (on a DST day two instants share "01").
+  if (dimension === 'hour' && range && range.end - range.start <= 25 * 3600_000) dimension = 'hour_of_day';
+  if (!dimension && top) {
+    const d = DIMENSIONS.find(([, w]) => s.take(new RegExp(`\\b${w}s\\b`), 'breakdown'));
+    if (d) dimension = d[0];
+  }
+  if (dimension && !order) {
+    if (s.take(/\b(?:most|highest|best|top|largest|biggest|descending)\b/, 'order')) order = 'desc';
+    else if (s.take(/\b(?:least|fewest|lowest|worst|smallest|ascending)\b/, 'order')) order = 'asc';
+  }
+
+  // What to compute: one measure, or several joined by "and" / commas.
+  const chunks = splitMeasures(s);
+  const reads = chunks.map((c) => ({ c, r: readMeasure(c, view) }));
+  for (const { c } of reads)
+    for (const [k, v] of Object.entries(c.understood)) (s.understood[k] ??= []).push(...v);
+  const unknown = [...s.unknown(), ...reads.flatMap(({ c }) => c.unknown())];
+  const measures: MeasureSpec[] = [];
+  const filters: Cond[] = conds.flatMap((c) => c.cond);
+  let share = false;
+  if (reads.length > 1) {
+    for (const { r } of reads) {
+      if (!r.measure)
+        return decline("I can't answer that yet: I could not tell what to measure in each part.");
+      const named =
+        r.measure.stat === 'count' && r.props.length
+          ? keyOf(r.props.map((p) => p.name).join(' '))
+          : r.measure.key;
+      let key = named === 'converted' ? 'conversions' : named;
+      while (measures.some((m) => m.key === key)) key = `${key}_2`;
+      measures.push({
+        ...r.measure,
+        key,
+        where: [...(r.measure.where ?? []), ...r.props.flatMap((p) => p.cond)],
+      });
+    }
+  } else {
+    const r = reads[0]?.r;
+    const all = [...conds, ...(r?.props ?? [])].sort((a, b) => a.pos - b.pos);
+    if (r?.rateMode && !r.measure) {
+      // "X as a percentage of Y" / "X among Y": Y is the base; otherwise the last condition is asked.
+      const of = text.search(
+        /\b(?:as an? (?:percentage|percent|share|fraction|proportion) of|among|out of)\b/,
+      );
+      const before = of >= 0 ? all.filter((c) => c.pos < of) : [];
+      const numerator = before.length ? before[before.length - 1] : all[all.length - 1];
+      if (numerator) {
+        filters.length = 0;
+        filters.push(...all.filter((c) => c !== numerator).flatMap((c) => c.cond));
+        measures.push({
+          key: 'percent',
+          label: `share that were ${numerator.name}`,
+          stat: 'rate',
+          of: numerator.cond,
+          unit: 'percent',
+        });
+      } else if (dimension) {
+        share = true;
+        measures.push({
+          key: view === 'call_logs' ? 'calls' : view === 'messages' ? 'messages' : 'bids',
+          label: 'share of the total',
+          stat: 'count',
+          unit: 'percent',
+        });
+      }
+    } else if (r?.measure) {
+      filters.push(...(r.props ?? []).flatMap((p) => p.cond));
+      let m = r.measure;
+      // An average payout over named calls ("for answered calls", "across all calls") counts the calls
+      // that paid nothing too: total payout divided by those calls.
+      if (
+        m.field === 'payout' &&
+        m.stat === 'avg' &&
+        (r.props.some((p) => p.name === 'answered') || /\b(?:all|every) calls?\b/.test(text))
+      )
+        m = {
+          ...m,
+          key: 'payout_per_call',
+          label: 'payout per call',
+          stat: 'sum',
+          per: { key: 'n', label: 'calls', stat: 'count', unit: 'count' },
+        };
+      measures.push(m);
+    }
+  }
+  // Delivery and read rates are over the messages we sent.
   if (
-    dimension &&
-    /\b(which|what) (agent|campaign|number|state)\b/.test(text) &&
-    /\b(most|least|highest|lowest|best|worst|fewest|longest|shortest)\b/.test(text) &&
-    !limit
+    view === 'messages' &&
+    measures.some((m) => m.stat === 'rate' && m.of?.some((c) => c.column === 'status')) &&
+    !filters.some((f) => f.column === 'direction')
   )
-    limit = 1;
-  if (!dimension && order) order = undefined;
-
-  return {
-    ok: true,
-    query: {
-      measure,
-      dimension,
-      filters,
-      range: range ?? null,
-      order,
-      limit,
-      share: /\b(share|percentage of|proportion|breakdown|split|distribution)\b/.test(text),
-    },
-    notes,
+    filters.push({ column: 'direction', op: '=', value: 'outbound' });
+  if (!measures.length && followUp) measures.push(...prev!.measures);
+  if (!measures.length)
+    return unknown.length
+      ? notUnderstood(unknown, null)
+      : decline("I can't answer that yet: I did not recognise what to measure.");
+  const query: StructuredQuery = {
+    view,
+    measures,
+    dimension,
+    filters,
+    range,
+    compare,
+    order,
+    limit,
+    share,
+    understood: s.understood,
   };
+  if (compare) query.asked = askedPercent ? 'change_percent' : askedDifference ? 'difference' : undefined;
+  if (followUp) mergeFollowUp(query, prev!, text, ctx);
+  if (measures.some((m) => m.per === 'day') && !query.range)
+    return decline(
+      'I can\'t answer that yet: a per-day average needs a period, e.g. "calls per day last month".',
+    );
+  if (unknown.length) return notUnderstood(unknown, query);
+  return { ok: true, query, notes: [] };
 }
 
-function mentionsField(text: string, field: Filter['field']): boolean {
-  switch (field) {
-    case 'direction':
-      return /\b(inbound|incoming|outbound|outgoing|all directions)\b/.test(text);
-    case 'status':
-      return /\b(missed|unanswered|busy|failed|completed|successful|all statuses)\b/.test(text);
-    case 'sentiment':
-      return /\b(positive|negative|neutral)\b/.test(text);
-    default:
-      return false;
+const hasBreakdown = (s: Scanner) =>
+  DIMENSIONS.some(([, w]) =>
+    s.has(new RegExp(`\\b(?:by|per|across|each|for each|between) (?:the |our )?${w}`)),
+  );
+
+function notUnderstood(words: string[], understood: StructuredQuery | null): Translation {
+  const list = [...new Set(words)].map((w) => `"${w}"`).join(', ');
+  const alt = understood ? describe(understood) : null;
+  return decline(
+    `I can't answer that yet: I did not understand ${list}, and I will not answer a question with part of it ignored.${alt ? ` Without it I could answer: ${alt}.` : ''}`,
+    alt ? [alt, ...SUGGESTIONS.slice(0, 2)] : SUGGESTIONS,
+  );
+}
+
+/** Splits what is left at "and" / commas when each side names something to measure. */
+function splitMeasures(s: Scanner): Scanner[] {
+  // Commas separate measures only in a list that ends with "and" ("calls, answered and conversions").
+  const joiner = /\s(?:and|as well as|plus|&|along with|together with)\s/;
+  const parts = s.rest.split(joiner.test(s.rest) ? new RegExp(`${joiner.source}|,`) : joiner);
+  const measureLike =
+    /\b(calls?|conversions?|sales|payouts?|revenue|rates?|duration|talk ?time|messages?|bids?|average|total|median|percentages|how many|how much|answered|converted|missed|voicemails?|busy|failed|delivered|read|won|rejected)\b/;
+  const useful = parts.filter((p) => p.trim());
+  if (useful.length > 1 && useful.every((p) => measureLike.test(p))) {
+    s.rest = ' '.repeat(s.rest.length);
+    return useful.map((p) => new Scanner(` ${p.trim()} `));
+  }
+  const whole = new Scanner(s.rest);
+  s.rest = ' '.repeat(s.rest.length);
+  return [whole];
+}
+
+function mergeFollowUp(q: StructuredQuery, prev: StructuredQuery, text: string, ctx: TranslateContext) {
+  const own = new Set(q.filters.map((f) => f.column));
+  q.filters = [...prev.filters.filter((f) => !own.has(f.column)), ...q.filters];
+  if (!q.dimension && !/\b(?:overall|in total|altogether)\b/.test(text)) q.dimension = prev.dimension;
+  if (!q.range && prev.range) {
+    const p = prev.range;
+    q.range =
+      /\b(?:before|previous period|prior)\b/.test(text) && p.unit
+        ? shiftBack({ ...p, unit: p.unit as never, count: p.count ?? 1 }, ctx.timezone)
+        : p;
+    if (q.compare && q.range === p) q.compare = null;
   }
 }

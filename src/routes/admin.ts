@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getDb } from '../db/client';
 import {
   createAccount,
   getAccount,
@@ -16,6 +15,7 @@ import { errorResponses, IdParam, jsonBody, jsonResponse, newRouter } from './ro
 import { nonBlank, TimeZone } from './schemas';
 import { AccountSchema } from './v1/account';
 import { ApiKey } from './v1/api-keys';
+import { systemCtx, withAccount } from '../services/context';
 
 const Limits = z
   .strictObject(
@@ -65,7 +65,7 @@ export function adminRoutes() {
     }),
     async (c) => {
       const mode = c.env.API_KEY_MODE === 'live' ? 'live' : 'test';
-      return c.json(await createAccount(getDb(c.env.DB), c.req.valid('json'), mode), 201);
+      return c.json(await createAccount(systemCtx(c.env), c.req.valid('json'), mode), 201);
     },
   );
 
@@ -79,7 +79,7 @@ export function adminRoutes() {
       request: { params: Id },
       responses: { 200: jsonResponse(AccountSchema, 'The account'), ...errorResponses },
     }),
-    async (c) => c.json(presentAccount(await getAccount(getDb(c.env.DB), c.req.valid('param').id)), 200),
+    async (c) => c.json(presentAccount(await getAccount(systemCtx(c.env), c.req.valid('param').id)), 200),
   );
 
   r.openapi(
@@ -93,9 +93,9 @@ export function adminRoutes() {
       responses: { 200: jsonResponse(AccountSchema, 'The account'), ...errorResponses },
     }),
     async (c) => {
-      const db = getDb(c.env.DB);
-      const account = await updateAccount(db, c.req.valid('param').id, c.req.valid('json'));
-      await recompileAccount(c.env, db, account.id); // compiled RTB entries carry the account's rtb limit
+      const ctx = systemCtx(c.env);
+      const account = await updateAccount(ctx, c.req.valid('param').id, c.req.valid('json'));
+      await recompileAccount(withAccount(ctx, account)); // compiled RTB entries carry the account's rtb limit
       return c.json(presentAccount(account), 200);
     },
   );
@@ -128,7 +128,10 @@ export function adminRoutes() {
     }),
     async (c) =>
       c.json(
-        await linkClerkSubject(getDb(c.env.DB), c.req.valid('param').id, c.req.valid('json').subject),
+        await linkClerkSubject(
+          withAccount(systemCtx(c.env), { id: c.req.valid('param').id }),
+          c.req.valid('json').subject,
+        ),
         201,
       ),
   );
@@ -152,11 +155,11 @@ export function adminRoutes() {
       responses: { 201: jsonResponse(ApiKey, 'The new key, with its plaintext'), ...errorResponses },
     }),
     async (c) => {
-      const db = getDb(c.env.DB);
-      const account = await getAccount(db, c.req.valid('param').id);
+      const ctx = systemCtx(c.env);
+      const account = await getAccount(ctx, c.req.valid('param').id);
       const body = c.req.valid('json') ?? {};
       const mode = body.mode ?? (c.env.API_KEY_MODE === 'live' ? 'live' : 'test');
-      const key = await createApiKey(db, account.id, mode, body.name ?? 'Recovery key', {
+      const key = await createApiKey(withAccount(ctx, account), mode, body.name ?? 'Recovery key', {
         createdBy: 'admin',
       });
       await recordAudit(auditContext(c, account.id), {

@@ -1,8 +1,7 @@
 import type { Context } from 'hono';
-import { getDb, type Db } from '../db/client';
 import type { AppEnv } from '../env';
-import { authOf } from '../middleware/auth';
-import type { Account } from '../db/types';
+import { ctxOf } from '../middleware/auth';
+import type { AccountCtx } from '../services/context';
 import { parseIdempotencyKey, withIdempotency } from '../services/idempotency';
 
 /**
@@ -14,14 +13,13 @@ export async function idempotent<T>(
   route: string,
   body: unknown,
   status: number,
-  create: (db: Db, account: Account) => Promise<T>,
+  create: (ctx: AccountCtx) => Promise<T>,
 ) {
-  const db = getDb(c.env.DB);
-  const account = authOf(c).account;
+  const ctx = ctxOf(c);
   const key = parseIdempotencyKey(c.req.header('Idempotency-Key'));
-  const result = await withIdempotency(db, { accountId: account.id, route, key }, body, async () => ({
+  const result = await withIdempotency(ctx, { accountId: ctx.account.id, route, key }, body, async () => ({
     status,
-    body: await create(db, account),
+    body: await create(ctx),
   }));
   const headers: Record<string, string> = result.replayed ? { 'Idempotent-Replayed': 'true' } : {};
   return { body: result.body as T, headers };

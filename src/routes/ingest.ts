@@ -3,18 +3,17 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { getDb } from '../db/client';
 import type { AppEnv } from '../env';
 import { DomainError, invalid } from '../lib/errors';
 import { sha256Hex } from '../lib/crypto';
 import { normalizePhone } from '../lib/phone';
 import { rateLimit } from '../middleware/rate-limit';
 import { ingestKeys, webhookAuthKey } from '../middleware/ingest-auth';
-import { authOf } from '../middleware/auth';
 import { applyRuntimeEvent, ingestLead } from '../services/ingest';
 import { parseIdempotencyKey } from '../services/idempotency';
 import { errorResponses, IdempotencyHeader, newRouter, validationError } from './router';
 import { publicBaseUrl } from '../middleware/request-context';
+import { ctxOf } from '../middleware/auth';
 
 export const INGEST_MAX_BYTES = 256 * 1024;
 
@@ -193,13 +192,7 @@ export function ingestRoutes() {
     // Merging is idempotent, so only an explicit Idempotency-Key marks a replay: a body sent again after
     // another one (A → B → A) is a new update and applies. The key is 1–255 printable characters, as
     // the document says (IdempotencyHeader).
-    await ingestLead(
-      getDb(c.env.DB),
-      authOf(c).account,
-      parseIdempotencyKey(c.req.header('Idempotency-Key')),
-      phone,
-      fields,
-    );
+    await ingestLead(ctxOf(c), parseIdempotencyKey(c.req.header('Idempotency-Key')), phone, fields);
     return c.json({ success: true, caller_id: phone }, 200);
   });
 
@@ -212,9 +205,7 @@ export function ingestRoutes() {
     const call = e.data?.call ?? e.call;
     if (!call) throw invalid('event.data.call is required', 'event.data.call');
     await applyRuntimeEvent(
-      c.env,
-      getDb(c.env.DB),
-      authOf(c).account,
+      ctxOf(c),
       {
         type: e.type,
         call,

@@ -13,8 +13,8 @@ export async function placeCall<T>(
   shape: (row: Awaited<ReturnType<typeof createCall>>) => T,
   status = 201,
 ) {
-  const result = await idempotent(c, route, body, status, async (db, account) =>
-    shape(await createCall(db, c.env, account, input, { publicBaseUrl: publicBaseUrl(c) })),
+  const result = await idempotent(c, route, body, status, async (ctx) =>
+    shape(await createCall(ctx, input, { publicBaseUrl: publicBaseUrl(c) })),
   );
   return c.json(result.body, status as never, result.headers);
 }

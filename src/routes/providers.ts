@@ -14,6 +14,7 @@ import { applyMessageStatus, receiveMessage } from '../services/messages';
 import { metaSignature, parseMetaWebhook } from '../providers/whatsapp/meta';
 import { timingSafeEqual } from '../lib/crypto';
 import { publicBaseUrl } from '../middleware/request-context';
+import { systemCtx, withAccount } from '../services/context';
 
 const xml = (s: string) => s.replace(/[<>&'"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
@@ -71,7 +72,7 @@ export function providerRoutes() {
     const db = getDb(c.env.DB);
     let callId = c.req.query('call_id');
     if (!callId) {
-      const inbound = await receiveInboundCall(c.env, db, {
+      const inbound = await receiveInboundCall(systemCtx(c.env), {
         to: p.To ?? '',
         from: p.From ?? '',
         provider: 'twilio',
@@ -88,9 +89,13 @@ export function providerRoutes() {
     const agent = call.agentId
       ? await db.query.agents.findFirst({ where: eq(agents.id, call.agentId) })
       : undefined;
-    const greeting = agent?.firstMessage
-      ? `<Say>${xml(fillTemplate(agent.firstMessage, { ...(call.callerData ?? {}), ...call.variables }))}</Say>`
-      : '';
+    // The number's defaults, then what we know of the caller, then the call's own variables.
+    const number =
+      call.direction === 'inbound'
+        ? await db.query.phoneNumbers.findFirst({ where: eq(phoneNumbers.number, call.toNumber) })
+        : undefined;
+    const vars = { ...(number?.variables ?? {}), ...(call.callerData ?? {}), ...call.variables };
+    const greeting = agent?.firstMessage ? `<Say>${xml(fillTemplate(agent.firstMessage, vars))}</Say>` : '';
     const stream = c.env.MEDIA_STREAM_URL
       ? `<Connect><Stream url="${xml(c.env.MEDIA_STREAM_URL)}"><Parameter name="call_id" value="${xml(call.id)}"/></Stream></Connect>`
       : '';
@@ -132,7 +137,7 @@ export function providerRoutes() {
           columns: { id: true },
         });
         if (msg && st.status !== 'queued' && st.status !== 'received')
-          await applyMessageStatus(c.env, db, msg.id, st.status, st.error, st.timestamp ?? undefined);
+          await applyMessageStatus(systemCtx(c.env), msg.id, st.status, st.error, st.timestamp ?? undefined);
       }
       if (!item.messages.length || !item.phoneNumberId) continue;
       const number = await db.query.phoneNumbers.findFirst({
@@ -140,7 +145,7 @@ export function providerRoutes() {
       });
       if (!number) continue;
       for (const m of item.messages) {
-        await receiveMessage(c.env, db, number.accountId, m.from, m.text, {
+        await receiveMessage(withAccount(systemCtx(c.env), { id: number.accountId }), m.from, m.text, {
           providerMessageId: m.id,
           channel: number.number,
           provider: 'meta',

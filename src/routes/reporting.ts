@@ -1,8 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getDb } from '../db/client';
-import { authOf } from '../middleware/auth';
 import { askReporting, listSessions, sessionMessages } from '../services/reporting';
 import { errorResponses, jsonBody, jsonResponse, newRouter } from './router';
+import { ctxOf } from '../middleware/auth';
 
 const Query = z
   .strictObject({
@@ -66,8 +65,7 @@ export function reportingRoutes() {
         ...errorResponses,
       },
     }),
-    async (c) =>
-      c.json(await askReporting(c.env, getDb(c.env.DB), authOf(c).account, c.req.valid('json')), 200),
+    async (c) => c.json(await askReporting(ctxOf(c), c.req.valid('json')), 200),
   );
 
   r.openapi(
@@ -94,7 +92,7 @@ export function reportingRoutes() {
         ...errorResponses,
       },
     }),
-    async (c) => c.json(await listSessions(getDb(c.env.DB), authOf(c).account.id), 200),
+    async (c) => c.json(await listSessions(ctxOf(c)), 200),
   );
 
   r.openapi(
@@ -136,11 +134,7 @@ export function reportingRoutes() {
         ...errorResponses,
       },
     }),
-    async (c) =>
-      c.json(
-        await sessionMessages(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').session_id),
-        200,
-      ),
+    async (c) => c.json(await sessionMessages(ctxOf(c), c.req.valid('param').session_id), 200),
   );
   return r;
 }

@@ -150,6 +150,32 @@ export const listOf = <T extends z.ZodType>(item: T) =>
     offset: z.number().int(),
   });
 
-export const Metadata = z
-  .record(z.string().max(64), z.any())
-  .openapi({ description: 'Free-form key-value data stored with the object' });
+/** Stripe's `metadata` limits, for metadata, variables and per-recipient data alike. */
+export const KV_LIMITS = { keys: 50, keyLength: 40, valueLength: 500 } as const;
+
+/** At most 50 keys, checked before the values are (a 100 000-key object fails at once). */
+const fewKeys = (what: string) =>
+  z.custom<Record<string, unknown>>(
+    (v) => typeof v !== 'object' || v === null || Object.keys(v).length <= KV_LIMITS.keys,
+    { message: `${what}: at most ${KV_LIMITS.keys} keys` },
+  );
+export const KvKey = z.string().min(1).max(KV_LIMITS.keyLength);
+export const keyError = (iss: { code?: string }) =>
+  iss.code === 'invalid_key' ? `keys must be 1 to ${KV_LIMITS.keyLength} characters` : undefined;
+
+/** A value: a string up to 500 characters, a number, boolean or null, or a small object (500 as JSON). */
+const MetadataValue = z.any().superRefine((v, ctx) => {
+  const size = typeof v === 'string' ? v.length : JSON.stringify(v ?? null).length;
+  if (size > KV_LIMITS.valueLength)
+    ctx.addIssue({ code: 'custom', message: `values may be at most ${KV_LIMITS.valueLength} characters` });
+});
+
+export const Metadata = fewKeys('metadata')
+  .pipe(z.record(KvKey, MetadataValue, { error: keyError }))
+  .openapi({
+    description:
+      'Free-form key-value data stored with the object: at most 50 keys of up to 40 characters, values up to 500',
+    type: 'object',
+    maxProperties: KV_LIMITS.keys,
+  });
+export { fewKeys };

@@ -8,13 +8,8 @@ import { countAnonymous, headersFor } from '../middleware/rate-limit';
 import type { PingAnswer } from '../durable-objects/rtb-exchange';
 import { exchangeFor } from '../durable-objects/stubs';
 import { loadRouteSet, loadRouteSetFromD1 } from '../services/rtb-routeset';
-import {
-  readPing,
-  staticCandidates,
-  type CompiledEndpoint,
-  type CompiledRoute,
-  type RejectReason,
-} from '../services/rtb-rules';
+import { readPing, staticCandidates, type CompiledRoute, type RejectReason } from '../services/rtb-rules';
+import { systemCtx } from '../services/context';
 
 const RTB_ID = /^rtb_[0-9a-z]{8,64}$/;
 
@@ -54,7 +49,8 @@ export function rtbPingRoutes() {
   r.on(['GET', 'POST'], '/:rtb_id', async (c) => {
     const started = performance.now();
     const rtbId = c.req.param('rtb_id');
-    let ep = RTB_ID.test(rtbId) ? await loadRouteSet(c.env, rtbId) : null;
+    const ctx = systemCtx(c.env, { request_id: c.get('requestId') });
+    let ep = RTB_ID.test(rtbId) ? await loadRouteSet(ctx, rtbId) : null;
     if (!ep || ep.status !== 'enabled') {
       // rtb ids are the publishers' credential: guessing them counts against the caller's IP.
       throw new DomainError('not_found', 'No such inbound_rtb', 'rtb_id', await countAnonymous(c));
@@ -98,7 +94,7 @@ export function rtbPingRoutes() {
       if (answer.kind !== 'stale') break;
       // The configuration changed since this isolate cached it: reload from KV, then (if KV lags) from D1.
       const next =
-        attempt === 0 ? await loadRouteSet(c.env, rtbId, true) : await loadRouteSetFromD1(c.env, rtbId);
+        attempt === 0 ? await loadRouteSet(ctx, rtbId, true) : await loadRouteSetFromD1(ctx, rtbId);
       if (!next || next.status !== 'enabled') throw notFound('inbound_rtb', 'rtb_id');
       ep = next;
     }

@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { E164 } from '../lib/phone';
 import { isValidTimeZone } from '../lib/zoned-time';
 import { CALL_STATUSES } from '../db/types';
-import { Metadata } from './router';
+import { fewKeys, keyError, KV_LIMITS, KvKey, Metadata } from './router';
 
 export const e164 = (field: string) =>
   z
@@ -33,11 +33,15 @@ export const TimeZone = z
     examples: ['UTC', 'America/New_York', 'Europe/Berlin', 'Asia/Kolkata', 'Australia/Sydney'],
   });
 
-export const Variables = z
-  .record(z.string().min(1).max(64), z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]))
-  .refine((v) => Object.keys(v).length <= 100, 'at most 100 variables')
+export const Variables = fewKeys('variables')
+  .pipe(
+    z.record(KvKey, z.union([z.string().max(KV_LIMITS.valueLength), z.number(), z.boolean(), z.null()]), {
+      error: keyError,
+    }),
+  )
   .openapi({
-    maxProperties: 100,
+    type: 'object',
+    maxProperties: KV_LIMITS.keys,
     description: 'Values for {{name}} placeholders in the agent prompt and first message',
     example: { name: 'Rahul' },
   });

@@ -1,5 +1,4 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { accounts, apiKeys, clerkLinks } from '../db/schema';
 import { notFound } from '../lib/errors';
 import { sha256Hex, timingSafeEqual } from '../lib/crypto';
@@ -7,6 +6,7 @@ import { newId, newSecret } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
 import { toAccount, type Account, type AccountRow, type KeyMode, type Limits, type Plan } from '../db/types';
 import { issueApiKey } from './api-keys';
+import type { AccountCtx, Ctx } from './context';
 
 export function presentAccount(a: Account) {
   return {
@@ -28,7 +28,8 @@ export interface NewAccountInput {
 }
 
 /** Creates an account with its first API key, webhook auth key and ingest key pair; secrets are returned once. */
-export async function createAccount(db: Db, input: NewAccountInput, mode: KeyMode) {
+export async function createAccount(ctx: Ctx, input: NewAccountInput, mode: KeyMode) {
+  const { db } = ctx;
   const id = newId('acct');
   const webhookAuthKey = newSecret('whk_');
   const ingestPublicKey = newSecret('pk_', 16);
@@ -56,25 +57,29 @@ export async function createAccount(db: Db, input: NewAccountInput, mode: KeyMod
   };
 }
 
-export async function getAccount(db: Db, id: string): Promise<AccountRow> {
+export async function getAccount(ctx: Ctx, id: string): Promise<AccountRow> {
+  const { db } = ctx;
   const row = await db.query.accounts.findFirst({ where: eq(accounts.id, id) });
   if (!row) throw notFound('account', 'id');
   return row;
 }
 
 export async function updateAccount(
-  db: Db,
+  ctx: Ctx,
   id: string,
   patch: { name?: string; plan?: Plan; limits?: Limits; timezone?: string },
 ) {
-  await getAccount(db, id);
+  const { db } = ctx;
+  await getAccount(ctx, id);
   const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
   if (Object.keys(set).length) await db.update(accounts).set(set).where(eq(accounts.id, id));
-  return getAccount(db, id);
+  return getAccount(ctx, id);
 }
 
-export async function linkClerkSubject(db: Db, accountId: string, subject: string) {
-  await getAccount(db, accountId);
+export async function linkClerkSubject(ctx: AccountCtx<'id'>, subject: string) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
+  await getAccount(ctx, accountId);
   const createdAt = nowSeconds();
   await db
     .insert(clerkLinks)
@@ -84,7 +89,9 @@ export async function linkClerkSubject(db: Db, accountId: string, subject: strin
 }
 
 /** Rotates the /call-data auth key; the old one stops working at once. */
-export async function rotateWebhookAuthKey(db: Db, accountId: string) {
+export async function rotateWebhookAuthKey(ctx: AccountCtx<'id'>) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const key = newSecret('whk_');
   await db
     .update(accounts)
@@ -94,7 +101,9 @@ export async function rotateWebhookAuthKey(db: Db, accountId: string) {
 }
 
 /** Rotates the x-public-key / x-private-key pair used by /v2/webhooks/call-events. */
-export async function rotateIngestKeys(db: Db, accountId: string) {
+export async function rotateIngestKeys(ctx: AccountCtx<'id'>) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const pub = newSecret('pk_', 16),
     priv = newSecret('pvk_');
   await db
@@ -107,25 +116,33 @@ export async function rotateIngestKeys(db: Db, accountId: string) {
 /** Secrets longer than this are refused before hashing (no key we issue comes close). */
 const MAX_SECRET_LENGTH = 200;
 
-async function accountByHash(db: Db, column: 'webhookAuthKeyHash' | 'ingestPublicKeyHash', secret?: string) {
+async function accountByHash(
+  ctx: Ctx,
+  column: 'webhookAuthKeyHash' | 'ingestPublicKeyHash',
+  secret?: string,
+) {
+  const { db } = ctx;
   if (!secret || secret.length > MAX_SECRET_LENGTH) return null;
   const hash = await sha256Hex(secret);
   return (await db.query.accounts.findFirst({ where: eq(accounts[column], hash) })) ?? null;
 }
 
 /** The account whose /call-data auth key this is, or null. */
-export async function accountForWebhookAuthKey(db: Db, secret: string | undefined): Promise<Account | null> {
-  const row = await accountByHash(db, 'webhookAuthKeyHash', secret);
+export async function accountForWebhookAuthKey(
+  ctx: Ctx,
+  secret: string | undefined,
+): Promise<Account | null> {
+  const row = await accountByHash(ctx, 'webhookAuthKeyHash', secret);
   return row ? toAccount(row) : null;
 }
 
 /** The account the public key names, when the private key matches it; otherwise null. */
 export async function accountForIngestKeys(
-  db: Db,
+  ctx: Ctx,
   publicKey: string | undefined,
   privateKey: string | undefined,
 ): Promise<Account | null> {
-  const row = await accountByHash(db, 'ingestPublicKeyHash', publicKey);
+  const row = await accountByHash(ctx, 'ingestPublicKeyHash', publicKey);
   if (!row || !privateKey || privateKey.length > MAX_SECRET_LENGTH) return null;
   return timingSafeEqual(await sha256Hex(privateKey), row.ingestPrivateKeyHash) ? toAccount(row) : null;
 }

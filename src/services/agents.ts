@@ -1,10 +1,10 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { agents, type AnalysisField } from '../db/schema';
 import { notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
 import { paginate, type Page } from './pagination';
+import type { AccountCtx } from './context';
 
 export type AgentRow = typeof agents.$inferSelect;
 
@@ -41,7 +41,9 @@ export function presentAgent(a: AgentRow) {
 const live = (accountId: string, id: string) =>
   and(eq(agents.id, id), eq(agents.accountId, accountId), isNull(agents.deletedAt));
 
-export async function createAgent(db: Db, accountId: string, input: AgentInput) {
+export async function createAgent(ctx: AccountCtx<'id'>, input: AgentInput) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const now = nowSeconds();
   const row: AgentRow = {
     id: newId('agent'),
@@ -64,17 +66,21 @@ export async function createAgent(db: Db, accountId: string, input: AgentInput) 
 }
 
 /** The agent, if it exists in this account and is not deleted. */
-export async function findAgent(db: Db, accountId: string, id: string) {
+export async function findAgent(ctx: AccountCtx<'id'>, id: string) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   return (await db.query.agents.findFirst({ where: live(accountId, id) })) ?? null;
 }
 
-export async function getAgent(db: Db, accountId: string, id: string, param = 'id') {
-  const row = await findAgent(db, accountId, id);
+export async function getAgent(ctx: AccountCtx<'id'>, id: string, param = 'id') {
+  const row = await findAgent(ctx, id);
   if (!row) throw notFound('agent', param);
   return row;
 }
 
-export function listAgents(db: Db, accountId: string, page: Page & { status?: 'active' | 'inactive' }) {
+export function listAgents(ctx: AccountCtx<'id'>, page: Page & { status?: 'active' | 'inactive' }) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const where = and(
     eq(agents.accountId, accountId),
     isNull(agents.deletedAt),
@@ -83,8 +89,10 @@ export function listAgents(db: Db, accountId: string, page: Page & { status?: 'a
   return paginate(db, agents, where, [desc(agents.createdAt), desc(agents.id)], page, presentAgent);
 }
 
-export async function updateAgent(db: Db, accountId: string, id: string, patch: Partial<AgentInput>) {
-  const row = await getAgent(db, accountId, id);
+export async function updateAgent(ctx: AccountCtx<'id'>, id: string, patch: Partial<AgentInput>) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
+  const row = await getAgent(ctx, id);
   const set: Partial<AgentRow> = { updatedAt: nowSeconds() };
   if (patch.name !== undefined) set.name = patch.name;
   if (patch.prompt !== undefined) set.prompt = patch.prompt;
@@ -100,8 +108,10 @@ export async function updateAgent(db: Db, accountId: string, id: string, patch: 
 }
 
 /** Soft delete: the agent disappears from the API but its calls stay readable. */
-export async function deleteAgent(db: Db, accountId: string, id: string) {
-  await getAgent(db, accountId, id);
+export async function deleteAgent(ctx: AccountCtx<'id'>, id: string) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
+  await getAgent(ctx, id);
   await db.update(agents).set({ deletedAt: nowSeconds(), status: 'inactive' }).where(live(accountId, id));
   return { id, object: 'agent' as const, deleted: true as const };
 }

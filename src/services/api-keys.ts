@@ -1,5 +1,4 @@
 import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { accounts, apiKeys } from '../db/schema';
 import { conflict, notFound, unprocessable } from '../lib/errors';
 import { sha256Hex } from '../lib/crypto';
@@ -7,6 +6,7 @@ import { newId, newSecret } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
 import { toAccount, type Account, type KeyMode } from '../db/types';
 import type { Scope } from '../lib/scopes';
+import type { AccountCtx, Ctx } from './context';
 
 export const API_KEY_PATTERN = /^sk_(live|test)_[0-9a-z]{32,64}$/;
 
@@ -65,12 +65,13 @@ export function presentKey(k: KeyRow, plaintext?: string) {
 }
 
 export async function createApiKey(
-  db: Db,
-  accountId: string,
+  ctx: AccountCtx<'id'>,
   mode: KeyMode,
   name: string | null,
   opts: { scopes?: string[] | null; createdBy?: string | null } = {},
 ) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const key = await issueApiKey(accountId, mode, name, opts);
   await db.insert(apiKeys).values(key.row);
   return presentKey(key.row, key.plaintext);
@@ -90,7 +91,9 @@ function anotherFullKey(accountId: string, id: string) {
     and k2.revoked_at is null and k2.scopes is null and k2.expires_at is null)`;
 }
 
-export async function listApiKeys(db: Db, accountId: string) {
+export async function listApiKeys(ctx: AccountCtx<'id'>) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const rows = await db
     .select()
     .from(apiKeys)
@@ -99,7 +102,9 @@ export async function listApiKeys(db: Db, accountId: string) {
   return { object: 'list' as const, data: rows.map((r) => presentKey(r)) };
 }
 
-async function getKey(db: Db, accountId: string, id: string) {
+async function getKey(ctx: AccountCtx<'id'>, id: string) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const row = await db.query.apiKeys.findFirst({
     where: and(eq(apiKeys.id, id), eq(apiKeys.accountId, accountId)),
   });
@@ -107,8 +112,10 @@ async function getKey(db: Db, accountId: string, id: string) {
   return row;
 }
 
-export async function revokeApiKey(db: Db, accountId: string, id: string) {
-  const row = await getKey(db, accountId, id);
+export async function revokeApiKey(ctx: AccountCtx<'id'>, id: string) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
+  const row = await getKey(ctx, id);
   if (row.revokedAt) return { key: presentKey(row), changed: false };
   const now = nowSeconds();
   // Revoking a key that still works needs another full key beside it; an expired one is harmless.
@@ -119,7 +126,7 @@ export async function revokeApiKey(db: Db, accountId: string, id: string) {
     .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt), guard))
     .returning({ id: apiKeys.id });
   if (!done.length) {
-    const again = await getKey(db, accountId, id);
+    const again = await getKey(ctx, id);
     if (again.revokedAt) return { key: presentKey(again), changed: false };
     throw conflict(LAST_KEY_RULE, 'id');
   }
@@ -128,8 +135,10 @@ export async function revokeApiKey(db: Db, accountId: string, id: string) {
 }
 
 /** Issues a replacement key; the old one keeps working for `overlapSeconds`, then expires. */
-export async function rollApiKey(db: Db, accountId: string, id: string, overlapSeconds: number) {
-  const old = await getKey(db, accountId, id);
+export async function rollApiKey(ctx: AccountCtx<'id'>, id: string, overlapSeconds: number) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
+  const old = await getKey(ctx, id);
   const now = nowSeconds();
   if (old.revokedAt || (old.expiresAt && old.expiresAt <= now))
     throw unprocessable('Only an active key can be rolled', 'id');
@@ -151,9 +160,10 @@ export async function rollApiKey(db: Db, accountId: string, id: string, overlapS
 
 /** The account a presented key belongs to, or null when it is unknown, revoked or expired. */
 export async function accountForApiKey(
-  db: Db,
+  ctx: Ctx,
   plaintext: string,
 ): Promise<{ account: Account; keyId: string; scopes: string[] | null; lastUsedAt: number | null } | null> {
+  const { db } = ctx;
   if (!API_KEY_PATTERN.test(plaintext)) return null;
   const hash = await sha256Hex(plaintext);
   const [row] = await db
@@ -179,7 +189,8 @@ export const LAST_USED_RESOLUTION_SECONDS = 60;
  * is fresh, and the conditional UPDATE keeps concurrent requests from writing more than once.
  * Called through `waitUntil`, so it never delays the answer.
  */
-export async function touchApiKey(db: Db, keyId: string, now = nowSeconds()) {
+export async function touchApiKey(ctx: Ctx, keyId: string, now = nowSeconds()) {
+  const { db } = ctx;
   const stale = now - LAST_USED_RESOLUTION_SECONDS;
   await db
     .update(apiKeys)

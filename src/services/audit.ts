@@ -8,6 +8,7 @@ import { auditEvents } from '../db/schema';
 import { invalid, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
+import type { AccountCtx } from './context';
 
 export type ActorType = 'api_key' | 'clerk' | 'admin' | 'system';
 
@@ -80,10 +81,11 @@ export function presentAudit(r: AuditRow) {
 
 /** Newest first, paged by cursor (`starting_after` an event id) so a busy log pages stably. */
 export async function listAudit(
-  db: Db,
-  accountId: string,
+  ctx: AccountCtx<'id'>,
   q: { limit: number; starting_after?: string; resource_type?: string; resource_id?: string },
 ) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const conds = [eq(auditEvents.accountId, accountId)];
   if (q.resource_type) conds.push(eq(auditEvents.resourceType, q.resource_type));
   if (q.resource_id) conds.push(eq(auditEvents.resourceId, q.resource_id));

@@ -1,9 +1,7 @@
-// Batch campaigns (SPEC §7): validated all-or-nothing, stored in D1 (the summary) and in the batch's
+// Batch campaigns (README "Batch campaigns"): validated all-or-nothing, stored in D1 (the summary) and in the batch's
 // BatchDispatcher (the recipients), which dials them.
 import { and, desc, eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { batches, calls } from '../db/schema';
-import type { Env } from '../env';
 import { notFound, unprocessable } from '../lib/errors';
 import { newId } from '../lib/ids';
 import type { CallingWindow } from '../lib/calling-window';
@@ -11,9 +9,10 @@ import { timeZonesForNumber } from '../lib/phone-timezones';
 import { nowSeconds } from '../lib/time';
 import { dispatcherFor } from '../durable-objects/stubs';
 import { findAgent } from './agents';
-import { CALL_STATUSES, type Account } from '../db/types';
+import { CALL_STATUSES } from '../db/types';
 import { paginate, type Page } from './pagination';
 import { findOwnedNumber } from './phone-numbers';
+import type { AccountCtx } from './context';
 
 export interface BatchInput {
   agent_id: string;
@@ -26,17 +25,12 @@ export interface BatchInput {
   metadata?: Record<string, unknown>;
 }
 
-export async function createBatch(
-  db: Db,
-  env: Env,
-  account: Account,
-  input: BatchInput,
-  publicBaseUrl: string,
-) {
-  const agent = await findAgent(db, account.id, input.agent_id);
+export async function createBatch(ctx: AccountCtx, input: BatchInput, publicBaseUrl: string) {
+  const { db, env, account } = ctx;
+  const agent = await findAgent(ctx, input.agent_id);
   if (!agent) throw notFound('agent', 'agent_id');
   if (agent.status !== 'active') throw unprocessable(`Agent ${agent.id} is not active`, 'agent_id');
-  if (input.from_number && !(await findOwnedNumber(db, account.id, input.from_number))) {
+  if (input.from_number && !(await findOwnedNumber(ctx, input.from_number))) {
     throw unprocessable(`from_number ${input.from_number} is not a number you own`, 'from_number');
   }
   // Each phone is dialled once: the first occurrence (and its variables) wins.
@@ -101,7 +95,9 @@ export async function createBatch(
 }
 
 /** The batch with counts: recipients not yet dialled, and the placed calls by status. */
-export async function batchSummary(db: Db, env: Env, accountId: string, id: string) {
+export async function batchSummary(ctx: AccountCtx<'id'>, id: string) {
+  const { db, env } = ctx;
+  const accountId = ctx.account.id;
   const batch = await db.query.batches.findFirst({
     where: and(eq(batches.id, id), eq(batches.accountId, accountId)),
   });
@@ -146,7 +142,9 @@ export function presentBatch(b: typeof batches.$inferSelect) {
   };
 }
 
-export function listBatches(db: Db, accountId: string, page: Page) {
+export function listBatches(ctx: AccountCtx<'id'>, page: Page) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   return paginate(
     db,
     batches,
@@ -157,14 +155,15 @@ export function listBatches(db: Db, accountId: string, page: Page) {
   );
 }
 
-export async function cancelBatch(db: Db, env: Env, accountId: string, id: string) {
+export async function cancelBatch(ctx: AccountCtx<'id'>, id: string) {
+  const { db, env } = ctx;
+  const accountId = ctx.account.id;
   const batch = await db.query.batches.findFirst({
     where: and(eq(batches.id, id), eq(batches.accountId, accountId)),
   });
   if (!batch) throw notFound('batch', 'id');
-  if (batch.status === 'completed' || batch.status === 'canceled')
-    return batchSummary(db, env, accountId, id);
+  if (batch.status === 'completed' || batch.status === 'canceled') return batchSummary(ctx, id);
   await db.update(batches).set({ status: 'canceled', updatedAt: nowSeconds() }).where(eq(batches.id, id));
   await dispatcherFor(env, id).cancel();
-  return batchSummary(db, env, accountId, id);
+  return batchSummary(ctx, id);
 }

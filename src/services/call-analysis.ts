@@ -6,11 +6,26 @@ import type { SimulateOptions } from '../providers/telephony/simulator';
 export type Turn = { role: 'agent' | 'user'; text: string; at: number };
 
 /** Fills {{name}} placeholders; unknown names are left visible rather than silently dropped. */
+/**
+ * Fills {{placeholders}}. One without a value is dropped, never spoken: "Hi {{name}}!" becomes "Hi!"
+ * (the space left before punctuation, or doubled, goes too).
+ */
 export function fillTemplate(text: string, vars: Record<string, unknown>): string {
-  return text.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole, name: string) => {
+  let dropped = false;
+  const out = text.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (_whole, name: string) => {
     const v = vars[name];
-    return v === undefined || v === null ? whole : String(v);
+    if (v === undefined || v === null || v === '') {
+      dropped = true;
+      return '';
+    }
+    return String(v);
   });
+  return dropped
+    ? out
+        .replace(/[ \t]+([!?.,;:])/g, '$1')
+        .replace(/[ \t]{2,}/g, ' ')
+        .trim()
+    : out;
 }
 
 function sentences(text: string): string[] {

@@ -1,11 +1,9 @@
 import { and, desc, eq, gte, inArray, lte, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { calls } from '../db/schema';
-import type { Env } from '../env';
 import { conflict, notFound, unprocessable } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
-import { STATUS_GROUPS, TERMINAL_STATUSES, type Account, type CallRow, type CallStatus } from '../db/types';
+import { STATUS_GROUPS, TERMINAL_STATUSES, type CallRow, type CallStatus } from '../db/types';
 import { sessionFor } from '../durable-objects/stubs';
 import { findAgent } from './agents';
 import { findLead } from './leads';
@@ -13,6 +11,7 @@ import { acquireCallSlot, releaseCallSlot } from './concurrency';
 import { simulatorTimeScale } from '../providers/telephony';
 import { paginate, type Page } from './pagination';
 import { findOwnedNumber, type Provider } from './phone-numbers';
+import type { AccountCtx } from './context';
 
 export interface CreateCallInput {
   agent_id: string;
@@ -67,21 +66,16 @@ export interface CallContext {
 }
 
 /** Checks the agent and caller id, takes a concurrency slot, records the call as `queued` and hands it to its CallSession. */
-export async function createCall(
-  db: Db,
-  env: Env,
-  account: Account,
-  input: CreateCallInput,
-  ctx: CallContext,
-) {
+export async function createCall(ctx: AccountCtx, input: CreateCallInput, call: CallContext) {
+  const { db, env, account } = ctx;
   const accountId = account.id;
-  const agent = await findAgent(db, accountId, input.agent_id);
+  const agent = await findAgent(ctx, input.agent_id);
   if (!agent) throw notFound('agent', 'agent_id');
   if (agent.status !== 'active') throw unprocessable(`Agent ${agent.id} is not active`, 'agent_id');
 
   let fromNumber: string | null = null;
   let provider = (env.TELEPHONY_PROVIDER ?? 'simulator') as Provider;
-  const owned = await findOwnedNumber(db, accountId, input.from_number);
+  const owned = await findOwnedNumber(ctx, input.from_number);
   if (input.from_number && !owned)
     throw unprocessable(`from_number ${input.from_number} is not a number you own`, 'from_number');
   if (owned) {
@@ -91,14 +85,14 @@ export async function createCall(
 
   const now = nowSeconds();
   const maxDuration = input.max_duration ?? agent.maxDuration;
-  const lead = await findLead(db, accountId, input.recipient_phone);
-  const id = ctx.callId ?? newId('call');
-  await acquireCallSlot(env, account, id, maxDuration);
+  const lead = await findLead(ctx, input.recipient_phone);
+  const id = call.callId ?? newId('call');
+  await acquireCallSlot(ctx, id, maxDuration);
   const row: CallRow = {
     id,
     accountId,
     agentId: agent.id,
-    batchId: ctx.batchId ?? null,
+    batchId: call.batchId ?? null,
     direction: 'outbound',
     fromNumber,
     toNumber: input.recipient_phone,
@@ -133,9 +127,9 @@ export async function createCall(
   } catch (err) {
     // A batch retrying a dial whose row was written before a crash: carry on to (idempotently) start its session.
     const placed =
-      ctx.callId && (await db.query.calls.findFirst({ where: eq(calls.id, id), columns: { id: true } }));
+      call.callId && (await db.query.calls.findFirst({ where: eq(calls.id, id), columns: { id: true } }));
     if (!placed) {
-      await releaseCallSlot(env, accountId, id);
+      await releaseCallSlot(ctx, id);
       throw err;
     }
   }
@@ -146,8 +140,8 @@ export async function createCall(
       provider,
       direction: 'outbound',
       maxDuration,
-      publicBaseUrl: ctx.publicBaseUrl,
-      batchId: ctx.batchId,
+      publicBaseUrl: call.publicBaseUrl,
+      batchId: call.batchId,
       timeScale: provider === 'simulator' ? simulatorTimeScale(env) : 1,
     });
   } catch (err) {
@@ -155,7 +149,7 @@ export async function createCall(
       .update(calls)
       .set({ status: 'failed', endReason: 'internal_error', endedAt: nowSeconds() })
       .where(eq(calls.id, id));
-    await releaseCallSlot(env, accountId, id);
+    await releaseCallSlot(ctx, id);
     throw err;
   }
   return row;
@@ -165,8 +159,9 @@ export async function createCall(
  * `cancel` stops a call before it is answered; `end` hangs up a call at any live stage. Both go through the call's
  * CallSession, the one writer of its status, so they cannot race a provider callback.
  */
-export async function stopCall(db: Db, env: Env, accountId: string, id: string, how: 'cancel' | 'end') {
-  const call = await getCall(db, accountId, id);
+export async function stopCall(ctx: AccountCtx<'id'>, id: string, how: 'cancel' | 'end') {
+  const { env } = ctx;
+  const call = await getCall(ctx, id);
   if (TERMINAL_STATUSES.includes(call.status as CallStatus))
     throw conflict(`Call ${id} has already ended (${call.status})`, 'id');
   const session = sessionFor(env, id);
@@ -178,19 +173,22 @@ export async function stopCall(db: Db, env: Env, accountId: string, id: string, 
       'id',
     );
   }
-  return getCall(db, accountId, id);
+  return getCall(ctx, id);
 }
 
 /** Records a conversion (once); `payout` defaults to none. */
-export async function convertCall(db: Db, env: Env, accountId: string, id: string, payout: number | null) {
-  await getCall(db, accountId, id);
+export async function convertCall(ctx: AccountCtx<'id'>, id: string, payout: number | null) {
+  const { env } = ctx;
+  await getCall(ctx, id);
   const result = await sessionFor(env, id).convert(payout, 'api');
   if (!result.converted)
     throw conflict(`Call ${id} is not managed by callplane and cannot be converted`, 'id');
-  return getCall(db, accountId, id);
+  return getCall(ctx, id);
 }
 
-export async function getCall(db: Db, accountId: string, id: string) {
+export async function getCall(ctx: AccountCtx<'id'>, id: string) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const row = await db.query.calls.findFirst({
     where: and(eq(calls.id, id), eq(calls.accountId, accountId)),
   });
@@ -207,7 +205,9 @@ export interface CallFilters extends Page {
   to?: number;
 }
 
-export function listCalls(db: Db, accountId: string, f: CallFilters) {
+export function listCalls(ctx: AccountCtx<'id'>, f: CallFilters) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const conds: (SQL | undefined)[] = [eq(calls.accountId, accountId)];
   if (f.status) {
     const group = STATUS_GROUPS[f.status];

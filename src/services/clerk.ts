@@ -2,11 +2,10 @@
 // set (README "Security"), 5 s clock tolerance; organisation roles become scopes (lib/scopes.ts).
 import { createRemoteJWKSet, importSPKI, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
 import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { accounts, clerkLinks } from '../db/schema';
-import type { Env } from '../env';
 import { toAccount, type Account } from '../db/types';
 import { type Scope, scopesForOrgRole } from '../lib/scopes';
+import type { Ctx } from './context';
 
 type KeySource = Promise<CryptoKey> | ReturnType<typeof createRemoteJWKSet>;
 
@@ -14,7 +13,8 @@ type KeySource = Promise<CryptoKey> | ReturnType<typeof createRemoteJWKSet>;
 const remoteSets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 const pemKeys = new Map<string, Promise<CryptoKey>>();
 
-function keySource(env: Env): KeySource | null {
+function keySource(ctx: Ctx): KeySource | null {
+  const { env } = ctx;
   if (env.CLERK_JWT_KEY) {
     const pem = env.CLERK_JWT_KEY.replace(/\\n/g, '\n');
     let key = pemKeys.get(pem);
@@ -59,8 +59,9 @@ export function orgClaims(payload: JWTPayload): { orgId?: string; role?: string 
 }
 
 /** Verifies a Clerk token and returns the linked account, or null for any failure. */
-export async function accountForClerkToken(env: Env, db: Db, token: string): Promise<ClerkSession | null> {
-  const source = keySource(env);
+export async function accountForClerkToken(ctx: Ctx, token: string): Promise<ClerkSession | null> {
+  const { env, db } = ctx;
+  const source = keySource(ctx);
   if (!source || !env.CLERK_ISSUER) return null;
   let payload: JWTPayload;
   try {

@@ -1,10 +1,7 @@
-// Concurrency slots (SPEC §4): a call holds one from the moment it is dialled until it ends.
-import type { Env } from '../env';
 import { rateLimited } from '../lib/errors';
-import { logger } from '../lib/log';
 import { limiterFor } from '../durable-objects/stubs';
-import type { Account } from '../db/types';
 import { effectiveLimits } from './limits';
+import type { AccountCtx } from './context';
 
 /** A lease outlives the longest possible call by a minute, so a lost end event cannot leak a slot. */
 export const leaseTtlMs = (maxDurationSeconds: number) => (maxDurationSeconds + 60) * 1000;
@@ -14,17 +11,17 @@ export const leaseTtlMs = (maxDurationSeconds: number) => (maxDurationSeconds + 
  * (fail closed): going over a concurrency cap costs the customer money, a retry costs them a second.
  */
 export async function acquireCallSlot(
-  env: Env,
-  account: Pick<Account, 'id' | 'plan' | 'limits'>,
+  ctx: AccountCtx<'id' | 'plan' | 'limits'>,
   callId: string,
   maxDuration: number,
 ) {
+  const { env, account } = ctx;
   const cap = effectiveLimits(account).concurrent_calls;
   let decision: Awaited<ReturnType<ReturnType<typeof limiterFor>['acquire']>>;
   try {
     decision = await limiterFor(env, account.id).acquire(callId, cap, leaseTtlMs(maxDuration));
   } catch (err) {
-    logger(env, { account_id: account.id }).error('concurrency limiter unreachable; refusing the call', {
+    ctx.log.error('concurrency limiter unreachable; refusing the call', {
       error: String(err),
     });
     throw rateLimited('Concurrency could not be checked right now; retry shortly', 1);
@@ -38,12 +35,14 @@ export async function acquireCallSlot(
 }
 
 /** Gives the slot back; harmless when it was already released or expired. */
-export async function releaseCallSlot(env: Env, accountId: string, callId: string) {
+export async function releaseCallSlot(ctx: AccountCtx<'id'>, callId: string) {
+  const { env } = ctx;
+  const accountId = ctx.account.id;
   try {
     await limiterFor(env, accountId).release(callId);
   } catch (err) {
     // The lease expires on its own at max_duration + 60 s.
-    logger(env, { account_id: accountId }).warn('could not release a call slot; it will expire', {
+    ctx.log.warn('could not release a call slot; it will expire', {
       call_id: callId,
       error: String(err),
     });

@@ -1,14 +1,13 @@
 // Everything that happens becomes an event row first, then one delivery per matching endpoint, then a
-// queue message carrying only the delivery id (SPEC §9). Losing the queue send is repaired by the sweep.
+// queue message carrying only the delivery id (README "Webhooks"). Losing the queue send is repaired by the sweep.
 import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { deliveries, deliveryAttempts, events, webhookEndpoints } from '../db/schema';
-import type { Env } from '../env';
 import { notFound } from '../lib/errors';
 import { hit } from '../lib/faults';
 import { newId } from '../lib/ids';
 import { logger } from '../lib/log';
 import { paginate, type Page } from './pagination';
+import type { AccountCtx, Ctx } from './context';
 
 export const CALL_EVENT_TYPES = [
   'call.incoming',
@@ -55,13 +54,13 @@ const subscribes = (endpointEvents: string[], type: string) =>
  * A lost queue send is repaired by the cron sweep (sweepStuckDeliveries).
  */
 export async function emitEvent(
-  env: Env,
-  db: Db,
-  accountId: string,
+  ctx: AccountCtx<'id'>,
   type: EventType,
   data: Record<string, unknown>,
   opts: { dedupeKey?: string; callId?: string; onlyEndpointId?: string } = {},
 ): Promise<EventRow | null> {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const now = Date.now();
   const row: EventRow = {
     id: newId('evt', now),
@@ -73,7 +72,7 @@ export async function emitEvent(
     createdAt: Math.floor(now / 1000),
     createdAtMs: now,
   };
-  const rows = deliveryRows(row, await targetsFor(db, row, opts.onlyEndpointId));
+  const rows = deliveryRows(row, await targetsFor(ctx, row, opts.onlyEndpointId));
   // Each delivery is written only if this very event row was (not when the dedupe key already existed).
   const [inserted] = await db.batch([
     db.insert(events).values(row).onConflictDoNothing().returning({ id: events.id }),
@@ -88,14 +87,15 @@ export async function emitEvent(
   if (!inserted.length) return null;
   await hit('after-event-insert');
   await enqueueDeliveries(
-    env,
+    ctx,
     rows.map((r) => r.id),
   );
   return row;
 }
 
 /** The enabled endpoints of the event's account that subscribe to its type. */
-async function targetsFor(db: Db, event: EventRow, onlyEndpointId?: string) {
+async function targetsFor(ctx: Ctx, event: EventRow, onlyEndpointId?: string) {
+  const { db } = ctx;
   const endpoints = await db
     .select({ id: webhookEndpoints.id, events: webhookEndpoints.events })
     .from(webhookEndpoints)
@@ -129,8 +129,9 @@ function deliveryRows(event: EventRow, targets: Array<{ id: string }>) {
 }
 
 /** Deliveries for endpoints that should have an existing event but do not yet (see redeliverEvent). */
-async function fanOut(env: Env, db: Db, event: EventRow) {
-  const rows = deliveryRows(event, await targetsFor(db, event));
+async function fanOut(ctx: Ctx, event: EventRow) {
+  const { db } = ctx;
+  const rows = deliveryRows(event, await targetsFor(ctx, event));
   if (!rows.length) return;
   const made = await db
     .insert(deliveries)
@@ -138,13 +139,14 @@ async function fanOut(env: Env, db: Db, event: EventRow) {
     .onConflictDoNothing()
     .returning({ id: deliveries.id });
   await enqueueDeliveries(
-    env,
+    ctx,
     made.map((r) => r.id),
   );
 }
 
 /** Sends delivery ids to the queue; if that fails the deliveries stay pending and the sweep picks them up. */
-export async function enqueueDeliveries(env: Env, ids: string[], delaySeconds = 0) {
+export async function enqueueDeliveries(ctx: Ctx, ids: string[], delaySeconds = 0) {
+  const { env } = ctx;
   for (let i = 0; i < ids.length; i += 100) {
     const chunk = ids
       .slice(i, i + 100)
@@ -161,7 +163,8 @@ export async function enqueueDeliveries(env: Env, ids: string[], delaySeconds = 
 }
 
 /** Re-enqueues deliveries that are due but were never picked up (a lost queue send or a dead consumer). */
-export async function sweepStuckDeliveries(env: Env, db: Db, graceMs = 60_000) {
+export async function sweepStuckDeliveries(ctx: Ctx, graceMs = 60_000) {
+  const { db } = ctx;
   const now = Date.now();
   const stuck = await db
     .select({ id: deliveries.id })
@@ -175,7 +178,7 @@ export async function sweepStuckDeliveries(env: Env, db: Db, graceMs = 60_000) {
     )
     .limit(1000);
   await enqueueDeliveries(
-    env,
+    ctx,
     stuck.map((s) => s.id),
   );
   return stuck.length;
@@ -185,7 +188,9 @@ export function presentEvent(e: EventRow) {
   return { ...envelope(e), object: 'event' as const };
 }
 
-export function listEvents(db: Db, accountId: string, f: Page & { type?: string; call_id?: string }) {
+export function listEvents(ctx: AccountCtx<'id'>, f: Page & { type?: string; call_id?: string }) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const where = and(
     eq(events.accountId, accountId),
     f.type ? eq(events.type, f.type) : undefined,
@@ -194,7 +199,9 @@ export function listEvents(db: Db, accountId: string, f: Page & { type?: string;
   return paginate(db, events, where, [desc(events.createdAtMs), desc(sql`rowid`)], f, presentEvent);
 }
 
-export async function getEvent(db: Db, accountId: string, id: string) {
+export async function getEvent(ctx: AccountCtx<'id'>, id: string) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const event = await db.query.events.findFirst({
     where: and(eq(events.id, id), eq(events.accountId, accountId)),
   });
@@ -237,7 +244,9 @@ export async function getEvent(db: Db, accountId: string, id: string) {
 }
 
 /** Sends an event again to every endpoint that should have it (new attempts on the same deliveries). */
-export async function redeliverEvent(env: Env, db: Db, accountId: string, id: string) {
+export async function redeliverEvent(ctx: AccountCtx<'id'>, id: string) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const event = await db.query.events.findFirst({
     where: and(eq(events.id, id), eq(events.accountId, accountId)),
   });
@@ -255,9 +264,9 @@ export async function redeliverEvent(env: Env, db: Db, accountId: string, id: st
         lockedUntil: null,
       })
       .where(inArray(deliveries.id, ids));
-    await enqueueDeliveries(env, ids);
+    await enqueueDeliveries(ctx, ids);
   }
   // Endpoints added since the event was recorded get it too.
-  await fanOut(env, db, event);
-  return getEvent(db, accountId, id);
+  await fanOut(ctx, event);
+  return getEvent(ctx, id);
 }

@@ -1,11 +1,11 @@
-// Idempotency-Key (SPEC §6.1): scoped per account and operation, kept 24 h.
+// Idempotency-Key (README "Try it": retries are safe): scoped per account and operation, kept 24 h.
 // The D1 primary key is the lock: exactly one request inserts the row and runs; the rest replay, wait (409) or differ (422).
 import { and, eq, lt } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { idempotencyKeys } from '../db/schema';
 import { conflict, invalid, unprocessable } from '../lib/errors';
 import { canonicalJson, sha256Hex } from '../lib/crypto';
 import { nowSeconds } from '../lib/time';
+import type { Ctx } from './context';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 /** A request that holds the lock longer than this is presumed dead and its key may be taken over. */
@@ -29,11 +29,12 @@ export function parseIdempotencyKey(header: string | undefined): string | undefi
 }
 
 export async function withIdempotency(
-  db: Db,
+  ctx: Ctx,
   scope: { accountId: string; route: string; key: string | undefined },
   body: unknown,
   run: () => Promise<StoredResponse>,
 ): Promise<StoredResponse & { replayed: boolean }> {
+  const { db } = ctx;
   const { accountId, route, key } = scope;
   if (key === undefined) return { ...(await run()), replayed: false };
   const bodyHash = await sha256Hex(canonicalJson(body));
@@ -58,7 +59,7 @@ export async function withIdempotency(
       })
       .onConflictDoNothing()
       .returning({ key: idempotencyKeys.key });
-    if (won) return { ...(await runAndStore(db, where, run)), replayed: false };
+    if (won) return { ...(await runAndStore(ctx, where, run)), replayed: false };
 
     const existing = await db.query.idempotencyKeys.findFirst({ where });
     if (!existing) continue; // removed between our insert and read: try again
@@ -101,12 +102,13 @@ export async function withIdempotency(
         'A request with this Idempotency-Key is still in progress; retry shortly',
         'Idempotency-Key',
       );
-    return { ...(await runAndStore(db, where, run)), replayed: false };
+    return { ...(await runAndStore(ctx, where, run)), replayed: false };
   }
   throw conflict('Idempotency-Key is contended; retry shortly', 'Idempotency-Key');
 }
 
-async function runAndStore(db: Db, where: ReturnType<typeof and>, run: () => Promise<StoredResponse>) {
+async function runAndStore(ctx: Ctx, where: ReturnType<typeof and>, run: () => Promise<StoredResponse>) {
+  const { db } = ctx;
   let result: StoredResponse;
   try {
     result = await run();
@@ -127,7 +129,8 @@ async function runAndStore(db: Db, where: ReturnType<typeof and>, run: () => Pro
 }
 
 /** Drops keys past their 24 h (run from the cron trigger). */
-export async function purgeExpiredIdempotencyKeys(db: Db) {
+export async function purgeExpiredIdempotencyKeys(ctx: Ctx) {
+  const { db } = ctx;
   await db
     .delete(idempotencyKeys)
     .where(lt(idempotencyKeys.createdAt, nowSeconds() - IDEMPOTENCY_TTL_SECONDS));

@@ -1,8 +1,6 @@
 // Inbound calls: a call reaches a number some account owns (simulator or Twilio).
 import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { accounts, agents, calls, phoneNumbers } from '../db/schema';
-import type { Env } from '../env';
 import { newId } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
 import { simulatorTimeScale } from '../providers/telephony';
@@ -13,6 +11,7 @@ import { sessionFor } from '../durable-objects/stubs';
 import { acquireCallSlot } from './concurrency';
 import { findLead } from './leads';
 import { matchInboundCall } from './rtb-match';
+import { withAccount, type Ctx } from './context';
 
 export interface InboundInput {
   to: string;
@@ -28,11 +27,13 @@ export interface InboundInput {
  * Records an inbound call to an owned number, answered by the number's agent. Returns null when nobody
  * owns the number. Over the account's concurrency cap the call is recorded as `busy` (the caller hears busy).
  */
-export async function receiveInboundCall(env: Env, db: Db, input: InboundInput): Promise<CallRow | null> {
+export async function receiveInboundCall(ctx: Ctx, input: InboundInput): Promise<CallRow | null> {
+  const { env, db } = ctx;
   const number = await db.query.phoneNumbers.findFirst({ where: eq(phoneNumbers.number, input.to) });
   if (!number) return null;
   const account = await db.query.accounts.findFirst({ where: eq(accounts.id, number.accountId) });
   if (!account) return null;
+  const scoped = withAccount(ctx, account);
   const agent = number.agentId
     ? await db.query.agents.findFirst({ where: eq(agents.id, number.agentId) })
     : undefined;
@@ -41,13 +42,11 @@ export async function receiveInboundCall(env: Env, db: Db, input: InboundInput):
   const maxDuration = agent?.maxDuration ?? 1800;
   let busy = false;
   try {
-    await acquireCallSlot(env, account, id, maxDuration);
+    await acquireCallSlot(scoped, id, maxDuration);
   } catch {
     busy = true;
   }
-  const rtb = busy
-    ? null
-    : await matchInboundCall(env, db, account.id, input.to, input.from, id, number.rtbRouteId);
+  const rtb = busy ? null : await matchInboundCall(scoped, input.to, input.from, id, number.rtbRouteId);
   const row: CallRow = {
     id,
     accountId: account.id,
@@ -74,7 +73,7 @@ export async function receiveInboundCall(env: Env, db: Db, input: InboundInput):
     recordingUrl: null,
     variables: {},
     metadata: input.metadata ?? {},
-    callerData: (await findLead(db, account.id, input.from))?.data ?? null,
+    callerData: (await findLead(scoped, input.from))?.data ?? null,
     converted: false,
     payout: null,
     rtb: rtb as Record<string, unknown> | null,
@@ -108,6 +107,7 @@ export async function receiveInboundCall(env: Env, db: Db, input: InboundInput):
     status: 'ringing',
     script,
     rtb: rtb ?? undefined,
+    providerCallId: input.providerCallId,
   });
   return row;
 }

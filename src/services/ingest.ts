@@ -1,14 +1,14 @@
-// Incoming webhooks (SPEC §10): lead data from /call-data and call events from an external voice runtime.
+// Incoming webhooks (README "Incoming webhooks"): lead data from /call-data and call events from an external voice runtime.
 import { and, eq, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { calls, ingestEvents } from '../db/schema';
-import type { Env } from '../env';
 import { notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
-import type { Account, CallRow, CallStatus } from '../db/types';
+import type { CallRow, CallStatus } from '../db/types';
 import { sessionFor } from '../durable-objects/stubs';
 import { upsertLead } from './leads';
+import type { AccountCtx, Ctx } from './context';
 
 const DEDUPE_SECONDS = 7 * 86400;
 
@@ -45,19 +45,20 @@ export async function once<T>(
   }
 }
 
-export async function purgeOldIngestKeys(db: Db) {
+export async function purgeOldIngestKeys(ctx: Ctx) {
+  const { db } = ctx;
   await db.delete(ingestEvents).where(lt(ingestEvents.createdAt, nowSeconds() - DEDUPE_SECONDS));
 }
 
 export async function ingestLead(
-  db: Db,
-  account: Account,
+  ctx: AccountCtx,
   dedupeKey: string | undefined,
   phone: string,
   fields: Record<string, unknown>,
 ) {
-  if (!dedupeKey) return { replayed: false, result: await upsertLead(db, account.id, phone, fields) };
-  return once(db, account.id, 'call-data', dedupeKey, () => upsertLead(db, account.id, phone, fields));
+  const { db, account } = ctx;
+  if (!dedupeKey) return { replayed: false, result: await upsertLead(ctx, phone, fields) };
+  return once(db, account.id, 'call-data', dedupeKey, () => upsertLead(ctx, phone, fields));
 }
 
 /** Miraiminds' status words → callplane's. */
@@ -117,13 +118,12 @@ const FIRST_STATUSES: CallStatus[] = ['queued', 'initiated', 'ringing'];
  * that a call's first event (initiate/ringing) registers it as an external call of this account.
  */
 export async function applyRuntimeEvent(
-  env: Env,
-  db: Db,
-  account: Account,
+  ctx: AccountCtx,
   ev: RuntimeEvent,
   dedupeKey: string,
   publicBaseUrl: string,
 ) {
+  const { env, db, account } = ctx;
   const status = runtimeStatus(ev.call.status, ev.type);
   let call = await db.query.calls.findFirst({
     where: and(
@@ -134,8 +134,7 @@ export async function applyRuntimeEvent(
   if (!call && !(status && FIRST_STATUSES.includes(status))) throw notFound('call', 'event.data.call.id');
 
   return once(db, account.id, 'call-events', dedupeKey, async () => {
-    if (!call)
-      call = await registerExternalCall(env, db, account, ev.call.id, publicBaseUrl, ev.call.startedAt);
+    if (!call) call = await registerExternalCall(ctx, ev.call.id, publicBaseUrl, ev.call.startedAt);
     const set: Partial<CallRow> = { updatedAt: nowSeconds() };
     if (ev.call.recordingUrl) set.recordingUrl = ev.call.recordingUrl;
     if (ev.analysis) {
@@ -179,13 +178,12 @@ const clampTime = (t: number | null | undefined, floor: number) =>
   t === null || t === undefined ? undefined : Math.max(t, floor);
 
 async function registerExternalCall(
-  env: Env,
-  db: Db,
-  account: Account,
+  ctx: AccountCtx,
   externalId: string,
   publicBaseUrl: string,
   startedAt: number | null | undefined,
 ): Promise<CallRow> {
+  const { env, db, account } = ctx;
   // Registered when callplane first hears of it: created no later than the runtime says it started.
   const now = Math.min(nowSeconds(), startedAt ?? Number.POSITIVE_INFINITY);
   const row: CallRow = {

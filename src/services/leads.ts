@@ -1,15 +1,17 @@
-// Lead data pushed before, during or after a call (SPEC §10): one record per account and number.
+// Lead data pushed before, during or after a call (README "Incoming webhooks"): one record per account and number.
 import { and, desc, eq, gte, inArray, or, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { calls, leads } from '../db/schema';
 import { hit } from '../lib/faults';
 import { nowSeconds } from '../lib/time';
 import type { CallStatus } from '../db/types';
+import type { AccountCtx } from './context';
 
 const LIVE: CallStatus[] = ['queued', 'initiated', 'ringing', 'in_progress'];
 const RECENT_SECONDS = 24 * 3600;
 
-export async function findLead(db: Db, accountId: string, phone: string) {
+export async function findLead(ctx: AccountCtx<'id'>, phone: string) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   return (
     (await db.query.leads.findFirst({
       where: and(eq(leads.accountId, accountId), eq(leads.phone, phone)),
@@ -23,7 +25,9 @@ export async function findLead(db: Db, accountId: string, phone: string) {
  * the calls it touched. The merge happens inside one SQL statement (json_patch, RFC 7396: later values
  * win, objects merge, a null removes the field), so concurrent posts for one caller never lose keys.
  */
-export async function upsertLead(db: Db, accountId: string, phone: string, data: Record<string, unknown>) {
+export async function upsertLead(ctx: AccountCtx<'id'>, phone: string, data: Record<string, unknown>) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const now = nowSeconds();
   await hit('lead-before-write');
   const patch = JSON.stringify(data);

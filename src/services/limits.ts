@@ -1,4 +1,4 @@
-// Plans and request classes (SPEC §4). The numbers live here; the counting lives in AccountLimiter.
+// Plans and request classes (README "Rate limits and concurrency"). The numbers live here; the counting lives in AccountLimiter.
 import type { Account, LimitName, Plan } from '../db/types';
 
 export type RateClass = 'calls' | 'api' | 'webhooks' | 'rtb' | 'reporting' | 'anonymous';

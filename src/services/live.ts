@@ -1,14 +1,16 @@
 // What the dashboard's Live page shows: the account's calls in progress (and those that ended in the last
 // two minutes) with the events each has fired so far, so the 5/15/30/45/60 s marks appear as they fire.
 import { and, desc, eq, gte, inArray, or } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { calls, events } from '../db/schema';
 import { nowSeconds } from '../lib/time';
 import { STATUS_GROUPS } from '../db/types';
+import type { AccountCtx } from './context';
 
 export const RECENTLY_ENDED_SECONDS = 120;
 
-export async function liveCalls(db: Db, accountId: string) {
+export async function liveCalls(ctx: AccountCtx<'id'>) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const rows = await db
     .select({
       id: calls.id,

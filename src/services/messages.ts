@@ -1,16 +1,15 @@
-// WhatsApp messages (SPEC §8): send through a provider, statuses only move forward, replies go to the agent.
+// WhatsApp messages (README "WhatsApp"): send through a provider, statuses only move forward, replies go to the agent.
 import { and, asc, desc, eq, inArray, isNotNull, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { messages, phoneNumbers, whatsappContacts } from '../db/schema';
-import type { Env } from '../env';
 import { notFound, unprocessable } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
 import { whatsappFor } from '../providers/whatsapp';
-import type { Account, MessageStatus, ScriptedStep } from '../db/types';
+import type { MessageStatus, ScriptedStep } from '../db/types';
 import { findAgent } from './agents';
 import { emitEvent, type EventType } from './events';
 import { paginate, type Page } from './pagination';
+import { withAccount, type AccountCtx, type Ctx } from './context';
 
 export type MessageRow = typeof messages.$inferSelect;
 export const FREE_FORM_WINDOW_SECONDS = 24 * 3600;
@@ -46,7 +45,9 @@ export function presentMessage(m: MessageRow) {
   };
 }
 
-async function contactOf(db: Db, accountId: string, phone: string) {
+async function contactOf(ctx: AccountCtx<'id'>, phone: string) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   return (
     (await db.query.whatsappContacts.findFirst({
       where: and(eq(whatsappContacts.accountId, accountId), eq(whatsappContacts.phone, phone)),
@@ -54,12 +55,13 @@ async function contactOf(db: Db, accountId: string, phone: string) {
   );
 }
 
-export async function sendMessage(db: Db, env: Env, account: Account, input: SendInput) {
-  const agent = await findAgent(db, account.id, input.agent_id);
+export async function sendMessage(ctx: AccountCtx, input: SendInput) {
+  const { db, env, account } = ctx;
+  const agent = await findAgent(ctx, input.agent_id);
   if (!agent) throw notFound('agent', 'agent_id');
   if (agent.status !== 'active') throw unprocessable(`Agent ${agent.id} is not active`, 'agent_id');
   const now = nowSeconds();
-  const contact = await contactOf(db, account.id, input.to_number);
+  const contact = await contactOf(ctx, input.to_number);
   if (
     input.message_type === 'text' &&
     !(contact?.lastInboundAt && contact.lastInboundAt > now - FREE_FORM_WINDOW_SECONDS)
@@ -125,11 +127,10 @@ export async function sendMessage(db: Db, env: Env, account: Account, input: Sen
       .update(messages)
       .set({ providerMessageId: sent.providerMessageId })
       .where(eq(messages.id, row.id));
-    await scheduleSteps(env, row.id, sent.script ?? []);
+    await scheduleSteps(ctx, row.id, sent.script ?? []);
   } catch (err) {
     await applyMessageStatus(
-      env,
-      db,
+      ctx,
       row.id,
       'failed',
       String(err instanceof Error ? err.message : err).slice(0, 500),
@@ -139,7 +140,8 @@ export async function sendMessage(db: Db, env: Env, account: Account, input: Sen
   return row;
 }
 
-async function scheduleSteps(env: Env, messageId: string, steps: ScriptedStep[]) {
+async function scheduleSteps(ctx: Ctx, messageId: string, steps: ScriptedStep[]) {
+  const { env } = ctx;
   if (!steps.length) return;
   await env.EVENTS.sendBatch(
     steps.map((step) => ({
@@ -158,13 +160,13 @@ const BEFORE: Record<Exclude<MessageStatus, 'queued' | 'received'>, MessageStatu
 
 /** Moves a message forward; late or repeated statuses change nothing and emit nothing. */
 export async function applyMessageStatus(
-  env: Env,
-  db: Db,
+  ctx: Ctx,
   messageId: string,
   status: Exclude<MessageStatus, 'queued' | 'received'>,
   error?: string | null,
   at = nowSeconds(),
 ) {
+  const { db } = ctx;
   const set: Partial<MessageRow> = { status, updatedAt: nowSeconds() };
   if (status === 'sent') set.sentAt = at;
   if (status === 'delivered') set.deliveredAt = at;
@@ -177,9 +179,7 @@ export async function applyMessageStatus(
     .returning();
   if (!row) return false;
   await emitEvent(
-    env,
-    db,
-    row.accountId,
+    withAccount(ctx, { id: row.accountId }),
     `message.${status}` as EventType,
     { message: presentMessage(row) },
     { dedupeKey: `${row.id}:${status}` },
@@ -189,13 +189,13 @@ export async function applyMessageStatus(
 
 /** A message from a customer: stored on the conversation, opens the 24 h window, handed to the last agent. */
 export async function receiveMessage(
-  env: Env,
-  db: Db,
-  accountId: string,
+  ctx: AccountCtx<'id'>,
   from: string,
   text: string,
   opts: { providerMessageId?: string; channel?: string | null; provider: 'simulator' | 'meta' },
 ) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   if (opts.providerMessageId) {
     const dupe = await db.query.messages.findFirst({
       where: and(eq(messages.accountId, accountId), eq(messages.providerMessageId, opts.providerMessageId)),
@@ -203,7 +203,7 @@ export async function receiveMessage(
     if (dupe) return dupe;
   }
   const now = nowSeconds();
-  const contact = await contactOf(db, accountId, from);
+  const contact = await contactOf(ctx, from);
   const row: MessageRow = {
     id: newId('msg'),
     accountId,
@@ -241,9 +241,7 @@ export async function receiveMessage(
       }),
   ]);
   await emitEvent(
-    env,
-    db,
-    accountId,
+    ctx,
     'message.received',
     { message: presentMessage(row), agent_id: row.agentId },
     { dedupeKey: `${row.id}:received` },
@@ -252,22 +250,25 @@ export async function receiveMessage(
 }
 
 /** A simulated step that came due on the queue. */
-export async function runScriptedStep(env: Env, db: Db, messageId: string, step: ScriptedStep) {
+export async function runScriptedStep(ctx: Ctx, messageId: string, step: ScriptedStep) {
+  const { db } = ctx;
   if (step.kind === 'status') {
     if (step.status === 'queued' || step.status === 'received') return;
-    await applyMessageStatus(env, db, messageId, step.status, step.error);
+    await applyMessageStatus(ctx, messageId, step.status, step.error);
     return;
   }
   const msg = await db.query.messages.findFirst({ where: eq(messages.id, messageId) });
   if (msg)
-    await receiveMessage(env, db, msg.accountId, msg.contact, step.text, {
+    await receiveMessage(withAccount(ctx, { id: msg.accountId }), msg.contact, step.text, {
       provider: 'simulator',
       channel: msg.channel,
       providerMessageId: `wamid.sim.reply.${messageId}`,
     });
 }
 
-export async function getMessage(db: Db, accountId: string, id: string) {
+export async function getMessage(ctx: AccountCtx<'id'>, id: string) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const row = await db.query.messages.findFirst({
     where: and(eq(messages.id, id), eq(messages.accountId, accountId)),
   });
@@ -276,8 +277,7 @@ export async function getMessage(db: Db, accountId: string, id: string) {
 }
 
 export function listMessages(
-  db: Db,
-  accountId: string,
+  ctx: AccountCtx<'id'>,
   f: Page & {
     contact?: string;
     direction?: 'inbound' | 'outbound';
@@ -285,6 +285,8 @@ export function listMessages(
     agent_id?: string;
   },
 ) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const conds: (SQL | undefined)[] = [eq(messages.accountId, accountId)];
   if (f.contact) conds.push(eq(messages.contact, f.contact));
   if (f.direction) conds.push(eq(messages.direction, f.direction));

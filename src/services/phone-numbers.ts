@@ -1,11 +1,11 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { phoneNumbers } from '../db/schema';
 import { conflict, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
 import { getAgent } from './agents';
 import { paginate, type Page } from './pagination';
+import type { AccountCtx } from './context';
 
 export type PhoneNumberRow = typeof phoneNumbers.$inferSelect;
 export type Provider = 'simulator' | 'twilio';
@@ -20,6 +20,7 @@ export function presentNumber(n: PhoneNumberRow) {
     agent_id: n.agentId,
     rtb_route_id: n.rtbRouteId,
     whatsapp_phone_number_id: n.whatsappPhoneNumberId,
+    variables: n.variables ?? {},
     created_at: n.createdAt,
   };
 }
@@ -28,8 +29,7 @@ const scoped = (accountId: string, id: string) =>
   and(eq(phoneNumbers.id, id), eq(phoneNumbers.accountId, accountId));
 
 export async function createPhoneNumber(
-  db: Db,
-  accountId: string,
+  ctx: AccountCtx<'id'>,
   defaultProvider: Provider,
   input: {
     number: string;
@@ -38,9 +38,12 @@ export async function createPhoneNumber(
     rtb_route_id?: string | null;
     name?: string | null;
     whatsapp_phone_number_id?: string | null;
+    variables?: Record<string, string | number | boolean>;
   },
 ) {
-  if (input.agent_id) await getAgent(db, accountId, input.agent_id, 'agent_id');
+  const { db } = ctx;
+  const accountId = ctx.account.id;
+  if (input.agent_id) await getAgent(ctx, input.agent_id, 'agent_id');
   const row: PhoneNumberRow = {
     id: newId('pn'),
     accountId,
@@ -50,6 +53,7 @@ export async function createPhoneNumber(
     rtbRouteId: input.rtb_route_id ?? null,
     whatsappPhoneNumberId: input.whatsapp_phone_number_id ?? null,
     name: input.name ?? null,
+    variables: input.variables ?? {},
     createdAt: nowSeconds(),
   };
   const [inserted] = await db
@@ -61,13 +65,17 @@ export async function createPhoneNumber(
   return presentNumber(row);
 }
 
-export async function getPhoneNumber(db: Db, accountId: string, id: string) {
+export async function getPhoneNumber(ctx: AccountCtx<'id'>, id: string) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const row = await db.query.phoneNumbers.findFirst({ where: scoped(accountId, id) });
   if (!row) throw notFound('phone_number', 'id');
   return row;
 }
 
-export function listPhoneNumbers(db: Db, accountId: string, page: Page) {
+export function listPhoneNumbers(ctx: AccountCtx<'id'>, page: Page) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   return paginate(
     db,
     phoneNumbers,
@@ -79,8 +87,7 @@ export function listPhoneNumbers(db: Db, accountId: string, page: Page) {
 }
 
 export async function updatePhoneNumber(
-  db: Db,
-  accountId: string,
+  ctx: AccountCtx<'id'>,
   id: string,
   patch: {
     agent_id?: string | null;
@@ -88,29 +95,37 @@ export async function updatePhoneNumber(
     name?: string | null;
     provider?: Provider;
     whatsapp_phone_number_id?: string | null;
+    variables?: Record<string, string | number | boolean>;
   },
 ) {
-  const row = await getPhoneNumber(db, accountId, id);
-  if (patch.agent_id) await getAgent(db, accountId, patch.agent_id, 'agent_id');
+  const { db } = ctx;
+  const accountId = ctx.account.id;
+  const row = await getPhoneNumber(ctx, id);
+  if (patch.agent_id) await getAgent(ctx, patch.agent_id, 'agent_id');
   const set: Partial<PhoneNumberRow> = {};
   if (patch.agent_id !== undefined) set.agentId = patch.agent_id;
   if (patch.rtb_route_id !== undefined) set.rtbRouteId = patch.rtb_route_id;
   if (patch.name !== undefined) set.name = patch.name;
   if (patch.provider !== undefined) set.provider = patch.provider;
+  if (patch.variables !== undefined) set.variables = patch.variables;
   if (patch.whatsapp_phone_number_id !== undefined)
     set.whatsappPhoneNumberId = patch.whatsapp_phone_number_id;
   if (Object.keys(set).length) await db.update(phoneNumbers).set(set).where(scoped(accountId, id));
   return presentNumber({ ...row, ...set });
 }
 
-export async function deletePhoneNumber(db: Db, accountId: string, id: string) {
-  await getPhoneNumber(db, accountId, id);
+export async function deletePhoneNumber(ctx: AccountCtx<'id'>, id: string) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
+  await getPhoneNumber(ctx, id);
   await db.delete(phoneNumbers).where(scoped(accountId, id));
   return { id, object: 'phone_number' as const, deleted: true as const };
 }
 
 /** An owned number by its E.164 value, or (with none given) the account's first number. */
-export async function findOwnedNumber(db: Db, accountId: string, number?: string) {
+export async function findOwnedNumber(ctx: AccountCtx<'id'>, number?: string) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const where = number
     ? and(eq(phoneNumbers.accountId, accountId), eq(phoneNumbers.number, number))
     : eq(phoneNumbers.accountId, accountId);

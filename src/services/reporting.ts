@@ -1,8 +1,6 @@
-// Reporting AI (SPEC §12): sessions, translation (built-in, or an LLM when configured), compile, guard, run.
+// Reporting AI (README "Reporting AI"): sessions, translation (built-in, or an LLM when configured), compile, guard, run.
 import { and, asc, desc, eq, isNotNull, isNull } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { agents, batches, reportingMessages, reportingSessions, rtbEndpoints } from '../db/schema';
-import type { Env } from '../env';
 import { notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { logger } from '../lib/log';
@@ -11,9 +9,9 @@ import { answerFor, type ChartSuggestion } from '../reporting/answer';
 import { compile, CompileError } from '../reporting/compiler';
 import { boundSql, checkSql, GuardError } from '../reporting/guard';
 import { llmConfigured, translateWithLlm } from '../reporting/llm';
-import type { StructuredQuery } from '../reporting/model';
+import { type StructuredQuery, WEEKDAY_NAMES } from '../reporting/model';
 import { translate, type TranslateContext, type Translation } from '../reporting/translator';
-import type { Account } from '../db/types';
+import type { AccountCtx, Ctx } from './context';
 
 /** One result row: the views only select scalar columns (reporting/model.ts). */
 export type ReportingRow = Record<string, string | number | boolean | null>;
@@ -25,7 +23,9 @@ export interface ReportingInput {
   conversation_history?: Array<{ role: string; content: string }>;
 }
 
-async function vocabulary(db: Db, accountId: string) {
+async function vocabulary(ctx: AccountCtx<'id'>) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const [agentRows, batchRows, rtbRows] = await db.batch([
     db
       .select({ name: agents.name })
@@ -46,28 +46,53 @@ async function vocabulary(db: Db, accountId: string) {
   };
 }
 
-async function translateQuestion(env: Env, question: string, ctx: TranslateContext): Promise<Translation> {
+async function translateQuestion(ctx: Ctx, question: string, vocab: TranslateContext): Promise<Translation> {
+  const { env } = ctx;
   if (llmConfigured(env)) {
     try {
-      return await translateWithLlm(env, question, ctx);
+      return await translateWithLlm(env, question, vocab);
     } catch (err) {
-      logger(env).warn('reporting LLM failed; using the built-in translator', { error: String(err) });
+      ctx.log.warn('reporting LLM failed; using the built-in translator', { error: String(err) });
     }
   }
-  return translate(question, ctx);
+  return translate(question, vocab);
+}
+
+/** Both periods' values, the difference and the change in percent (null when there is no base). */
+function compared(row: Record<string, unknown> | undefined, asked?: string) {
+  const current = Number(row?.current ?? 0);
+  const previous = Number(row?.previous ?? 0);
+  return {
+    current,
+    previous,
+    difference: current - previous,
+    change_percent: previous ? (100 * (current - previous)) / previous : null,
+    ...(asked ? { asked } : {}),
+  };
+}
+
+function declined(reason: string) {
+  return {
+    query: null,
+    answer: `I can't answer that yet: ${reason}.`,
+    sql: null,
+    explanation: reason,
+    data: null,
+    chart_suggestion: null,
+    suggestions: [] as string[],
+  };
 }
 
 /** Translate → compile → guard → run, for one account. Never throws for a question it cannot answer. */
 export async function runQuestion(
-  env: Env,
-  db: Db,
-  account: Pick<Account, 'id' | 'timezone'>,
+  ctx: AccountCtx<'id' | 'timezone'>,
   question: string,
   previous: StructuredQuery | null,
   now = Date.now(),
 ) {
-  const vocab = await vocabulary(db, account.id);
-  const translation = await translateQuestion(env, question, {
+  const { env, account } = ctx;
+  const vocab = await vocabulary(ctx);
+  const translation = await translateQuestion(ctx, question, {
     now,
     timezone: account.timezone,
     ...vocab,
@@ -89,42 +114,43 @@ export async function runQuestion(
   let sql: string;
   let views: ReturnType<typeof checkSql>;
   try {
-    sql = compile(translation.query, utcOffsetSeconds(account.timezone, now)).sql;
+    sql = compile(translation.query, account.timezone, now).sql;
     views = checkSql(sql);
   } catch (err) {
     if (err instanceof CompileError || err instanceof GuardError) {
-      return {
-        query: null,
-        answer: `I can't answer that yet: ${err.message}.`,
-        sql: null,
-        explanation: err.message,
-        data: null,
-        chart_suggestion: null,
-        suggestions: [],
-      };
+      return declined(err.message);
     }
     throw err;
   }
-  const rows = (await env.DB.prepare(boundSql(sql, views)).bind(account.id).all<ReportingRow>()).results;
+  let rows: ReportingRow[];
+  try {
+    rows = (await env.DB.prepare(boundSql(sql, views)).bind(account.id).all<ReportingRow>()).results;
+  } catch (err) {
+    // A query SQLite refuses is our bug, not the asker's: log it and decline rather than answer 500.
+    if (!/SQLITE_ERROR/.test(String(err))) throw err;
+    logger(env, { account_id: account.id }).error('reporting query failed', { sql, error: String(err) });
+    return declined('that question produced a query I could not run');
+  }
   const q = translation.query;
-  const text = answerFor(q, rows);
+  if (q.dimension === 'weekday')
+    for (const r of rows) r.weekday = WEEKDAY_NAMES[Number(r.weekday)] ?? r.weekday;
+  const text = answerFor(q, rows, account.timezone, now);
   return {
     query: q,
     sql,
     rows,
-    data: q.dimension ? rows : (rows[0] ?? {}),
+    data: q.dimension ? rows : q.compare ? compared(rows[0], q.asked) : (rows[0] ?? {}),
     ...text,
     suggestions: [] as string[],
   };
 }
 
 export async function askReporting(
-  env: Env,
-  db: Db,
-  account: Pick<Account, 'id' | 'timezone'>,
+  ctx: AccountCtx<'id' | 'timezone'>,
   input: ReportingInput,
   now = Date.now(),
 ) {
+  const { db, account } = ctx;
   const sessionId = input.session_id ?? newId('rs');
   const existing = await db.query.reportingSessions.findFirst({
     where: and(eq(reportingSessions.accountId, account.id), eq(reportingSessions.id, sessionId)),
@@ -161,7 +187,7 @@ export async function askReporting(
       if (t.ok) previous = t.query;
     }
   }
-  const result = await runQuestion(env, db, account, input.query, previous, now);
+  const result = await runQuestion(ctx, input.query, previous, now);
   await db.batch([
     db.insert(reportingMessages).values({
       id: newId('rm', now),
@@ -205,7 +231,9 @@ export async function askReporting(
   };
 }
 
-export async function listSessions(db: Db, accountId: string) {
+export async function listSessions(ctx: AccountCtx<'id'>) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const rows = await db
     .select()
     .from(reportingSessions)
@@ -223,7 +251,9 @@ export async function listSessions(db: Db, accountId: string) {
   };
 }
 
-export async function sessionMessages(db: Db, accountId: string, sessionId: string) {
+export async function sessionMessages(ctx: AccountCtx<'id'>, sessionId: string) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const session = await db.query.reportingSessions.findFirst({
     where: and(eq(reportingSessions.accountId, accountId), eq(reportingSessions.id, sessionId)),
   });

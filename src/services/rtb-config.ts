@@ -1,9 +1,7 @@
-// RTB configuration (SPEC §11): endpoints and routes in D1; every change recompiles the endpoint's route
+// RTB configuration (README "Real-time bidding"): endpoints and routes in D1; every change recompiles the endpoint's route
 // set into one versioned KV entry and tells the account's RtbExchange object the new version.
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { accounts, rtbEndpoints, rtbRoutes, type RtbCaps, type RtbGeo, type RtbSchedule } from '../db/schema';
-import type { Env } from '../env';
 import { notFound } from '../lib/errors';
 import { newId, newSecret } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
@@ -11,6 +9,7 @@ import { exchangeFor } from '../durable-objects/stubs';
 import { effectiveLimits } from './limits';
 import { paginate, type Page } from './pagination';
 import { rankRoutes, type CompiledEndpoint } from './rtb-rules';
+import type { AccountCtx, Ctx } from './context';
 
 export type EndpointRow = typeof rtbEndpoints.$inferSelect;
 export type RouteRow = typeof rtbRoutes.$inferSelect;
@@ -82,32 +81,32 @@ export function presentRoute(r: RouteRow) {
 const liveEndpoint = (accountId: string, id: string) =>
   and(eq(rtbEndpoints.id, id), eq(rtbEndpoints.accountId, accountId), isNull(rtbEndpoints.deletedAt));
 
-export async function getRtbEndpoint(db: Db, accountId: string, id: string) {
+export async function getRtbEndpoint(ctx: AccountCtx<'id'>, id: string) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const row = await db.query.rtbEndpoints.findFirst({ where: liveEndpoint(accountId, id) });
   if (!row) throw notFound('rtb_endpoint', 'id');
   return row;
 }
 
 /** Bumps the version, builds the compiled set from D1 and publishes it: KV entry, then the object's version. */
-export async function compileEndpoint(
-  env: Env,
-  db: Db,
-  endpointId: string,
-): Promise<CompiledEndpoint | null> {
+export async function compileEndpoint(ctx: Ctx, endpointId: string): Promise<CompiledEndpoint | null> {
+  const { env, db } = ctx;
   const [ep] = await db
     .update(rtbEndpoints)
     .set({ version: sql`${rtbEndpoints.version} + 1`, updatedAt: nowSeconds() })
     .where(eq(rtbEndpoints.id, endpointId))
     .returning();
   if (!ep) return null;
-  const compiled = await buildCompiled(db, ep);
+  const compiled = await buildCompiled(ctx, ep);
   await env.KV.put(kvKey(ep.rtbId), JSON.stringify(compiled));
   await exchangeFor(env, ep.accountId).setVersion(ep.accountId, ep.id, ep.version);
   return compiled;
 }
 
 /** The compiled set for an endpoint as D1 has it now (also the fallback when KV lags behind a change). */
-export async function buildCompiled(db: Db, ep: EndpointRow): Promise<CompiledEndpoint> {
+export async function buildCompiled(ctx: Ctx, ep: EndpointRow): Promise<CompiledEndpoint> {
+  const { db } = ctx;
   const account = await db.query.accounts.findFirst({ where: eq(accounts.id, ep.accountId) });
   const routes = await db
     .select()
@@ -148,15 +147,19 @@ export async function buildCompiled(db: Db, ep: EndpointRow): Promise<CompiledEn
 }
 
 /** After a plan change: the compiled entries carry the account's rtb limit. */
-export async function recompileAccount(env: Env, db: Db, accountId: string) {
+export async function recompileAccount(ctx: AccountCtx<'id'>) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const eps = await db
     .select({ id: rtbEndpoints.id })
     .from(rtbEndpoints)
     .where(and(eq(rtbEndpoints.accountId, accountId), isNull(rtbEndpoints.deletedAt)));
-  for (const ep of eps) await compileEndpoint(env, db, ep.id);
+  for (const ep of eps) await compileEndpoint(ctx, ep.id);
 }
 
-export async function createRtbEndpoint(env: Env, db: Db, accountId: string, input: EndpointInput) {
+export async function createRtbEndpoint(ctx: AccountCtx<'id'>, input: EndpointInput) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const now = nowSeconds();
   const row: EndpointRow = {
     id: newId('rtbe'),
@@ -174,11 +177,13 @@ export async function createRtbEndpoint(env: Env, db: Db, accountId: string, inp
     deletedAt: null,
   };
   await db.insert(rtbEndpoints).values(row);
-  await compileEndpoint(env, db, row.id);
-  return getRtbEndpoint(db, accountId, row.id);
+  await compileEndpoint(ctx, row.id);
+  return getRtbEndpoint(ctx, row.id);
 }
 
-export function listRtbEndpoints(db: Db, accountId: string, page: Page, baseUrl: string) {
+export function listRtbEndpoints(ctx: AccountCtx<'id'>, page: Page, baseUrl: string) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   return paginate(
     db,
     rtbEndpoints,
@@ -189,14 +194,10 @@ export function listRtbEndpoints(db: Db, accountId: string, page: Page, baseUrl:
   );
 }
 
-export async function updateRtbEndpoint(
-  env: Env,
-  db: Db,
-  accountId: string,
-  id: string,
-  patch: Partial<EndpointInput>,
-) {
-  await getRtbEndpoint(db, accountId, id);
+export async function updateRtbEndpoint(ctx: AccountCtx<'id'>, id: string, patch: Partial<EndpointInput>) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
+  await getRtbEndpoint(ctx, id);
   const set: Partial<EndpointRow> = {};
   if (patch.name !== undefined) set.name = patch.name;
   if (patch.campaign_name !== undefined) set.campaignName = patch.campaign_name;
@@ -205,38 +206,37 @@ export async function updateRtbEndpoint(
   if (patch.max_routes !== undefined) set.maxRoutes = patch.max_routes;
   if (patch.status !== undefined) set.status = patch.status;
   if (Object.keys(set).length) await db.update(rtbEndpoints).set(set).where(liveEndpoint(accountId, id));
-  await compileEndpoint(env, db, id);
-  return getRtbEndpoint(db, accountId, id);
+  await compileEndpoint(ctx, id);
+  return getRtbEndpoint(ctx, id);
 }
 
-export async function deleteRtbEndpoint(env: Env, db: Db, accountId: string, id: string) {
-  await getRtbEndpoint(db, accountId, id);
+export async function deleteRtbEndpoint(ctx: AccountCtx<'id'>, id: string) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
+  await getRtbEndpoint(ctx, id);
   await db
     .update(rtbEndpoints)
     .set({ deletedAt: nowSeconds(), status: 'disabled' })
     .where(liveEndpoint(accountId, id));
-  await compileEndpoint(env, db, id);
+  await compileEndpoint(ctx, id);
   return { id, object: 'rtb_endpoint' as const, deleted: true as const };
 }
 
 const liveRoute = (endpointId: string, id: string) =>
   and(eq(rtbRoutes.id, id), eq(rtbRoutes.endpointId, endpointId), isNull(rtbRoutes.deletedAt));
 
-export async function getRtbRoute(db: Db, accountId: string, endpointId: string, id: string) {
-  await getRtbEndpoint(db, accountId, endpointId);
+export async function getRtbRoute(ctx: AccountCtx<'id'>, endpointId: string, id: string) {
+  const { db } = ctx;
+  await getRtbEndpoint(ctx, endpointId);
   const row = await db.query.rtbRoutes.findFirst({ where: liveRoute(endpointId, id) });
   if (!row) throw notFound('rtb_route', 'route_id');
   return row;
 }
 
-export async function createRtbRoute(
-  env: Env,
-  db: Db,
-  accountId: string,
-  endpointId: string,
-  input: RouteInput,
-) {
-  await getRtbEndpoint(db, accountId, endpointId);
+export async function createRtbRoute(ctx: AccountCtx<'id'>, endpointId: string, input: RouteInput) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
+  await getRtbEndpoint(ctx, endpointId);
   const now = nowSeconds();
   const row: RouteRow = {
     id: newId('route'),
@@ -259,12 +259,13 @@ export async function createRtbRoute(
     deletedAt: null,
   };
   await db.insert(rtbRoutes).values(row);
-  await compileEndpoint(env, db, endpointId);
+  await compileEndpoint(ctx, endpointId);
   return presentRoute(row);
 }
 
-export async function listRtbRoutes(db: Db, accountId: string, endpointId: string) {
-  await getRtbEndpoint(db, accountId, endpointId);
+export async function listRtbRoutes(ctx: AccountCtx<'id'>, endpointId: string) {
+  const { db } = ctx;
+  await getRtbEndpoint(ctx, endpointId);
   const rows = await db
     .select()
     .from(rtbRoutes)
@@ -274,14 +275,13 @@ export async function listRtbRoutes(db: Db, accountId: string, endpointId: strin
 }
 
 export async function updateRtbRoute(
-  env: Env,
-  db: Db,
-  accountId: string,
+  ctx: AccountCtx<'id'>,
   endpointId: string,
   id: string,
   patch: Partial<RouteInput>,
 ) {
-  const row = await getRtbRoute(db, accountId, endpointId, id);
+  const { db } = ctx;
+  const row = await getRtbRoute(ctx, endpointId, id);
   const map: Array<[keyof RouteInput, keyof RouteRow]> = [
     ['buyer', 'buyer'],
     ['number', 'number'],
@@ -299,16 +299,17 @@ export async function updateRtbRoute(
   const set: Record<string, unknown> = { updatedAt: nowSeconds() };
   for (const [from, to] of map) if (patch[from] !== undefined) set[to] = patch[from];
   await db.update(rtbRoutes).set(set).where(liveRoute(endpointId, id));
-  await compileEndpoint(env, db, endpointId);
+  await compileEndpoint(ctx, endpointId);
   return presentRoute({ ...row, ...set } as RouteRow);
 }
 
-export async function deleteRtbRoute(env: Env, db: Db, accountId: string, endpointId: string, id: string) {
-  await getRtbRoute(db, accountId, endpointId, id);
+export async function deleteRtbRoute(ctx: AccountCtx<'id'>, endpointId: string, id: string) {
+  const { db } = ctx;
+  await getRtbRoute(ctx, endpointId, id);
   await db
     .update(rtbRoutes)
     .set({ deletedAt: nowSeconds(), status: 'disabled' })
     .where(liveRoute(endpointId, id));
-  await compileEndpoint(env, db, endpointId);
+  await compileEndpoint(ctx, endpointId);
   return { id, object: 'rtb_route' as const, deleted: true as const };
 }

@@ -1,10 +1,9 @@
-// Matching (SPEC §11): an inbound call to a route's number from a pinged caller, within the bid's TTL,
+// Matching (README "Real-time bidding"): an inbound call to a route's number from a pinged caller, within the bid's TTL,
 // wins that bid; the call then converts by the route's payout condition.
 import { and, eq, isNull, or } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { rtbBids, rtbEndpoints, rtbRoutes } from '../db/schema';
-import type { Env } from '../env';
 import { exchangeFor } from '../durable-objects/stubs';
+import type { AccountCtx } from './context';
 
 export interface CallRtb {
   bid_id: string;
@@ -23,14 +22,14 @@ export const conversionAfterSeconds = (rtb: CallRtb) =>
   (rtb.payout_condition === 'connected' ? rtb.payout_condition_duration : rtb.duration) ?? 0;
 
 export async function matchInboundCall(
-  env: Env,
-  db: Db,
-  accountId: string,
+  ctx: AccountCtx<'id'>,
   to: string,
   caller: string,
   callId: string,
   routeHint: string | null,
 ): Promise<CallRtb | null> {
+  const { env, db } = ctx;
+  const accountId = ctx.account.id;
   const routes = await db
     .select()
     .from(rtbRoutes)

@@ -2,11 +2,10 @@
 // D1: isolate memory first, then the KV entry compileEndpoint (services/rtb-config.ts) publishes, and
 // D1 only when KV lags behind a version the account's RtbExchange has already seen.
 import { eq } from 'drizzle-orm';
-import { getDb } from '../db/client';
 import { rtbEndpoints } from '../db/schema';
-import type { Env } from '../env';
 import { buildCompiled, kvKey } from './rtb-config';
 import type { CompiledEndpoint } from './rtb-rules';
+import type { Ctx } from './context';
 
 const compiledCache = new Map<string, CompiledEndpoint>();
 /** Unknown rtb ids are remembered briefly so a flood of guesses does not become a flood of KV reads. */
@@ -14,7 +13,8 @@ const unknownUntil = new Map<string, number>();
 const UNKNOWN_TTL_MS = 5_000;
 
 /** The cached route set, or KV's when `fresh` (the exchange said the cached version is stale). */
-export async function loadRouteSet(env: Env, rtbId: string, fresh = false): Promise<CompiledEndpoint | null> {
+export async function loadRouteSet(ctx: Ctx, rtbId: string, fresh = false): Promise<CompiledEndpoint | null> {
+  const { env } = ctx;
   if (!fresh) {
     const hit = compiledCache.get(rtbId);
     if (hit) return hit;
@@ -30,11 +30,10 @@ export async function loadRouteSet(env: Env, rtbId: string, fresh = false): Prom
 }
 
 /** KV behind the object's version (eventual consistency across locations): build from D1 this once. */
-export async function loadRouteSetFromD1(env: Env, rtbId: string): Promise<CompiledEndpoint | null> {
-  const db = getDb(env.DB);
-  const ep = await db.query.rtbEndpoints.findFirst({ where: eq(rtbEndpoints.rtbId, rtbId) });
+export async function loadRouteSetFromD1(ctx: Ctx, rtbId: string): Promise<CompiledEndpoint | null> {
+  const ep = await ctx.db.query.rtbEndpoints.findFirst({ where: eq(rtbEndpoints.rtbId, rtbId) });
   if (!ep) return null;
-  const compiled = await buildCompiled(db, ep);
+  const compiled = await buildCompiled(ctx, ep);
   compiledCache.set(rtbId, compiled);
   return compiled;
 }

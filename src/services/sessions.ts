@@ -2,13 +2,13 @@
 // in KV and sent back as a signed cookie. KV holds the session so sign-out really ends it (a replayed cookie
 // is refused) and a revoked API key ends every session made from it (checked on each use).
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { accounts, apiKeys } from '../db/schema';
 import type { Env } from '../env';
 import { timingSafeEqual } from '../lib/crypto';
 import { newSecret } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
 import type { Account } from '../db/types';
+import type { AccountCtx, Ctx } from './context';
 
 export const SESSION_COOKIE = 'cp_session';
 export const CSRF_HEADER = 'X-CSRF-Token';
@@ -56,11 +56,12 @@ export function sessionsEnabled(env: Env): env is Env & { SESSION_SECRET: string
 
 /** Starts a session; returns the cookie value (`id.signature`) and the CSRF token pages embed. */
 export async function createSession(
-  env: Env,
-  accountId: string,
+  ctx: AccountCtx<'id'>,
   keyId: string | null,
   scopes: readonly string[] | null = null,
 ) {
+  const { env } = ctx;
+  const accountId = ctx.account.id;
   if (!sessionsEnabled(env)) throw new Error('SESSION_SECRET is not configured');
   const id = newSecret('sess_', 24);
   const stored: StoredSession = {
@@ -78,7 +79,8 @@ export async function createSession(
   };
 }
 
-async function sessionId(env: Env, cookie: string): Promise<string | null> {
+async function sessionId(ctx: Ctx, cookie: string): Promise<string | null> {
+  const { env } = ctx;
   if (!sessionsEnabled(env)) return null;
   const dot = cookie.lastIndexOf('.');
   if (dot <= 0) return null;
@@ -87,8 +89,9 @@ async function sessionId(env: Env, cookie: string): Promise<string | null> {
 }
 
 /** The live session behind a cookie, or null when forged, expired, signed out or its API key was revoked. */
-export async function readSession(env: Env, db: Db, cookie: string): Promise<Session | null> {
-  const id = await sessionId(env, cookie);
+export async function readSession(ctx: Ctx, cookie: string): Promise<Session | null> {
+  const { env, db } = ctx;
+  const id = await sessionId(ctx, cookie);
   if (!id) return null;
   const stored = await env.KV.get<StoredSession>(kvKey(id), 'json');
   const now = nowSeconds();
@@ -114,8 +117,9 @@ export async function readSession(env: Env, db: Db, cookie: string): Promise<Ses
   };
 }
 
-export async function destroySession(env: Env, cookie: string): Promise<void> {
-  const id = await sessionId(env, cookie);
+export async function destroySession(ctx: Ctx, cookie: string): Promise<void> {
+  const { env } = ctx;
+  const id = await sessionId(ctx, cookie);
   if (id) await env.KV.delete(kvKey(id));
 }
 

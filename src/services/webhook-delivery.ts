@@ -1,8 +1,6 @@
-// One delivery attempt (SPEC §9): signed POST, 15 s timeout, no redirects, retry schedule with jitter.
+// One delivery attempt (README "Webhooks"): signed POST, 15 s timeout, no redirects, retry schedule with jitter.
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { deliveries, deliveryAttempts, events, webhookEndpoints } from '../db/schema';
-import type { Env } from '../env';
 import { newId } from '../lib/ids';
 import { webhookHeaders } from '../lib/webhook-signature';
 import { checkDestination } from '../lib/url-guard';
@@ -10,6 +8,7 @@ import { resolverFor } from '../lib/dns';
 import { nowSeconds } from '../lib/time';
 import { enqueueDeliveries, envelope } from './events';
 import { signingSecrets } from './webhook-endpoints';
+import type { Ctx } from './context';
 
 /** Seconds to wait after the 1st, 2nd, … failed attempt; after the last, the delivery is failed. */
 export const RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000];
@@ -35,15 +34,15 @@ export function nextDelayMs(attempts: number, scale: number, random = Math.rando
 }
 
 export async function attemptDelivery(
-  env: Env,
-  db: Db,
+  ctx: Ctx,
   deliveryId: string,
   now = Date.now(),
 ): Promise<DeliveryOutcome> {
-  const claimed = await claim(db, deliveryId, now);
+  const { db } = ctx;
+  const claimed = await claim(ctx, deliveryId, now);
   if (!claimed) return 'skipped';
   try {
-    return await attemptClaimed(env, db, claimed, now);
+    return await attemptClaimed(ctx, claimed, now);
   } catch (err) {
     // Let the queue's retry of this message claim it again at once instead of waiting out the lock.
     await db
@@ -55,7 +54,8 @@ export async function attemptDelivery(
   }
 }
 
-async function claim(db: Db, deliveryId: string, now: number) {
+async function claim(ctx: Ctx, deliveryId: string, now: number) {
+  const { db } = ctx;
   // Claim the delivery: duplicates of a queue message, or a message that arrives before its retry time, do nothing.
   const [delivery] = await db
     .update(deliveries)
@@ -73,11 +73,11 @@ async function claim(db: Db, deliveryId: string, now: number) {
 }
 
 async function attemptClaimed(
-  env: Env,
-  db: Db,
+  ctx: Ctx,
   delivery: typeof deliveries.$inferSelect,
   now: number,
 ): Promise<DeliveryOutcome> {
+  const { env, db } = ctx;
   const deliveryId = delivery.id;
 
   const [endpoint, event] = await Promise.all([
@@ -238,6 +238,6 @@ async function attemptClaimed(
   ]);
   if (final) return 'failed';
   // Rounded: a message up to 0.5 s early is still accepted by claim()'s 1 s tolerance.
-  await enqueueDeliveries(env, [deliveryId], Math.min(MAX_QUEUE_DELAY_SECONDS, Math.round(delay / 1000)));
+  await enqueueDeliveries(ctx, [deliveryId], Math.min(MAX_QUEUE_DELAY_SECONDS, Math.round(delay / 1000)));
   return 'retrying';
 }

@@ -1,7 +1,5 @@
 import { and, desc, eq, gte, inArray, isNull } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { deliveries, webhookEndpoints } from '../db/schema';
-import type { Env } from '../env';
 import { invalid, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { checkDestination } from '../lib/url-guard';
@@ -10,6 +8,7 @@ import { newWebhookSecret } from '../lib/webhook-signature';
 import { nowSeconds } from '../lib/time';
 import { emitEvent, enqueueDeliveries, EVENT_TYPES, type EventType } from './events';
 import { paginate, type Page } from './pagination';
+import type { AccountCtx, Ctx } from './context';
 
 export type EndpointRow = typeof webhookEndpoints.$inferSelect;
 export const SECRET_OVERLAP_SECONDS = 24 * 3600;
@@ -31,7 +30,8 @@ export function presentEndpoint(e: EndpointRow, secret?: string) {
 }
 
 /** The URL text, then its DNS answers (lib/url-guard.ts); delivery checks again (webhook-delivery.ts). */
-async function checkUrl(env: Env, url: string) {
+async function checkUrl(ctx: Ctx, url: string) {
+  const { env } = ctx;
   const check = await checkDestination(url, env.ALLOW_PRIVATE_WEBHOOK_URLS === 'true', resolverFor(env));
   if (!check.ok) throw invalid(check.problem, 'url');
 }
@@ -46,12 +46,12 @@ function checkEvents(list: string[] | undefined) {
 }
 
 export async function createEndpoint(
-  env: Env,
-  db: Db,
-  accountId: string,
+  ctx: AccountCtx<'id'>,
   input: { url: string; events?: string[]; description?: string | null },
 ) {
-  await checkUrl(env, input.url);
+  const { db } = ctx;
+  const accountId = ctx.account.id;
+  await checkUrl(ctx, input.url);
   const now = nowSeconds();
   const secret = newWebhookSecret();
   const row: EndpointRow = {
@@ -81,13 +81,17 @@ const scoped = (accountId: string, id: string) =>
     isNull(webhookEndpoints.deletedAt),
   );
 
-export async function getEndpoint(db: Db, accountId: string, id: string) {
+export async function getEndpoint(ctx: AccountCtx<'id'>, id: string) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   const row = await db.query.webhookEndpoints.findFirst({ where: scoped(accountId, id) });
   if (!row) throw notFound('webhook_endpoint', 'id');
   return row;
 }
 
-export function listEndpoints(db: Db, accountId: string, page: Page) {
+export function listEndpoints(ctx: AccountCtx<'id'>, page: Page) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
   return paginate(
     db,
     webhookEndpoints,
@@ -99,16 +103,16 @@ export function listEndpoints(db: Db, accountId: string, page: Page) {
 }
 
 export async function updateEndpoint(
-  env: Env,
-  db: Db,
-  accountId: string,
+  ctx: AccountCtx<'id'>,
   id: string,
   patch: { url?: string; events?: string[]; description?: string | null; status?: 'enabled' | 'disabled' },
 ) {
-  const row = await getEndpoint(db, accountId, id);
+  const { db } = ctx;
+  const accountId = ctx.account.id;
+  const row = await getEndpoint(ctx, id);
   const set: Partial<EndpointRow> = { updatedAt: nowSeconds() };
   if (patch.url !== undefined) {
-    await checkUrl(env, patch.url);
+    await checkUrl(ctx, patch.url);
     set.url = patch.url;
   }
   if (patch.events !== undefined) set.events = checkEvents(patch.events);
@@ -122,8 +126,10 @@ export async function updateEndpoint(
   return presentEndpoint({ ...row, ...set });
 }
 
-export async function deleteEndpoint(db: Db, accountId: string, id: string) {
-  await getEndpoint(db, accountId, id);
+export async function deleteEndpoint(ctx: AccountCtx<'id'>, id: string) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
+  await getEndpoint(ctx, id);
   await db
     .update(webhookEndpoints)
     .set({ deletedAt: nowSeconds(), status: 'disabled', disabledReason: 'deleted' })
@@ -132,8 +138,10 @@ export async function deleteEndpoint(db: Db, accountId: string, id: string) {
 }
 
 /** New secret now; the old one keeps signing (alongside) for 24 h so receivers can switch without gaps. */
-export async function rotateSecret(db: Db, accountId: string, id: string) {
-  const row = await getEndpoint(db, accountId, id);
+export async function rotateSecret(ctx: AccountCtx<'id'>, id: string) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
+  const row = await getEndpoint(ctx, id);
   const secret = newWebhookSecret();
   const now = nowSeconds();
   const set = {
@@ -156,12 +164,10 @@ export function signingSecrets(e: EndpointRow, nowSec = nowSeconds()): string[] 
     : [e.secret];
 }
 
-export async function sendTestEvent(env: Env, db: Db, accountId: string, id: string) {
-  const endpoint = await getEndpoint(db, accountId, id);
+export async function sendTestEvent(ctx: AccountCtx<'id'>, id: string) {
+  const endpoint = await getEndpoint(ctx, id);
   const event = await emitEvent(
-    env,
-    db,
-    accountId,
+    ctx,
     'webhook_endpoint.test',
     { webhook_endpoint: presentEndpoint(endpoint) },
     { onlyEndpointId: id },
@@ -170,8 +176,10 @@ export async function sendTestEvent(env: Env, db: Db, accountId: string, id: str
 }
 
 /** Resends this endpoint's failed deliveries since `since` (at most 14 days back). */
-export async function recoverEndpoint(env: Env, db: Db, accountId: string, id: string, since: number) {
-  await getEndpoint(db, accountId, id);
+export async function recoverEndpoint(ctx: AccountCtx<'id'>, id: string, since: number) {
+  const { db } = ctx;
+  const accountId = ctx.account.id;
+  await getEndpoint(ctx, id);
   const oldest = nowSeconds() - RECOVER_MAX_SECONDS;
   if (since < oldest) throw invalid('since must be within the last 14 days', 'since');
   const failed = await db
@@ -198,6 +206,6 @@ export async function recoverEndpoint(env: Env, db: Db, accountId: string, id: s
       })
       .where(inArray(deliveries.id, ids.slice(i, i + 50)));
   }
-  await enqueueDeliveries(env, ids);
+  await enqueueDeliveries(ctx, ids);
   return { object: 'recovery' as const, endpoint_id: id, since, resent: ids.length };
 }

@@ -100,12 +100,16 @@ try {
   });
 
   await step('sign in with the API key', async () => {
-    await page.fill('#api_key', key);
-    await page.click('button[type=submit]');
+    // By keyboard: the key field has focus on arrival, Enter submits.
+    await page.keyboard.type(key);
+    await page.keyboard.press('Enter');
     await page.waitForURL(/\/dashboard$/);
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     await page.getByText('No calls today yet.').waitFor();
     await shot('02-overview-empty');
+    await page.keyboard.press('Tab');
+    const first = await page.evaluate(() => document.activeElement?.textContent?.trim());
+    if (first !== 'Skip to content') throw new Error(`first Tab stop is ${first}`);
   });
 
   await step('/docs renders the API reference with no network', async () => {
@@ -210,20 +214,54 @@ try {
     await page.locator('.progress').first().waitFor();
   });
 
+  await step('WhatsApp: send a template and see the conversation with its status', async () => {
+    await go('/dashboard/whatsapp');
+    await page.getByText('No conversations yet.').waitFor();
+    const f = page.getByRole('form', { name: 'Send a WhatsApp message' });
+    await f.getByLabel('To (E.164)').fill('+15005550005');
+    await f.getByLabel('Text, or template name').fill('order_update');
+    await f.getByLabel(/Template parameters/).fill('Ada, Shipped');
+    await f.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('heading', { name: /\+15005550005/ }).waitFor();
+    await page.locator('li', { hasText: 'template order_update' }).locator('.badge').waitFor();
+  });
+
+  await step('RTB: create an endpoint and a route, then ping it from the tester', async () => {
+    await go('/dashboard/rtb');
+    const f = page.getByRole('form', { name: 'Create an RTB endpoint' });
+    await f.getByLabel('Name', { exact: true }).fill('Publisher A');
+    await f.getByRole('button', { name: 'Create endpoint' }).click();
+    await page.getByText(/Ping URL: .*\/inbound_rtb\/rtb_/).waitFor();
+    await page.getByText('Add a route').click();
+    const r = page.getByRole('form', { name: 'Add a route to Publisher A' });
+    await r.getByLabel('Buyer').fill('Acme');
+    await r.getByLabel(/^Number/).fill('+15559876543');
+    await r.getByLabel('Payout').fill('45');
+    for (const day of ['sat', 'sun']) await r.locator(`input[name=days][value=${day}]`).check();
+    await r.getByLabel('Open from').fill('00:00');
+    await r.getByLabel('to', { exact: true }).fill('23:59');
+    await r.getByRole('button', { name: 'Add route' }).click();
+    await page.getByRole('cell', { name: 'Acme' }).waitFor();
+    await page.getByText('Ping tester').click();
+    await page.getByRole('button', { name: 'Send ping' }).click();
+    await page.locator('pre', { hasText: '"allocated_count": 1' }).waitFor();
+    await shot('10-rtb');
+  });
+
   await step('ask the Reporting AI a question and see a chart drawn', async () => {
     await go('/dashboard/reporting');
     await page.getByLabel('Question').fill('How many calls by status today?');
     await page.getByRole('button', { name: 'Ask' }).click();
     await page.locator('.answer figure.chart canvas').waitFor();
     await page.locator('.answer details summary', { hasText: 'SQL' }).click();
-    await shot('10-reporting-chart');
+    await shot('11-reporting-chart');
   });
 
   await step('overview at phone width', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await go('/dashboard');
     await page.locator('figure.chart canvas').waitFor();
-    await shot('11-overview-phone');
+    await shot('12-overview-phone');
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 

@@ -11,8 +11,8 @@ import {
   type TestAccount,
 } from '../helpers/harness';
 import { installReceiver, onHost } from '../helpers/receiver';
-import { getDb } from '../../src/db/client';
 import { accountForClerkToken } from '../../src/services/clerk';
+import { systemCtx } from '../../src/services/context';
 
 const ISS = 'https://clerk.test.callplane.dev';
 const AZP = 'https://app.callplane.dev';
@@ -89,14 +89,14 @@ describe('JWKS URL', () => {
       CLERK_JWT_KEY: undefined,
       CLERK_JWKS_URL: 'https://clerk-jwks.test/.well-known/jwks.json',
     };
-    const db = getDb(env.DB);
+    const ctx = systemCtx(jwksEnv);
     const good = await token({ o: { id: 'org_v2', rol: 'admin' } }, privateKey, 'jwks-1');
-    const found = await accountForClerkToken(jwksEnv, db, good);
+    const found = await accountForClerkToken(ctx, good);
     expect(found?.account.id).toBe(acct.id);
     expect(found?.scopes).toBeNull();
     expect(fetched).toBe(1);
     // Signed by the PEM key, which the JWKS does not hold: refused.
     const other = await token({ o: { id: 'org_v2', rol: 'admin' } }, undefined, 'jwks-1');
-    expect(await accountForClerkToken(jwksEnv, db, other)).toBeNull();
+    expect(await accountForClerkToken(ctx, other)).toBeNull();
   });
 });

@@ -206,7 +206,7 @@ describe('inbound call through Twilio', () => {
     const r = await signedPost('/providers/twilio/voice', inboundVoice);
     expect(r.status).toBe(200);
     expect(r.headers.get('Content-Type')).toContain('text/xml');
-    expect(r.text).toContain('<Say>Hi {{name}}!</Say>');
+    expect(r.text).toContain('<Say>Hi!</Say>'); // no lead, no default: the placeholder is dropped
     const calls = (await request('GET', '/v1/calls?direction=inbound', { key: a.key })).body.data;
     expect(calls[0]).toMatchObject({
       direction: 'inbound',

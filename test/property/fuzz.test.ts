@@ -202,3 +202,43 @@ describe('fuzz', () => {
     );
   });
 });
+
+// The hostile corpus from issue #13: huge, deep, wide and absurd inputs at every writing route.
+const deepJson = (n: number, open = '{"a":', close = '}') => `${open.repeat(n)}1${close.repeat(n)}`;
+const wide = (n: number) => `{${Array.from({ length: n }, (_, i) => `"k${i}":"v"`).join(',')}}`;
+const hostile: Array<[string, (t: TestAccount) => string]> = [
+  ['deep object', () => deepJson(100_000)],
+  ['deep array', () => deepJson(100_000, '[', ']')],
+  [
+    'deep metadata',
+    (t) => `{"agent_id":"${t.agentId}","name":"x","prompt":"p","metadata":${deepJson(5000)}}`,
+  ],
+  [
+    '100 000 metadata keys',
+    (t) => `{"agent_id":"${t.agentId}","name":"x","prompt":"p","metadata":${wide(100_000)}}`,
+  ],
+  [
+    '100 000 variables',
+    (t) => `{"agent_id":"${t.agentId}","recipient_phone":"+14155550100","variables":${wide(100_000)}}`,
+  ],
+  ['unterminated deep', () => '{"a":'.repeat(50_000)],
+  ['escaped quotes', () => `{"name":"\\"{{{{[[[[\\\\","prompt":"${'\\"'.repeat(1000)}"}`],
+  ['absurd date', () => '{"query":"How many calls in the last 99999999999 days?"}'],
+  ['absurd hours', () => '{"query":"calls in the past 1e309 hours and top 99999999999 agents"}'],
+];
+
+describe('hostile corpus', () => {
+  it.each(routes.filter(([m]) => m !== 'GET'))(
+    '%s %s answers every hostile body below 500',
+    async (method, path, who) => {
+      for (const [name, make] of hostile) {
+        const r = await request(method, path(a), {
+          key: who === 'admin' ? ADMIN_TOKEN : a.key,
+          raw: make(a),
+          headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': randomIp() },
+        });
+        check(r, `${name} at ${method} ${path(a)}`);
+      }
+    },
+  );
+});

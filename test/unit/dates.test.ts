@@ -61,22 +61,32 @@ const REFS = [
   },
 ];
 
-type Expect = [D, D] | ['now-from', D] | ['hours', number];
-const days =
-  (n: number) =>
-  (t: D): Expect => [add(t, -n), t];
-const weeks =
-  (n: number) =>
-  (t: D): Expect => [add(t, -7 * n), t];
+type Expect = [D, D] | ['now-from', D] | ['hours', number] | ['months-back', D];
+// Rolling windows end now and reach back N × 24 hours ("the 7 days up to now"); months reach back N
+// calendar months to the same local time.
+const days = (n: number) => (): Expect => ['hours', 24 * n];
+const weeks = (n: number) => (): Expect => ['hours', 24 * 7 * n];
 const months =
   (n: number) =>
-  (t: D): Expect => [first(t, n), first(t)];
+  (t: D): Expect => {
+    const back = new Date(Date.UTC(t.y, t.m - 1 - n, t.d));
+    return ['months-back', { y: back.getUTCFullYear(), m: back.getUTCMonth() + 1, d: back.getUTCDate() }];
+  };
 const recentMonth =
   (m: number) =>
   (t: D): Expect => {
     const y = m > t.m ? t.y - 1 : t.y;
     return [{ y, m, d: 1 }, first({ y, m, d: 1 }, -1)];
   };
+const dow = (x: D) => (new Date(Date.UTC(x.y, x.m - 1, x.d)).getUTCDay() + 6) % 7; // Monday = 0
+/** The most recent weekday `wd` strictly before today. */
+const lastWd =
+  (wd: number) =>
+  (t: D): Expect => {
+    const d = add(t, -((dow(t) - wd + 7) % 7 || 7));
+    return [d, add(d, 1)];
+  };
+const yearOf = (t: D, m: number, d: number) => (m > t.m || (m === t.m && d > t.d) ? t.y - 1 : t.y);
 const dayOf = (y: number, m: number, d: number) => (): Expect => [{ y, m, d }, add({ y, m, d }, 1)];
 
 const PHRASES: Array<[string, (t: D) => Expect]> = [
@@ -197,6 +207,27 @@ const PHRASES: Array<[string, (t: D) => Expect]> = [
   ],
   ['last weekend', (t) => [add(mondayOf(t), -2), mondayOf(t)]],
   ['last 24 hours', () => ['hours', 24]],
+  ['in the last hour', () => ['hours', 1]],
+  ['last friday', lastWd(4)],
+  ['on monday', lastWd(0)],
+  ['this past sunday', lastWd(6)],
+  ['this morning', (t) => ['now-from', t]],
+  ['since january', (t) => ['now-from', { y: t.y, m: 1, d: 1 }]],
+  ['since feb 2', (t) => ['now-from', { y: yearOf(t, 2, 2), m: 2, d: 2 }]],
+  [
+    'between march 1 and march 15',
+    (t) => [
+      { y: yearOf(t, 3, 1), m: 3, d: 1 },
+      { y: yearOf(t, 3, 1), m: 3, d: 16 },
+    ],
+  ],
+  [
+    'from jan 5 to jan 9, 2025',
+    () => [
+      { y: 2025, m: 1, d: 5 },
+      { y: 2025, m: 1, d: 10 },
+    ],
+  ],
   ['past 48 hours', () => ['hours', 48]],
 ];
 
@@ -210,6 +241,12 @@ describe('date phrases', () => {
         const e = expected(ref.today);
         if (e[0] === 'hours') {
           expect([got!.start, got!.end]).toEqual([ref.now - (e[1] as number) * 3600_000, ref.now]);
+          return;
+        }
+        if (e[0] === 'months-back') {
+          // The same local time of day, N months earlier.
+          const sinceMidnight = ref.now - midnight(ref.today, ref.tz);
+          expect([got!.start, got!.end]).toEqual([midnight(e[1] as D, ref.tz) + sinceMidnight, ref.now]);
           return;
         }
         if (e[0] === 'now-from') {

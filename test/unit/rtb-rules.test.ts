@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startOf } from '../../src/durable-objects/rtb-exchange';
+import { startOf } from '../../src/lib/period-start';
 import { geoOk, rankRoutes, readPing, scheduleOpen } from '../../src/services/rtb-rules';
 
 describe('readPing', () => {

@@ -1,4 +1,4 @@
-// The built-in telephony provider: real timers, outcomes scripted by destination number (SPEC §6.4).
+// The built-in telephony provider: real timers, outcomes scripted by destination number (README "Calls and their lifecycle").
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { simulatorDials } from '../../db/schema';

@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getDb } from '../../db/client';
 import { authOf } from '../../middleware/auth';
 import { presentAccount, rotateIngestKeys, rotateWebhookAuthKey } from '../../services/accounts';
 import { effectiveLimits } from '../../services/limits';
 import { errorResponses, jsonResponse, newRouter } from '../router';
+import { ctxOf } from '../../middleware/auth';
 
 export const AccountSchema = z
   .object({
@@ -52,7 +52,7 @@ export function accountRoutes() {
         ...errorResponses,
       },
     }),
-    async (c) => c.json(await rotateWebhookAuthKey(getDb(c.env.DB), authOf(c).account.id), 201),
+    async (c) => c.json(await rotateWebhookAuthKey(ctxOf(c)), 201),
   );
 
   r.openapi(
@@ -69,7 +69,7 @@ export function accountRoutes() {
         ...errorResponses,
       },
     }),
-    async (c) => c.json(await rotateIngestKeys(getDb(c.env.DB), authOf(c).account.id), 201),
+    async (c) => c.json(await rotateIngestKeys(ctxOf(c)), 201),
   );
   return r;
 }

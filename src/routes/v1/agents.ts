@@ -1,6 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getDb } from '../../db/client';
-import { authOf } from '../../middleware/auth';
 import {
   createAgent,
   deleteAgent,
@@ -19,6 +17,7 @@ import {
   PaginationQuery,
 } from '../router';
 import { MaxDuration, Metadata, nonBlank } from '../schemas';
+import { ctxOf } from '../../middleware/auth';
 
 const AnalysisField = z.strictObject({
   name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'name must be an identifier'),
@@ -91,7 +90,7 @@ export function agentRoutes() {
       request: { body: jsonBody(CreateAgent) },
       responses: { 201: jsonResponse(Agent, 'The agent'), ...errorResponses },
     }),
-    async (c) => c.json(await createAgent(getDb(c.env.DB), authOf(c).account.id, c.req.valid('json')), 201),
+    async (c) => c.json(await createAgent(ctxOf(c), c.req.valid('json')), 201),
   );
 
   r.openapi(
@@ -103,7 +102,7 @@ export function agentRoutes() {
       request: { query: PaginationQuery.extend({ status: fields.status.optional() }) },
       responses: { 200: jsonResponse(listOf(Agent), 'A page of agents'), ...errorResponses },
     }),
-    async (c) => c.json(await listAgents(getDb(c.env.DB), authOf(c).account.id, c.req.valid('query')), 200),
+    async (c) => c.json(await listAgents(ctxOf(c), c.req.valid('query')), 200),
   );
 
   r.openapi(
@@ -115,11 +114,7 @@ export function agentRoutes() {
       request: { params: Id },
       responses: { 200: jsonResponse(Agent, 'The agent'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(
-        presentAgent(await getAgent(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id)),
-        200,
-      ),
+    async (c) => c.json(presentAgent(await getAgent(ctxOf(c), c.req.valid('param').id)), 200),
   );
 
   r.openapi(
@@ -131,16 +126,7 @@ export function agentRoutes() {
       request: { params: Id, body: jsonBody(UpdateAgent) },
       responses: { 200: jsonResponse(Agent, 'The updated agent'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(
-        await updateAgent(
-          getDb(c.env.DB),
-          authOf(c).account.id,
-          c.req.valid('param').id,
-          c.req.valid('json'),
-        ),
-        200,
-      ),
+    async (c) => c.json(await updateAgent(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
   );
 
   r.openapi(
@@ -158,8 +144,7 @@ export function agentRoutes() {
         ...errorResponses,
       },
     }),
-    async (c) =>
-      c.json(await deleteAgent(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id), 200),
+    async (c) => c.json(await deleteAgent(ctxOf(c), c.req.valid('param').id), 200),
   );
   return r;
 }

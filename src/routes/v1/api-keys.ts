@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getDb } from '../../db/client';
 import { SCOPES } from '../../lib/scopes';
-import { auditContext, authOf } from '../../middleware/auth';
+import { auditContext } from '../../middleware/auth';
 import type { KeyMode } from '../../db/types';
 import { createApiKey, LAST_KEY_RULE, listApiKeys, revokeApiKey, rollApiKey } from '../../services/api-keys';
 import { recordAudit } from '../../services/audit';
 import { errorResponse, errorResponses, IdParam, jsonBody, jsonResponse, newRouter } from '../router';
+import { ctxOf } from '../../middleware/auth';
 
 export const Scopes = z
   .array(z.enum(SCOPES))
@@ -79,7 +79,7 @@ export function apiKeyRoutes() {
       const body = c.req.valid('json');
       const mode: KeyMode = body.mode ?? (c.env.API_KEY_MODE === 'live' ? 'live' : 'test');
       const audit = auditContext(c);
-      const key = await createApiKey(getDb(c.env.DB), authOf(c).account.id, mode, body.name ?? null, {
+      const key = await createApiKey(ctxOf(c), mode, body.name ?? null, {
         scopes: body.scopes ? [...new Set(body.scopes)] : null,
         createdBy: audit.actor.id,
       });
@@ -104,7 +104,7 @@ export function apiKeyRoutes() {
         ...errorResponses,
       },
     }),
-    async (c) => c.json(await listApiKeys(getDb(c.env.DB), authOf(c).account.id), 200),
+    async (c) => c.json(await listApiKeys(ctxOf(c)), 200),
   );
 
   r.openapi(
@@ -123,7 +123,7 @@ export function apiKeyRoutes() {
     }),
     async (c) => {
       const id = c.req.valid('param').id;
-      const { key, changed } = await revokeApiKey(getDb(c.env.DB), authOf(c).account.id, id);
+      const { key, changed } = await revokeApiKey(ctxOf(c), id);
       if (changed)
         await recordAudit(auditContext(c), {
           resource: 'api_key',
@@ -153,7 +153,7 @@ export function apiKeyRoutes() {
     async (c) => {
       const overlap = c.req.valid('json').overlap_seconds ?? 86400;
       const id = c.req.valid('param').id;
-      const next = await rollApiKey(getDb(c.env.DB), authOf(c).account.id, id, overlap);
+      const next = await rollApiKey(ctxOf(c), id, overlap);
       await recordAudit(auditContext(c), {
         resource: 'api_key',
         verb: 'rolled',

@@ -1,8 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getDb } from '../../db/client';
-import { authOf } from '../../middleware/auth';
 import { AUDITED_RESOURCES, listAudit } from '../../services/audit';
 import { errorResponses, jsonResponse, newRouter, queryInt } from '../router';
+import { ctxOf } from '../../middleware/auth';
 
 const AuditEvent = z
   .object({
@@ -54,7 +53,7 @@ export function auditEventRoutes() {
         ...errorResponses,
       },
     }),
-    async (c) => c.json(await listAudit(getDb(c.env.DB), authOf(c).account.id, c.req.valid('query')), 200),
+    async (c) => c.json(await listAudit(ctxOf(c), c.req.valid('query')), 200),
   );
   return r;
 }

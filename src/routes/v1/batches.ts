@@ -1,7 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getDb } from '../../db/client';
-import { DAYS } from '../../lib/calling-window';
-import { authOf } from '../../middleware/auth';
+import { DAYS, isValidTimeZone } from '../../lib/calling-window';
 import { batchSummary, cancelBatch, createBatch, listBatches } from '../../services/batches';
 import { idempotent } from '../idempotent';
 import {
@@ -18,6 +16,7 @@ import {
 } from '../router';
 import { e164, MaxDuration, Metadata, TimeZone, Variables } from '../schemas';
 import { publicBaseUrl } from '../../middleware/request-context';
+import { ctxOf } from '../../middleware/auth';
 
 export const MAX_RECIPIENTS = 10_000;
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)');
@@ -120,8 +119,8 @@ export function batchRoutes() {
     }),
     async (c) => {
       const input = c.req.valid('json');
-      const result = await idempotent(c, 'batches.create', input, 201, (db, account) =>
-        createBatch(db, c.env, account, input, publicBaseUrl(c)),
+      const result = await idempotent(c, 'batches.create', input, 201, (ctx) =>
+        createBatch(ctx, input, publicBaseUrl(c)),
       );
       return c.json(result.body, 201, result.headers);
     },
@@ -136,7 +135,7 @@ export function batchRoutes() {
       request: { query: PaginationQuery },
       responses: { 200: jsonResponse(listOf(BatchBase), 'A page of batches'), ...errorResponses },
     }),
-    async (c) => c.json(await listBatches(getDb(c.env.DB), authOf(c).account.id, c.req.valid('query')), 200),
+    async (c) => c.json(await listBatches(ctxOf(c), c.req.valid('query')), 200),
   );
 
   r.openapi(
@@ -148,8 +147,7 @@ export function batchRoutes() {
       request: { params: Id },
       responses: { 200: jsonResponse(Batch, 'The batch'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(await batchSummary(getDb(c.env.DB), c.env, authOf(c).account.id, c.req.valid('param').id), 200),
+    async (c) => c.json(await batchSummary(ctxOf(c), c.req.valid('param').id), 200),
   );
 
   r.openapi(
@@ -161,8 +159,7 @@ export function batchRoutes() {
       request: { params: Id },
       responses: { 200: jsonResponse(Batch, 'The batch'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(await cancelBatch(getDb(c.env.DB), c.env, authOf(c).account.id, c.req.valid('param').id), 200),
+    async (c) => c.json(await cancelBatch(ctxOf(c), c.req.valid('param').id), 200),
   );
   return r;
 }

@@ -1,8 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { getDb } from '../../db/client';
 import type { AppEnv } from '../../env';
-import { authOf } from '../../middleware/auth';
 import {
   convertCall,
   createCall,
@@ -14,7 +12,6 @@ import {
 } from '../../services/calls';
 import { CALL_STATUSES, type CallStatus, STATUS_GROUPS } from '../../db/types';
 import { silentWav } from '../../lib/wav';
-import { idempotent } from '../idempotent';
 import { placeCall } from '../place-call';
 import { notFound } from '../../lib/errors';
 import {
@@ -30,6 +27,7 @@ import {
   PaginationQuery,
 } from '../router';
 import { CallSchema, CreateCallBody } from '../schemas';
+import { ctxOf } from '../../middleware/auth';
 
 const CreatedCall = z
   .object({
@@ -104,7 +102,7 @@ export function callRoutes() {
       request: { query: ListQuery },
       responses: { 200: jsonResponse(listOf(CallSchema), 'A page of calls'), ...errorResponses },
     }),
-    async (c) => c.json(await listCalls(getDb(c.env.DB), authOf(c).account.id, c.req.valid('query')), 200),
+    async (c) => c.json(await listCalls(ctxOf(c), c.req.valid('query')), 200),
   );
 
   r.openapi(
@@ -116,8 +114,7 @@ export function callRoutes() {
       request: { params: IdParam('call', 'call_998877') },
       responses: { 200: jsonResponse(CallSchema, 'The call'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(presentCall(await getCall(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id)), 200),
+    async (c) => c.json(presentCall(await getCall(ctxOf(c), c.req.valid('param').id)), 200),
   );
 
   for (const [how, summary] of [
@@ -133,13 +130,7 @@ export function callRoutes() {
         request: { params: IdParam('call', 'call_998877') },
         responses: { 200: jsonResponse(CallSchema, 'The call'), 409: errorResponse(409), ...errorResponses },
       }),
-      async (c) =>
-        c.json(
-          presentCall(
-            await stopCall(getDb(c.env.DB), c.env, authOf(c).account.id, c.req.valid('param').id, how),
-          ),
-          200,
-        ),
+      async (c) => c.json(presentCall(await stopCall(ctxOf(c), c.req.valid('param').id, how)), 200),
     );
   }
 
@@ -160,15 +151,7 @@ export function callRoutes() {
     }),
     async (c) =>
       c.json(
-        presentCall(
-          await convertCall(
-            getDb(c.env.DB),
-            c.env,
-            authOf(c).account.id,
-            c.req.valid('param').id,
-            c.req.valid('json').payout ?? null,
-          ),
-        ),
+        presentCall(await convertCall(ctxOf(c), c.req.valid('param').id, c.req.valid('json').payout ?? null)),
         200,
       ),
   );
@@ -189,7 +172,7 @@ export function callRoutes() {
       },
     }),
     async (c) => {
-      const call = await getCall(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id);
+      const call = await getCall(ctxOf(c), c.req.valid('param').id);
       if (!call.recordingUrl) throw notFound('recording', 'id');
       // The simulator records nothing real: its recording is silence as long as the call (capped at 60 s).
       return c.body(silentWav(Math.min(call.duration ?? 0, 60)), 200, { 'Content-Type': 'audio/wav' });

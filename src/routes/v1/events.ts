@@ -1,9 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getDb } from '../../db/client';
-import { authOf } from '../../middleware/auth';
 import { getEvent, listEvents, redeliverEvent } from '../../services/events';
 import { EVENT_TYPES } from '../../services/events';
 import { errorResponses, IdParam, jsonResponse, listOf, newRouter, PaginationQuery } from '../router';
+import { ctxOf } from '../../middleware/auth';
 
 const Event = z
   .object({
@@ -56,7 +55,7 @@ export function eventRoutes() {
       },
       responses: { 200: jsonResponse(listOf(Event), 'A page of events'), ...errorResponses },
     }),
-    async (c) => c.json(await listEvents(getDb(c.env.DB), authOf(c).account.id, c.req.valid('query')), 200),
+    async (c) => c.json(await listEvents(ctxOf(c), c.req.valid('query')), 200),
   );
 
   r.openapi(
@@ -68,7 +67,7 @@ export function eventRoutes() {
       request: { params: Id },
       responses: { 200: jsonResponse(EventDetail, 'The event'), ...errorResponses },
     }),
-    async (c) => c.json(await getEvent(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id), 200),
+    async (c) => c.json(await getEvent(ctxOf(c), c.req.valid('param').id), 200),
   );
 
   r.openapi(
@@ -80,11 +79,7 @@ export function eventRoutes() {
       request: { params: Id },
       responses: { 202: jsonResponse(EventDetail, 'The event, with deliveries queued'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(
-        await redeliverEvent(c.env, getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id),
-        202,
-      ),
+    async (c) => c.json(await redeliverEvent(ctxOf(c), c.req.valid('param').id), 202),
   );
   return r;
 }

@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
-import { getDb } from '../../db/client';
-import { authOf } from '../../middleware/auth';
+import { ctxOf } from '../../middleware/auth';
 import { liveCalls } from '../../services/live';
 import { errorResponses, newRouter } from '../router';
 
@@ -28,13 +27,12 @@ export function liveRoutes() {
       },
     }),
     (c) => {
-      const accountId = authOf(c).account.id;
-      const db = getDb(c.env.DB);
+      const ctx = ctxOf(c);
       return streamSSE(c, async (stream) => {
         let last = '';
         const end = Date.now() + STREAM_SECONDS * 1000;
         while (!stream.aborted && Date.now() < end) {
-          const snap = await liveCalls(db, accountId);
+          const snap = await liveCalls(ctx);
           const body = JSON.stringify(snap.data);
           if (body !== last) {
             last = body;

@@ -1,8 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { getDb } from '../../db/client';
 import type { AppEnv } from '../../env';
-import { authOf } from '../../middleware/auth';
 import { idempotent } from '../idempotent';
 import {
   getMessage,
@@ -24,6 +22,7 @@ import {
   PaginationQuery,
 } from '../router';
 import { e164, Metadata } from '../schemas';
+import { ctxOf } from '../../middleware/auth';
 
 const Template = z
   .strictObject({
@@ -100,9 +99,7 @@ export async function placeMessage<T>(
   input: SendInput,
   shape: (m: MessageRow) => T,
 ) {
-  return idempotent(c, route, input, 200, async (db, account) =>
-    shape(await sendMessage(db, c.env, account, input)),
-  );
+  return idempotent(c, route, input, 200, async (ctx) => shape(await sendMessage(ctx, input)));
 }
 
 const tags = ['WhatsApp'];
@@ -145,7 +142,7 @@ export function messageRoutes() {
       },
       responses: { 200: jsonResponse(listOf(MessageSchema), 'A page of messages'), ...errorResponses },
     }),
-    async (c) => c.json(await listMessages(getDb(c.env.DB), authOf(c).account.id, c.req.valid('query')), 200),
+    async (c) => c.json(await listMessages(ctxOf(c), c.req.valid('query')), 200),
   );
 
   r.openapi(
@@ -157,11 +154,7 @@ export function messageRoutes() {
       request: { params: IdParam('message', 'msg_123') },
       responses: { 200: jsonResponse(MessageSchema, 'The message'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(
-        presentMessage(await getMessage(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id)),
-        200,
-      ),
+    async (c) => c.json(presentMessage(await getMessage(ctxOf(c), c.req.valid('param').id)), 200),
   );
   return r;
 }

@@ -1,6 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getDb } from '../../db/client';
-import { authOf } from '../../middleware/auth';
 import {
   createPhoneNumber,
   deletePhoneNumber,
@@ -21,6 +19,7 @@ import {
   PaginationQuery,
 } from '../router';
 import { e164 } from '../schemas';
+import { ctxOf } from '../../middleware/auth';
 
 const ProviderName = z.enum(['simulator', 'twilio']);
 const CreateNumber = z
@@ -43,6 +42,14 @@ const CreateNumber = z
       .nullable()
       .optional()
       .openapi({ description: "Meta's phone number id, when this is also your WhatsApp Business number" }),
+    variables: z
+      .record(z.string().min(1).max(64), z.union([z.string().max(1000), z.number(), z.boolean()]))
+      .refine((v) => Object.keys(v).length <= 50, 'at most 50 variables')
+      .optional()
+      .openapi({
+        description:
+          'Default template variables for calls to this number, e.g. {"name": "there"} for a greeting "Hi {{name}}!". The caller\'s lead data wins; a placeholder with no value is dropped, never spoken.',
+      }),
   })
   .openapi('CreatePhoneNumber');
 const UpdateNumber = CreateNumber.omit({ number: true }).openapi('UpdatePhoneNumber');
@@ -56,6 +63,7 @@ const PhoneNumber = z
     agent_id: z.string().nullable(),
     rtb_route_id: z.string().nullable(),
     whatsapp_phone_number_id: z.string().nullable(),
+    variables: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
     created_at: z.number(),
   })
   .openapi('PhoneNumber');
@@ -81,12 +89,7 @@ export function phoneNumberRoutes() {
     }),
     async (c) =>
       c.json(
-        await createPhoneNumber(
-          getDb(c.env.DB),
-          authOf(c).account.id,
-          defaultProvider(c.env.TELEPHONY_PROVIDER),
-          c.req.valid('json'),
-        ),
+        await createPhoneNumber(ctxOf(c), defaultProvider(c.env.TELEPHONY_PROVIDER), c.req.valid('json')),
         201,
       ),
   );
@@ -100,8 +103,7 @@ export function phoneNumberRoutes() {
       request: { query: PaginationQuery },
       responses: { 200: jsonResponse(listOf(PhoneNumber), 'A page of numbers'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(await listPhoneNumbers(getDb(c.env.DB), authOf(c).account.id, c.req.valid('query')), 200),
+    async (c) => c.json(await listPhoneNumbers(ctxOf(c), c.req.valid('query')), 200),
   );
 
   r.openapi(
@@ -113,11 +115,7 @@ export function phoneNumberRoutes() {
       request: { params: Id },
       responses: { 200: jsonResponse(PhoneNumber, 'The number'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(
-        presentNumber(await getPhoneNumber(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id)),
-        200,
-      ),
+    async (c) => c.json(presentNumber(await getPhoneNumber(ctxOf(c), c.req.valid('param').id)), 200),
   );
 
   r.openapi(
@@ -129,16 +127,7 @@ export function phoneNumberRoutes() {
       request: { params: Id, body: jsonBody(UpdateNumber) },
       responses: { 200: jsonResponse(PhoneNumber, 'The updated number'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(
-        await updatePhoneNumber(
-          getDb(c.env.DB),
-          authOf(c).account.id,
-          c.req.valid('param').id,
-          c.req.valid('json'),
-        ),
-        200,
-      ),
+    async (c) => c.json(await updatePhoneNumber(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
   );
 
   r.openapi(
@@ -156,8 +145,7 @@ export function phoneNumberRoutes() {
         ...errorResponses,
       },
     }),
-    async (c) =>
-      c.json(await deletePhoneNumber(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id), 200),
+    async (c) => c.json(await deletePhoneNumber(ctxOf(c), c.req.valid('param').id), 200),
   );
   return r;
 }

@@ -1,7 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getDb } from '../../db/client';
-import { DAYS } from '../../lib/calling-window';
-import { authOf } from '../../middleware/auth';
+import { DAYS, isValidTimeZone } from '../../lib/calling-window';
 import {
   createRtbEndpoint,
   createRtbRoute,
@@ -28,6 +26,7 @@ import {
 } from '../router';
 import { publicBaseUrl } from '../../middleware/request-context';
 import { nonBlank, TimeZone } from '../schemas';
+import { ctxOf } from '../../middleware/auth';
 
 const hhmm = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be HH:MM (24 h)');
 const Interval = z
@@ -183,13 +182,7 @@ export function rtbRoutes() {
       responses: { 201: jsonResponse(Endpoint, 'The endpoint, with its ping URL'), ...errorResponses },
     }),
     async (c) =>
-      c.json(
-        presentEndpoint(
-          await createRtbEndpoint(c.env, getDb(c.env.DB), authOf(c).account.id, c.req.valid('json')),
-          publicBaseUrl(c),
-        ),
-        201,
-      ),
+      c.json(presentEndpoint(await createRtbEndpoint(ctxOf(c), c.req.valid('json')), publicBaseUrl(c)), 201),
   );
   r.openapi(
     createRoute({
@@ -200,11 +193,7 @@ export function rtbRoutes() {
       request: { query: PaginationQuery },
       responses: { 200: jsonResponse(listOf(Endpoint), 'A page of endpoints'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(
-        await listRtbEndpoints(getDb(c.env.DB), authOf(c).account.id, c.req.valid('query'), publicBaseUrl(c)),
-        200,
-      ),
+    async (c) => c.json(await listRtbEndpoints(ctxOf(c), c.req.valid('query'), publicBaseUrl(c)), 200),
   );
   r.openapi(
     createRoute({
@@ -216,13 +205,7 @@ export function rtbRoutes() {
       responses: { 200: jsonResponse(Endpoint, 'The endpoint'), ...errorResponses },
     }),
     async (c) =>
-      c.json(
-        presentEndpoint(
-          await getRtbEndpoint(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id),
-          publicBaseUrl(c),
-        ),
-        200,
-      ),
+      c.json(presentEndpoint(await getRtbEndpoint(ctxOf(c), c.req.valid('param').id), publicBaseUrl(c)), 200),
   );
   r.openapi(
     createRoute({
@@ -236,13 +219,7 @@ export function rtbRoutes() {
     async (c) =>
       c.json(
         presentEndpoint(
-          await updateRtbEndpoint(
-            c.env,
-            getDb(c.env.DB),
-            authOf(c).account.id,
-            c.req.valid('param').id,
-            c.req.valid('json'),
-          ),
+          await updateRtbEndpoint(ctxOf(c), c.req.valid('param').id, c.req.valid('json')),
           publicBaseUrl(c),
         ),
         200,
@@ -263,11 +240,7 @@ export function rtbRoutes() {
         ...errorResponses,
       },
     }),
-    async (c) =>
-      c.json(
-        await deleteRtbEndpoint(c.env, getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id),
-        200,
-      ),
+    async (c) => c.json(await deleteRtbEndpoint(ctxOf(c), c.req.valid('param').id), 200),
   );
 
   r.openapi(
@@ -279,17 +252,7 @@ export function rtbRoutes() {
       request: { params: Id, body: jsonBody(RouteBody) },
       responses: { 201: jsonResponse(Route, 'The route'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(
-        await createRtbRoute(
-          c.env,
-          getDb(c.env.DB),
-          authOf(c).account.id,
-          c.req.valid('param').id,
-          c.req.valid('json'),
-        ),
-        201,
-      ),
+    async (c) => c.json(await createRtbRoute(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 201),
   );
   r.openapi(
     createRoute({
@@ -303,8 +266,7 @@ export function rtbRoutes() {
         ...errorResponses,
       },
     }),
-    async (c) =>
-      c.json(await listRtbRoutes(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id), 200),
+    async (c) => c.json(await listRtbRoutes(ctxOf(c), c.req.valid('param').id), 200),
   );
   r.openapi(
     createRoute({
@@ -317,10 +279,7 @@ export function rtbRoutes() {
     }),
     async (c) => {
       const p = c.req.valid('param');
-      return c.json(
-        presentRoute(await getRtbRoute(getDb(c.env.DB), authOf(c).account.id, p.id, p.route_id)),
-        200,
-      );
+      return c.json(presentRoute(await getRtbRoute(ctxOf(c), p.id, p.route_id)), 200);
     },
   );
   r.openapi(
@@ -334,17 +293,7 @@ export function rtbRoutes() {
     }),
     async (c) => {
       const p = c.req.valid('param');
-      return c.json(
-        await updateRtbRoute(
-          c.env,
-          getDb(c.env.DB),
-          authOf(c).account.id,
-          p.id,
-          p.route_id,
-          c.req.valid('json'),
-        ),
-        200,
-      );
+      return c.json(await updateRtbRoute(ctxOf(c), p.id, p.route_id, c.req.valid('json')), 200);
     },
   );
   r.openapi(
@@ -364,10 +313,7 @@ export function rtbRoutes() {
     }),
     async (c) => {
       const p = c.req.valid('param');
-      return c.json(
-        await deleteRtbRoute(c.env, getDb(c.env.DB), authOf(c).account.id, p.id, p.route_id),
-        200,
-      );
+      return c.json(await deleteRtbRoute(ctxOf(c), p.id, p.route_id), 200);
     },
   );
   return r;

@@ -1,7 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getDb } from '../../db/client';
 import { unprocessable } from '../../lib/errors';
-import { authOf } from '../../middleware/auth';
 import { getCall, presentCall } from '../../services/calls';
 import { receiveInboundCall } from '../../services/inbound';
 import { findOwnedNumber } from '../../services/phone-numbers';
@@ -10,6 +8,8 @@ import { MessageSchema } from './messages';
 import { errorResponse, errorResponses, jsonBody, jsonResponse, newRouter } from '../router';
 import { CallSchema, e164 } from '../schemas';
 import { publicBaseUrl } from '../../middleware/request-context';
+import { systemCtx } from '../../services/context';
+import { ctxOf } from '../../middleware/auth';
 
 const InboundCall = z
   .strictObject({
@@ -43,17 +43,15 @@ export function simulatorRoutes() {
       },
     }),
     async (c) => {
-      const db = getDb(c.env.DB);
-      const account = authOf(c).account;
       const body = c.req.valid('json');
-      const number = await findOwnedNumber(db, account.id, body.to);
+      const number = await findOwnedNumber(ctxOf(c), body.to);
       if (!number) throw unprocessable(`${body.to} is not one of your phone numbers`, 'to');
       if (number.provider !== 'simulator')
         throw unprocessable(
           `${body.to} uses ${number.provider}; only simulator numbers can be rung here`,
           'to',
         );
-      const call = await receiveInboundCall(c.env, db, {
+      const call = await receiveInboundCall(systemCtx(c.env), {
         to: body.to,
         from: body.from,
         provider: 'simulator',
@@ -61,7 +59,7 @@ export function simulatorRoutes() {
         talkSeconds: body.talk_seconds,
         metadata: body.metadata,
       });
-      return c.json(presentCall(await getCall(db, account.id, call!.id)), 201);
+      return c.json(presentCall(await getCall(ctxOf(c), call!.id)), 201);
     },
   );
 
@@ -76,7 +74,7 @@ export function simulatorRoutes() {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const msg = await receiveMessage(c.env, getDb(c.env.DB), authOf(c).account.id, body.from, body.text, {
+      const msg = await receiveMessage(ctxOf(c), body.from, body.text, {
         provider: 'simulator',
       });
       return c.json(presentMessage(msg), 201);

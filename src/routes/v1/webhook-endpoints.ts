@@ -1,6 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getDb } from '../../db/client';
-import { authOf } from '../../middleware/auth';
 import { EVENT_TYPES } from '../../services/events';
 import {
   createEndpoint,
@@ -22,6 +20,7 @@ import {
   newRouter,
   PaginationQuery,
 } from '../router';
+import { ctxOf } from '../../middleware/auth';
 
 const EventList = z
   .array(
@@ -90,8 +89,7 @@ export function webhookEndpointRoutes() {
       request: { body: jsonBody(CreateEndpoint) },
       responses: { 201: jsonResponse(Endpoint, 'The endpoint with its secret'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(await createEndpoint(c.env, getDb(c.env.DB), authOf(c).account.id, c.req.valid('json')), 201),
+    async (c) => c.json(await createEndpoint(ctxOf(c), c.req.valid('json')), 201),
   );
 
   r.openapi(
@@ -103,8 +101,7 @@ export function webhookEndpointRoutes() {
       request: { query: PaginationQuery },
       responses: { 200: jsonResponse(listOf(Endpoint), 'A page of endpoints'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(await listEndpoints(getDb(c.env.DB), authOf(c).account.id, c.req.valid('query')), 200),
+    async (c) => c.json(await listEndpoints(ctxOf(c), c.req.valid('query')), 200),
   );
 
   r.openapi(
@@ -116,11 +113,7 @@ export function webhookEndpointRoutes() {
       request: { params: Id },
       responses: { 200: jsonResponse(Endpoint, 'The endpoint'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(
-        presentEndpoint(await getEndpoint(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id)),
-        200,
-      ),
+    async (c) => c.json(presentEndpoint(await getEndpoint(ctxOf(c), c.req.valid('param').id)), 200),
   );
 
   r.openapi(
@@ -132,17 +125,7 @@ export function webhookEndpointRoutes() {
       request: { params: Id, body: jsonBody(UpdateEndpoint) },
       responses: { 200: jsonResponse(Endpoint, 'The endpoint'), ...errorResponses },
     }),
-    async (c) =>
-      c.json(
-        await updateEndpoint(
-          c.env,
-          getDb(c.env.DB),
-          authOf(c).account.id,
-          c.req.valid('param').id,
-          c.req.valid('json'),
-        ),
-        200,
-      ),
+    async (c) => c.json(await updateEndpoint(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
   );
 
   r.openapi(
@@ -160,8 +143,7 @@ export function webhookEndpointRoutes() {
         ...errorResponses,
       },
     }),
-    async (c) =>
-      c.json(await deleteEndpoint(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id), 200),
+    async (c) => c.json(await deleteEndpoint(ctxOf(c), c.req.valid('param').id), 200),
   );
 
   r.openapi(
@@ -179,8 +161,7 @@ export function webhookEndpointRoutes() {
         ...errorResponses,
       },
     }),
-    async (c) =>
-      c.json(await rotateSecret(getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id), 200),
+    async (c) => c.json(await rotateSecret(ctxOf(c), c.req.valid('param').id), 200),
   );
 
   r.openapi(
@@ -198,8 +179,7 @@ export function webhookEndpointRoutes() {
         ...errorResponses,
       },
     }),
-    async (c) =>
-      c.json(await sendTestEvent(c.env, getDb(c.env.DB), authOf(c).account.id, c.req.valid('param').id), 202),
+    async (c) => c.json(await sendTestEvent(ctxOf(c), c.req.valid('param').id), 202),
   );
 
   r.openapi(
@@ -228,16 +208,7 @@ export function webhookEndpointRoutes() {
       },
     }),
     async (c) =>
-      c.json(
-        await recoverEndpoint(
-          c.env,
-          getDb(c.env.DB),
-          authOf(c).account.id,
-          c.req.valid('param').id,
-          c.req.valid('json').since,
-        ),
-        202,
-      ),
+      c.json(await recoverEndpoint(ctxOf(c), c.req.valid('param').id, c.req.valid('json').since), 202),
   );
   return r;
 }

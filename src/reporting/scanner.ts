@@ -1,0 +1,83 @@
+// Reads a question while keeping account of every word: each recogniser `take`s the words it used
+// (they are blanked so nothing reads them twice, and recorded under a slot), and whatever is left
+// that is not a stop word is what the translator did not understand — it declines rather than ignore it.
+import { STOP_WORDS } from './lexicon';
+
+const MONTHS =
+  '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\b';
+
+export function normalize(question: string): string {
+  return ` ${question
+    .toLowerCase()
+    .replace(/[\u2018\u2019`]/g, "'")
+    .replace(/[\u2013\u2014]/g, ' - ')
+    .replace(/\bcan't\b/g, 'can not')
+    .replace(/'ve\b/g, ' have')
+    .replace(/\b(\d+)h\b/g, '$1 hours')
+    .replace(/\bhalf an? (minute|hour)\b/g, '0.5 $1s')
+    .replace(/([a-z])-([a-z])/g, '$1 $2')
+    // "calls that came in last week": the "in" belongs to the direction, not to the period.
+    .replace(/\b(?:came|come|coming) in\b/g, 'inbound')
+    .replace(
+      /\b(answer|conversion|voicemail|failure|busy|delivery|read|win|rejection) and (answer|conversion|voicemail|failure|busy|delivery|read|win|rejection) (rates|percentages)\b/g,
+      '$1 $3 and $2 $3',
+    )
+    .replace(/\bwon't\b/g, 'will not')
+    .replace(/n't\b/g, ' not')
+    .replace(/'s\b/g, ' s')
+    .replace(/(\d)\s*%/g, '$1 percent')
+    .replace(/%/g, ' percent ')
+    .replace(/[?!;"“”()]+/g, ' ')
+    .replace(/,/g, ' , ')
+    // Day-first dates ("1 March", "the 1st to the 15th of March") read month-first.
+    .replace(
+      new RegExp(`\\bthe (\\d{1,2})(?:st|nd|rd|th)? to the (\\d{1,2})(?:st|nd|rd|th)? of ${MONTHS}`, 'g'),
+      '$3 $1 to $3 $2',
+    )
+    .replace(new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)? (?:of )?${MONTHS}`, 'g'), '$2 $1')
+    .replace(/[.:](\s|$)/g, ' $1')
+    .replace(/\s+/g, ' ')
+    .trim()} `;
+}
+
+export class Scanner {
+  rest: string;
+  readonly understood: Record<string, string[]> = {};
+  constructor(readonly text: string) {
+    this.rest = text;
+  }
+  /** Whether `re` matches the words not yet used (nothing is consumed). */
+  has(re: RegExp): boolean {
+    return re.test(this.rest);
+  }
+  /** Consumes the first match of `re` for `slot`; returns it with its position in the question. */
+  take(re: RegExp, slot: string): (RegExpMatchArray & { index: number }) | null {
+    const m = this.rest.match(re);
+    if (!m || m.index === undefined || !m[0].trim()) return null;
+    this.rest =
+      this.rest.slice(0, m.index) + ' '.repeat(m[0].length) + this.rest.slice(m.index + m[0].length);
+    (this.understood[slot] ??= []).push(m[0].trim());
+    return m as RegExpMatchArray & { index: number };
+  }
+  /** Consumes every match of `re`. */
+  takeAll(re: RegExp, slot: string) {
+    const out: Array<RegExpMatchArray & { index: number }> = [];
+    for (let m = this.take(re, slot); m; m = this.take(re, slot)) out.push(m);
+    return out;
+  }
+  /** Marks a phrase found by another reader (the date resolver) as used. */
+  consume(phrase: string, slot: string) {
+    const i = this.rest.indexOf(phrase);
+    if (i < 0) return false;
+    this.rest = this.rest.slice(0, i) + ' '.repeat(phrase.length) + this.rest.slice(i + phrase.length);
+    (this.understood[slot] ??= []).push(phrase);
+    return true;
+  }
+  /** Content words nobody used. */
+  unknown(): string[] {
+    return this.rest
+      .split(/\s+/)
+      .map((w) => w.replace(/^[-'$,]+|[-',]+$/g, ''))
+      .filter((w) => w && !STOP_WORDS.has(w));
+  }
+}
