@@ -41,7 +41,8 @@ describe('POST /v1/call (Movoice)', () => {
       direction: 'outbound',
       to_number: '+919876543210',
       from_number: a.number,
-      status: 'queued',
+      // The simulator starts dialling at once (100x faster in tests), so by this read the call may have moved on.
+      status: expect.stringMatching(/^(queued|initiated|ringing|in_progress)$/),
       variables: { name: 'Rahul', appointment_time: 'Tomorrow at 3 PM' },
       transcript: [],
       converted: false,
