@@ -42,6 +42,15 @@ export const Variables = fewKeys('variables')
   .openapi({
     type: 'object',
     maxProperties: KV_LIMITS.keys,
+    // As for Metadata (src/routes/router.ts): the record behind the key-count check is not exported by itself.
+    additionalProperties: {
+      anyOf: [
+        { type: 'string', maxLength: KV_LIMITS.valueLength },
+        { type: 'number' },
+        { type: 'boolean' },
+        { type: 'null' },
+      ],
+    },
     description: 'Values for {{name}} placeholders in the agent prompt and first message',
     example: { name: 'Rahul' },
   });
