@@ -4,1893 +4,1825 @@
  */
 
 export interface paths {
-  '/admin/accounts': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/admin/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create an account and its first credentials (shown once) */
+        post: operations["PostAdminAccounts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Create an account and its first credentials (shown once) */
-    post: operations['PostAdminAccounts'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/admin/accounts/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/admin/accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve an account */
+        get: operations["GetAdminAccountsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change an account’s plan, limits, name or time zone */
+        patch: operations["PatchAdminAccountsId"];
+        trace?: never;
     };
-    /** Retrieve an account */
-    get: operations['GetAdminAccountsId'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    /** Change an account’s plan, limits, name or time zone */
-    patch: operations['PatchAdminAccountsId'];
-    trace?: never;
-  };
-  '/admin/accounts/{id}/clerk_links': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/admin/accounts/{id}/clerk_links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Map a Clerk organisation (org_id) or user (sub) to the account */
+        post: operations["PostAdminAccountsIdClerkLinks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Map a Clerk organisation (org_id) or user (sub) to the account */
-    post: operations['PostAdminAccountsIdClerkLinks'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/admin/accounts/{id}/api_keys': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/admin/accounts/{id}/api_keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a recovery API key (full access) for an account that lost its keys */
+        post: operations["PostAdminAccountsIdApiKeys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Issue a recovery API key (full access) for an account that lost its keys */
-    post: operations['PostAdminAccountsIdApiKeys'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/account': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account this credential belongs to */
+        get: operations["GetV1Account"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The account this credential belongs to */
-    get: operations['GetV1Account'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/account/credentials/webhook_auth_key/rotate': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/account/credentials/webhook_auth_key/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate the /call-data auth key (the old key stops working at once) */
+        post: operations["PostV1AccountCredentialsWebhookAuthKeyRotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Rotate the /call-data auth key (the old key stops working at once) */
-    post: operations['PostV1AccountCredentialsWebhookAuthKeyRotate'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/account/credentials/ingest_keys/rotate': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/account/credentials/ingest_keys/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate the x-public-key / x-private-key pair for /v2/webhooks/call-events */
+        post: operations["PostV1AccountCredentialsIngestKeysRotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Rotate the x-public-key / x-private-key pair for /v2/webhooks/call-events */
-    post: operations['PostV1AccountCredentialsIngestKeysRotate'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/api_keys': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/api_keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List API keys (prefix and last 4 only) */
+        get: operations["GetV1ApiKeys"];
+        put?: never;
+        /** Create an API key (the plaintext is shown once) */
+        post: operations["PostV1ApiKeys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List API keys (prefix and last 4 only) */
-    get: operations['GetV1ApiKeys'];
-    put?: never;
-    /** Create an API key (the plaintext is shown once) */
-    post: operations['PostV1ApiKeys'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/api_keys/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/api_keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key at once
+         * @description 409 when it would leave no key to use: An account must keep one active unrestricted API key: create another before revoking or rolling this one.
+         */
+        delete: operations["DeleteV1ApiKeysId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    /**
-     * Revoke an API key at once
-     * @description 409 when it would leave no key to use: An account must keep one active unrestricted API key: create another before revoking or rolling this one.
-     */
-    delete: operations['DeleteV1ApiKeysId'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/api_keys/{id}/roll': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/api_keys/{id}/roll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace a key; the old one works for an overlap window */
+        post: operations["PostV1ApiKeysIdRoll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Replace a key; the old one works for an overlap window */
-    post: operations['PostV1ApiKeysIdRoll'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/audit_events': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/audit_events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List audit events, newest first */
+        get: operations["GetV1AuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List audit events, newest first */
-    get: operations['GetV1AuditEvents'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/agents': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List agents */
+        get: operations["GetV1Agents"];
+        put?: never;
+        /** Create an agent */
+        post: operations["PostV1Agents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List agents */
-    get: operations['GetV1Agents'];
-    put?: never;
-    /** Create an agent */
-    post: operations['PostV1Agents'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/agents/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/agents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve an agent */
+        get: operations["GetV1AgentsId"];
+        put?: never;
+        post?: never;
+        /** Delete an agent (its calls stay readable) */
+        delete: operations["DeleteV1AgentsId"];
+        options?: never;
+        head?: never;
+        /** Update an agent */
+        patch: operations["PatchV1AgentsId"];
+        trace?: never;
     };
-    /** Retrieve an agent */
-    get: operations['GetV1AgentsId'];
-    put?: never;
-    post?: never;
-    /** Delete an agent (its calls stay readable) */
-    delete: operations['DeleteV1AgentsId'];
-    options?: never;
-    head?: never;
-    /** Update an agent */
-    patch: operations['PatchV1AgentsId'];
-    trace?: never;
-  };
-  '/v1/phone_numbers': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/phone_numbers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List phone numbers */
+        get: operations["GetV1PhoneNumbers"];
+        put?: never;
+        /** Register a phone number */
+        post: operations["PostV1PhoneNumbers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List phone numbers */
-    get: operations['GetV1PhoneNumbers'];
-    put?: never;
-    /** Register a phone number */
-    post: operations['PostV1PhoneNumbers'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/phone_numbers/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/phone_numbers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a phone number */
+        get: operations["GetV1PhoneNumbersId"];
+        put?: never;
+        post?: never;
+        /** Release a phone number */
+        delete: operations["DeleteV1PhoneNumbersId"];
+        options?: never;
+        head?: never;
+        /** Update a phone number */
+        patch: operations["PatchV1PhoneNumbersId"];
+        trace?: never;
     };
-    /** Retrieve a phone number */
-    get: operations['GetV1PhoneNumbersId'];
-    put?: never;
-    post?: never;
-    /** Release a phone number */
-    delete: operations['DeleteV1PhoneNumbersId'];
-    options?: never;
-    head?: never;
-    /** Update a phone number */
-    patch: operations['PatchV1PhoneNumbersId'];
-    trace?: never;
-  };
-  '/v1/calls/batch': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/calls/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Call up to 10 000 recipients, scheduled and inside a calling window
+         * @description An invalid recipient rejects the whole batch (param recipients[i].phone). Duplicated phones are dialled once. Dialling is paced by the plan's calls/min and concurrency: a batch waits, it never fails on a limit.
+         */
+        post: operations["PostV1CallsBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Call up to 10 000 recipients, scheduled and inside a calling window
-     * @description An invalid recipient rejects the whole batch (param recipients[i].phone). Duplicated phones are dialled once. Dialling is paced by the plan's calls/min and concurrency: a batch waits, it never fails on a limit.
-     */
-    post: operations['PostV1CallsBatch'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/batches': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List batches */
+        get: operations["GetV1Batches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List batches */
-    get: operations['GetV1Batches'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/batches/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/batches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A batch with counts per status */
+        get: operations["GetV1BatchesId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** A batch with counts per status */
-    get: operations['GetV1BatchesId'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/batches/{id}/cancel': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/batches/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel pending recipients (live calls finish) */
+        post: operations["PostV1BatchesIdCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Cancel pending recipients (live calls finish) */
-    post: operations['PostV1BatchesIdCancel'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/calls/live': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/calls/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream calls in progress (Server-Sent Events)
+         * @description A `snapshot` event whenever the set of live calls (in progress, or ended in the last 2 minutes) or the events they fired change: `{"object":"live_calls","data":[{id,status,…,events:[{type,created_at}]}]}`. The stream closes after 5 minutes; reconnect.
+         */
+        get: operations["GetV1CallsLive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Stream calls in progress (Server-Sent Events)
-     * @description A `snapshot` event whenever the set of live calls (in progress, or ended in the last 2 minutes) or the events they fired change: `{"object":"live_calls","data":[{id,status,…,events:[{type,created_at}]}]}`. The stream closes after 5 minutes; reconnect.
-     */
-    get: operations['GetV1CallsLive'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/call': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Place an outbound call */
+        post: operations["PostV1Call"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Place an outbound call */
-    post: operations['PostV1Call'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/calls': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List calls, newest first */
+        get: operations["GetV1Calls"];
+        put?: never;
+        /** Place an outbound call (alias of POST /v1/call) */
+        post: operations["PostV1Calls"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List calls, newest first */
-    get: operations['GetV1Calls'];
-    put?: never;
-    /** Place an outbound call (alias of POST /v1/call) */
-    post: operations['PostV1Calls'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/calls/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/calls/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a call */
+        get: operations["GetV1CallsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Retrieve a call */
-    get: operations['GetV1CallsId'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/calls/{id}/cancel': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/calls/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a call that has not been answered */
+        post: operations["PostV1CallsIdCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Cancel a call that has not been answered */
-    post: operations['PostV1CallsIdCancel'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/calls/{id}/end': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/calls/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hang up a call at any stage */
+        post: operations["PostV1CallsIdEnd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Hang up a call at any stage */
-    post: operations['PostV1CallsIdEnd'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/calls/{id}/convert': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/calls/{id}/convert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a conversion (emits call.converted once) */
+        post: operations["PostV1CallsIdConvert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Record a conversion (emits call.converted once) */
-    post: operations['PostV1CallsIdConvert'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/calls/{id}/recording': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/calls/{id}/recording": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The call recording (WAV) */
+        get: operations["GetV1CallsIdRecording"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The call recording (WAV) */
-    get: operations['GetV1CallsIdRecording'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/webhook_endpoints': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/webhook_endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhook endpoints */
+        get: operations["GetV1WebhookEndpoints"];
+        put?: never;
+        /** Create a webhook endpoint (the secret is shown once) */
+        post: operations["PostV1WebhookEndpoints"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List webhook endpoints */
-    get: operations['GetV1WebhookEndpoints'];
-    put?: never;
-    /** Create a webhook endpoint (the secret is shown once) */
-    post: operations['PostV1WebhookEndpoints'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/webhook_endpoints/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/webhook_endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a webhook endpoint */
+        get: operations["GetV1WebhookEndpointsId"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook endpoint */
+        delete: operations["DeleteV1WebhookEndpointsId"];
+        options?: never;
+        head?: never;
+        /** Update url, events, description or status */
+        patch: operations["PatchV1WebhookEndpointsId"];
+        trace?: never;
     };
-    /** Retrieve a webhook endpoint */
-    get: operations['GetV1WebhookEndpointsId'];
-    put?: never;
-    post?: never;
-    /** Delete a webhook endpoint */
-    delete: operations['DeleteV1WebhookEndpointsId'];
-    options?: never;
-    head?: never;
-    /** Update url, events, description or status */
-    patch: operations['PatchV1WebhookEndpointsId'];
-    trace?: never;
-  };
-  '/v1/webhook_endpoints/{id}/rotate_secret': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/webhook_endpoints/{id}/rotate_secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** New secret; the old one also signs for 24 h */
+        post: operations["PostV1WebhookEndpointsIdRotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** New secret; the old one also signs for 24 h */
-    post: operations['PostV1WebhookEndpointsIdRotateSecret'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/webhook_endpoints/{id}/test': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/webhook_endpoints/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a webhook_endpoint.test event to this endpoint */
+        post: operations["PostV1WebhookEndpointsIdTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Send a webhook_endpoint.test event to this endpoint */
-    post: operations['PostV1WebhookEndpointsIdTest'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/webhook_endpoints/{id}/recover': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/webhook_endpoints/{id}/recover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resend failed deliveries since a time (≤ 14 days) */
+        post: operations["PostV1WebhookEndpointsIdRecover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Resend failed deliveries since a time (≤ 14 days) */
-    post: operations['PostV1WebhookEndpointsIdRecover'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/events': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List events, newest first */
+        get: operations["GetV1Events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List events, newest first */
-    get: operations['GetV1Events'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/events/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An event with its deliveries and every attempt */
+        get: operations["GetV1EventsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** An event with its deliveries and every attempt */
-    get: operations['GetV1EventsId'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/events/{id}/redeliver': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/events/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the event again to its endpoints */
+        post: operations["PostV1EventsIdRedeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Send the event again to its endpoints */
-    post: operations['PostV1EventsIdRedeliver'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/messages': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List messages, newest first */
+        get: operations["GetV1Messages"];
+        put?: never;
+        /** Send a WhatsApp message (text only within 24 h of the recipient's last message) */
+        post: operations["PostV1Messages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List messages, newest first */
-    get: operations['GetV1Messages'];
-    put?: never;
-    /** Send a WhatsApp message (text only within 24 h of the recipient's last message) */
-    post: operations['PostV1Messages'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/messages/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a message */
+        get: operations["GetV1MessagesId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Retrieve a message */
-    get: operations['GetV1MessagesId'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/rtb_endpoints': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/rtb_endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List RTB endpoints */
+        get: operations["GetV1RtbEndpoints"];
+        put?: never;
+        /** Create an RTB endpoint (one per publisher and campaign) */
+        post: operations["PostV1RtbEndpoints"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List RTB endpoints */
-    get: operations['GetV1RtbEndpoints'];
-    put?: never;
-    /** Create an RTB endpoint (one per publisher and campaign) */
-    post: operations['PostV1RtbEndpoints'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/rtb_endpoints/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/rtb_endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve an RTB endpoint */
+        get: operations["GetV1RtbEndpointsId"];
+        put?: never;
+        post?: never;
+        /** Delete an RTB endpoint (pings answer 404) */
+        delete: operations["DeleteV1RtbEndpointsId"];
+        options?: never;
+        head?: never;
+        /** Update an RTB endpoint */
+        patch: operations["PatchV1RtbEndpointsId"];
+        trace?: never;
     };
-    /** Retrieve an RTB endpoint */
-    get: operations['GetV1RtbEndpointsId'];
-    put?: never;
-    post?: never;
-    /** Delete an RTB endpoint (pings answer 404) */
-    delete: operations['DeleteV1RtbEndpointsId'];
-    options?: never;
-    head?: never;
-    /** Update an RTB endpoint */
-    patch: operations['PatchV1RtbEndpointsId'];
-    trace?: never;
-  };
-  '/v1/rtb_endpoints/{id}/routes': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/rtb_endpoints/{id}/routes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List an endpoint's routes */
+        get: operations["GetV1RtbEndpointsIdRoutes"];
+        put?: never;
+        /** Add a buyer route */
+        post: operations["PostV1RtbEndpointsIdRoutes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List an endpoint's routes */
-    get: operations['GetV1RtbEndpointsIdRoutes'];
-    put?: never;
-    /** Add a buyer route */
-    post: operations['PostV1RtbEndpointsIdRoutes'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/rtb_endpoints/{id}/routes/{route_id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/rtb_endpoints/{id}/routes/{route_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a route */
+        get: operations["GetV1RtbEndpointsIdRoutesRouteId"];
+        put?: never;
+        post?: never;
+        /** Delete a route */
+        delete: operations["DeleteV1RtbEndpointsIdRoutesRouteId"];
+        options?: never;
+        head?: never;
+        /** Update a route */
+        patch: operations["PatchV1RtbEndpointsIdRoutesRouteId"];
+        trace?: never;
     };
-    /** Retrieve a route */
-    get: operations['GetV1RtbEndpointsIdRoutesRouteId'];
-    put?: never;
-    post?: never;
-    /** Delete a route */
-    delete: operations['DeleteV1RtbEndpointsIdRoutesRouteId'];
-    options?: never;
-    head?: never;
-    /** Update a route */
-    patch: operations['PatchV1RtbEndpointsIdRoutesRouteId'];
-    trace?: never;
-  };
-  '/v1/simulator/inbound_calls': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/simulator/inbound_calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Simulate an inbound call to one of your numbers */
+        post: operations["PostV1SimulatorInboundCalls"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Simulate an inbound call to one of your numbers */
-    post: operations['PostV1SimulatorInboundCalls'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/simulator/whatsapp_messages': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/simulator/whatsapp_messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Simulate a WhatsApp message from a customer to you */
+        post: operations["PostV1SimulatorWhatsappMessages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Simulate a WhatsApp message from a customer to you */
-    post: operations['PostV1SimulatorWhatsappMessages'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/calls/initiate': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/calls/initiate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dispatch an outbound AI voice call
+         * @description metadata is also available to the agent as prompt variables.
+         */
+        post: operations["PostV1CallsInitiate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Dispatch an outbound AI voice call
-     * @description metadata is also available to the agent as prompt variables.
-     */
-    post: operations['PostV1CallsInitiate'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/whatsapp/send': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/whatsapp/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a templated or free-form WhatsApp message using an AI agent */
+        post: operations["PostV1WhatsappSend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Send a templated or free-form WhatsApp message using an AI agent */
-    post: operations['PostV1WhatsappSend'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/calls/initiate': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/calls/initiate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dispatch an outbound AI voice call
+         * @description metadata is also available to the agent as prompt variables.
+         */
+        post: operations["PostApiV1CallsInitiate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Dispatch an outbound AI voice call
-     * @description metadata is also available to the agent as prompt variables.
-     */
-    post: operations['PostApiV1CallsInitiate'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/whatsapp/send': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/v1/whatsapp/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a templated or free-form WhatsApp message using an AI agent */
+        post: operations["PostApiV1WhatsappSend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Send a templated or free-form WhatsApp message using an AI agent */
-    post: operations['PostApiV1WhatsappSend'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/call-data': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/call-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Push lead data for a phone number (Moja); merged into its lead record and attached to its calls */
+        post: operations["PostCallData"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Push lead data for a phone number (Moja); merged into its lead record and attached to its calls */
-    post: operations['PostCallData'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v2/webhooks/call-events': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v2/webhooks/call-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Call events from an external voice runtime (Miraiminds); authenticated by x-public-key and x-private-key
+         * @description call, analysis, credits and report may sit under event.data or directly under event (event.data wins). An unknown call id is 404, except on a call's first event (initiate/ringing), which registers it as an external call.
+         */
+        post: operations["PostV2WebhooksCallEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Call events from an external voice runtime (Miraiminds); authenticated by x-public-key and x-private-key
-     * @description call, analysis, credits and report may sit under event.data or directly under event (event.data wins). An unknown call id is 404, except on a call's first event (initiate/ringing), which registers it as an external call.
-     */
-    post: operations['PostV2WebhooksCallEvents'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/reporting_ai/query': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/reporting_ai/query": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask a question about your call data in plain English
+         * @description Answered from your account only: the question becomes a structured query, compiled to one guarded SELECT over account-scoped views.
+         */
+        post: operations["PostReportingAiQuery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Ask a question about your call data in plain English
-     * @description Answered from your account only: the question becomes a structured query, compiled to one guarded SELECT over account-scoped views.
-     */
-    post: operations['PostReportingAiQuery'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/reporting_ai/sessions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/reporting_ai/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your query sessions, most recent first */
+        get: operations["GetReportingAiSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Your query sessions, most recent first */
-    get: operations['GetReportingAiSessions'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/reporting_ai/sessions/{session_id}/messages': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/reporting_ai/sessions/{session_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The conversation of a session */
+        get: operations["GetReportingAiSessionsSessionIdMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The conversation of a session */
-    get: operations['GetReportingAiSessionsSessionIdMessages'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    CreatedAccount: {
-      account: components['schemas']['Account'];
-      api_key: string;
-      webhook_auth_key: string;
-      ingest_public_key: string;
-      ingest_private_key: string;
-    };
-    Account: {
-      id: string;
-      /** @enum {string} */
-      object: 'account';
-      name: string;
-      /** @enum {string} */
-      plan: 'starter' | 'growth' | 'business' | 'enterprise';
-      limits: {
-        [key: string]: number;
-      };
-      timezone: string;
-      created_at: number;
-    };
-    Error400: {
-      error: {
-        /** @enum {string} */
-        code: 'invalid_request';
-        message: string;
-        /** @description The input that was wrong: `recipients[3].phone` */
-        param?: string;
-        request_id: string;
-      };
-    };
-    Error401: {
-      error: {
-        /** @enum {string} */
-        code: 'unauthorized';
-        message: string;
-        /** @description The input that was wrong: `recipients[3].phone` */
-        param?: string;
-        request_id: string;
-      };
-    };
-    Error403: {
-      error: {
-        /** @enum {string} */
-        code: 'forbidden';
-        message: string;
-        /** @description The input that was wrong: `recipients[3].phone` */
-        param?: string;
-        request_id: string;
-      };
-    };
-    Error404: {
-      error: {
-        /** @enum {string} */
-        code: 'not_found';
-        message: string;
-        /** @description The input that was wrong: `recipients[3].phone` */
-        param?: string;
-        request_id: string;
-      };
-    };
-    Error413: {
-      error: {
-        /** @enum {string} */
-        code: 'payload_too_large';
-        message: string;
-        /** @description The input that was wrong: `recipients[3].phone` */
-        param?: string;
-        request_id: string;
-      };
-    };
-    Error429: {
-      error: {
-        /** @enum {string} */
-        code: 'rate_limited';
-        message: string;
-        /** @description The input that was wrong: `recipients[3].phone` */
-        param?: string;
-        request_id: string;
-      };
-    };
-    Error500: {
-      error: {
-        /** @enum {string} */
-        code: 'server_error';
-        message: string;
-        /** @description The input that was wrong: `recipients[3].phone` */
-        param?: string;
-        request_id: string;
-      };
-    };
-    CreateAccount: {
-      name: string;
-      /** @enum {string} */
-      plan: 'starter' | 'growth' | 'business' | 'enterprise';
-      limits?: components['schemas']['AccountLimits'];
-      timezone?: components['schemas']['TimeZone'];
-    };
-    AccountLimits: {
-      calls_per_minute?: number;
-      concurrent_calls?: number;
-      api_per_minute?: number;
-      webhooks_per_minute?: number;
-      rtb_per_minute?: number;
-      reporting_per_minute?: number;
-    };
-    /**
-     * @description An IANA time zone such as Europe/Berlin
-     * @example UTC
-     * @example America/New_York
-     * @example Europe/Berlin
-     * @example Asia/Kolkata
-     * @example Australia/Sydney
-     */
-    TimeZone: string;
-    UpdateAccount: {
-      name?: string;
-      /** @enum {string} */
-      plan?: 'starter' | 'growth' | 'business' | 'enterprise';
-      limits?: components['schemas']['AccountLimits'];
-      timezone?: components['schemas']['TimeZone'];
-    };
-    ApiKey: {
-      id: string;
-      /** @enum {string} */
-      object: 'api_key';
-      name: string | null;
-      /** @enum {string} */
-      mode: 'live' | 'test';
-      prefix: string;
-      last4: string;
-      redacted: string;
-      /** @enum {string} */
-      status: 'active' | 'expired' | 'revoked';
-      created_at: number;
-      expires_at: number | null;
-      revoked_at: number | null;
-      /** @description When the key was last used, to the minute (written after the answer) */
-      last_used_at: number | null;
-      /** @description null = full access */
-      scopes:
-        | (
-            | '*'
-            | '*:read'
-            | 'calls:read'
-            | 'calls:write'
-            | 'agents:read'
-            | 'agents:write'
-            | 'numbers:read'
-            | 'numbers:write'
-            | 'messages:read'
-            | 'messages:write'
-            | 'webhooks:read'
-            | 'webhooks:write'
-            | 'rtb:read'
-            | 'rtb:write'
-            | 'reporting:read'
-            | 'reporting:write'
-            | 'keys:read'
-            | 'keys:write'
-            | 'credentials:read'
-            | 'credentials:write'
-            | 'audit:read'
-            | 'audit:write'
-          )[]
-        | null;
-      /** @description The plaintext key; only in the answer that creates it */
-      key?: string;
-    };
-    OwnAccount: components['schemas']['Account'] & {
-      /** @description The plan's figures with this account's overrides applied */
-      effective_limits: {
-        [key: string]: number;
-      };
-    };
-    Error409: {
-      error: {
-        /** @enum {string} */
-        code: 'conflict';
-        message: string;
-        /** @description The input that was wrong: `recipients[3].phone` */
-        param?: string;
-        request_id: string;
-      };
-    };
-    AuditEvent: {
-      id: string;
-      /** @enum {string} */
-      object: 'audit_event';
-      /** @example api_key.revoked */
-      action: string;
-      /** @enum {string} */
-      resource_type:
-        | 'api_key'
-        | 'webhook_endpoint'
-        | 'phone_number'
-        | 'provider_credential'
-        | 'account_credential'
-        | 'rtb_endpoint'
-        | 'rtb_route'
-        | 'agent';
-      resource_id: string | null;
-      actor: {
-        /** @enum {string} */
-        type: 'api_key' | 'clerk' | 'admin' | 'system';
-        /** @description The API key id or Clerk user id; null for the operator */
-        id: string | null;
-      };
-      request_id: string | null;
-      data: {
-        [key: string]: unknown;
-      };
-      created_at: number;
-    };
-    Agent: {
-      id: string;
-      /** @enum {string} */
-      object: 'agent';
-      name: string;
-      prompt: string;
-      first_message: string | null;
-      voice_id: string | null;
-      language: string;
-      /** @enum {string} */
-      status: 'active' | 'inactive';
-      max_duration: number;
-      analysis_schema: {
-        name: string;
-        /** @enum {string} */
-        type: 'string' | 'number' | 'boolean' | 'integer' | 'array' | 'object';
-        description?: string;
-      }[];
-      metadata: {
-        [key: string]: unknown;
-      };
-      created_at: number;
-      updated_at: number;
-    };
-    CreateAgent: {
-      /** @example Appointment reminder */
-      name: string;
-      /** @example You remind {{name}} about their appointment at {{appointment_time}}. */
-      prompt: string;
-      first_message?: string | null;
-      /** @example sarvam_hindi_female_01 */
-      voice_id?: string | null;
-      language?: string;
-      /** @enum {string} */
-      status?: 'active' | 'inactive';
-      /**
-       * @description Seconds (10–7200)
-       * @example 1800
-       */
-      max_duration?: number;
-      analysis_schema?: {
-        name: string;
-        /** @enum {string} */
-        type: 'string' | 'number' | 'boolean' | 'integer' | 'array' | 'object';
-        description?: string;
-      }[];
-      /** @description Free-form key-value data stored with the object: at most 50 keys of up to 40 characters, values up to 500 */
-      metadata?: {
-        [key: string]: unknown;
-      };
-    };
-    UpdateAgent: {
-      /** @example Appointment reminder */
-      name?: string;
-      /** @example You remind {{name}} about their appointment at {{appointment_time}}. */
-      prompt?: string;
-      first_message?: string | null;
-      /** @example sarvam_hindi_female_01 */
-      voice_id?: string | null;
-      language?: string;
-      /** @enum {string} */
-      status?: 'active' | 'inactive';
-      /**
-       * @description Seconds (10–7200)
-       * @example 1800
-       */
-      max_duration?: number;
-      analysis_schema?: {
-        name: string;
-        /** @enum {string} */
-        type: 'string' | 'number' | 'boolean' | 'integer' | 'array' | 'object';
-        description?: string;
-      }[];
-      /** @description Free-form key-value data stored with the object: at most 50 keys of up to 40 characters, values up to 500 */
-      metadata?: {
-        [key: string]: unknown;
-      };
-    };
-    PhoneNumber: {
-      id: string;
-      /** @enum {string} */
-      object: 'phone_number';
-      number: string;
-      name: string | null;
-      /** @enum {string} */
-      provider: 'simulator' | 'twilio';
-      agent_id: string | null;
-      rtb_route_id: string | null;
-      whatsapp_phone_number_id: string | null;
-      variables: {
-        [key: string]: string | number | boolean;
-      };
-      created_at: number;
-    };
-    CreatePhoneNumber: {
-      /** @example +14155550123 */
-      number: string;
-      /**
-       * @description Defaults to the TELEPHONY_PROVIDER setting
-       * @enum {string}
-       */
-      provider?: 'simulator' | 'twilio';
-      /** @description The agent that answers inbound calls */
-      agent_id?: string | null;
-      rtb_route_id?: string | null;
-      name?: string | null;
-      /** @description Meta's phone number id, when this is also your WhatsApp Business number */
-      whatsapp_phone_number_id?: string | null;
-      /** @description Default template variables for calls to this number, e.g. {"name": "there"} for a greeting "Hi {{name}}!". The caller's lead data wins; a placeholder with no value is dropped, never spoken. */
-      variables?: {
-        [key: string]: string | number | boolean;
-      };
-    };
-    UpdatePhoneNumber: {
-      /**
-       * @description Defaults to the TELEPHONY_PROVIDER setting
-       * @enum {string}
-       */
-      provider?: 'simulator' | 'twilio';
-      /** @description The agent that answers inbound calls */
-      agent_id?: string | null;
-      rtb_route_id?: string | null;
-      name?: string | null;
-      /** @description Meta's phone number id, when this is also your WhatsApp Business number */
-      whatsapp_phone_number_id?: string | null;
-      /** @description Default template variables for calls to this number, e.g. {"name": "there"} for a greeting "Hi {{name}}!". The caller's lead data wins; a placeholder with no value is dropped, never spoken. */
-      variables?: {
-        [key: string]: string | number | boolean;
-      };
-    };
-    CreatedBatch: {
-      batch_id: string;
-      status: string;
-      total_recipients: number;
-      duplicates_removed: number;
-      schedule_at: number | null;
-    };
-    Error422: {
-      error: {
-        /** @enum {string} */
-        code: 'unprocessable';
-        message: string;
-        /** @description The input that was wrong: `recipients[3].phone` */
-        param?: string;
-        request_id: string;
-      };
-    };
-    CreateBatch: {
-      agent_id: string;
-      recipients: {
-        /** @example +14155550123 */
-        phone: string;
+    schemas: {
+        CreatedAccount: {
+            account: components["schemas"]["Account"];
+            api_key: string;
+            webhook_auth_key: string;
+            ingest_public_key: string;
+            ingest_private_key: string;
+        };
+        Account: {
+            id: string;
+            /** @enum {string} */
+            object: "account";
+            name: string;
+            /** @enum {string} */
+            plan: "starter" | "growth" | "business" | "enterprise";
+            limits: {
+                [key: string]: number;
+            };
+            timezone: string;
+            created_at: number;
+        };
+        Error400: {
+            error: {
+                /** @enum {string} */
+                code: "invalid_request";
+                message: string;
+                /** @description The input that was wrong: `recipients[3].phone` */
+                param?: string;
+                request_id: string;
+            };
+        };
+        Error401: {
+            error: {
+                /** @enum {string} */
+                code: "unauthorized";
+                message: string;
+                /** @description The input that was wrong: `recipients[3].phone` */
+                param?: string;
+                request_id: string;
+            };
+        };
+        Error403: {
+            error: {
+                /** @enum {string} */
+                code: "forbidden";
+                message: string;
+                /** @description The input that was wrong: `recipients[3].phone` */
+                param?: string;
+                request_id: string;
+            };
+        };
+        Error404: {
+            error: {
+                /** @enum {string} */
+                code: "not_found";
+                message: string;
+                /** @description The input that was wrong: `recipients[3].phone` */
+                param?: string;
+                request_id: string;
+            };
+        };
+        Error413: {
+            error: {
+                /** @enum {string} */
+                code: "payload_too_large";
+                message: string;
+                /** @description The input that was wrong: `recipients[3].phone` */
+                param?: string;
+                request_id: string;
+            };
+        };
+        Error429: {
+            error: {
+                /** @enum {string} */
+                code: "rate_limited";
+                message: string;
+                /** @description The input that was wrong: `recipients[3].phone` */
+                param?: string;
+                request_id: string;
+            };
+        };
+        Error500: {
+            error: {
+                /** @enum {string} */
+                code: "server_error";
+                message: string;
+                /** @description The input that was wrong: `recipients[3].phone` */
+                param?: string;
+                request_id: string;
+            };
+        };
+        CreateAccount: {
+            name: string;
+            /** @enum {string} */
+            plan: "starter" | "growth" | "business" | "enterprise";
+            limits?: components["schemas"]["AccountLimits"];
+            timezone?: components["schemas"]["TimeZone"];
+        };
+        AccountLimits: {
+            calls_per_minute?: number;
+            concurrent_calls?: number;
+            api_per_minute?: number;
+            webhooks_per_minute?: number;
+            rtb_per_minute?: number;
+            reporting_per_minute?: number;
+        };
         /**
-         * @description Values for {{name}} placeholders in the agent prompt and first message
+         * @description An IANA time zone such as Europe/Berlin
+         * @example UTC
+         * @example America/New_York
+         * @example Europe/Berlin
+         * @example Asia/Kolkata
+         * @example Australia/Sydney
+         */
+        TimeZone: string;
+        UpdateAccount: {
+            name?: string;
+            /** @enum {string} */
+            plan?: "starter" | "growth" | "business" | "enterprise";
+            limits?: components["schemas"]["AccountLimits"];
+            timezone?: components["schemas"]["TimeZone"];
+        };
+        ApiKey: {
+            id: string;
+            /** @enum {string} */
+            object: "api_key";
+            name: string | null;
+            /** @enum {string} */
+            mode: "live" | "test";
+            prefix: string;
+            last4: string;
+            redacted: string;
+            /** @enum {string} */
+            status: "active" | "expired" | "revoked";
+            created_at: number;
+            expires_at: number | null;
+            revoked_at: number | null;
+            /** @description When the key was last used, to the minute (written after the answer) */
+            last_used_at: number | null;
+            /** @description null = full access */
+            scopes: ("*" | "*:read" | "calls:read" | "calls:write" | "agents:read" | "agents:write" | "numbers:read" | "numbers:write" | "messages:read" | "messages:write" | "webhooks:read" | "webhooks:write" | "rtb:read" | "rtb:write" | "reporting:read" | "reporting:write" | "keys:read" | "keys:write" | "credentials:read" | "credentials:write" | "audit:read" | "audit:write")[] | null;
+            /** @description The plaintext key; only in the answer that creates it */
+            key?: string;
+        };
+        OwnAccount: components["schemas"]["Account"] & {
+            /** @description The plan's figures with this account's overrides applied */
+            effective_limits: {
+                [key: string]: number;
+            };
+        };
+        Error409: {
+            error: {
+                /** @enum {string} */
+                code: "conflict";
+                message: string;
+                /** @description The input that was wrong: `recipients[3].phone` */
+                param?: string;
+                request_id: string;
+            };
+        };
+        AuditEvent: {
+            id: string;
+            /** @enum {string} */
+            object: "audit_event";
+            /** @example api_key.revoked */
+            action: string;
+            /** @enum {string} */
+            resource_type: "api_key" | "webhook_endpoint" | "phone_number" | "provider_credential" | "account_credential" | "rtb_endpoint" | "rtb_route" | "agent";
+            resource_id: string | null;
+            actor: {
+                /** @enum {string} */
+                type: "api_key" | "clerk" | "admin" | "system";
+                /** @description The API key id or Clerk user id; null for the operator */
+                id: string | null;
+            };
+            request_id: string | null;
+            data: {
+                [key: string]: unknown;
+            };
+            created_at: number;
+        };
+        Agent: {
+            id: string;
+            /** @enum {string} */
+            object: "agent";
+            name: string;
+            prompt: string;
+            first_message: string | null;
+            voice_id: string | null;
+            language: string;
+            /** @enum {string} */
+            status: "active" | "inactive";
+            max_duration: number;
+            analysis_schema: {
+                name: string;
+                /** @enum {string} */
+                type: "string" | "number" | "boolean" | "integer" | "array" | "object";
+                description?: string;
+            }[];
+            metadata: {
+                [key: string]: unknown;
+            };
+            created_at: number;
+            updated_at: number;
+        };
+        CreateAgent: {
+            /** @example Appointment reminder */
+            name: string;
+            /** @example You remind {{name}} about their appointment at {{appointment_time}}. */
+            prompt: string;
+            first_message?: string | null;
+            /** @example sarvam_hindi_female_01 */
+            voice_id?: string | null;
+            language?: string;
+            /** @enum {string} */
+            status?: "active" | "inactive";
+            /**
+             * @description Seconds (10–7200)
+             * @example 1800
+             */
+            max_duration?: number;
+            analysis_schema?: {
+                name: string;
+                /** @enum {string} */
+                type: "string" | "number" | "boolean" | "integer" | "array" | "object";
+                description?: string;
+            }[];
+            /** @description Free-form key-value data stored with the object: at most 50 keys of up to 40 characters, values up to 500 */
+            metadata?: {
+                [key: string]: unknown;
+            };
+        };
+        UpdateAgent: {
+            /** @example Appointment reminder */
+            name?: string;
+            /** @example You remind {{name}} about their appointment at {{appointment_time}}. */
+            prompt?: string;
+            first_message?: string | null;
+            /** @example sarvam_hindi_female_01 */
+            voice_id?: string | null;
+            language?: string;
+            /** @enum {string} */
+            status?: "active" | "inactive";
+            /**
+             * @description Seconds (10–7200)
+             * @example 1800
+             */
+            max_duration?: number;
+            analysis_schema?: {
+                name: string;
+                /** @enum {string} */
+                type: "string" | "number" | "boolean" | "integer" | "array" | "object";
+                description?: string;
+            }[];
+            /** @description Free-form key-value data stored with the object: at most 50 keys of up to 40 characters, values up to 500 */
+            metadata?: {
+                [key: string]: unknown;
+            };
+        };
+        PhoneNumber: {
+            id: string;
+            /** @enum {string} */
+            object: "phone_number";
+            number: string;
+            name: string | null;
+            /** @enum {string} */
+            provider: "simulator" | "twilio";
+            agent_id: string | null;
+            rtb_route_id: string | null;
+            whatsapp_phone_number_id: string | null;
+            variables: {
+                [key: string]: string | number | boolean;
+            };
+            created_at: number;
+        };
+        CreatePhoneNumber: {
+            /** @example +14155550123 */
+            number: string;
+            /**
+             * @description Defaults to the TELEPHONY_PROVIDER setting
+             * @enum {string}
+             */
+            provider?: "simulator" | "twilio";
+            /** @description The agent that answers inbound calls */
+            agent_id?: string | null;
+            rtb_route_id?: string | null;
+            name?: string | null;
+            /** @description Meta's phone number id, when this is also your WhatsApp Business number */
+            whatsapp_phone_number_id?: string | null;
+            /** @description Default template variables for calls to this number, e.g. {"name": "there"} for a greeting "Hi {{name}}!". The caller's lead data wins; a placeholder with no value is dropped, never spoken. */
+            variables?: {
+                [key: string]: string | number | boolean;
+            };
+        };
+        UpdatePhoneNumber: {
+            /**
+             * @description Defaults to the TELEPHONY_PROVIDER setting
+             * @enum {string}
+             */
+            provider?: "simulator" | "twilio";
+            /** @description The agent that answers inbound calls */
+            agent_id?: string | null;
+            rtb_route_id?: string | null;
+            name?: string | null;
+            /** @description Meta's phone number id, when this is also your WhatsApp Business number */
+            whatsapp_phone_number_id?: string | null;
+            /** @description Default template variables for calls to this number, e.g. {"name": "there"} for a greeting "Hi {{name}}!". The caller's lead data wins; a placeholder with no value is dropped, never spoken. */
+            variables?: {
+                [key: string]: string | number | boolean;
+            };
+        };
+        CreatedBatch: {
+            batch_id: string;
+            status: string;
+            total_recipients: number;
+            duplicates_removed: number;
+            schedule_at: number | null;
+        };
+        Error422: {
+            error: {
+                /** @enum {string} */
+                code: "unprocessable";
+                message: string;
+                /** @description The input that was wrong: `recipients[3].phone` */
+                param?: string;
+                request_id: string;
+            };
+        };
+        CreateBatch: {
+            agent_id: string;
+            recipients: {
+                /** @example +14155550123 */
+                phone: string;
+                /**
+                 * @description Values for {{name}} placeholders in the agent prompt and first message
+                 * @example {
+                 *       "name": "Rahul"
+                 *     }
+                 */
+                variables?: {
+                    [key: string]: string | number | boolean | null;
+                };
+            }[];
+            /** @description unix seconds; dialling starts then (now if absent or past) */
+            schedule_at?: number;
+            /** @example +14155550123 */
+            from_number?: string;
+            /**
+             * @description Seconds (10–7200)
+             * @example 1800
+             */
+            max_duration?: number;
+            name?: string;
+            calling_window?: components["schemas"]["CallingWindow"];
+            /** @description Copied onto every call of the batch */
+            metadata?: {
+                [key: string]: unknown;
+            };
+        };
+        CallingWindow: {
+            /** @example 09:00 */
+            start: string;
+            /** @example 20:00 */
+            end: string;
+            /**
+             * @example [
+             *       "mon",
+             *       "tue",
+             *       "wed",
+             *       "thu",
+             *       "fri"
+             *     ]
+             */
+            days?: ("sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat")[];
+            /** @description An IANA zone, or "recipient" for each number's own zone (by country, and area code in North America). Default: the account's zone. */
+            timezone?: "recipient" | components["schemas"]["TimeZone"];
+        };
+        Batch: {
+            id: string;
+            batch_id: string;
+            /** @enum {string} */
+            object: "batch";
+            name: string | null;
+            agent_id: string;
+            /** @enum {string} */
+            status: "scheduled" | "running" | "completed" | "canceled";
+            schedule_at: number | null;
+            from_number: string | null;
+            max_duration: number | null;
+            calling_window: components["schemas"]["CallingWindow"] | null;
+            total_recipients: number;
+            duplicates_removed: number;
+            created_at: number;
+            completed_at: number | null;
+            /** @description pending (not dialled yet), not_dialed, and placed calls by status */
+            counts: {
+                [key: string]: number;
+            };
+        };
+        CreatedCall: {
+            call_id: string;
+            id: string;
+            /** @enum {string} */
+            status: "queued" | "initiated" | "ringing" | "in_progress" | "completed" | "busy" | "no_answer" | "failed" | "canceled";
+            agent_id: string;
+            recipient_phone: string;
+            created_at: number;
+        };
+        CreateCall: {
+            agent_id: string;
+            /** @example +14155550123 */
+            recipient_phone: string;
+            /**
+             * @description Values for {{name}} placeholders in the agent prompt and first message
+             * @example {
+             *       "name": "Rahul"
+             *     }
+             */
+            variables?: {
+                [key: string]: string | number | boolean | null;
+            };
+            /** @example +14155550123 */
+            from_number?: string;
+            /**
+             * @description Seconds (10–7200)
+             * @example 1800
+             */
+            max_duration?: number;
+            /** @description Free-form key-value data stored with the object: at most 50 keys of up to 40 characters, values up to 500 */
+            metadata?: {
+                [key: string]: unknown;
+            };
+        };
+        Call: {
+            id: string;
+            /** @enum {string} */
+            object: "call";
+            agent_id: string | null;
+            batch_id: string | null;
+            /** @enum {string} */
+            direction: "outbound" | "inbound";
+            from_number: string | null;
+            to_number: string;
+            recipient_phone: string | null;
+            /** @enum {string} */
+            status: "queued" | "initiated" | "ringing" | "in_progress" | "completed" | "busy" | "no_answer" | "failed" | "canceled";
+            end_reason: string | null;
+            max_duration: number;
+            created_at: number;
+            started_at: number | null;
+            answered_at: number | null;
+            ended_at: number | null;
+            duration: number | null;
+            transcript: {
+                role: string;
+                text: string;
+                at: number;
+            }[];
+            summary: string | null;
+            /** @enum {string|null} */
+            sentiment: "positive" | "neutral" | "negative" | null;
+            outcome: string | null;
+            analysis: {
+                [key: string]: unknown;
+            } | null;
+            recording_url: string | null;
+            variables: {
+                [key: string]: unknown;
+            };
+            metadata: {
+                [key: string]: unknown;
+            };
+            caller_data: {
+                [key: string]: unknown;
+            } | null;
+            converted: boolean;
+            payout: number | null;
+            rtb: {
+                [key: string]: unknown;
+            } | null;
+            provider: string;
+            hangup_by: string | null;
+            /** @description What an external voice runtime reported: detail_url, credits, report */
+            external: {
+                [key: string]: unknown;
+            } | null;
+        };
+        WebhookEndpoint: {
+            id: string;
+            /** @enum {string} */
+            object: "webhook_endpoint";
+            url: string;
+            description: string | null;
+            events: ("*" | "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "webhook_endpoint.test")[];
+            /** @enum {string} */
+            status: "enabled" | "disabled";
+            disabled_reason: string | null;
+            created_at: number;
+            updated_at: number;
+            /** @description whsec_… signing secret; only in the answers that create or rotate it */
+            secret?: string;
+        };
+        CreateWebhookEndpoint: {
+            /**
+             * Format: uri
+             * @description https on a public host name (not an IP address or a private host; ALLOW_PRIVATE_WEBHOOK_URLS lifts this for local development)
+             * @example https://example.com/webhooks/callplane
+             * @example https://hooks.example.org/callplane?x=1
+             */
+            url: string;
+            /**
+             * @description Event types to receive (default all: `*`)
+             * @example [
+             *       "call.completed",
+             *       "call.failure"
+             *     ]
+             */
+            events?: ("*" | "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "webhook_endpoint.test")[];
+            description?: string | null;
+        };
+        UpdateWebhookEndpoint: {
+            /**
+             * Format: uri
+             * @description https on a public host name (not an IP address or a private host; ALLOW_PRIVATE_WEBHOOK_URLS lifts this for local development)
+             * @example https://example.com/webhooks/callplane
+             * @example https://hooks.example.org/callplane?x=1
+             */
+            url?: string;
+            /**
+             * @description Event types to receive (default all: `*`)
+             * @example [
+             *       "call.completed",
+             *       "call.failure"
+             *     ]
+             */
+            events?: ("*" | "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "webhook_endpoint.test")[];
+            description?: string | null;
+            /** @enum {string} */
+            status?: "enabled" | "disabled";
+        };
+        Event: {
+            id: string;
+            /** @enum {string} */
+            object: "event";
+            /** @enum {string} */
+            type: "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "webhook_endpoint.test";
+            created_at: number;
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        EventDetail: components["schemas"]["Event"] & {
+            deliveries: {
+                id: string;
+                endpoint_id: string;
+                /** @enum {string} */
+                status: "pending" | "succeeded" | "failed";
+                attempts: number;
+                next_attempt_at: number | null;
+                last_status_code: number | null;
+                last_error: string | null;
+                completed_at: number | null;
+                attempt_log: {
+                    attempted_at: number;
+                    status_code: number | null;
+                    latency_ms: number;
+                    response_body: string | null;
+                    error: string | null;
+                }[];
+            }[];
+        };
+        Message: {
+            id: string;
+            message_id: string;
+            /** @enum {string} */
+            object: "message";
+            agent_id: string | null;
+            /** @enum {string} */
+            direction: "outbound" | "inbound";
+            to_number: string | null;
+            from_number: string | null;
+            /** @enum {string} */
+            message_type: "text" | "template";
+            /** @description The text, or the template sent */
+            content: string | components["schemas"]["MessageTemplate"];
+            /** @enum {string} */
+            status: "queued" | "sent" | "delivered" | "read" | "failed" | "received";
+            error: string | null;
+            provider: string;
+            metadata: {
+                [key: string]: unknown;
+            };
+            created_at: number;
+            sent_at: number | null;
+            delivered_at: number | null;
+            read_at: number | null;
+        };
+        MessageTemplate: {
+            /** @example order_update */
+            name: string;
+            /** @example en_US */
+            language: string;
+            /** @description Body parameters {{1}}, {{2}}, … in order */
+            parameters?: string[];
+        };
+        SendMessage: components["schemas"]["SendTextMessage"] | components["schemas"]["SendTemplateMessage"];
+        SendTextMessage: {
+            /** @description Agent assigned to respond to replies */
+            agent_id: string;
+            /** @example +14155550123 */
+            to_number: string;
+            /** @description Free-form key-value data stored with the object: at most 50 keys of up to 40 characters, values up to 500 */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            message_type: "text";
+            content: string;
+        };
+        SendTemplateMessage: {
+            /** @description Agent assigned to respond to replies */
+            agent_id: string;
+            /** @example +14155550123 */
+            to_number: string;
+            /** @description Free-form key-value data stored with the object: at most 50 keys of up to 40 characters, values up to 500 */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            message_type: "template";
+            content: components["schemas"]["MessageTemplate"];
+        };
+        RtbEndpoint: {
+            id: string;
+            /** @enum {string} */
+            object: "rtb_endpoint";
+            rtb_id: string;
+            name: string;
+            campaign_name: string | null;
+            bid_ttl_seconds: number;
+            require_caller_id: boolean;
+            max_routes: number | null;
+            /** @enum {string} */
+            status: "enabled" | "disabled";
+            version: number;
+            ping_url: string;
+            created_at: number;
+            updated_at: number;
+        };
+        CreateRtbEndpoint: {
+            name: string;
+            campaign_name?: string | null;
+            bid_ttl_seconds?: number;
+            require_caller_id?: boolean;
+            max_routes?: number | null;
+            /** @enum {string} */
+            status?: "enabled" | "disabled";
+        };
+        RtbRoute: {
+            id: string;
+            /** @enum {string} */
+            object: "rtb_route";
+            endpoint_id: string;
+            buyer: string;
+            number: string;
+            payout: number;
+            duration: number | null;
+            /** @enum {string|null} */
+            payout_condition: "connected" | null;
+            payout_condition_duration: number | null;
+            priority: number;
+            weight: number;
+            schedule: components["schemas"]["RtbSchedule"] | null;
+            geo: components["schemas"]["RtbGeo"] | null;
+            caps: components["schemas"]["RtbCaps"] | null;
+            /** @enum {string} */
+            status: "enabled" | "disabled";
+            created_at: number;
+            updated_at: number;
+        };
+        /**
          * @example {
-         *       "name": "Rahul"
+         *       "timezone": "America/New_York",
+         *       "hours": {
+         *         "mon": [
+         *           [
+         *             "09:00",
+         *             "17:00"
+         *           ]
+         *         ],
+         *         "sat": []
+         *       }
          *     }
          */
-        variables?: {
-          [key: string]: string | number | boolean | null;
+        RtbSchedule: {
+            timezone: components["schemas"]["TimeZone"];
+            hours: {
+                sun?: [
+                    string,
+                    string
+                ][];
+                mon?: [
+                    string,
+                    string
+                ][];
+                tue?: [
+                    string,
+                    string
+                ][];
+                wed?: [
+                    string,
+                    string
+                ][];
+                thu?: [
+                    string,
+                    string
+                ][];
+                fri?: [
+                    string,
+                    string
+                ][];
+                sat?: [
+                    string,
+                    string
+                ][];
+            };
         };
-      }[];
-      /** @description unix seconds; dialling starts then (now if absent or past) */
-      schedule_at?: number;
-      /** @example +14155550123 */
-      from_number?: string;
-      /**
-       * @description Seconds (10–7200)
-       * @example 1800
-       */
-      max_duration?: number;
-      name?: string;
-      calling_window?: components['schemas']['CallingWindow'];
-      /** @description Copied onto every call of the batch */
-      metadata?: {
-        [key: string]: unknown;
-      };
-    };
-    CallingWindow: {
-      /** @example 09:00 */
-      start: string;
-      /** @example 20:00 */
-      end: string;
-      /**
-       * @example [
-       *       "mon",
-       *       "tue",
-       *       "wed",
-       *       "thu",
-       *       "fri"
-       *     ]
-       */
-      days?: ('sun' | 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat')[];
-      /** @description An IANA zone, or "recipient" for each number's own zone (by country, and area code in North America). Default: the account's zone. */
-      timezone?: 'recipient' | components['schemas']['TimeZone'];
-    };
-    Batch: {
-      id: string;
-      batch_id: string;
-      /** @enum {string} */
-      object: 'batch';
-      name: string | null;
-      agent_id: string;
-      /** @enum {string} */
-      status: 'scheduled' | 'running' | 'completed' | 'canceled';
-      schedule_at: number | null;
-      from_number: string | null;
-      max_duration: number | null;
-      calling_window: components['schemas']['CallingWindow'] | null;
-      total_recipients: number;
-      duplicates_removed: number;
-      created_at: number;
-      completed_at: number | null;
-      /** @description pending (not dialled yet), not_dialed, and placed calls by status */
-      counts: {
-        [key: string]: number;
-      };
-    };
-    CreatedCall: {
-      call_id: string;
-      id: string;
-      /** @enum {string} */
-      status:
-        | 'queued'
-        | 'initiated'
-        | 'ringing'
-        | 'in_progress'
-        | 'completed'
-        | 'busy'
-        | 'no_answer'
-        | 'failed'
-        | 'canceled';
-      agent_id: string;
-      recipient_phone: string;
-      created_at: number;
-    };
-    CreateCall: {
-      agent_id: string;
-      /** @example +14155550123 */
-      recipient_phone: string;
-      /**
-       * @description Values for {{name}} placeholders in the agent prompt and first message
-       * @example {
-       *       "name": "Rahul"
-       *     }
-       */
-      variables?: {
-        [key: string]: string | number | boolean | null;
-      };
-      /** @example +14155550123 */
-      from_number?: string;
-      /**
-       * @description Seconds (10–7200)
-       * @example 1800
-       */
-      max_duration?: number;
-      /** @description Free-form key-value data stored with the object: at most 50 keys of up to 40 characters, values up to 500 */
-      metadata?: {
-        [key: string]: unknown;
-      };
-    };
-    Call: {
-      id: string;
-      /** @enum {string} */
-      object: 'call';
-      agent_id: string | null;
-      batch_id: string | null;
-      /** @enum {string} */
-      direction: 'outbound' | 'inbound';
-      from_number: string | null;
-      to_number: string;
-      recipient_phone: string | null;
-      /** @enum {string} */
-      status:
-        | 'queued'
-        | 'initiated'
-        | 'ringing'
-        | 'in_progress'
-        | 'completed'
-        | 'busy'
-        | 'no_answer'
-        | 'failed'
-        | 'canceled';
-      end_reason: string | null;
-      max_duration: number;
-      created_at: number;
-      started_at: number | null;
-      answered_at: number | null;
-      ended_at: number | null;
-      duration: number | null;
-      transcript: {
-        role: string;
-        text: string;
-        at: number;
-      }[];
-      summary: string | null;
-      /** @enum {string|null} */
-      sentiment: 'positive' | 'neutral' | 'negative' | null;
-      outcome: string | null;
-      analysis: {
-        [key: string]: unknown;
-      } | null;
-      recording_url: string | null;
-      variables: {
-        [key: string]: unknown;
-      };
-      metadata: {
-        [key: string]: unknown;
-      };
-      caller_data: {
-        [key: string]: unknown;
-      } | null;
-      converted: boolean;
-      payout: number | null;
-      rtb: {
-        [key: string]: unknown;
-      } | null;
-      provider: string;
-      hangup_by: string | null;
-      /** @description What an external voice runtime reported: detail_url, credits, report */
-      external: {
-        [key: string]: unknown;
-      } | null;
-    };
-    WebhookEndpoint: {
-      id: string;
-      /** @enum {string} */
-      object: 'webhook_endpoint';
-      url: string;
-      description: string | null;
-      events: (
-        | '*'
-        | 'call.incoming'
-        | 'call.connected'
-        | 'call.on_5_secs_mark'
-        | 'call.on_15_secs_mark'
-        | 'call.on_30_secs_mark'
-        | 'call.on_45_secs_mark'
-        | 'call.on_60_secs_mark'
-        | 'call.hangup'
-        | 'call.converted'
-        | 'call.completed'
-        | 'call.failure'
-        | 'message.sent'
-        | 'message.delivered'
-        | 'message.read'
-        | 'message.failed'
-        | 'message.received'
-        | 'batch.completed'
-        | 'webhook_endpoint.test'
-      )[];
-      /** @enum {string} */
-      status: 'enabled' | 'disabled';
-      disabled_reason: string | null;
-      created_at: number;
-      updated_at: number;
-      /** @description whsec_… signing secret; only in the answers that create or rotate it */
-      secret?: string;
-    };
-    CreateWebhookEndpoint: {
-      /**
-       * Format: uri
-       * @description https on a public host name (not an IP address or a private host; ALLOW_PRIVATE_WEBHOOK_URLS lifts this for local development)
-       * @example https://example.com/webhooks/callplane
-       * @example https://hooks.example.org/callplane?x=1
-       */
-      url: string;
-      /**
-       * @description Event types to receive (default all: `*`)
-       * @example [
-       *       "call.completed",
-       *       "call.failure"
-       *     ]
-       */
-      events?: (
-        | '*'
-        | 'call.incoming'
-        | 'call.connected'
-        | 'call.on_5_secs_mark'
-        | 'call.on_15_secs_mark'
-        | 'call.on_30_secs_mark'
-        | 'call.on_45_secs_mark'
-        | 'call.on_60_secs_mark'
-        | 'call.hangup'
-        | 'call.converted'
-        | 'call.completed'
-        | 'call.failure'
-        | 'message.sent'
-        | 'message.delivered'
-        | 'message.read'
-        | 'message.failed'
-        | 'message.received'
-        | 'batch.completed'
-        | 'webhook_endpoint.test'
-      )[];
-      description?: string | null;
-    };
-    UpdateWebhookEndpoint: {
-      /**
-       * Format: uri
-       * @description https on a public host name (not an IP address or a private host; ALLOW_PRIVATE_WEBHOOK_URLS lifts this for local development)
-       * @example https://example.com/webhooks/callplane
-       * @example https://hooks.example.org/callplane?x=1
-       */
-      url?: string;
-      /**
-       * @description Event types to receive (default all: `*`)
-       * @example [
-       *       "call.completed",
-       *       "call.failure"
-       *     ]
-       */
-      events?: (
-        | '*'
-        | 'call.incoming'
-        | 'call.connected'
-        | 'call.on_5_secs_mark'
-        | 'call.on_15_secs_mark'
-        | 'call.on_30_secs_mark'
-        | 'call.on_45_secs_mark'
-        | 'call.on_60_secs_mark'
-        | 'call.hangup'
-        | 'call.converted'
-        | 'call.completed'
-        | 'call.failure'
-        | 'message.sent'
-        | 'message.delivered'
-        | 'message.read'
-        | 'message.failed'
-        | 'message.received'
-        | 'batch.completed'
-        | 'webhook_endpoint.test'
-      )[];
-      description?: string | null;
-      /** @enum {string} */
-      status?: 'enabled' | 'disabled';
-    };
-    Event: {
-      id: string;
-      /** @enum {string} */
-      object: 'event';
-      /** @enum {string} */
-      type:
-        | 'call.incoming'
-        | 'call.connected'
-        | 'call.on_5_secs_mark'
-        | 'call.on_15_secs_mark'
-        | 'call.on_30_secs_mark'
-        | 'call.on_45_secs_mark'
-        | 'call.on_60_secs_mark'
-        | 'call.hangup'
-        | 'call.converted'
-        | 'call.completed'
-        | 'call.failure'
-        | 'message.sent'
-        | 'message.delivered'
-        | 'message.read'
-        | 'message.failed'
-        | 'message.received'
-        | 'batch.completed'
-        | 'webhook_endpoint.test';
-      created_at: number;
-      data: {
-        [key: string]: unknown;
-      };
-    };
-    EventDetail: components['schemas']['Event'] & {
-      deliveries: {
-        id: string;
-        endpoint_id: string;
-        /** @enum {string} */
-        status: 'pending' | 'succeeded' | 'failed';
-        attempts: number;
-        next_attempt_at: number | null;
-        last_status_code: number | null;
-        last_error: string | null;
-        completed_at: number | null;
-        attempt_log: {
-          attempted_at: number;
-          status_code: number | null;
-          latency_ms: number;
-          response_body: string | null;
-          error: string | null;
-        }[];
-      }[];
-    };
-    Message: {
-      id: string;
-      message_id: string;
-      /** @enum {string} */
-      object: 'message';
-      agent_id: string | null;
-      /** @enum {string} */
-      direction: 'outbound' | 'inbound';
-      to_number: string | null;
-      from_number: string | null;
-      /** @enum {string} */
-      message_type: 'text' | 'template';
-      /** @description The text, or the template sent */
-      content: string | components['schemas']['MessageTemplate'];
-      /** @enum {string} */
-      status: 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'received';
-      error: string | null;
-      provider: string;
-      metadata: {
-        [key: string]: unknown;
-      };
-      created_at: number;
-      sent_at: number | null;
-      delivered_at: number | null;
-      read_at: number | null;
-    };
-    MessageTemplate: {
-      /** @example order_update */
-      name: string;
-      /** @example en_US */
-      language: string;
-      /** @description Body parameters {{1}}, {{2}}, … in order */
-      parameters?: string[];
-    };
-    SendMessage: components['schemas']['SendTextMessage'] | components['schemas']['SendTemplateMessage'];
-    SendTextMessage: {
-      /** @description Agent assigned to respond to replies */
-      agent_id: string;
-      /** @example +14155550123 */
-      to_number: string;
-      /** @description Free-form key-value data stored with the object: at most 50 keys of up to 40 characters, values up to 500 */
-      metadata?: {
-        [key: string]: unknown;
-      };
-      /**
-       * @description discriminator enum property added by openapi-typescript
-       * @enum {string}
-       */
-      message_type: 'text';
-      content: string;
-    };
-    SendTemplateMessage: {
-      /** @description Agent assigned to respond to replies */
-      agent_id: string;
-      /** @example +14155550123 */
-      to_number: string;
-      /** @description Free-form key-value data stored with the object: at most 50 keys of up to 40 characters, values up to 500 */
-      metadata?: {
-        [key: string]: unknown;
-      };
-      /**
-       * @description discriminator enum property added by openapi-typescript
-       * @enum {string}
-       */
-      message_type: 'template';
-      content: components['schemas']['MessageTemplate'];
-    };
-    RtbEndpoint: {
-      id: string;
-      /** @enum {string} */
-      object: 'rtb_endpoint';
-      rtb_id: string;
-      name: string;
-      campaign_name: string | null;
-      bid_ttl_seconds: number;
-      require_caller_id: boolean;
-      max_routes: number | null;
-      /** @enum {string} */
-      status: 'enabled' | 'disabled';
-      version: number;
-      ping_url: string;
-      created_at: number;
-      updated_at: number;
-    };
-    CreateRtbEndpoint: {
-      name: string;
-      campaign_name?: string | null;
-      bid_ttl_seconds?: number;
-      require_caller_id?: boolean;
-      max_routes?: number | null;
-      /** @enum {string} */
-      status?: 'enabled' | 'disabled';
-    };
-    RtbRoute: {
-      id: string;
-      /** @enum {string} */
-      object: 'rtb_route';
-      endpoint_id: string;
-      buyer: string;
-      number: string;
-      payout: number;
-      duration: number | null;
-      /** @enum {string|null} */
-      payout_condition: 'connected' | null;
-      payout_condition_duration: number | null;
-      priority: number;
-      weight: number;
-      schedule: components['schemas']['RtbSchedule'] | null;
-      geo: components['schemas']['RtbGeo'] | null;
-      caps: components['schemas']['RtbCaps'] | null;
-      /** @enum {string} */
-      status: 'enabled' | 'disabled';
-      created_at: number;
-      updated_at: number;
-    };
-    /**
-     * @example {
-     *       "timezone": "America/New_York",
-     *       "hours": {
-     *         "mon": [
-     *           [
-     *             "09:00",
-     *             "17:00"
-     *           ]
-     *         ],
-     *         "sat": []
-     *       }
-     *     }
-     */
-    RtbSchedule: {
-      timezone: components['schemas']['TimeZone'];
-      hours: {
-        sun?: [string, string][];
-        mon?: [string, string][];
-        tue?: [string, string][];
-        wed?: [string, string][];
-        thu?: [string, string][];
-        fri?: [string, string][];
-        sat?: [string, string][];
-      };
-    };
-    RtbGeo: {
-      include?: {
-        states?: string[];
-        zips?: string[];
-        area_codes?: string[];
-      };
-      exclude?: {
-        states?: string[];
-        zips?: string[];
-        area_codes?: string[];
-      };
-    };
-    RtbCaps: {
-      hourly?: number;
-      daily?: number;
-      monthly?: number;
-      concurrency?: number;
-    };
-    CreateRtbRoute: {
-      buyer: string;
-      number: string;
-      payout: number;
-      /** @description Seconds a call must last to pay when payout_condition is null */
-      duration?: number | null;
-      /** @enum {string|null} */
-      payout_condition?: 'connected' | null;
-      payout_condition_duration?: number | null;
-      /** @description 1 ranks before 2 when payouts tie */
-      priority?: number;
-      weight?: number;
-      schedule?: components['schemas']['RtbSchedule'] & (Record<string, never> | null);
-      geo?: components['schemas']['RtbGeo'] & (Record<string, never> | null);
-      caps?: components['schemas']['RtbCaps'] & (Record<string, never> | null);
-      /** @enum {string} */
-      status?: 'enabled' | 'disabled';
-    };
-    SimulatedInboundCall: {
-      /**
-       * @description The caller
-       * @example +14155550123
-       */
-      from: string;
-      /**
-       * @description One of your simulator phone numbers
-       * @example +14155550123
-       */
-      to: string;
-      /** @description How long the caller stays on (default 42) */
-      talk_seconds?: number;
-      metadata?: {
-        [key: string]: unknown;
-      };
-    };
-    InitiatedCall: {
-      /** @enum {string} */
-      status: 'success';
-      data: {
-        call_id: string;
-        status: string;
-      };
-    };
-    InitiateCall: {
-      /** @example ag_98f6d2b3 */
-      agent_id: string;
-      /** @example +14155550123 */
-      to_number: string;
-      /**
-       * @description Free-form key-value data stored with the object: at most 50 keys of up to 40 characters, values up to 500
-       * @example {
-       *       "customer_name": "Adebayo",
-       *       "order_status": "Shipped"
-       *     }
-       */
-      metadata?: {
-        [key: string]: unknown;
-      };
-    };
-    SentMessage: {
-      /** @enum {string} */
-      status: 'success';
-      data: {
-        message_id: string;
-        status: string;
-      };
-    };
-    /**
-     * @example {
-     *       "caller_id": "+15551234567",
-     *       "lead_score": 85,
-     *       "customer_name": "John Doe",
-     *       "custom_data": {
-     *         "source": "landing_page"
-     *       }
-     *     }
-     */
-    LeadData: {
-      /**
-       * @description E.164, or a 10-digit North American number (as digits or a string)
-       * @example +15551234567
-       * @example 5551234567
-       * @example +44 20 7946 0958
-       * @example 4155550123
-       */
-      caller_id: string | number;
-      lead_score?: number | null;
-      customer_name?: string | null;
-      custom_data?: {
-        [key: string]: unknown;
-      } | null;
-    } & {
-      [key: string]: unknown;
-    };
-    RuntimeCallEvent: {
-      event:
-        | ({
-            type: string;
-            data?:
-              | ({
-                  call?: {
+        RtbGeo: {
+            include?: {
+                states?: string[];
+                zips?: string[];
+                area_codes?: string[];
+            };
+            exclude?: {
+                states?: string[];
+                zips?: string[];
+                area_codes?: string[];
+            };
+        };
+        RtbCaps: {
+            hourly?: number;
+            daily?: number;
+            monthly?: number;
+            concurrency?: number;
+        };
+        CreateRtbRoute: {
+            buyer: string;
+            number: string;
+            payout: number;
+            /** @description Seconds a call must last to pay when payout_condition is null */
+            duration?: number | null;
+            /** @enum {string|null} */
+            payout_condition?: "connected" | null;
+            payout_condition_duration?: number | null;
+            /** @description 1 ranks before 2 when payouts tie */
+            priority?: number;
+            weight?: number;
+            schedule?: components["schemas"]["RtbSchedule"] & (Record<string, never> | null);
+            geo?: components["schemas"]["RtbGeo"] & (Record<string, never> | null);
+            caps?: components["schemas"]["RtbCaps"] & (Record<string, never> | null);
+            /** @enum {string} */
+            status?: "enabled" | "disabled";
+        };
+        SimulatedInboundCall: {
+            /**
+             * @description The caller
+             * @example +14155550123
+             */
+            from: string;
+            /**
+             * @description One of your simulator phone numbers
+             * @example +14155550123
+             */
+            to: string;
+            /** @description How long the caller stays on (default 42) */
+            talk_seconds?: number;
+            metadata?: {
+                [key: string]: unknown;
+            };
+        };
+        InitiatedCall: {
+            /** @enum {string} */
+            status: "success";
+            data: {
+                call_id: string;
+                status: string;
+            };
+        };
+        InitiateCall: {
+            /** @example ag_98f6d2b3 */
+            agent_id: string;
+            /** @example +14155550123 */
+            to_number: string;
+            /**
+             * @description Free-form key-value data stored with the object: at most 50 keys of up to 40 characters, values up to 500
+             * @example {
+             *       "customer_name": "Adebayo",
+             *       "order_status": "Shipped"
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+        };
+        SentMessage: {
+            /** @enum {string} */
+            status: "success";
+            data: {
+                message_id: string;
+                status: string;
+            };
+        };
+        /**
+         * @example {
+         *       "caller_id": "+15551234567",
+         *       "lead_score": 85,
+         *       "customer_name": "John Doe",
+         *       "custom_data": {
+         *         "source": "landing_page"
+         *       }
+         *     }
+         */
+        LeadData: {
+            /**
+             * @description E.164, or a 10-digit North American number (as digits or a string)
+             * @example +15551234567
+             * @example 5551234567
+             * @example +44 20 7946 0958
+             * @example 4155550123
+             */
+            caller_id: string | number;
+            lead_score?: number | null;
+            customer_name?: string | null;
+            custom_data?: {
+                [key: string]: unknown;
+            } | null;
+        } & {
+            [key: string]: unknown;
+        };
+        RuntimeCallEvent: {
+            event: ({
+                type: string;
+                data?: ({
+                    call?: {
+                        id: string | number;
+                        status?: string;
+                        /**
+                         * @example 2023-11-07T05:31:56Z
+                         * @example 2024-02-29T23:59:59.123+05:30
+                         * @example 1699335116
+                         * @example null
+                         */
+                        startedAt?: string | number | null;
+                        /**
+                         * @example 2023-11-07T05:31:56Z
+                         * @example 2024-02-29T23:59:59.123+05:30
+                         * @example 1699335116
+                         * @example null
+                         */
+                        endedAt?: string | number | null;
+                        recordingUrl?: string | null;
+                        detailUrl?: string | null;
+                        durationSeconds?: number | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                    analysis?: ({
+                        success?: boolean | null;
+                        summary?: string | null;
+                        requiredActions?: string[] | null;
+                        insights?: {
+                            [key: string]: unknown;
+                        } | null;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    credits?: {
+                        [key: string]: unknown;
+                    } | null;
+                    report?: {
+                        [key: string]: unknown;
+                    } | null;
+                } & {
+                    [key: string]: unknown;
+                }) | null;
+                call?: {
                     id: string | number;
                     status?: string;
                     /**
@@ -1910,6827 +1842,6734 @@ export interface components {
                     recordingUrl?: string | null;
                     detailUrl?: string | null;
                     durationSeconds?: number | null;
-                  } & {
+                } & {
                     [key: string]: unknown;
-                  };
-                  analysis?:
-                    | ({
-                        success?: boolean | null;
-                        summary?: string | null;
-                        requiredActions?: string[] | null;
-                        insights?: {
-                          [key: string]: unknown;
-                        } | null;
-                      } & {
+                };
+                analysis?: ({
+                    success?: boolean | null;
+                    summary?: string | null;
+                    requiredActions?: string[] | null;
+                    insights?: {
                         [key: string]: unknown;
-                      })
-                    | null;
-                  credits?: {
-                    [key: string]: unknown;
-                  } | null;
-                  report?: {
-                    [key: string]: unknown;
-                  } | null;
+                    } | null;
                 } & {
-                  [key: string]: unknown;
-                })
-              | null;
-            call?: {
-              id: string | number;
-              status?: string;
-              /**
-               * @example 2023-11-07T05:31:56Z
-               * @example 2024-02-29T23:59:59.123+05:30
-               * @example 1699335116
-               * @example null
-               */
-              startedAt?: string | number | null;
-              /**
-               * @example 2023-11-07T05:31:56Z
-               * @example 2024-02-29T23:59:59.123+05:30
-               * @example 1699335116
-               * @example null
-               */
-              endedAt?: string | number | null;
-              recordingUrl?: string | null;
-              detailUrl?: string | null;
-              durationSeconds?: number | null;
+                    [key: string]: unknown;
+                }) | null;
+                credits?: {
+                    [key: string]: unknown;
+                } | null;
+                report?: {
+                    [key: string]: unknown;
+                } | null;
             } & {
-              [key: string]: unknown;
+                [key: string]: unknown;
+            }) | {
+                call: Record<string, never>;
+            } | {
+                data: {
+                    call: Record<string, never>;
+                };
             };
-            analysis?:
-              | ({
-                  success?: boolean | null;
-                  summary?: string | null;
-                  requiredActions?: string[] | null;
-                  insights?: {
-                    [key: string]: unknown;
-                  } | null;
-                } & {
-                  [key: string]: unknown;
-                })
-              | null;
-            credits?: {
-              [key: string]: unknown;
+        };
+        ReportingAnswer: {
+            answer: string;
+            sql: string | null;
+            explanation: string;
+            data: components["schemas"]["ReportingData"];
+            chart_suggestion: {
+                /** @enum {string} */
+                type: "line" | "bar" | "pie";
+                x_axis: string;
+                y_axis: string;
             } | null;
-            report?: {
-              [key: string]: unknown;
+            session_id: string;
+            suggestions?: string[];
+        };
+        ReportingData: {
+            [key: string]: string | number | boolean | null;
+        }[] | {
+            [key: string]: string | number | boolean | null;
+        } | null;
+        ReportingQuery: {
+            /** @example How many calls did we receive last week? */
+            query: string;
+            session_id?: string;
+            conversation_history?: {
+                role: string;
+                content: string;
+            }[];
+        };
+        ReportingMessage: {
+            id: string;
+            /** @enum {string} */
+            role: "user" | "assistant";
+            content: string;
+            created_at: number;
+            sql?: string | null;
+            data?: components["schemas"]["ReportingData"];
+            chart_suggestion?: {
+                /** @enum {string} */
+                type: "line" | "bar" | "pie";
+                x_axis: string;
+                y_axis: string;
             } | null;
-          } & {
-            [key: string]: unknown;
-          })
-        | {
-            call: Record<string, never>;
-          }
-        | {
-            data: {
-              call: Record<string, never>;
-            };
-          };
+        };
     };
-    ReportingAnswer: {
-      answer: string;
-      sql: string | null;
-      explanation: string;
-      data: components['schemas']['ReportingData'];
-      chart_suggestion: {
-        /** @enum {string} */
-        type: 'line' | 'bar' | 'pie';
-        x_axis: string;
-        y_axis: string;
-      } | null;
-      session_id: string;
-      suggestions?: string[];
-    };
-    ReportingData:
-      | {
-          [key: string]: string | number | boolean | null;
-        }[]
-      | {
-          [key: string]: string | number | boolean | null;
-        }
-      | null;
-    ReportingQuery: {
-      /** @example How many calls did we receive last week? */
-      query: string;
-      session_id?: string;
-      conversation_history?: {
-        role: string;
-        content: string;
-      }[];
-    };
-    ReportingMessage: {
-      id: string;
-      /** @enum {string} */
-      role: 'user' | 'assistant';
-      content: string;
-      created_at: number;
-      sql?: string | null;
-      data?: components['schemas']['ReportingData'];
-      chart_suggestion?: {
-        /** @enum {string} */
-        type: 'line' | 'bar' | 'pie';
-        x_axis: string;
-        y_axis: string;
-      } | null;
-    };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  PostAdminAccounts: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateAccount'];
-      };
-    };
-    responses: {
-      /** @description The account with its secrets */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CreatedAccount'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetAdminAccountsId: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The account id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The account */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Account'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PatchAdminAccountsId: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The account id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateAccount'];
-      };
-    };
-    responses: {
-      /** @description The account */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Account'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostAdminAccountsIdClerkLinks: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The account id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @example org_2abc */
-          subject: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Linked */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            object: 'clerk_link';
-            subject: string;
-            account_id: string;
-            created_at: number;
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostAdminAccountsIdApiKeys: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The account id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: {
-      content: {
-        'application/json': {
-          name?: string | null;
-          /** @enum {string} */
-          mode?: 'live' | 'test';
-        };
-      };
-    };
-    responses: {
-      /** @description The new key, with its plaintext */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ApiKey'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetV1Account: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The account */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['OwnAccount'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1AccountCredentialsWebhookAuthKeyRotate: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The new key, shown once */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            webhook_auth_key: string;
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1AccountCredentialsIngestKeysRotate: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The new pair, shown once */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            ingest_public_key: string;
-            ingest_private_key: string;
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetV1ApiKeys: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The keys */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            object: 'list';
-            data: components['schemas']['ApiKey'][];
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1ApiKeys: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: {
-      content: {
-        'application/json': {
-          name?: string | null;
-          /**
-           * @description A restricted key: the operations it may call (`calls:write`, `reporting:read`, `*:read`, …). `x:write` includes `x:read`. Omit for a key with full access.
-           * @example [
-           *       "calls:write",
-           *       "reporting:read"
-           *     ]
-           */
-          scopes?: (
-            | '*'
-            | '*:read'
-            | 'calls:read'
-            | 'calls:write'
-            | 'agents:read'
-            | 'agents:write'
-            | 'numbers:read'
-            | 'numbers:write'
-            | 'messages:read'
-            | 'messages:write'
-            | 'webhooks:read'
-            | 'webhooks:write'
-            | 'rtb:read'
-            | 'rtb:write'
-            | 'reporting:read'
-            | 'reporting:write'
-            | 'keys:read'
-            | 'keys:write'
-            | 'credentials:read'
-            | 'credentials:write'
-            | 'audit:read'
-            | 'audit:write'
-          )[];
-          /**
-           * @description Defaults to the deployment API_KEY_MODE
-           * @enum {string}
-           */
-          mode?: 'live' | 'test';
-        };
-      };
-    };
-    responses: {
-      /** @description The new key, with its plaintext */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ApiKey'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  DeleteV1ApiKeysId: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The API key id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The revoked key */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ApiKey'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description An account must keep one active unrestricted API key: create another before revoking or rolling this one */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error409'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1ApiKeysIdRoll: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The API key id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: {
-      content: {
-        'application/json': {
-          /**
-           * @description How long the old key keeps working (default 24 h, at most 7 days)
-           * @default 86400
-           */
-          overlap_seconds?: number;
-        };
-      };
-    };
-    responses: {
-      /** @description The new key */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ApiKey'] & {
-            replaces: {
-              id: string;
-              expires_at: number;
+    PostAdminAccounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAccount"];
             };
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetV1AuditEvents: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description An audit event id (paging) */
-        starting_after?: string;
-        resource_type?:
-          | 'api_key'
-          | 'webhook_endpoint'
-          | 'phone_number'
-          | 'provider_credential'
-          | 'account_credential'
-          | 'rtb_endpoint'
-          | 'rtb_route'
-          | 'agent';
-        resource_id?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of audit events */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            object: 'list';
-            data: components['schemas']['AuditEvent'][];
-            has_more: boolean;
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetV1Agents: {
-    parameters: {
-      query?: {
-        /** @description Page size (1–100) */
-        limit?: number;
-        /** @description Items to skip */
-        offset?: number;
-        status?: 'active' | 'inactive';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of agents */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            object: 'list';
-            data: components['schemas']['Agent'][];
-            has_more: boolean;
-            total: number;
-            limit: number;
-            offset: number;
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1Agents: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateAgent'];
-      };
-    };
-    responses: {
-      /** @description The agent */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Agent'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetV1AgentsId: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The agent id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The agent */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Agent'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  DeleteV1AgentsId: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The agent id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Deleted */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            /** @enum {string} */
-            object: 'agent';
-            /** @enum {boolean} */
-            deleted: true;
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PatchV1AgentsId: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The agent id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateAgent'];
-      };
-    };
-    responses: {
-      /** @description The updated agent */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Agent'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetV1PhoneNumbers: {
-    parameters: {
-      query?: {
-        /** @description Page size (1–100) */
-        limit?: number;
-        /** @description Items to skip */
-        offset?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of numbers */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            object: 'list';
-            data: components['schemas']['PhoneNumber'][];
-            has_more: boolean;
-            total: number;
-            limit: number;
-            offset: number;
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1PhoneNumbers: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreatePhoneNumber'];
-      };
-    };
-    responses: {
-      /** @description The number */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PhoneNumber'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error409'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetV1PhoneNumbersId: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The phone number id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The number */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PhoneNumber'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  DeleteV1PhoneNumbersId: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The phone number id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Deleted */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            /** @enum {string} */
-            object: 'phone_number';
-            /** @enum {boolean} */
-            deleted: true;
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PatchV1PhoneNumbersId: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The phone number id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdatePhoneNumber'];
-      };
-    };
-    responses: {
-      /** @description The updated number */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PhoneNumber'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1CallsBatch: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry safely: 1–255 printable characters; the same key and body within 24 h replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateBatch'];
-      };
-    };
-    responses: {
-      /** @description The batch was accepted */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CreatedBatch'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error409'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error422'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetV1Batches: {
-    parameters: {
-      query?: {
-        /** @description Page size (1–100) */
-        limit?: number;
-        /** @description Items to skip */
-        offset?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of batches */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            object: 'list';
-            data: {
-              id: string;
-              batch_id: string;
-              /** @enum {string} */
-              object: 'batch';
-              name: string | null;
-              agent_id: string;
-              /** @enum {string} */
-              status: 'scheduled' | 'running' | 'completed' | 'canceled';
-              schedule_at: number | null;
-              from_number: string | null;
-              max_duration: number | null;
-              calling_window: components['schemas']['CallingWindow'] | null;
-              total_recipients: number;
-              duplicates_removed: number;
-              created_at: number;
-              completed_at: number | null;
-            }[];
-            has_more: boolean;
-            total: number;
-            limit: number;
-            offset: number;
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetV1BatchesId: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The batch id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The batch */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Batch'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1BatchesIdCancel: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The batch id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The batch */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Batch'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetV1CallsLive: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description An event stream */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/event-stream': string;
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1Call: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry safely: 1–255 printable characters; the same key and body within 24 h replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateCall'];
-      };
-    };
-    responses: {
-      /** @description The call was accepted */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CreatedCall'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error409'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error422'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetV1Calls: {
-    parameters: {
-      query?: {
-        /** @description Page size (1–100) */
-        limit?: number;
-        /** @description Items to skip */
-        offset?: number;
-        /** @description A status, or a group: active, completed, failed */
-        status?:
-          | 'active'
-          | 'failed'
-          | 'completed'
-          | 'queued'
-          | 'initiated'
-          | 'ringing'
-          | 'in_progress'
-          | 'busy'
-          | 'no_answer'
-          | 'canceled';
-        agent_id?: string;
-        batch_id?: string;
-        direction?: 'inbound' | 'outbound';
-        /** @description created_at ≥ (unix seconds) */
-        from?: number;
-        /** @description created_at ≤ (unix seconds) */
-        to?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of calls */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            object: 'list';
-            data: components['schemas']['Call'][];
-            has_more: boolean;
-            total: number;
-            limit: number;
-            offset: number;
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1Calls: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry safely: 1–255 printable characters; the same key and body within 24 h replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateCall'];
-      };
-    };
-    responses: {
-      /** @description The call was accepted */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CreatedCall'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error409'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error422'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetV1CallsId: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The call id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The call */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Call'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1CallsIdCancel: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The call id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The call */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Call'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error409'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1CallsIdEnd: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The call id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The call */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Call'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error409'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1CallsIdConvert: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The call id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: {
-      content: {
-        'application/json': {
-          payout?: number | null;
-        };
-      };
-    };
-    responses: {
-      /** @description The call */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Call'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error409'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetV1CallsIdRecording: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The call id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description audio/wav */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'audio/wav': string;
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetV1WebhookEndpoints: {
-    parameters: {
-      query?: {
-        /** @description Page size (1–100) */
-        limit?: number;
-        /** @description Items to skip */
-        offset?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of endpoints */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            object: 'list';
-            data: components['schemas']['WebhookEndpoint'][];
-            has_more: boolean;
-            total: number;
-            limit: number;
-            offset: number;
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1WebhookEndpoints: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateWebhookEndpoint'];
-      };
-    };
-    responses: {
-      /** @description The endpoint with its secret */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WebhookEndpoint'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetV1WebhookEndpointsId: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The webhook endpoint id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The endpoint */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WebhookEndpoint'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  DeleteV1WebhookEndpointsId: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The webhook endpoint id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Deleted */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            /** @enum {string} */
-            object: 'webhook_endpoint';
-            /** @enum {boolean} */
-            deleted: true;
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PatchV1WebhookEndpointsId: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The webhook endpoint id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateWebhookEndpoint'];
-      };
-    };
-    responses: {
-      /** @description The endpoint */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WebhookEndpoint'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1WebhookEndpointsIdRotateSecret: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The webhook endpoint id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The endpoint with its new secret */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WebhookEndpoint'] & {
-            previous_secret_expires_at: number;
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1WebhookEndpointsIdTest: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The webhook endpoint id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Queued */
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            object: 'event';
-            id: string;
-            type: string;
-            created_at: number;
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1WebhookEndpointsIdRecover: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The webhook endpoint id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @description unix seconds */
-          since: number;
-        };
-      };
-    };
-    responses: {
-      /** @description Queued */
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            object: 'recovery';
-            endpoint_id: string;
-            since: number;
-            resent: number;
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetV1Events: {
-    parameters: {
-      query?: {
-        /** @description Page size (1–100) */
-        limit?: number;
-        /** @description Items to skip */
-        offset?: number;
-        type?: string;
-        call_id?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of events */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            object: 'list';
-            data: components['schemas']['Event'][];
-            has_more: boolean;
-            total: number;
-            limit: number;
-            offset: number;
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetV1EventsId: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The event id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The event */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EventDetail'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1EventsIdRedeliver: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The event id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The event, with deliveries queued */
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EventDetail'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetV1Messages: {
-    parameters: {
-      query?: {
-        /** @description Page size (1–100) */
-        limit?: number;
-        /** @description Items to skip */
-        offset?: number;
-        /** @description The customer number (E.164) */
-        contact?: string;
-        direction?: 'inbound' | 'outbound';
-        status?: 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'received';
-        agent_id?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of messages */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            object: 'list';
-            data: components['schemas']['Message'][];
-            has_more: boolean;
-            total: number;
-            limit: number;
-            offset: number;
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1Messages: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry safely: 1–255 printable characters; the same key and body within 24 h replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['SendMessage'];
-      };
-    };
-    responses: {
-      /** @description The message, queued */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Message'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error409'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error422'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetV1MessagesId: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The message id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The message */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Message'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetV1RtbEndpoints: {
-    parameters: {
-      query?: {
-        /** @description Page size (1–100) */
-        limit?: number;
-        /** @description Items to skip */
-        offset?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of endpoints */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            object: 'list';
-            data: components['schemas']['RtbEndpoint'][];
-            has_more: boolean;
-            total: number;
-            limit: number;
-            offset: number;
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1RtbEndpoints: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateRtbEndpoint'];
-      };
-    };
-    responses: {
-      /** @description The endpoint, with its ping URL */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RtbEndpoint'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetV1RtbEndpointsId: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The RTB endpoint id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The endpoint */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RtbEndpoint'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  DeleteV1RtbEndpointsId: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The RTB endpoint id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Deleted */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            /** @enum {string} */
-            object: 'rtb_endpoint';
-            /** @enum {boolean} */
-            deleted: true;
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PatchV1RtbEndpointsId: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The RTB endpoint id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          name?: string;
-          campaign_name?: string | null;
-          bid_ttl_seconds?: number;
-          require_caller_id?: boolean;
-          max_routes?: number | null;
-          /** @enum {string} */
-          status?: 'enabled' | 'disabled';
-        };
-      };
-    };
-    responses: {
-      /** @description The endpoint */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RtbEndpoint'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetV1RtbEndpointsIdRoutes: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The RTB endpoint id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The routes */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            object: 'list';
-            data: components['schemas']['RtbRoute'][];
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1RtbEndpointsIdRoutes: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The RTB endpoint id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateRtbRoute'];
-      };
-    };
-    responses: {
-      /** @description The route */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RtbRoute'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetV1RtbEndpointsIdRoutesRouteId: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        route_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The route */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RtbRoute'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  DeleteV1RtbEndpointsIdRoutesRouteId: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        route_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Deleted */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            id: string;
-            /** @enum {string} */
-            object: 'rtb_route';
-            /** @enum {boolean} */
-            deleted: true;
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PatchV1RtbEndpointsIdRoutesRouteId: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        route_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          buyer?: string;
-          number?: string;
-          payout?: number;
-          /** @description Seconds a call must last to pay when payout_condition is null */
-          duration?: number | null;
-          /** @enum {string|null} */
-          payout_condition?: 'connected' | null;
-          payout_condition_duration?: number | null;
-          /** @description 1 ranks before 2 when payouts tie */
-          priority?: number;
-          weight?: number;
-          schedule?: components['schemas']['RtbSchedule'] & (Record<string, never> | null);
-          geo?: components['schemas']['RtbGeo'] & (Record<string, never> | null);
-          caps?: components['schemas']['RtbCaps'] & (Record<string, never> | null);
-          /** @enum {string} */
-          status?: 'enabled' | 'disabled';
-        };
-      };
-    };
-    responses: {
-      /** @description The route */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RtbRoute'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1SimulatorInboundCalls: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['SimulatedInboundCall'];
-      };
-    };
-    responses: {
-      /** @description The inbound call, ringing */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Call'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error422'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1SimulatorWhatsappMessages: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @example +14155550123 */
-          from: string;
-          text: string;
-        };
-      };
-    };
-    responses: {
-      /** @description The inbound message */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Message'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1CallsInitiate: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry safely: 1–255 printable characters; the same key and body within 24 h replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['InitiateCall'];
-      };
-    };
-    responses: {
-      /** @description The call was queued */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['InitiatedCall'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error409'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error422'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV1WhatsappSend: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry safely: 1–255 printable characters; the same key and body within 24 h replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['SendMessage'];
-      };
-    };
-    responses: {
-      /** @description The message was queued */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SentMessage'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error409'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error422'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostApiV1CallsInitiate: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry safely: 1–255 printable characters; the same key and body within 24 h replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['InitiateCall'];
-      };
-    };
-    responses: {
-      /** @description The call was queued */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['InitiatedCall'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error409'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error422'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostApiV1WhatsappSend: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry safely: 1–255 printable characters; the same key and body within 24 h replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['SendMessage'];
-      };
-    };
-    responses: {
-      /** @description The message was queued */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SentMessage'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error409'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error422'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostCallData: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry safely: 1–255 printable characters; the same key and body within 24 h replays the first answer */
-        'idempotency-key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: {
-      content: {
-        'application/json': components['schemas']['LeadData'];
-      };
-    };
-    responses: {
-      /** @description Stored */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {boolean} */
-            success: true;
-            caller_id: string;
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostV2WebhooksCallEvents: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: {
-      content: {
-        'application/json': components['schemas']['RuntimeCallEvent'];
-      };
-    };
-    responses: {
-      /** @description Event received */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'text/plain': string;
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  PostReportingAiQuery: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ReportingQuery'];
-      };
-    };
-    responses: {
-      /** @description The answer with its SQL, rows and a chart suggestion */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ReportingAnswer'];
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetReportingAiSessions: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Sessions */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            object: 'list';
-            data: {
-              session_id: string;
-              title: string;
-              created_at: number;
-              updated_at: number;
-            }[];
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
-  GetReportingAiSessionsSessionIdMessages: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        session_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Messages */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            object: 'list';
-            session_id: string;
-            data: components['schemas']['ReportingMessage'][];
-          };
-        };
-      };
-      /** @description Invalid request: `param` names the input */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error400'];
-        };
-      };
-      /** @description Missing or invalid credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error401'];
-        };
-      };
-      /** @description Not allowed for these credentials */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error403'];
-        };
-      };
-      /** @description Not found in this account */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error404'];
-        };
-      };
-      /** @description Request body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error413'];
-        };
-      };
-      /** @description Rate limited: retry after the Retry-After header */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error429'];
-        };
-      };
-      /** @description Something went wrong on our side; quote the request id */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Error500'];
-        };
-      };
-    };
-  };
+        };
+        responses: {
+            /** @description The account with its secrets */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedAccount"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetAdminAccountsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PatchAdminAccountsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAccount"];
+            };
+        };
+        responses: {
+            /** @description The account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostAdminAccountsIdClerkLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @example org_2abc */
+                    subject: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Linked */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "clerk_link";
+                        subject: string;
+                        account_id: string;
+                        created_at: number;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostAdminAccountsIdApiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    name?: string | null;
+                    /** @enum {string} */
+                    mode?: "live" | "test";
+                };
+            };
+        };
+        responses: {
+            /** @description The new key, with its plaintext */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1Account: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnAccount"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1AccountCredentialsWebhookAuthKeyRotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new key, shown once */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        webhook_auth_key: string;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1AccountCredentialsIngestKeysRotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new pair, shown once */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ingest_public_key: string;
+                        ingest_private_key: string;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1ApiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The keys */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: components["schemas"]["ApiKey"][];
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1ApiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    name?: string | null;
+                    /**
+                     * @description A restricted key: the operations it may call (`calls:write`, `reporting:read`, `*:read`, …). `x:write` includes `x:read`. Omit for a key with full access.
+                     * @example [
+                     *       "calls:write",
+                     *       "reporting:read"
+                     *     ]
+                     */
+                    scopes?: ("*" | "*:read" | "calls:read" | "calls:write" | "agents:read" | "agents:write" | "numbers:read" | "numbers:write" | "messages:read" | "messages:write" | "webhooks:read" | "webhooks:write" | "rtb:read" | "rtb:write" | "reporting:read" | "reporting:write" | "keys:read" | "keys:write" | "credentials:read" | "credentials:write" | "audit:read" | "audit:write")[];
+                    /**
+                     * @description Defaults to the deployment API_KEY_MODE
+                     * @enum {string}
+                     */
+                    mode?: "live" | "test";
+                };
+            };
+        };
+        responses: {
+            /** @description The new key, with its plaintext */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    DeleteV1ApiKeysId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The API key id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revoked key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description An account must keep one active unrestricted API key: create another before revoking or rolling this one */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1ApiKeysIdRoll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The API key id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description How long the old key keeps working (default 24 h, at most 7 days)
+                     * @default 86400
+                     */
+                    overlap_seconds?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The new key */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"] & {
+                        replaces: {
+                            id: string;
+                            expires_at: number;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1AuditEvents: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description An audit event id (paging) */
+                starting_after?: string;
+                resource_type?: "api_key" | "webhook_endpoint" | "phone_number" | "provider_credential" | "account_credential" | "rtb_endpoint" | "rtb_route" | "agent";
+                resource_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of audit events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: components["schemas"]["AuditEvent"][];
+                        has_more: boolean;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1Agents: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                status?: "active" | "inactive";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of agents */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: components["schemas"]["Agent"][];
+                        has_more: boolean;
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1Agents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAgent"];
+            };
+        };
+        responses: {
+            /** @description The agent */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1AgentsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agent id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The agent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    DeleteV1AgentsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agent id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "agent";
+                        /** @enum {boolean} */
+                        deleted: true;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PatchV1AgentsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agent id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAgent"];
+            };
+        };
+        responses: {
+            /** @description The updated agent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1PhoneNumbers: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of numbers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: components["schemas"]["PhoneNumber"][];
+                        has_more: boolean;
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1PhoneNumbers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePhoneNumber"];
+            };
+        };
+        responses: {
+            /** @description The number */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneNumber"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1PhoneNumbersId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The phone number id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The number */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneNumber"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    DeleteV1PhoneNumbersId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The phone number id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "phone_number";
+                        /** @enum {boolean} */
+                        deleted: true;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PatchV1PhoneNumbersId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The phone number id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePhoneNumber"];
+            };
+        };
+        responses: {
+            /** @description The updated number */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneNumber"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1CallsBatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: 1–255 printable characters; the same key and body within 24 h replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBatch"];
+            };
+        };
+        responses: {
+            /** @description The batch was accepted */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedBatch"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1Batches: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of batches */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: {
+                            id: string;
+                            batch_id: string;
+                            /** @enum {string} */
+                            object: "batch";
+                            name: string | null;
+                            agent_id: string;
+                            /** @enum {string} */
+                            status: "scheduled" | "running" | "completed" | "canceled";
+                            schedule_at: number | null;
+                            from_number: string | null;
+                            max_duration: number | null;
+                            calling_window: components["schemas"]["CallingWindow"] | null;
+                            total_recipients: number;
+                            duplicates_removed: number;
+                            created_at: number;
+                            completed_at: number | null;
+                        }[];
+                        has_more: boolean;
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1BatchesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The batch id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The batch */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1BatchesIdCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The batch id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The batch */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1CallsLive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An event stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1Call: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: 1–255 printable characters; the same key and body within 24 h replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCall"];
+            };
+        };
+        responses: {
+            /** @description The call was accepted */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedCall"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1Calls: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                /** @description A status, or a group: active, completed, failed */
+                status?: "active" | "failed" | "completed" | "queued" | "initiated" | "ringing" | "in_progress" | "busy" | "no_answer" | "canceled";
+                agent_id?: string;
+                batch_id?: string;
+                direction?: "inbound" | "outbound";
+                /** @description created_at ≥ (unix seconds) */
+                from?: number;
+                /** @description created_at ≤ (unix seconds) */
+                to?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of calls */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: components["schemas"]["Call"][];
+                        has_more: boolean;
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1Calls: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: 1–255 printable characters; the same key and body within 24 h replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCall"];
+            };
+        };
+        responses: {
+            /** @description The call was accepted */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedCall"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1CallsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The call id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The call */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1CallsIdCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The call id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The call */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1CallsIdEnd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The call id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The call */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1CallsIdConvert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The call id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    payout?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The call */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1CallsIdRecording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The call id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description audio/wav */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/wav": string;
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1WebhookEndpoints: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of endpoints */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: components["schemas"]["WebhookEndpoint"][];
+                        has_more: boolean;
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1WebhookEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookEndpoint"];
+            };
+        };
+        responses: {
+            /** @description The endpoint with its secret */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1WebhookEndpointsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook endpoint id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    DeleteV1WebhookEndpointsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook endpoint id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "webhook_endpoint";
+                        /** @enum {boolean} */
+                        deleted: true;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PatchV1WebhookEndpointsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook endpoint id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookEndpoint"];
+            };
+        };
+        responses: {
+            /** @description The endpoint */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1WebhookEndpointsIdRotateSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook endpoint id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint with its new secret */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"] & {
+                        previous_secret_expires_at: number;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1WebhookEndpointsIdTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook endpoint id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "event";
+                        id: string;
+                        type: string;
+                        created_at: number;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1WebhookEndpointsIdRecover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook endpoint id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description unix seconds */
+                    since: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "recovery";
+                        endpoint_id: string;
+                        since: number;
+                        resent: number;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1Events: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                type?: string;
+                call_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: components["schemas"]["Event"][];
+                        has_more: boolean;
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1EventsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventDetail"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1EventsIdRedeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event, with deliveries queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventDetail"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1Messages: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                /** @description The customer number (E.164) */
+                contact?: string;
+                direction?: "inbound" | "outbound";
+                status?: "queued" | "sent" | "delivered" | "read" | "failed" | "received";
+                agent_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of messages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: components["schemas"]["Message"][];
+                        has_more: boolean;
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1Messages: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: 1–255 printable characters; the same key and body within 24 h replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendMessage"];
+            };
+        };
+        responses: {
+            /** @description The message, queued */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1MessagesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The message id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The message */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1RtbEndpoints: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of endpoints */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: components["schemas"]["RtbEndpoint"][];
+                        has_more: boolean;
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1RtbEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRtbEndpoint"];
+            };
+        };
+        responses: {
+            /** @description The endpoint, with its ping URL */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RtbEndpoint"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1RtbEndpointsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The RTB endpoint id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RtbEndpoint"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    DeleteV1RtbEndpointsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The RTB endpoint id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "rtb_endpoint";
+                        /** @enum {boolean} */
+                        deleted: true;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PatchV1RtbEndpointsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The RTB endpoint id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    campaign_name?: string | null;
+                    bid_ttl_seconds?: number;
+                    require_caller_id?: boolean;
+                    max_routes?: number | null;
+                    /** @enum {string} */
+                    status?: "enabled" | "disabled";
+                };
+            };
+        };
+        responses: {
+            /** @description The endpoint */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RtbEndpoint"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1RtbEndpointsIdRoutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The RTB endpoint id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The routes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: components["schemas"]["RtbRoute"][];
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1RtbEndpointsIdRoutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The RTB endpoint id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRtbRoute"];
+            };
+        };
+        responses: {
+            /** @description The route */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RtbRoute"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1RtbEndpointsIdRoutesRouteId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                route_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The route */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RtbRoute"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    DeleteV1RtbEndpointsIdRoutesRouteId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                route_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "rtb_route";
+                        /** @enum {boolean} */
+                        deleted: true;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PatchV1RtbEndpointsIdRoutesRouteId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                route_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    buyer?: string;
+                    number?: string;
+                    payout?: number;
+                    /** @description Seconds a call must last to pay when payout_condition is null */
+                    duration?: number | null;
+                    /** @enum {string|null} */
+                    payout_condition?: "connected" | null;
+                    payout_condition_duration?: number | null;
+                    /** @description 1 ranks before 2 when payouts tie */
+                    priority?: number;
+                    weight?: number;
+                    schedule?: components["schemas"]["RtbSchedule"] & (Record<string, never> | null);
+                    geo?: components["schemas"]["RtbGeo"] & (Record<string, never> | null);
+                    caps?: components["schemas"]["RtbCaps"] & (Record<string, never> | null);
+                    /** @enum {string} */
+                    status?: "enabled" | "disabled";
+                };
+            };
+        };
+        responses: {
+            /** @description The route */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RtbRoute"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1SimulatorInboundCalls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimulatedInboundCall"];
+            };
+        };
+        responses: {
+            /** @description The inbound call, ringing */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Call"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1SimulatorWhatsappMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @example +14155550123 */
+                    from: string;
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The inbound message */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1CallsInitiate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: 1–255 printable characters; the same key and body within 24 h replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InitiateCall"];
+            };
+        };
+        responses: {
+            /** @description The call was queued */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InitiatedCall"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1WhatsappSend: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: 1–255 printable characters; the same key and body within 24 h replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendMessage"];
+            };
+        };
+        responses: {
+            /** @description The message was queued */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SentMessage"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostApiV1CallsInitiate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: 1–255 printable characters; the same key and body within 24 h replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InitiateCall"];
+            };
+        };
+        responses: {
+            /** @description The call was queued */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InitiatedCall"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostApiV1WhatsappSend: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: 1–255 printable characters; the same key and body within 24 h replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendMessage"];
+            };
+        };
+        responses: {
+            /** @description The message was queued */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SentMessage"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostCallData: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry safely: 1–255 printable characters; the same key and body within 24 h replays the first answer */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["LeadData"];
+            };
+        };
+        responses: {
+            /** @description Stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        caller_id: string;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV2WebhooksCallEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RuntimeCallEvent"];
+            };
+        };
+        responses: {
+            /** @description Event received */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostReportingAiQuery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportingQuery"];
+            };
+        };
+        responses: {
+            /** @description The answer with its SQL, rows and a chart suggestion */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportingAnswer"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetReportingAiSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sessions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: {
+                            session_id: string;
+                            title: string;
+                            created_at: number;
+                            updated_at: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetReportingAiSessionsSessionIdMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Messages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        session_id: string;
+                        data: components["schemas"]["ReportingMessage"][];
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
 }
