@@ -57,7 +57,13 @@ export async function benchReporting({ quick = false } = {}) {
     const seedSeconds = (performance.now() - t0) / 1000;
     const rows = [];
     const health = await latency(`${server.base}/healthz`, {}, { requests: quick ? 20 : 200, warmup: 20 });
-    rows.push({ question: '/healthz (same server)', answered: '-', p50_ms: fmt(health.p50), p99_ms: fmt(health.p99), errors: health.errors });
+    rows.push({
+      question: '/healthz (same server)',
+      answered: '-',
+      p50_ms: fmt(health.p50),
+      p99_ms: fmt(health.p99),
+      errors: health.errors,
+    });
     for (const q of QUESTIONS) {
       let sample = null;
       const r = await latency(
@@ -88,8 +94,15 @@ export async function benchReporting({ quick = false } = {}) {
       `\nReporting AI: ${perAccount.toLocaleString('en-US')} calls in the account, ${(perAccount * 10).toLocaleString('en-US')} in D1 (seeded in ${fmt(seedSeconds, 1)} s)`,
     );
     table(rows);
-    console.log(`load average (1/5/15 min): ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-    const p50s = rows.filter((r) => r.answered !== '-').map((r) => Number(r.p50_ms)).sort((a, b) => a - b);
+    console.log(
+      `load average (1/5/15 min): ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+    const p50s = rows
+      .filter((r) => r.answered !== '-')
+      .map((r) => Number(r.p50_ms))
+      .sort((a, b) => a - b);
     console.log(
       `median of the per-question p50s: ${fmt(p50s[Math.floor(p50s.length / 2)])} ms (goal ≤ 50 ms)`,
     );

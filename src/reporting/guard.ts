@@ -151,8 +151,8 @@ function parseAndCheck(sql: string): View[] {
 
 /**
  * The statement D1 runs: each view bound to the account (?1), the checked query inside, rows capped.
- * NOT MATERIALIZED: a view read twice (a comparison of two periods) would otherwise be copied whole,
- * every row of the account, before either period's range could use the (account_id, created_at) index.
+ * NOT MATERIALIZED: SQLite may copy a view that is read twice (a comparison of two periods) whole,
+ * every row of the account, before either period's range can use the (account_id, created_at) index.
  */
 export function boundSql(sql: string, views: View[]): string {
   const ctes = views.map((v) => `${v} AS NOT MATERIALIZED (${VIEWS[v]})`).join(',\n');

@@ -233,6 +233,19 @@ export const US_STATES: Record<string, string> = Object.fromEntries(
     .split(',')
     .map((kv) => kv.trim().split(':')),
 );
+/**
+ * Two-letter codes that are also English words or common abbreviations ("in", "or", "me", "ok", "hi",
+ * "oh", "LA" for Los Angeles, "ms", "mi", "id"…): never read as a state; written in capitals after a
+ * place word they are asked back (translator.ts), since ignoring them would answer a wider question.
+ */
+export const AMBIGUOUS_STATE_CODES = new Set(
+  'AL CO DE HI ID IN LA MA MD ME MI MO MS MT NE OH OK OR PA'.split(' '),
+);
+/** Codes that can only mean their state ("calls in TX"), read like the state's name. */
+export const STATE_CODES = [...new Set(Object.values(US_STATES))].filter(
+  (c) => !AMBIGUOUS_STATE_CODES.has(c),
+);
+
 export const COUNTRIES: Array<[string, RegExp]> = [
   ['US', /\b(?:the us|usa|u\.s\.a?\.?|(?:the )?united states|american|america)\b/],
   ['CA', /\b(?:canada|canadians?)\b/],
