@@ -467,6 +467,39 @@ describe('speed without losing exactness (README "Reporting AI", latency)', () =
     expect(checkSql(sql)).toEqual(['call_logs']);
   });
 
+  it('a name that is also a word wins over the guess made before the names were read', async () => {
+    // Without a session the question is first translated without the account's names, and that query
+    // runs in the same D1 batch as reading them; here the guess (Texas the state) must be thrown away.
+    const acct = await createAccount('growth');
+    const agent = (id: string, name: string) =>
+      env.DB.prepare(
+        "INSERT INTO agents (id, account_id, name, prompt, language, status, max_duration, analysis_schema, metadata, created_at, updated_at) VALUES (?, ?, ?, 'p', 'en-US', 'active', 1800, '[]', '{}', 0, 0)",
+      ).bind(id, acct.id, name);
+    const call = (i: number, agentId: string, from: string) =>
+      env.DB.prepare(
+        "INSERT INTO calls (id, account_id, agent_id, direction, from_number, to_number, status, provider, max_duration, created_at, updated_at, variables, metadata) VALUES (?, ?, ?, 'inbound', ?, '+14155550100', 'completed', 'simulator', 1800, ?, 0, '{}', '{}')",
+      ).bind(`call_tx_${i}_${acct.id}`, acct.id, agentId, from, 1_700_000_000 + i);
+    await env.DB.batch([
+      agent(`agent_tx_${acct.id}`, 'Texas'),
+      agent(`agent_ot_${acct.id}`, 'Other'),
+      call(1, `agent_tx_${acct.id}`, '+12125550101'),
+      call(2, `agent_ot_${acct.id}`, '+15125550102'),
+      call(3, `agent_ot_${acct.id}`, '+15125550103'),
+    ]);
+    const r = await request('POST', '/reporting_ai/query', {
+      key: acct.key,
+      body: { query: 'how many calls did Texas handle' },
+    });
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.sql).toContain("agent_name = 'Texas'");
+    expect(r.body.data).toEqual({ calls: 1 });
+    const state = await request('POST', '/reporting_ai/query', {
+      key: acct.key,
+      body: { query: 'how many calls from TX' },
+    });
+    expect(state.body.data).toEqual({ calls: 2 });
+  });
+
   it('a question without a session starts one that a follow-up continues', async () => {
     const first = await request('POST', '/reporting_ai/query', {
       key: a.key,
