@@ -78,3 +78,22 @@ export const heldoutMustDecline: HeldoutDecline[] = [
     "what's our NPS score for this week",
   ]),
 ];
+
+/**
+ * Held-out unknown qualifiers (none of them in the tuned set's list): inserted into every held-out
+ * in-scope phrasing, each must make the question declined, never answered with the unqualified number.
+ */
+export const heldoutMutations: string[] = [
+  'for the gold tier',
+  'from repeat customers',
+  'that mentioned cancellation',
+  'in French',
+  'during the holiday promo',
+  'for the west coast team',
+  'from LinkedIn leads',
+  'for trainee agents',
+  'on the mobile app',
+  'for the Denver office',
+  'excluding test calls',
+  'with a callback request',
+];

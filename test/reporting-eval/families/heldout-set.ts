@@ -20,7 +20,7 @@ export interface HeldoutFamily extends Family {
   /** Other oracles that are equally valid readings of every phrasing (rare; say why beside it). */
   also?: Oracle[];
 }
-export { heldoutMustDecline } from './heldout-decline';
+export { heldoutMustDecline, heldoutMutations } from './heldout-decline';
 
 export const heldoutFamilies: HeldoutFamily[] = [
   ...heldoutCallFamilies,
