@@ -8,13 +8,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { classify } from '../helpers/eval-classify';
 import { createAccount, request, type TestAccount } from '../helpers/harness';
 import { seedEvalDataset } from '../helpers/reporting-data';
-import { EVAL_CTX, evalDataset } from '../reporting-eval/dataset';
+import { AGENTS, BID_CAMPAIGNS, CAMPAIGNS, EVAL_CTX, evalDataset } from '../reporting-eval/dataset';
 import {
+  heldoutBatch2,
   heldoutFamilies,
   heldoutMustDecline,
   heldoutMutations,
 } from '../reporting-eval/families/heldout-set';
-import { AGENTS, BID_CAMPAIGNS, CAMPAIGNS } from '../reporting-eval/dataset';
 import { translate } from '../../src/reporting/translator';
 import {
   type Expected,
@@ -100,6 +100,7 @@ describe('the Reporting AI on the held-out set', () => {
     const d = evalDataset();
     const tally = { right: 0, declined: 0, wrong: 0 };
     const byKind: Record<string, typeof tally> = {};
+    const byBatch: Record<string, typeof tally> = {};
     const wrong: string[] = [];
     const declined: string[] = [];
     const jobs = heldoutFamilies.flatMap((f) =>
@@ -113,6 +114,9 @@ describe('the Reporting AI on the held-out set', () => {
       tally[verdict]++;
       byKind[f.kind] ??= { right: 0, declined: 0, wrong: 0 };
       byKind[f.kind][verdict]++;
+      const batch = heldoutBatch2.includes(f) ? 'batch 2' : 'batch 1';
+      byBatch[batch] ??= { right: 0, declined: 0, wrong: 0 };
+      byBatch[batch][verdict]++;
       if (verdict === 'wrong')
         wrong.push(
           `[${f.id}] ${q}\n    expected ${JSON.stringify(want[0]).slice(0, 300)}\n    got      ${JSON.stringify(res.data).slice(0, 300)}\n    answer   ${res.answer.slice(0, 200)}\n    sql      ${res.sql}`,
@@ -132,6 +136,11 @@ describe('the Reporting AI on the held-out set', () => {
       `HELD-OUT: ${n} in-scope questions (${heldoutFamilies.length} families): right ${tally.right} (${pct(tally.right)} %), declined ${tally.declined} (${pct(tally.declined)} %), wrong ${tally.wrong} (${pct(tally.wrong)} %); must-decline ${heldoutMustDecline.length}: answered ${leaks.length}`,
     );
     console.log(
+      Object.entries(byBatch)
+        .map(([k, t]) => `  ${k}: right ${t.right}, declined ${t.declined}, wrong ${t.wrong}`)
+        .join('\n'),
+    );
+    console.log(
       Object.entries(byKind)
         .map(([k, t]) => `  ${k}: right ${t.right}, declined ${t.declined}, wrong ${t.wrong}`)
         .join('\n'),
@@ -140,11 +149,12 @@ describe('the Reporting AI on the held-out set', () => {
     console.log(['ANSWERED BUT MUST DECLINE:', ...leaks].join('\n'));
     console.log(['DECLINED:', ...declined].join('\n'));
     expect(leaks).toEqual([]);
-    // The issue's goal is wrong ≤ 1 % of the in-scope set (3 of 330). Measured on 2026-12-03, before
-    // anyone tuned on this set: right 312, declined 13, wrong 5 (1.5 %) — the goal is NOT met. This
-    // records today's figure so a regression fails; lower it as the translator improves, and never
-    // raise it or loosen an oracle to make it pass.
-    expect(tally.wrong).toBeLessThanOrEqual(5);
+    // The issue's goal is wrong ≤ 1 % of the in-scope set. Measured on 2026-12-03 on each batch's first
+    // run, before anyone tuned on it: batch 1 right 312, declined 13, wrong 5 of 330; batch 2 right 121,
+    // declined 7, wrong 2 of 130 (one of them an ambiguous phrasing, since replaced). Today: wrong 6 of
+    // 460 (1.3 %) — the goal is NOT met. This records today's figure so a regression fails; lower it as
+    // the translator improves, and never raise it or loosen an oracle to make it pass.
+    expect(tally.wrong).toBeLessThanOrEqual(6);
   }, 300_000);
 });
 
@@ -170,10 +180,10 @@ describe('held-out unknown qualifiers', () => {
       `HELD-OUT mutation test: ${tried} questions with an unknown qualifier, ${answered.length} answered`,
     );
     if (answered.length) console.log(answered.join('\n'));
-    // Measured on 2026-12-03: every question answered carried "in French", which the translator reads
+    // Measured on 2026-12-03 (69 of 920): every question answered carried "in French", which the translator reads
     // as the place filter country = FR (a language taken for a country: 0 calls, a wrong number).
     // Recorded so no other qualifier may leak; the goal is an empty list.
     expect(answered.filter((q) => !q.includes('in French'))).toEqual([]);
-    expect(answered.length).toBeLessThanOrEqual(51);
+    expect(answered.length).toBeLessThanOrEqual(69);
   });
 });
