@@ -66,7 +66,7 @@ export async function benchScale({ quick = false } = {}) {
   });
   const base = server.base;
   try {
-    // 200 accounts: an agent, a webhook endpoint (all events), an RTB endpoint with 5 routes.
+    // 200 accounts: an agent, a webhook endpoint (all events), an RTB endpoint with 2 routes.
     const t0 = performance.now();
     const accounts = [];
     const seedOne = async (i) => {
@@ -88,7 +88,7 @@ export async function benchScale({ quick = false } = {}) {
         url: `http://127.0.0.1:${RECEIVER_PORT}/hook/${i}`,
       });
       const rtb = await api(base, 'POST', '/v1/rtb_endpoints', key, { name: 'Publisher' });
-      for (let r = 0; r < 5; r++)
+      for (let r = 0; r < 2; r++)
         await api(base, 'POST', `/v1/rtb_endpoints/${rtb.id}/routes`, key, {
           buyer: `Buyer ${r}`,
           number: `+1555${String(1000000 + i * 10 + r).padStart(7, '0')}`,
@@ -96,8 +96,8 @@ export async function benchScale({ quick = false } = {}) {
         });
       accounts.push({ key, agentId: ag.id, hookId: hook.id, rtbId: rtb.rtb_id, whk: made.webhook_auth_key });
     };
-    for (let i = 0; i < ACCOUNTS; i += 8)
-      await Promise.all(Array.from({ length: Math.min(8, ACCOUNTS - i) }, (_, j) => seedOne(i + j)));
+    for (let i = 0; i < ACCOUNTS; i += 16)
+      await Promise.all(Array.from({ length: Math.min(16, ACCOUNTS - i) }, (_, j) => seedOne(i + j)));
     console.log(`seeded ${ACCOUNTS} accounts in ${fmt((performance.now() - t0) / 1000, 1)} s`);
 
     let phone = 0;

@@ -536,3 +536,40 @@ describe('account deletion', () => {
     expect(await env.KV.get(`rtb:${db.rtbId}`)).not.toBeNull();
   });
 });
+
+describe('found by the scale bench', () => {
+  const chunked = (text: string) =>
+    new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode(text));
+        c.close();
+      },
+    });
+  it('a chunked body (no Content-Length) on the incoming webhooks is read, not a 500', async () => {
+    const a = await createRoomyAccount();
+    const path = `/call-data?moja_auth_key=${encodeURIComponent(a.webhookAuthKey)}`;
+    const ok = await request('POST', path, {
+      raw: chunked(JSON.stringify({ caller_id: '+14152000001', lead_score: 50 })),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(ok.status).toBe(200);
+    const big = await request('POST', path, {
+      raw: chunked(JSON.stringify({ caller_id: '+14152000001', note: 'x'.repeat(300 * 1024) })),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(big.status).toBe(413);
+    const events = await request('POST', '/v2/webhooks/call-events', {
+      raw: chunked(
+        JSON.stringify({
+          event: { type: 'call.initiate', data: { call: { id: `ext_${crypto.randomUUID()}` } } },
+        }),
+      ),
+      headers: {
+        'Content-Type': 'application/json',
+        'x-public-key': a.ingestPublicKey,
+        'x-private-key': a.ingestPrivateKey,
+      },
+    });
+    expect(events.status).toBeLessThan(500);
+  });
+});
