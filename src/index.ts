@@ -12,27 +12,43 @@ import { AccountLimiter as AccountLimiterObject } from './durable-objects/accoun
 import { BatchDispatcher as BatchDispatcherObject } from './durable-objects/batch-dispatcher';
 import { CallSession as CallSessionObject } from './durable-objects/call-session';
 import { RtbExchange as RtbExchangeObject } from './durable-objects/rtb-exchange';
-import { countRequest, metered, readCounters, resetCounters } from './lib/metering';
+import { countAlarm, countRequest, metered, readCounters, resetCounters } from './lib/metering';
 
 // The Durable Objects get their bindings through `metered` (counted only when BENCH_METRICS=on).
 export class AccountLimiter extends AccountLimiterObject {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, metered(env));
   }
+  override alarm() {
+    countAlarm('AccountLimiter');
+    return super.alarm();
+  }
 }
 export class BatchDispatcher extends BatchDispatcherObject {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, metered(env));
+  }
+  override alarm() {
+    countAlarm('BatchDispatcher');
+    return super.alarm();
   }
 }
 export class CallSession extends CallSessionObject {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, metered(env));
   }
+  override alarm() {
+    countAlarm('CallSession');
+    return super.alarm();
+  }
 }
 export class RtbExchange extends RtbExchangeObject {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, metered(env));
+  }
+  override alarm() {
+    countAlarm('RtbExchange');
+    return super.alarm();
   }
 }
 

@@ -11,6 +11,8 @@ function fresh() {
     d1_rows_read: 0,
     d1_rows_written: 0,
     do_requests: {} as Record<string, number>,
+    /** Alarm invocations, billed as Durable Object requests too. */
+    do_alarms: {} as Record<string, number>,
     queue_messages: 0,
     kv_reads: 0,
     kv_writes: 0,
@@ -26,6 +28,9 @@ export function resetCounters(on = true) {
   state.on = on;
 }
 export const readCounters = (): Counters => state.c;
+export const countAlarm = (name: string) => {
+  if (state.on) state.c.do_alarms[name] = (state.c.do_alarms[name] ?? 0) + 1;
+};
 export const countRequest = () => {
   if (state.on) state.c.requests++;
 };
