@@ -9,6 +9,10 @@ export type AnalysisField = {
   description?: string;
 };
 
+export type RetentionOverrides = Partial<
+  Record<'events_days' | 'webhook_deliveries_days' | 'rtb_bids_days' | 'calls_days', number | null>
+>;
+
 const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>();
 
 export const accounts = sqliteTable(
@@ -19,6 +23,8 @@ export const accounts = sqliteTable(
     plan: text('plan', { enum: ['starter', 'growth', 'business', 'enterprise'] }).notNull(),
     limits: json<Record<string, number>>('limits').notNull().default(sql`'{}'`),
     timezone: text('timezone').notNull().default('UTC'),
+    /** Retention overrides in days (services/retention.ts has the defaults); null keeps that data forever. */
+    retention: json<RetentionOverrides>('retention').notNull().default(sql`'{}'`),
     webhookAuthKeyHash: text('webhook_auth_key_hash').notNull(),
     ingestPublicKeyHash: text('ingest_public_key_hash').notNull(),
     ingestPrivateKeyHash: text('ingest_private_key_hash').notNull(),
@@ -275,6 +281,7 @@ export const deliveries = sqliteTable(
     uniqueIndex('deliveries_event_endpoint').on(t.eventId, t.endpointId),
     index('deliveries_pending').on(t.status, t.nextAttemptAt),
     index('deliveries_endpoint').on(t.endpointId, t.status),
+    index('deliveries_account_created').on(t.accountId, t.createdAt),
   ],
 );
 

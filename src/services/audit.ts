@@ -25,6 +25,7 @@ export const AUDITED_RESOURCES = [
   'phone_number',
   'provider_credential',
   'account_credential',
+  'account_settings',
   'rtb_endpoint',
   'rtb_route',
   'agent',
