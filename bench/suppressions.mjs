@@ -44,7 +44,7 @@ export async function benchSuppressions({ quick = false } = {}) {
     const results = {};
     // Interleaved in rounds so a load spike on the shared machine hits both accounts alike.
     const rounds = 4;
-    const parts = { empty: [], full: [], refused: [] };
+    const parts = { empty: [], full: [], refused: [], noAgent: [] };
     for (let r = 0; r < rounds; r++) {
       parts.empty.push(
         await latency(`${server.base}/v1/call`, call(empty, '+13125550100'), {
@@ -60,6 +60,15 @@ export async function benchSuppressions({ quick = false } = {}) {
           requests: n / rounds,
           warmup: 5,
         }),
+      );
+      // The same request refused one step earlier (unknown agent → 404, before the list is read): the
+      // difference to the 422 above is the suppression lookup itself.
+      parts.noAgent.push(
+        await latency(
+          `${server.base}/v1/call`,
+          call({ ...full, agentId: 'agent_missing' }, `+1212${String(ENTRIES / 2).padStart(7, '0')}`),
+          { requests: n / rounds, warmup: 5 },
+        ),
       );
     }
     const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

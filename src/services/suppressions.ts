@@ -93,6 +93,8 @@ const emitCreated = (ctx: AccountCtx<'id'>, row: SuppressionRow) =>
     { dedupeKey: `${row.id}:created` },
   );
 
+const yieldToIsolate = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 /** Rows per INSERT … SELECT FROM json_each(?): one bound parameter, far below D1's statement limits. */
 const INSERT_CHUNK = 2_000;
 
@@ -102,13 +104,13 @@ const INSERT_CHUNK = 2_000;
  */
 async function insertMany(ctx: AccountCtx<'id'>, entries: SuppressionInput[]) {
   const now = nowSeconds();
-  const rows = entries.map((e) => rowOf(ctx, e, now));
-  if (!rows.length) return [];
+  if (!entries.length) return [];
+  const rows: SuppressionRow[] = [];
   const statements = [];
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    const chunk = JSON.stringify(
-      rows.slice(i, i + INSERT_CHUNK).map((r) => [r.id, r.phone, r.channel, r.reason, r.source]),
-    );
+  for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
+    const part = entries.slice(i, i + INSERT_CHUNK).map((e) => rowOf(ctx, e, now));
+    rows.push(...part);
+    const chunk = JSON.stringify(part.map((r) => [r.id, r.phone, r.channel, r.reason, r.source]));
     statements.push(
       // Every column, in the table's order (drizzle lists them all in INSERT … SELECT).
       ctx.db
@@ -120,6 +122,7 @@ async function insertMany(ctx: AccountCtx<'id'>, entries: SuppressionInput[]) {
         .onConflictDoNothing({ target: [suppressions.accountId, suppressions.phone, suppressions.channel] })
         .returning({ id: suppressions.id }),
     );
+    if (entries.length > INSERT_CHUNK) await yieldToIsolate(); // a 100 000-row import builds in slices too
   }
   const results = await ctx.db.batch(statements as [(typeof statements)[0], ...typeof statements]);
   const created = new Set(results.flatMap((r) => r.map((x) => x.id)));
@@ -211,8 +214,6 @@ export interface RowError {
   value: string;
   error: string;
 }
-
-const yieldToIsolate = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** One CSV field list; quotes ("a, b" and "" inside quotes) are honoured. */
 function splitCsvLine(line: string): string[] {
