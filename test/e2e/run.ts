@@ -473,7 +473,7 @@ try {
   const edited = await ok(cp.PATCH('/v1/agents/{id}', { ...vPath, body: { prompt: 'Version two.' } }));
   const versions = await ok(cp.GET('/v1/agents/{id}/versions', vPath));
   check(
-    'editing the prompt makes version 2; both are dnc',
+    'editing the prompt makes version 2; both are listed',
     edited.version === 2 && versions.data.map((v) => v.version).join() === '2,1',
   );
   const pinnedCall = await ok(
