@@ -792,7 +792,7 @@ export interface paths {
         put?: never;
         /**
          * Suppress a number (no calls or messages to it)
-         * @description A number already suppressed on that channel answers 200 with the existing entry; a new one 201 (and `suppression.created`).
+         * @description A new entry emits `suppression.created`; a number already suppressed on that channel answers with the existing entry.
          */
         post: operations["PostV1Suppressions"];
         delete?: never;
@@ -1918,6 +1918,13 @@ export interface components {
                 value: string;
                 error: string;
             }[];
+        };
+        SuppressionCsv: {
+            /**
+             * @example phone
+             *     +14155550123
+             */
+            csv: string;
         };
         SimulatedInboundCall: {
             /**
@@ -8112,16 +8119,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Already on the list */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Suppression"];
-                };
-            };
-            /** @description Added */
+            /** @description On the list */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -8296,9 +8294,10 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "text/csv": string;
+                "application/json": components["schemas"]["SuppressionCsv"];
             };
         };
         responses: {
