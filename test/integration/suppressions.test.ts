@@ -144,6 +144,17 @@ describe('suppression list', () => {
     expect(count?.n).toBe(0);
   });
 
+  it('the check reads the unique (account_id, phone, channel) index, never scans the list', async () => {
+    const plan = await env.DB.prepare(
+      "EXPLAIN QUERY PLAN SELECT id FROM suppressions WHERE account_id = ? AND phone = ? AND channel IN (?, 'all') LIMIT 1",
+    )
+      .bind(a.id, '+14155550100', 'call')
+      .all<{ detail: string }>();
+    const details = plan.results.map((r) => r.detail).join(' | ');
+    expect(details).toContain('USING INDEX suppressions_account_phone_channel');
+    expect(details).not.toMatch(/SCAN suppressions/);
+  });
+
   it('emits suppression.created', async () => {
     const phone = uniqueNumber('+1646');
     const added = (await suppress(a, { phone })).body;
