@@ -22,7 +22,11 @@ export async function benchLimiter({ quick = false } = {}) {
       const headers = { Authorization: `Bearer ${accounts[name].key}` };
       const health = await latency(`${server.base}/healthz`, {}, { requests: n });
       const agents = await latency(`${server.base}/v1/agents`, { headers }, { requests: n });
-      const hTput = await throughput(`${server.base}/healthz`, {}, { connections: 8, duration: quick ? 3 : 5 });
+      const hTput = await throughput(
+        `${server.base}/healthz`,
+        {},
+        { connections: 8, duration: quick ? 3 : 5 },
+      );
       const tput = await throughput(
         `${server.base}/v1/agents`,
         { headers },

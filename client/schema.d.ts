@@ -3117,8 +3117,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer) */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
                 status?: "active" | "inactive";
             };
             header?: never;
@@ -3137,8 +3143,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["Agent"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -3569,8 +3577,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer) */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -3588,8 +3602,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["PhoneNumber"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -4137,8 +4153,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer) */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -4173,8 +4195,10 @@ export interface operations {
                             created_at: number;
                             completed_at: number | null;
                         }[];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -4613,8 +4637,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer) */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
                 /** @description A status, or a group: active, completed, failed */
                 status?: "active" | "failed" | "completed" | "queued" | "initiated" | "ringing" | "in_progress" | "busy" | "no_answer" | "canceled";
                 agent_id?: string;
@@ -4641,8 +4671,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["Call"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -5289,8 +5321,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer) */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -5308,8 +5346,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["WebhookEndpoint"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -6019,8 +6059,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer) */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
                 type?: string;
                 call_id?: string;
             };
@@ -6040,8 +6086,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["Event"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -6289,8 +6337,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer) */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
                 /** @description The customer number (E.164) */
                 contact?: string;
                 direction?: "inbound" | "outbound";
@@ -6313,8 +6367,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["Message"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -6584,8 +6640,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer) */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -6603,8 +6665,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["RtbEndpoint"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };

@@ -81,12 +81,9 @@ export async function getAgent(ctx: AccountCtx<'id'>, id: string, param = 'id') 
 export function listAgents(ctx: AccountCtx<'id'>, page: Page & { status?: 'active' | 'inactive' }) {
   const { db } = ctx;
   const accountId = ctx.account.id;
-  const where = and(
-    eq(agents.accountId, accountId),
-    isNull(agents.deletedAt),
-    page.status ? eq(agents.status, page.status) : undefined,
-  );
-  return paginate(db, agents, where, [desc(agents.createdAt), desc(agents.id)], page, presentAgent);
+  const where = and(isNull(agents.deletedAt), page.status ? eq(agents.status, page.status) : undefined);
+  const scope = eq(agents.accountId, accountId);
+  return paginate(db, agents, { scope, where, order: [agents.createdAt, agents.id] }, page, presentAgent);
 }
 
 export async function updateAgent(ctx: AccountCtx<'id'>, id: string, patch: Partial<AgentInput>) {

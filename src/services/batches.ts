@@ -148,8 +148,7 @@ export function listBatches(ctx: AccountCtx<'id'>, page: Page) {
   return paginate(
     db,
     batches,
-    eq(batches.accountId, accountId),
-    [desc(batches.createdAt), desc(batches.id)],
+    { scope: eq(batches.accountId, accountId), order: [batches.createdAt, batches.id] },
     page,
     presentBatch,
   );

@@ -287,7 +287,7 @@ export function listMessages(
 ) {
   const { db } = ctx;
   const accountId = ctx.account.id;
-  const conds: (SQL | undefined)[] = [eq(messages.accountId, accountId)];
+  const conds: (SQL | undefined)[] = [];
   if (f.contact) conds.push(eq(messages.contact, f.contact));
   if (f.direction) conds.push(eq(messages.direction, f.direction));
   if (f.status) conds.push(eq(messages.status, f.status));
@@ -295,8 +295,11 @@ export function listMessages(
   return paginate(
     db,
     messages,
-    and(...conds),
-    [desc(messages.createdAt), desc(messages.id)],
+    {
+      scope: eq(messages.accountId, accountId),
+      where: and(...conds),
+      order: [messages.createdAt, messages.id],
+    },
     f,
     presentMessage,
   );
