@@ -2,7 +2,8 @@
 // recipient's calling window, paced by the account's calls/min and concurrency (a batch waits, it never
 // fails on a 429). Every recipient's call id is fixed before dialling, so a restart never dials twice.
 import { DurableObject } from 'cloudflare:workers';
-import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, isNull, ne } from 'drizzle-orm';
+import { liveBatchCalls } from '../db/hot-queries';
 import { getDb } from '../db/client';
 import { accounts, batches, calls } from '../db/schema';
 import type { Env } from '../env';
@@ -300,18 +301,7 @@ export class BatchDispatcher extends DurableObject<Env> {
    */
   private async finished(started: StoredConfig) {
     const db = getDb(this.env.DB);
-    const [live] = await db
-      .select({ n: sql<number>`count(*)` })
-      .from(calls)
-      .where(
-        and(
-          eq(calls.batchId, started.batchId),
-          sql`${calls.status} NOT IN (${sql.join(
-            TERMINAL_STATUSES.map((s) => sql`${s}`),
-            sql`, `,
-          )})`,
-        ),
-      );
+    const [live] = await liveBatchCalls(db, started.batchId, TERMINAL_STATUSES);
     if (live.n > 0) return false;
     await hit('batch-before-finish', this.ctx);
     const cfg = this.config() ?? started;

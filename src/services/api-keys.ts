@@ -1,9 +1,10 @@
 import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import { accounts, apiKeys } from '../db/schema';
+import { apiKeys } from '../db/schema';
 import { conflict, notFound, unprocessable } from '../lib/errors';
 import { sha256Hex } from '../lib/crypto';
 import { newId, newSecret } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
+import { keyByHash } from '../db/hot-queries';
 import { toAccount, type Account, type KeyMode } from '../db/types';
 import type { Scope } from '../lib/scopes';
 import type { AccountCtx, Ctx } from './context';
@@ -215,13 +216,7 @@ export async function accountForApiKey(ctx: Ctx, plaintext: string): Promise<Ver
 }
 
 async function verifyFromDb(ctx: Ctx, hash: string): Promise<VerifiedKey | null> {
-  const { db } = ctx;
-  const [row] = await db
-    .select({ key: apiKeys, account: accounts })
-    .from(apiKeys)
-    .innerJoin(accounts, eq(accounts.id, apiKeys.accountId))
-    .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)))
-    .limit(1);
+  const [row] = await keyByHash(ctx.db, hash);
   if (!row) return null;
   return {
     account: toAccount(row.account),

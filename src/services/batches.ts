@@ -1,7 +1,8 @@
 // Batch campaigns (README "Batch campaigns"): validated all-or-nothing, stored in D1 (the summary) and in the batch's
 // BatchDispatcher (the recipients), which dials them.
-import { and, desc, eq, sql } from 'drizzle-orm';
-import { batches, calls } from '../db/schema';
+import { and, eq } from 'drizzle-orm';
+import { batchCallCounts } from '../db/hot-queries';
+import { batches } from '../db/schema';
 import { notFound, unprocessable } from '../lib/errors';
 import { newId } from '../lib/ids';
 import type { CallingWindow } from '../lib/calling-window';
@@ -104,11 +105,7 @@ export async function batchSummary(ctx: AccountCtx<'id'>, id: string) {
   if (!batch) throw notFound('batch', 'id');
   const [recipientCounts, callRows] = await Promise.all([
     dispatcherFor(env, id).counts(),
-    db
-      .select({ status: calls.status, n: sql<number>`count(*)` })
-      .from(calls)
-      .where(eq(calls.batchId, id))
-      .groupBy(calls.status),
+    batchCallCounts(db, id),
   ]);
   const byStatus = Object.fromEntries(CALL_STATUSES.map((s) => [s, 0])) as Record<string, number>;
   for (const row of callRows) byStatus[row.status] = row.n;

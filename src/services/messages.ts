@@ -1,5 +1,5 @@
 // WhatsApp messages (README "WhatsApp"): send through a provider, statuses only move forward, replies go to the agent.
-import { and, asc, desc, eq, inArray, isNotNull, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, type SQL } from 'drizzle-orm';
 import { messages, phoneNumbers, whatsappContacts } from '../db/schema';
 import { notFound, unprocessable } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -10,6 +10,7 @@ import { findAgent } from './agents';
 import { emitEvent, type EventType } from './events';
 import { paginate, type Page } from './pagination';
 import { withAccount, type AccountCtx, type Ctx } from './context';
+import { messageByProviderId } from '../db/hot-queries';
 
 export type MessageRow = typeof messages.$inferSelect;
 export const FREE_FORM_WINDOW_SECONDS = 24 * 3600;
@@ -197,9 +198,7 @@ export async function receiveMessage(
   const { db } = ctx;
   const accountId = ctx.account.id;
   if (opts.providerMessageId) {
-    const dupe = await db.query.messages.findFirst({
-      where: and(eq(messages.accountId, accountId), eq(messages.providerMessageId, opts.providerMessageId)),
-    });
+    const dupe = await messageByProviderId(db, opts.providerMessageId, accountId);
     if (dupe) return dupe;
   }
   const now = nowSeconds();
