@@ -71,10 +71,30 @@ export class BatchDispatcher extends DurableObject<Env> {
     return this.ctx.storage.kv.get<StoredConfig>('config');
   }
 
-  /** Stores the batch (idempotent) and sets the first alarm. */
+  /**
+   * Stores recipients `from`… ahead of `init`, as `staged` (never dialled, not counted), so a large batch
+   * crosses in several short calls instead of one long block. Re-staging an index replaces it.
+   */
+  stage(from: number, recipients: BatchRecipient[]) {
+    if (this.config()) return;
+    this.ctx.storage.transactionSync(() => {
+      recipients.forEach((r, k) => {
+        this.ctx.storage.sql.exec(
+          "INSERT OR REPLACE INTO recipients (idx, phone, variables, zkey, status) VALUES (?, ?, ?, ?, 'staged')",
+          from + k,
+          r.phone,
+          r.variables ? JSON.stringify(r.variables) : null,
+          r.zones.join('|'),
+        );
+      });
+    });
+  }
+
+  /** Stores the batch (idempotent): staged recipients and `recipients` become pending; sets the first alarm. */
   async init(config: BatchConfig, recipients: BatchRecipient[]) {
     if (this.config()) return;
     this.ctx.storage.transactionSync(() => {
+      this.ctx.storage.sql.exec("UPDATE recipients SET status = 'pending' WHERE status = 'staged'");
       recipients.forEach((r, idx) => {
         this.ctx.storage.sql.exec(
           "INSERT INTO recipients (idx, phone, variables, zkey, status) VALUES (?, ?, ?, ?, 'pending')",

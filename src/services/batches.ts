@@ -26,6 +26,8 @@ export interface BatchInput {
   metadata?: Record<string, unknown>;
 }
 
+const STAGE_SLICE = 1000;
+
 export async function createBatch(ctx: AccountCtx, input: BatchInput, publicBaseUrl: string) {
   const { db, env, account } = ctx;
   const agent = await findAgent(ctx, input.agent_id);
@@ -67,8 +69,13 @@ export async function createBatch(ctx: AccountCtx, input: BatchInput, publicBase
     updatedAt: now,
     completedAt: null,
   });
+  const dispatcher = dispatcherFor(env, id);
+  const staged = unique.map((r) => ({ phone: r.phone, variables: r.variables, zones: zonesFor(r.phone) }));
   try {
-    await dispatcherFor(env, id).init(
+    // Large batches cross to the dispatcher in slices (each a short call), then one init makes them pending.
+    for (let from = 0; from < staged.length; from += STAGE_SLICE)
+      await dispatcher.stage(from, staged.slice(from, from + STAGE_SLICE));
+    await dispatcher.init(
       {
         batchId: id,
         accountId: account.id,
@@ -80,7 +87,7 @@ export async function createBatch(ctx: AccountCtx, input: BatchInput, publicBase
         metadata: input.metadata ?? {},
         publicBaseUrl,
       },
-      unique.map((r) => ({ phone: r.phone, variables: r.variables, zones: zonesFor(r.phone) })),
+      [],
     );
   } catch (err) {
     await db.delete(batches).where(eq(batches.id, id));
