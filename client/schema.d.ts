@@ -3119,9 +3119,9 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
-                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page */
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
                 starting_after?: string;
-                /** @description A cursor: the id of the first item of the current page; answers the page before (newer) */
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
                 ending_before?: string;
                 /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
                 include_total?: "true" | "false";
@@ -3579,9 +3579,9 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
-                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page */
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
                 starting_after?: string;
-                /** @description A cursor: the id of the first item of the current page; answers the page before (newer) */
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
                 ending_before?: string;
                 /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
                 include_total?: "true" | "false";
@@ -4155,9 +4155,9 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
-                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page */
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
                 starting_after?: string;
-                /** @description A cursor: the id of the first item of the current page; answers the page before (newer) */
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
                 ending_before?: string;
                 /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
                 include_total?: "true" | "false";
@@ -4639,9 +4639,9 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
-                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page */
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
                 starting_after?: string;
-                /** @description A cursor: the id of the first item of the current page; answers the page before (newer) */
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
                 ending_before?: string;
                 /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
                 include_total?: "true" | "false";
@@ -5323,9 +5323,9 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
-                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page */
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
                 starting_after?: string;
-                /** @description A cursor: the id of the first item of the current page; answers the page before (newer) */
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
                 ending_before?: string;
                 /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
                 include_total?: "true" | "false";
@@ -6061,9 +6061,9 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
-                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page */
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
                 starting_after?: string;
-                /** @description A cursor: the id of the first item of the current page; answers the page before (newer) */
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
                 ending_before?: string;
                 /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
                 include_total?: "true" | "false";
@@ -6339,9 +6339,9 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
-                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page */
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
                 starting_after?: string;
-                /** @description A cursor: the id of the first item of the current page; answers the page before (newer) */
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
                 ending_before?: string;
                 /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
                 include_total?: "true" | "false";
@@ -6642,9 +6642,9 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
-                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page */
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
                 starting_after?: string;
-                /** @description A cursor: the id of the first item of the current page; answers the page before (newer) */
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
                 ending_before?: string;
                 /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
                 include_total?: "true" | "false";

@@ -125,50 +125,37 @@ export const MAX_OFFSET = 10_000;
 
 const CursorId = z.string().min(1).max(128);
 
-export const PaginationQuery = z
-  .object({
-    limit: queryInt(1, 100).default(20).openapi({ description: 'Page size (1–100)' }),
-    offset: z
-      .preprocess(
-        (v) => (typeof v === 'string' && /^\d{1,16}$/.test(v) ? Number(v) : v),
-        z
-          .number()
-          .int()
-          .min(0)
-          .max(MAX_OFFSET, {
-            message: `offset is at most ${MAX_OFFSET}: page further with starting_after`,
-          }),
-      )
-      .default(0)
-      .openapi({ description: `Items to skip (at most ${MAX_OFFSET}; page deeper with \`starting_after\`)` }),
-    starting_after: CursorId.optional().openapi({
-      description: 'A cursor: the id of the last item of the previous page; answers the next (older) page',
+export const PaginationQuery = z.object({
+  limit: queryInt(1, 100).default(20).openapi({ description: 'Page size (1–100)' }),
+  offset: z
+    .preprocess(
+      (v) => (typeof v === 'string' && /^\d{1,16}$/.test(v) ? Number(v) : v),
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(MAX_OFFSET, {
+          message: `offset is at most ${MAX_OFFSET}: page further with starting_after`,
+        }),
+    )
+    .default(0)
+    .openapi({ description: `Items to skip (at most ${MAX_OFFSET}; page deeper with \`starting_after\`)` }),
+  starting_after: CursorId.optional().openapi({
+    description:
+      'A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more',
+  }),
+  ending_before: CursorId.optional().openapi({
+    description:
+      'A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first',
+  }),
+  include_total: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true')
+    .openapi({
+      description: 'Count every matching item into `total` (a COUNT over the list; off by default)',
     }),
-    ending_before: CursorId.optional().openapi({
-      description: 'A cursor: the id of the first item of the current page; answers the page before (newer)',
-    }),
-    include_total: z
-      .enum(['true', 'false'])
-      .optional()
-      .transform((v) => v === 'true')
-      .openapi({
-        description: 'Count every matching item into `total` (a COUNT over the list; off by default)',
-      }),
-  })
-  .superRefine((q, ctx) => {
-    if (q.starting_after !== undefined && q.ending_before !== undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ending_before'],
-        message: 'ending_before cannot be combined with starting_after',
-      });
-    else if ((q.starting_after ?? q.ending_before) !== undefined && q.offset > 0)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['offset'],
-        message: `offset cannot be combined with ${q.starting_after !== undefined ? 'starting_after' : 'ending_before'}`,
-      });
-  });
+});
 
 /** Idempotent creates: the same key and body within 24 h replays the first answer (services/idempotency.ts). */
 export const IdempotencyHeader = z.object({

@@ -1,12 +1,12 @@
-import { and, asc, count, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, inArray, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/client';
 import { notFound } from '../lib/errors';
 
 /**
- * A page request. `offset` (kept for Movoice clients, capped) or one Stripe cursor: `starting_after`
- * (the next, older page after that object) or `ending_before` (the newer page before it). `total` is
- * counted only when `include_total` asks for it.
+ * A page request: Stripe cursors — `starting_after` (the next, older page after that object),
+ * `ending_before` (the newer page before it), both (the window between them) — and `offset` (kept for
+ * Movoice clients, capped; with a cursor it skips past it). `total` is counted only with `include_total`.
  */
 export interface Page {
   limit: number;
@@ -33,35 +33,42 @@ export async function paginate<T extends Listed, R>(
 ) {
   const [time, tie] = opts.order;
   const where = and(opts.scope, opts.where);
-  const cursor = page.starting_after ?? page.ending_before;
-  const param = page.starting_after !== undefined ? 'starting_after' : 'ending_before';
+  const cursorOf = (id: string) =>
+    sql`(select ${time}, ${tie} from ${table} where ${table.id} = ${id} and ${opts.scope})`;
+  const older =
+    page.starting_after !== undefined ? sql`(${time}, ${tie}) < ${cursorOf(page.starting_after)}` : undefined;
+  const newerThan =
+    page.ending_before !== undefined ? sql`(${time}, ${tie}) > ${cursorOf(page.ending_before)}` : undefined;
+  // ending_before alone pages towards the newest (ascending, then reversed); otherwise newest first.
   const newer = page.ending_before !== undefined && page.starting_after === undefined;
-  const of = cursor
-    ? sql`(select ${time}, ${tie} from ${table} where ${table.id} = ${cursor} and ${opts.scope})`
-    : undefined;
-  const after = of ? (newer ? sql`(${time}, ${tie}) > ${of}` : sql`(${time}, ${tie}) < ${of}`) : undefined;
   const rowsQuery = db
     .select()
     .from(table as SQLiteTable)
-    .where(and(where, after))
+    .where(and(where, older, newerThan))
     .orderBy(...(newer ? [asc(time), asc(tie)] : [desc(time), desc(tie)]))
     .limit(page.limit + 1)
-    .offset(cursor ? 0 : page.offset);
+    .offset(page.offset);
+  const cursors = [
+    ...(page.starting_after !== undefined ? [['starting_after', page.starting_after] as const] : []),
+    ...(page.ending_before !== undefined ? [['ending_before', page.ending_before] as const] : []),
+  ];
   const found = db
     .select({ id: table.id })
     .from(table as SQLiteTable)
-    .where(and(eq(table.id, cursor ?? ''), opts.scope));
+    .where(and(inArray(table.id, cursors.length ? cursors.map(([, id]) => id) : ['']), opts.scope));
   const totalQuery = db
     .select({ n: count() })
     .from(table as SQLiteTable)
     .where(where);
   let rows: T['$inferSelect'][];
   let total: number | undefined;
-  if (cursor) {
+  if (cursors.length) {
     const [r, f, t] = await (page.include_total
       ? db.batch([rowsQuery, found, totalQuery])
       : db.batch([rowsQuery, found]));
-    if (!f.length) throw notFound('object', param);
+    const known = new Set(f.map((x) => x.id));
+    const missing = cursors.find(([, id]) => !known.has(id));
+    if (missing) throw notFound('object', missing[0]);
     rows = r as T['$inferSelect'][];
     total = t?.[0]?.n;
   } else if (page.include_total) {
@@ -80,6 +87,6 @@ export async function paginate<T extends Listed, R>(
     has_more,
     ...(total !== undefined ? { total } : {}),
     limit: page.limit,
-    offset: cursor ? 0 : page.offset,
+    offset: page.offset,
   };
 }
