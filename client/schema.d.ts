@@ -3679,8 +3679,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
                 status?: "active" | "inactive";
             };
             header?: never;
@@ -3699,8 +3705,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["Agent"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -4131,8 +4139,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
             };
             header?: never;
             path: {
@@ -4153,8 +4167,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["AgentVersion"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -4404,8 +4420,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -4423,8 +4445,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["PhoneNumber"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -4972,8 +4996,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -5010,8 +5040,10 @@ export interface operations {
                             created_at: number;
                             completed_at: number | null;
                         }[];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -5450,8 +5482,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
                 /** @description A status, or a group: active, completed, failed */
                 status?: "active" | "failed" | "completed" | "queued" | "initiated" | "ringing" | "in_progress" | "busy" | "no_answer" | "canceled";
                 agent_id?: string;
@@ -5478,8 +5516,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["Call"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -6126,8 +6166,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -6145,8 +6191,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["WebhookEndpoint"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -6856,8 +6904,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
                 type?: string;
                 call_id?: string;
             };
@@ -6877,8 +6931,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["Event"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -7126,8 +7182,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
                 /** @description The customer number (E.164) */
                 contact?: string;
                 direction?: "inbound" | "outbound";
@@ -7150,8 +7212,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["Message"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -7421,8 +7485,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -7440,8 +7510,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["RtbEndpoint"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -8345,8 +8417,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
                 phone?: string;
                 /** @description `call`, `whatsapp`, or `all` (both; the default) */
                 channel?: "call" | "whatsapp" | "all";
@@ -8370,8 +8448,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["Suppression"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
