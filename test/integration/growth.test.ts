@@ -329,7 +329,13 @@ const doContents = (stub: DurableObjectStub) =>
   });
 
 /** Tables with no account_id column: the account row itself, and children reached through a parent. */
-const NOT_ACCOUNT_TABLES = ['accounts', 'delivery_attempts', 'simulator_dials', 'd1_migrations'];
+const NOT_ACCOUNT_TABLES = [
+  'accounts',
+  'delivery_attempts',
+  'simulator_dials',
+  'd1_migrations',
+  'nanp_area_codes',
+];
 
 describe('account deletion', () => {
   it('removes every row, object and KV entry of the account; keys stop at once; the other account is intact', async () => {

@@ -68,6 +68,14 @@ describe('hot query plans', () => {
     const agents = (await request('GET', '/v1/agents', { key: a.key })).body.data;
     const seen = new Map<string, unknown[]>();
     const spy = vi.spyOn(env.DB, 'prepare');
+    // Request reads go through a D1 session (README "Read replicas"): capture its statements too.
+    const withSession = env.DB.withSession.bind(env.DB);
+    const sessionSpy = vi.spyOn(env.DB, 'withSession').mockImplementation((constraint) => {
+      const session = withSession(constraint);
+      const prepare = session.prepare.bind(session);
+      session.prepare = (sql: string) => spy(sql) && prepare(sql);
+      return session;
+    });
     const lists = [
       '/v1/agents?include_total=true',
       '/v1/agents?status=active',
@@ -99,6 +107,7 @@ describe('hot query plans', () => {
         for (const [sql] of spy.mock.calls) if (!seen.has(String(sql))) seen.set(String(sql), []);
       }
     } finally {
+      sessionSpy.mockRestore();
       spy.mockRestore();
     }
     // Statements captured above without their bound values: explain them with NULLs (same plan shape).

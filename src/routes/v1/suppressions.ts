@@ -86,6 +86,7 @@ const CsvJson = z
   .strictObject({
     csv: z
       .string()
+      .min(1)
       .max(8 * 1024 * 1024)
       .openapi({ example: 'phone\n+14155550123\n' }),
   })
