@@ -183,8 +183,9 @@ export function providerRoutes() {
       const s = await secretOf(n.accountId);
       if (s) candidates.add(s);
     }
+    // The deployment's secret (when enabled) speaks only for ids no account registered (its own number).
     const fallback = deploymentMeta(c.env)?.appSecret;
-    if (fallback) candidates.add(fallback);
+    if (fallback && (!ids.length || ids.some((id) => !numbers.has(id)))) candidates.add(fallback);
     let signedWith: string | null = null;
     for (const s of candidates)
       if (given && timingSafeEqual(given, await metaSignature(s, raw))) signedWith = s;

@@ -20,8 +20,8 @@ type Row = typeof providerCredentials.$inferSelect;
 export interface TwilioCreds {
   source: 'account' | 'deployment';
   accountSid: string;
-  /** Verifies X-Twilio-Signature; null when the account gave only an API key pair. */
-  authToken: string | null;
+  /** Verifies X-Twilio-Signature. */
+  authToken: string;
   /** Basic-auth user and password for the REST API (the API key pair when given). */
   restUser: string;
   restSecret: string;
@@ -91,7 +91,7 @@ export async function twilioCredentialsFor(ctx: AccountCtx<'id'>): Promise<Twili
   return {
     source: 'account',
     accountSid: row.externalId,
-    authToken: s.auth_token ?? null,
+    authToken: s.auth_token,
     restUser: apiKeySid ?? row.externalId,
     restSecret: apiKeySid ? s.api_key_secret : s.auth_token,
     apiBase: twilioBase(ctx.env),
@@ -149,9 +149,8 @@ export function presentCredential(row: Row) {
 
 export interface TwilioInput {
   account_sid: string;
-  auth_token?: string;
-  api_key_sid?: string;
-  api_key_secret?: string;
+  auth_token: string;
+  api_key?: { sid: string; secret: string };
 }
 export interface WhatsAppInput {
   waba_id: string;
@@ -173,14 +172,11 @@ export async function putCredential(
     const t = input as TwilioInput;
     externalId = t.account_sid;
     details = {
-      api_key_sid: t.api_key_sid ?? null,
+      api_key_sid: t.api_key?.sid ?? null,
       auth_token_last4: last4(t.auth_token),
-      api_key_secret_last4: last4(t.api_key_secret),
+      api_key_secret_last4: last4(t.api_key?.secret),
     };
-    secrets = {
-      ...(t.auth_token ? { auth_token: t.auth_token } : {}),
-      ...(t.api_key_secret ? { api_key_secret: t.api_key_secret } : {}),
-    };
+    secrets = { auth_token: t.auth_token, ...(t.api_key ? { api_key_secret: t.api_key.secret } : {}) };
   } else {
     const w = input as WhatsAppInput;
     externalId = w.waba_id;

@@ -24,31 +24,20 @@ const TwilioInput = z
       .string()
       .regex(/^AC[0-9a-fA-F]{32}$/, 'a Twilio Account SID is AC followed by 32 hex digits')
       .openapi({ example: 'AC00000000000000000000000000000001' }),
-    auth_token: secret(16, 128, 'The auth token (signs Twilio webhooks)').optional(),
-    api_key_sid: z
-      .string()
-      .regex(/^SK[0-9a-fA-F]{32}$/, 'a Twilio API key SID is SK followed by 32 hex digits')
+    auth_token: secret(16, 128, 'The auth token: Twilio signs its webhooks with it'),
+    api_key: z
+      .strictObject({
+        sid: z.string().regex(/^SK[0-9a-fA-F]{32}$/, 'a Twilio API key SID is SK followed by 32 hex digits'),
+        secret: secret(16, 128, 'The API key secret'),
+      })
       .optional()
-      .openapi({ description: 'With api_key_secret: the REST API authenticates with this key pair' }),
-    api_key_secret: secret(16, 128, 'The API key secret').optional(),
-  })
-  .superRefine((v, ctx) => {
-    if (!!v.api_key_sid !== !!v.api_key_secret)
-      ctx.addIssue({
-        code: 'custom',
-        path: [v.api_key_sid ? 'api_key_secret' : 'api_key_sid'],
-        message: 'api_key_sid and api_key_secret come together',
-      });
-    else if (!v.auth_token && !v.api_key_sid)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['auth_token'],
-        message: 'auth_token, or api_key_sid with api_key_secret, is required',
-      });
+      .openapi({
+        description: 'An API key pair: when given, the REST API is called with it instead of the auth token',
+      }),
   })
   .openapi('TwilioCredentialsInput', {
     description:
-      'Your Twilio account: its Account SID with the auth token, or an API key pair. Inbound webhooks are verified with the auth token, so without it numbers can place calls but not receive them.',
+      'Your Twilio account: its Account SID and auth token (which verifies the webhooks Twilio signs), and optionally an API key pair for REST calls.',
   });
 
 const WhatsAppInput = z
