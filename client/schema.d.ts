@@ -1377,16 +1377,18 @@ export interface components {
             created_at: number;
             updated_at: number;
         };
-        /** @description Your Twilio account: its Account SID with the auth token, or an API key pair. Inbound webhooks are verified with the auth token, so without it numbers can place calls but not receive them. */
+        /** @description Your Twilio account: its Account SID and auth token (which verifies the webhooks Twilio signs), and optionally an API key pair for REST calls. */
         TwilioCredentialsInput: {
             /** @example AC00000000000000000000000000000001 */
             account_sid: string;
-            /** @description The auth token (signs Twilio webhooks); write-only (answers show its last four characters) */
-            auth_token?: string;
-            /** @description With api_key_secret: the REST API authenticates with this key pair */
-            api_key_sid?: string;
-            /** @description The API key secret; write-only (answers show its last four characters) */
-            api_key_secret?: string;
+            /** @description The auth token: Twilio signs its webhooks with it; write-only (answers show its last four characters) */
+            auth_token: string;
+            /** @description An API key pair: when given, the REST API is called with it instead of the auth token */
+            api_key?: {
+                sid: string;
+                /** @description The API key secret; write-only (answers show its last four characters) */
+                secret: string;
+            };
         };
         WhatsAppCredentialsInput: {
             /** @example 102290129340398 */

@@ -110,7 +110,7 @@ export async function twilioHasNumber(cfg: TwilioConfig, number: string): Promis
   const q = new URLSearchParams({ PhoneNumber: number, PageSize: '20' });
   const res = await fetch(
     `${cfg.apiBase}/2010-04-01/Accounts/${encodeURIComponent(cfg.accountSid)}/IncomingPhoneNumbers.json?${q}`,
-    { headers: { Authorization: twilioAuth(cfg) } },
+    { headers: { Authorization: twilioAuth(cfg) }, signal: AbortSignal.timeout(10_000) },
   );
   const text = await res.text();
   if (res.status === 401 || res.status === 403 || res.status === 404) return false;

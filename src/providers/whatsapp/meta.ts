@@ -81,7 +81,10 @@ export async function wabaHasNumber(
     `${cfg.graphBase}/${encodeURIComponent(cfg.wabaId)}/phone_numbers?fields=id,display_phone_number&limit=100`;
   const origin = new URL(cfg.graphBase).origin;
   for (let page = 0; url && page < 10; page++) {
-    const res = await fetch(url, { headers: { Authorization: `Bearer ${cfg.token}` } });
+    const res = await fetch(url, {
+      headers: { Authorization: `Bearer ${cfg.token}` },
+      signal: AbortSignal.timeout(10_000),
+    });
     const text = await res.text();
     if (res.status >= 400 && res.status < 500) return false;
     if (!res.ok) throw new MetaError(res.status, text);
