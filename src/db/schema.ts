@@ -9,6 +9,17 @@ export type AnalysisField = {
   description?: string;
 };
 
+export type RetentionOverrides = Partial<
+  Record<'events_days' | 'webhook_deliveries_days' | 'rtb_bids_days' | 'calls_days', number | null>
+>;
+/** The agent configuration a provider receives with a dial. */
+export type DialAgent = {
+  version: number;
+  prompt: string;
+  first_message: string | null;
+  voice_id: string | null;
+};
+
 const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>();
 
 export const accounts = sqliteTable(
@@ -19,6 +30,8 @@ export const accounts = sqliteTable(
     plan: text('plan', { enum: ['starter', 'growth', 'business', 'enterprise'] }).notNull(),
     limits: json<Record<string, number>>('limits').notNull().default(sql`'{}'`),
     timezone: text('timezone').notNull().default('UTC'),
+    /** Retention overrides in days (services/retention.ts has the defaults); null keeps that data forever. */
+    retention: json<RetentionOverrides>('retention').notNull().default(sql`'{}'`),
     webhookAuthKeyHash: text('webhook_auth_key_hash').notNull(),
     ingestPublicKeyHash: text('ingest_public_key_hash').notNull(),
     ingestPrivateKeyHash: text('ingest_private_key_hash').notNull(),
@@ -105,11 +118,51 @@ export const agents = sqliteTable(
     maxDuration: integer('max_duration').notNull().default(1800),
     analysisSchema: json<AnalysisField[]>('analysis_schema').notNull().default(sql`'[]'`),
     metadata: json<Record<string, unknown>>('metadata').notNull().default(sql`'{}'`),
+    /** The current row of agent_versions (what new calls use). */
+    version: integer('version').notNull().default(1),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     deletedAt: integer('deleted_at'),
   },
   (t) => [index('agents_account').on(t.accountId, t.createdAt)],
+);
+
+/** What an agent says, frozen: one row per change to prompt, first message, voice or analysis schema. */
+export const agentVersions = sqliteTable(
+  'agent_versions',
+  {
+    agentId: text('agent_id').notNull(),
+    version: integer('version').notNull(),
+    accountId: text('account_id').notNull(),
+    prompt: text('prompt').notNull(),
+    firstMessage: text('first_message'),
+    voiceId: text('voice_id'),
+    analysisSchema: json<AnalysisField[]>('analysis_schema').notNull().default(sql`'[]'`),
+    /** Set when this version was made by restoring an older one. */
+    restoredFrom: integer('restored_from'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.version] })],
+);
+
+/** Numbers an account must not call (`call`), message (`whatsapp`) or either (`all`). */
+export const suppressions = sqliteTable(
+  'suppressions',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    phone: text('phone').notNull(),
+    channel: text('channel', { enum: ['call', 'whatsapp', 'all'] }).notNull(),
+    reason: text('reason', { enum: ['opted_out', 'do_not_call', 'complained', 'other'] }).notNull(),
+    source: text('source'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('suppressions_account_phone_channel').on(t.accountId, t.phone, t.channel),
+    index('suppressions_account_created').on(t.accountId, t.createdAt, t.id),
+  ],
 );
 
 export const phoneNumbers = sqliteTable(
@@ -194,6 +247,8 @@ export const calls = sqliteTable(
     hangupBy: text('hangup_by'),
     /** What an external voice runtime reported beyond the call itself: detail URL, credits, report. */
     external: json<Record<string, unknown>>('external'),
+    /** The agent version this call used (null for inbound calls without an agent and external calls). */
+    agentVersion: integer('agent_version'),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
@@ -296,6 +351,7 @@ export const deliveries = sqliteTable(
     uniqueIndex('deliveries_event_endpoint').on(t.eventId, t.endpointId),
     index('deliveries_pending').on(t.status, t.nextAttemptAt),
     index('deliveries_endpoint').on(t.endpointId, t.status),
+    index('deliveries_account_created').on(t.accountId, t.createdAt),
   ],
 );
 
@@ -362,6 +418,8 @@ export const batches = sqliteTable(
     metadata: json<Record<string, unknown>>('metadata').notNull().default(sql`'{}'`),
     totalRecipients: integer('total_recipients').notNull(),
     duplicatesRemoved: integer('duplicates_removed').notNull(),
+    /** The agent version every call of the batch uses: pinned, or the current one when it was created. */
+    agentVersion: integer('agent_version'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     completedAt: integer('completed_at'),
@@ -545,6 +603,8 @@ export const simulatorDials = sqliteTable(
     callId: text('call_id').notNull(),
     toNumber: text('to_number').notNull(),
     dialedAtMs: integer('dialed_at_ms').notNull(),
+    /** What the voice agent was given for this call: version, prompt, first message, voice. */
+    agent: json<DialAgent>('agent'),
   },
   (t) => [index('simulator_dials_call').on(t.callId)],
 );

@@ -16,6 +16,7 @@ import { nowSeconds } from '../lib/time';
 import { limiterFor } from './stubs';
 import { TERMINAL_STATUSES } from '../db/types';
 import { createCall } from '../services/calls';
+import { isSuppressed } from '../services/suppressions';
 import { batchSummary } from '../services/batches';
 import { emitEvent } from '../services/events';
 import { effectiveLimits, WINDOW_MS } from '../services/limits';
@@ -26,6 +27,8 @@ export interface BatchConfig {
   batchId: string;
   accountId: string;
   agentId: string;
+  /** Every call uses this agent version (absent in batches created before versions: the current one). */
+  agentVersion?: number;
   fromNumber?: string;
   maxDuration?: number;
   scheduleAtMs: number;
@@ -39,7 +42,7 @@ export interface BatchRecipient {
   zones: string[];
 }
 type StoredConfig = BatchConfig & { canceled?: boolean; completed?: boolean; started?: boolean };
-type RecipientStatus = 'pending' | 'dialing' | 'dialed' | 'canceled' | 'not_dialed';
+type RecipientStatus = 'pending' | 'dialing' | 'dialed' | 'canceled' | 'not_dialed' | 'suppressed';
 
 /** Work per alarm invocation, so one invocation stays short; the next alarm continues. */
 const DIALS_PER_ALARM = 25;
@@ -68,6 +71,13 @@ export class BatchDispatcher extends DurableObject<Env> {
 
   private config() {
     return this.ctx.storage.kv.get<StoredConfig>('config');
+  }
+
+  /** Account deletion: the batch's recipients and config go; with no config the alarm loop does nothing. */
+  async purge() {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    migrateDurableObject(this.ctx.storage, MIGRATIONS);
   }
 
   /** Stores the batch (idempotent) and sets the first alarm. */
@@ -121,6 +131,7 @@ export class BatchDispatcher extends DurableObject<Env> {
       dialed: 0,
       canceled: 0,
       not_dialed: 0,
+      suppressed: 0,
     };
     for (const row of this.ctx.storage.sql.exec<{ status: RecipientStatus; n: number }>(
       'SELECT status, COUNT(*) AS n FROM recipients GROUP BY status',
@@ -235,6 +246,15 @@ export class BatchDispatcher extends DurableObject<Env> {
       this.ctx.storage.sql.exec("UPDATE recipients SET status = 'dialed' WHERE idx = ?", r.idx);
       return null;
     }
+    const ctx = withAccount(systemCtx(this.env), account);
+    // Checked at dial time, so a number suppressed while the batch runs is skipped too (before it costs a slot).
+    if (await isSuppressed(ctx, r.phone, 'call')) {
+      this.ctx.storage.sql.exec(
+        "UPDATE recipients SET status = 'suppressed', note = 'on the suppression list' WHERE idx = ? AND status IN ('pending', 'dialing')",
+        r.idx,
+      );
+      return null;
+    }
     const limits = effectiveLimits(account);
     const limiter = limiterFor(this.env, account.id);
     const maxDuration = cfg.maxDuration ?? 1800;
@@ -255,16 +275,17 @@ export class BatchDispatcher extends DurableObject<Env> {
     } // canceled while we waited
     try {
       await createCall(
-        withAccount(systemCtx(this.env), account),
+        ctx,
         {
           agent_id: cfg.agentId,
+          agent_version: cfg.agentVersion,
           recipient_phone: r.phone,
           variables: r.variables ? JSON.parse(r.variables) : undefined,
           from_number: cfg.fromNumber,
           max_duration: cfg.maxDuration,
           metadata: cfg.metadata,
         },
-        { publicBaseUrl: cfg.publicBaseUrl, batchId: cfg.batchId, callId },
+        { publicBaseUrl: cfg.publicBaseUrl, batchId: cfg.batchId, callId, suppressionChecked: true },
       );
       await hit('batch-after-create-call', this.ctx);
       this.ctx.storage.sql.exec("UPDATE recipients SET status = 'dialed' WHERE idx = ?", r.idx);

@@ -5,7 +5,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { getDb } from '../db/client';
-import { agents, calls } from '../db/schema';
+import { calls } from '../db/schema';
 import type { Env } from '../env';
 import { hit, InjectedFault } from '../lib/faults';
 import { logger } from '../lib/log';
@@ -18,6 +18,8 @@ import { TERMINAL_STATUSES, type CallRow, type CallStatus } from '../db/types';
 import { presentCall } from '../services/calls';
 import { releaseCallSlot } from '../services/concurrency';
 import { emitEvent, type EventType } from '../services/events';
+import { agentVersionForCall, dialAgentOf } from '../services/agents';
+import { reportsOptOut, suppressAutomatically } from '../services/suppressions';
 import { dispatcherFor, exchangeFor } from './stubs';
 import { conversionAfterSeconds, type CallRtb } from '../services/rtb-match';
 import { systemCtx, withAccount } from '../services/context';
@@ -111,9 +113,17 @@ export class CallSession extends DurableObject<Env> {
     return this.ctx.storage.get<SessionState>('state');
   }
 
+  /** When an ended call's storage goes: CALL_SESSION_GRACE_SECONDS (default 7 days) after it ended. */
+  private cleanupAt(s: SessionState) {
+    const grace = Number(this.env.CALL_SESSION_GRACE_SECONDS);
+    return (s.endedAtMs ?? Date.now()) + (Number.isFinite(grace) && grace >= 0 ? grace : 7 * 86_400) * 1000;
+  }
+
   private async save(s: SessionState) {
     await this.ctx.storage.put('state', s);
-    const next = s.outbox.length ? Date.now() : Math.min(...s.timers.map((t) => t.at));
+    const timers = s.timers.map((t) => t.at);
+    if (isTerminal(s.status)) timers.push(this.cleanupAt(s));
+    const next = s.outbox.length ? Date.now() : Math.min(...timers);
     if (Number.isFinite(next)) await this.ctx.storage.setAlarm(next);
     else await this.ctx.storage.deleteAlarm();
   }
@@ -209,10 +219,27 @@ export class CallSession extends DurableObject<Env> {
     return this.load();
   }
 
+  /**
+   * Timers and the outbox; and once an ended call's grace period is over (its outbox empty, so D1 has
+   * everything), the object deletes its storage and alarm: the call lives on in D1 only.
+   */
   async alarm() {
     await this.serial(async () => {
       const s = await this.load();
-      if (s) await this.tick(s);
+      if (!s) return;
+      await this.tick(s);
+      if (isTerminal(s.status) && !s.outbox.length && Date.now() >= this.cleanupAt(s)) {
+        await this.ctx.storage.deleteAlarm();
+        await this.ctx.storage.deleteAll();
+      }
+    });
+  }
+
+  /** Account deletion: forget everything now, whatever state the call is in. */
+  purge(): Promise<void> {
+    return this.serial(async () => {
+      await this.ctx.storage.deleteAlarm();
+      await this.ctx.storage.deleteAll();
     });
   }
 
@@ -324,6 +351,7 @@ export class CallSession extends DurableObject<Env> {
       return;
     }
     const call = await this.callRow(s);
+    const scoped = withAccount(systemCtx(this.env), { id: s.accountId });
     const req = {
       callId: s.callId,
       from: call?.fromNumber ?? null,
@@ -331,6 +359,8 @@ export class CallSession extends DurableObject<Env> {
       maxDuration: s.maxDuration,
       metadata: call?.metadata ?? {},
       publicBaseUrl: s.publicBaseUrl,
+      // The version the call recorded when it was placed, never the agent as edited since.
+      agent: call ? dialAgentOf(await agentVersionForCall(scoped, call)) : null,
     };
     if (s.dialIntentAtMs) {
       const found = await provider.lookup(req, s.dialIntentAtMs).catch((err) => {
@@ -508,10 +538,9 @@ export class CallSession extends DurableObject<Env> {
     if (!call) return [];
     const effects: Effect[] = [];
     let analysis = call.analysis;
+    const scoped = withAccount(systemCtx(this.env), { id: s.accountId });
     if (s.provider === 'simulator') {
-      const agent = call.agentId
-        ? await getDb(this.env.DB).query.agents.findFirst({ where: eq(agents.id, call.agentId) })
-        : undefined;
+      const agent = await agentVersionForCall(scoped, call);
       const sim = simulateOptions(call.metadata);
       const result = simulateConversation({
         prompt: agent?.prompt ?? '',
@@ -547,6 +576,9 @@ export class CallSession extends DurableObject<Env> {
         );
       }
     }
+    // The person asked not to be called again (the outcome or analysis says so): suppress the number.
+    if (call.direction === 'outbound' && reportsOptOut(call.outcome ?? outcomeOf(effects), analysis))
+      await suppressAutomatically(scoped, call.toNumber, 'call', 'call_analysis');
     effects.push({ kind: 'emit', type: 'call.completed' });
     return effects;
   }
@@ -554,4 +586,10 @@ export class CallSession extends DurableObject<Env> {
   private async callRow(s: SessionState) {
     return getDb(this.env.DB).query.calls.findFirst({ where: eq(calls.id, s.callId) });
   }
+}
+
+/** The outcome finalize is about to write (the simulator's), when the call row has none yet. */
+function outcomeOf(effects: Effect[]): string | null {
+  for (const e of effects) if (e.kind === 'update' && typeof e.set.outcome === 'string') return e.set.outcome;
+  return null;
 }

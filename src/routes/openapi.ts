@@ -29,6 +29,7 @@ const TAGS: Record<string, string> = {
     "Your own Twilio account and WhatsApp Business credentials: encrypted at rest, shown only by their last four characters, used only for this account's calls and messages",
   Calls: 'Outbound and inbound calls, their transcript and analysis',
   Batches: 'Many calls at once, scheduled inside a calling window',
+  Suppressions: 'Numbers never to call or message: added by you, by CSV, or by an opt-out',
   WhatsApp: 'WhatsApp messages (templates, and text inside the 24 h window)',
   Webhooks: 'Signed event delivery to your endpoints',
   Events: 'Every event the account produced, for replay',

@@ -61,12 +61,18 @@ export const SECURITY_CASES: Record<string, SecurityCase> = {
     setup: async (f) => ({ params: { id: f.owner.id }, body: { subject: `org_${crypto.randomUUID()}` } }),
   },
 
+  DeleteAdminAccountsId: {
+    tenancy: 'none',
+    setup: async () => ({ params: { id: (await createRoomyAccount()).id } }),
+  },
   PostAdminAccountsIdApiKeys: {
     tenancy: 'none',
     setup: async (f) => ({ params: { id: f.owner.id }, body: { name: 'recovery' } }),
   },
 
   GetV1Account: {},
+  GetV1AccountSettings: {},
+  PatchV1AccountSettings: { setup: async () => ({ body: { retention: { events_days: 60 } } }) },
   GetV1AuditEvents: {},
   PostV1AccountCredentialsWebhookAuthKeyRotate: { fresh: () => createRoomyAccount() },
   PostV1AccountCredentialsIngestKeysRotate: { fresh: () => createRoomyAccount() },
@@ -115,6 +121,31 @@ export const SECURITY_CASES: Record<string, SecurityCase> = {
   PatchV1AgentsId: { setup: async (f) => ({ params: { id: f.owner.agentId }, body: { voice_id: 'v2' } }) },
   DeleteV1AgentsId: {
     setup: async (f) => ({ params: { id: (await f.made('/v1/agents', { name: 'x', prompt: 'p' })).id } }),
+  },
+
+  GetV1AgentsIdVersions: { setup: async (f) => ({ params: { id: f.owner.agentId } }) },
+  GetV1AgentsIdVersionsVersion: { setup: async (f) => ({ params: { id: f.owner.agentId, version: '1' } }) },
+  PostV1AgentsIdVersionsVersionRestore: {
+    setup: async (f) => ({ params: { id: f.owner.agentId, version: '1' } }),
+  },
+
+  PostV1Suppressions: {
+    setup: async () => ({ body: { phone: uniqueNumber('+1661'), reason: 'opted_out' } }),
+  },
+  PostV1SuppressionsBatch: {
+    setup: async () => ({ body: { suppressions: [{ phone: uniqueNumber('+1662') }] } }),
+  },
+  PostV1SuppressionsImport: { setup: async () => ({ body: { csv: `phone\n${uniqueNumber('+1663')}\n` } }) },
+  GetV1Suppressions: {},
+  GetV1SuppressionsId: {
+    setup: async (f) => ({
+      params: { id: (await f.made('/v1/suppressions', { phone: uniqueNumber('+1664') })).id },
+    }),
+  },
+  DeleteV1SuppressionsId: {
+    setup: async (f) => ({
+      params: { id: (await f.made('/v1/suppressions', { phone: uniqueNumber('+1665') })).id },
+    }),
   },
 
   PostV1PhoneNumbers: { setup: async () => ({ body: { number: uniqueNumber('+1628') } }) },
@@ -261,7 +292,7 @@ export const SECURITY_CASES: Record<string, SecurityCase> = {
     setup: async (f) => ({ body: { from: uniqueNumber('+1654'), to: f.owner.number, talk_seconds: 1 } }),
   },
   PostV1SimulatorWhatsappMessages: {
-    setup: async () => ({ body: { from: uniqueNumber('+1655'), text: 'hi' } }),
+    setup: async () => ({ body: { from: uniqueNumber('+1661'), text: 'hi' } }),
   },
 
   PostV1CallsInitiate: { tenancy: 'owned', setup: async (f) => ({ body: initiate(f) }) },
@@ -269,7 +300,7 @@ export const SECURITY_CASES: Record<string, SecurityCase> = {
   PostV1WhatsappSend: { tenancy: 'owned', setup: async (f) => ({ body: template(f) }) },
   PostApiV1WhatsappSend: { tenancy: 'owned', setup: async (f) => ({ body: template(f) }) },
 
-  PostCallData: { setup: async () => ({ body: { caller_id: uniqueNumber('+1656'), lead_score: 5 } }) },
+  PostCallData: { setup: async () => ({ body: { caller_id: uniqueNumber('+1662'), lead_score: 5 } }) },
   PostV2WebhooksCallEvents: {
     tenancy: 'owned',
     setup: async (f, owner) => {

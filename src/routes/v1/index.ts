@@ -14,6 +14,7 @@ import { simulatorRoutes } from './simulator';
 import { phoneNumberRoutes } from './phone-numbers';
 import { providerCredentialRoutes } from './provider-credentials';
 import { liveRoutes } from './live';
+import { suppressionRoutes } from './suppressions';
 
 /** Everything under /v1 (Movoice's API and callplane's own resources). */
 export function v1Routes() {
@@ -33,6 +34,7 @@ export function v1Routes() {
     eventRoutes,
     messageRoutes,
     rtbRoutes,
+    suppressionRoutes,
     simulatorRoutes,
   ])
     r.route('/', sub());
