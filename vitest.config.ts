@@ -28,6 +28,11 @@ export default defineConfig({
           ALLOW_PRIVATE_WEBHOOK_URLS: 'false',
           // Webhook hosts resolve from src/lib/dns.ts's local table (the DoH client is tested with fixtures).
           WEBHOOK_DNS: 'local',
+          // Accounts without their own provider credentials use the deployment's below (the legacy tests);
+          // provider-credentials.test.ts runs the Worker with this off as well.
+          PROVIDER_DEFAULT_CREDENTIALS: 'on',
+          // A fixed test keyring sealing provider secrets (lib/secret-box.ts).
+          PROVIDER_SECRETS_KEYS: 'k1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
           // Twilio numbers in tests talk to recorded fixtures at twilio.test (test/fixtures/twilio).
           TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000001',
           TWILIO_AUTH_TOKEN: 'test_twilio_auth_token',
@@ -37,6 +42,7 @@ export default defineConfig({
           META_APP_SECRET: 'test_meta_app_secret',
           META_VERIFY_TOKEN: 'test_meta_verify_token',
           META_GRAPH_BASE: 'https://graph.test/v21.0',
+          META_WABA_ID: '102290129340398',
           CLERK_ISSUER: 'https://clerk.test.callplane.dev',
           CLERK_AUTHORIZED_PARTIES: 'https://app.callplane.dev',
           CLERK_JWT_KEY: clerk.publicKey.export({ type: 'spki', format: 'pem' }).toString(),

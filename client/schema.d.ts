@@ -74,6 +74,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/provider_credentials/reencrypt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-seal provider secrets under the current key (call until remaining is 0)
+         * @description After putting a new key first in PROVIDER_SECRETS_KEYS: re-encrypts up to `limit` rows sealed under older keys. Remove an old key only once this answers remaining 0.
+         */
+        post: operations["PostAdminProviderCredentialsReencrypt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/account": {
         parameters: {
             query?: never;
@@ -313,7 +333,10 @@ export interface paths {
         /** List phone numbers */
         get: operations["GetV1PhoneNumbers"];
         put?: never;
-        /** Register a phone number */
+        /**
+         * Register a phone number
+         * @description A Twilio number must be one of your Twilio account's IncomingPhoneNumbers and a whatsapp_phone_number_id one of your WhatsApp Business Account's numbers (422 otherwise, also when another account holds it); simulator numbers are for test mode only.
+         */
         post: operations["PostV1PhoneNumbers"];
         delete?: never;
         options?: never;
@@ -338,6 +361,84 @@ export interface paths {
         head?: never;
         /** Update a phone number */
         patch: operations["PatchV1PhoneNumbersId"];
+        trace?: never;
+    };
+    "/v1/provider_credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's provider credentials (secrets shown by their last four characters) */
+        get: operations["GetV1ProviderCredentials"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/provider_credentials/twilio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the Twilio account this account calls through
+         * @description Creates or replaces them. Calls and inbound webhooks of this account's Twilio numbers use them from then on; changing the Account SID while Twilio numbers are registered is refused (409).
+         */
+        put: operations["PutV1ProviderCredentialsTwilio"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/provider_credentials/whatsapp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the WhatsApp Business Account this account messages through
+         * @description Creates or replaces them. Messages and Meta webhooks of this account's WhatsApp numbers use them; changing the WABA while WhatsApp numbers are registered is refused (409).
+         */
+        put: operations["PutV1ProviderCredentialsWhatsapp"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/provider_credentials/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One provider's credentials */
+        get: operations["GetV1ProviderCredentialsProvider"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove one provider's credentials
+         * @description Refused (409) while phone numbers of the account still use them.
+         */
+        delete: operations["DeleteV1ProviderCredentialsProvider"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/calls/batch": {
@@ -1235,6 +1336,16 @@ export interface components {
             /** @description The plaintext key; only in the answer that creates it */
             key?: string;
         };
+        Error422: {
+            error: {
+                /** @enum {string} */
+                code: "unprocessable" | "suppressed";
+                message: string;
+                /** @description The input that was wrong: `recipients[3].phone` */
+                param?: string;
+                request_id: string;
+            };
+        };
         OwnAccount: components["schemas"]["Account"] & {
             /** @description The plan's figures with this account's overrides applied */
             effective_limits: {
@@ -1472,22 +1583,57 @@ export interface components {
                 [key: string]: string | number | boolean;
             };
         };
+        ProviderCredential: components["schemas"]["TwilioCredential"] | components["schemas"]["WhatsAppCredential"];
+        TwilioCredential: {
+            /** @enum {string} */
+            object: "provider_credential";
+            /** @enum {string} */
+            provider: "twilio";
+            account_sid: string;
+            api_key_sid: string | null;
+            auth_token_last4: string | null;
+            api_key_secret_last4: string | null;
+            created_at: number;
+            updated_at: number;
+        };
+        WhatsAppCredential: {
+            /** @enum {string} */
+            object: "provider_credential";
+            /** @enum {string} */
+            provider: "whatsapp";
+            waba_id: string;
+            access_token_last4: string | null;
+            app_secret_last4: string | null;
+            created_at: number;
+            updated_at: number;
+        };
+        /** @description Your Twilio account: its Account SID and auth token (which verifies the webhooks Twilio signs), and optionally an API key pair for REST calls. */
+        TwilioCredentialsInput: {
+            /** @example AC00000000000000000000000000000001 */
+            account_sid: string;
+            /** @description The auth token: Twilio signs its webhooks with it; write-only (answers show its last four characters) */
+            auth_token: string;
+            /** @description An API key pair: when given, the REST API is called with it instead of the auth token */
+            api_key?: {
+                sid: string;
+                /** @description The API key secret; write-only (answers show its last four characters) */
+                secret: string;
+            };
+        };
+        WhatsAppCredentialsInput: {
+            /** @example 102290129340398 */
+            waba_id: string;
+            /** @description A system-user access token with whatsapp_business_messaging; write-only (answers show its last four characters) */
+            access_token: string;
+            /** @description The Meta app's secret (signs webhooks); write-only (answers show its last four characters) */
+            app_secret: string;
+        };
         CreatedBatch: {
             batch_id: string;
             status: string;
             total_recipients: number;
             duplicates_removed: number;
             schedule_at: number | null;
-        };
-        Error422: {
-            error: {
-                /** @enum {string} */
-                code: "unprocessable" | "suppressed";
-                message: string;
-                /** @description The input that was wrong: `recipients[3].phone` */
-                param?: string;
-                request_id: string;
-            };
         };
         CreateBatch: {
             agent_id: string;
@@ -2749,6 +2895,110 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostAdminProviderCredentialsReencrypt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    limit?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description What was re-sealed and what is left */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "reencryption";
+                        reencrypted: number;
+                        remaining: number;
+                        key_id: string;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
                 };
             };
             /** @description Rate limited: retry after the Retry-After header */
@@ -4595,6 +4845,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
             /** @description Rate limited: retry after the Retry-After header */
             429: {
                 headers: {
@@ -4852,6 +5111,508 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1ProviderCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Both providers, where set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: components["schemas"]["ProviderCredential"][];
+                        has_more: boolean;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PutV1ProviderCredentialsTwilio: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwilioCredentialsInput"];
+            };
+        };
+        responses: {
+            /** @description Stored (encrypted) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwilioCredential"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PutV1ProviderCredentialsWhatsapp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WhatsAppCredentialsInput"];
+            };
+        };
+        responses: {
+            /** @description Stored (encrypted) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WhatsAppCredential"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1ProviderCredentialsProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: "twilio" | "whatsapp";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The credentials */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderCredential"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    DeleteV1ProviderCredentialsProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: "twilio" | "whatsapp";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "provider_credential";
+                        /** @enum {string} */
+                        provider: "twilio" | "whatsapp";
+                        /** @enum {boolean} */
+                        deleted: true;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key is in use with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error409"];
                 };
             };
             /** @description Request body too large */

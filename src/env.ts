@@ -41,6 +41,10 @@ export interface Env {
   WEBHOOK_RETRY_SCALE?: string;
   /** The public origin providers call back (Twilio status callbacks, recording links). */
   PUBLIC_BASE_URL?: string;
+  /** `on`: an account without its own provider credentials uses the deployment's TWILIO_* / META_* ones. Default off. */
+  PROVIDER_DEFAULT_CREDENTIALS?: string;
+  /** Keyring sealing provider secrets: `id:base64(32 bytes)`, comma-separated, the first encrypts (lib/secret-box.ts). */
+  PROVIDER_SECRETS_KEYS?: string;
   TWILIO_ACCOUNT_SID?: string;
   TWILIO_AUTH_TOKEN?: string;
   /** Twilio's REST base; only changed to point at a recorded-fixture server. */
@@ -51,6 +55,8 @@ export interface Env {
   META_APP_SECRET?: string;
   META_VERIFY_TOKEN?: string;
   META_PHONE_NUMBER_ID?: string;
+  /** The deployment's WhatsApp Business Account id: numbers using the default credentials are verified in it. */
+  META_WABA_ID?: string;
   /** Graph API base; only changed to point at a recorded-fixture server. */
   META_GRAPH_BASE?: string;
   /** Reporting AI: an OpenAI-compatible base URL (…/v1), key and model; or REPORTING_LLM=workers-ai with the AI binding. */

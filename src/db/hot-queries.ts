@@ -53,7 +53,7 @@ export const callForRuntimeEvent = (db: Db, accountId: string, externalId: strin
 export const callForProviderStatus = (db: Db, callId: string | undefined, callSid: string) =>
   db.query.calls.findFirst({
     where: callId ? eq(calls.id, callId) : eq(calls.providerCallId, callSid),
-    columns: { id: true, providerCallId: true },
+    columns: { id: true, providerCallId: true, accountId: true },
   });
 
 /** Meta's webhook: the number (and so the account) a WhatsApp phone_number_id belongs to. */

@@ -185,9 +185,30 @@ export const phoneNumbers = sqliteTable(
   },
   (t) => [
     uniqueIndex('phone_numbers_number').on(t.number),
+    uniqueIndex('phone_numbers_whatsapp_id').on(t.whatsappPhoneNumberId),
     index('phone_numbers_account').on(t.accountId, t.createdAt),
     index('phone_numbers_whatsapp').on(t.whatsappPhoneNumberId),
   ],
+);
+
+/** An account's own Twilio or Meta credentials: secrets only as AES-GCM ciphertext (lib/secret-box.ts). */
+export const providerCredentials = sqliteTable(
+  'provider_credentials',
+  {
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    provider: text('provider', { enum: ['twilio', 'whatsapp'] }).notNull(),
+    /** Twilio's Account SID or Meta's WABA id. */
+    externalId: text('external_id').notNull(),
+    /** Public parts (API key SID) and the secrets' last four characters. */
+    details: json<Record<string, string | null>>('details').notNull().default(sql`'{}'`),
+    keyId: text('key_id').notNull(),
+    ciphertext: text('ciphertext').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.provider] }), index('provider_credentials_key').on(t.keyId)],
 );
 
 export const calls = sqliteTable(

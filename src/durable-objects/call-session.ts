@@ -10,7 +10,8 @@ import type { Env } from '../env';
 import { hit, InjectedFault } from '../lib/faults';
 import { logger } from '../lib/log';
 import { simulateOptions } from '../providers/telephony/simulator';
-import { telephonyFor, type ProviderEvent } from '../providers/telephony';
+import type { ProviderEvent } from '../providers/telephony';
+import { telephonyForAccount } from '../services/provider-credentials';
 import type { DialResult } from '../providers/telephony/types';
 import { meetsSuccessCriterion, simulateConversation } from '../services/call-analysis';
 import { TERMINAL_STATUSES, type CallRow, type CallStatus } from '../db/types';
@@ -338,7 +339,17 @@ export class CallSession extends DurableObject<Env> {
    * asked, so a crash after the provider accepted the call replays into `reconcile`, never a second dial.
    */
   private async dial(s: SessionState, timer: Timer) {
-    const provider = telephonyFor(this.env, s.provider);
+    const provider = await telephonyForAccount(this.accountCtx(s), s.provider).catch((err) => {
+      logger(this.env, { account_id: s.accountId }).error('no provider for call', {
+        call_id: s.callId,
+        error: String(err),
+      });
+      return null;
+    });
+    if (!provider) {
+      this.transition(s, { status: 'failed', endReason: 'provider_not_configured', hangupBy: 'system' });
+      return;
+    }
     const call = await this.callRow(s);
     const scoped = withAccount(systemCtx(this.env), { id: s.accountId });
     const req = {
@@ -383,6 +394,11 @@ export class CallSession extends DurableObject<Env> {
     }
   }
 
+  /** The account's ctx: its provider credentials place and end its calls. */
+  private accountCtx(s: SessionState) {
+    return withAccount(systemCtx(this.env), { id: s.accountId });
+  }
+
   /** The provider has this call: remember its id and the events it will report (the simulator's script). */
   private adopt(s: SessionState, dialed: DialResult) {
     s.providerCallId = dialed.providerCallId;
@@ -396,7 +412,7 @@ export class CallSession extends DurableObject<Env> {
     if (s.status === 'queued' || !s.providerCallId) {
       this.transition(s, { status: 'canceled', endReason: reason, hangupBy: by });
     } else {
-      const final = await telephonyFor(this.env, s.provider).hangup(
+      const final = await (await telephonyForAccount(this.accountCtx(s), s.provider)).hangup(
         s.providerCallId,
         s.status === 'in_progress',
       );

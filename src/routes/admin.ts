@@ -11,11 +11,12 @@ import { recompileAccount } from '../services/rtb-config';
 import { createApiKey } from '../services/api-keys';
 import { recordAudit } from '../services/audit';
 import { auditContext } from '../middleware/auth';
-import { errorResponses, IdParam, jsonBody, jsonResponse, newRouter } from './router';
+import { errorResponse, errorResponses, IdParam, jsonBody, jsonResponse, newRouter } from './router';
 import { nonBlank, TimeZone } from './schemas';
 import { AccountSchema } from './v1/account';
 import { ApiKey } from './v1/api-keys';
 import { systemCtx, withAccount } from '../services/context';
+import { reencryptCredentials } from '../services/provider-credentials';
 import { deleteAccount } from '../services/account-deletion';
 
 const Limits = z
@@ -200,6 +201,38 @@ export function adminRoutes() {
         data: { name: key.name, mode, scopes: null, last4: key.last4, recovery: true },
       });
       return c.json(key, 201);
+    },
+  );
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/provider_credentials/reencrypt',
+      tags,
+      security,
+      summary: 'Re-seal provider secrets under the current key (call until remaining is 0)',
+      description:
+        'After putting a new key first in PROVIDER_SECRETS_KEYS: re-encrypts up to `limit` rows sealed under older keys. Remove an old key only once this answers remaining 0.',
+      request: {
+        body: jsonBody(z.strictObject({ limit: z.number().int().min(1).max(500).optional() }), false),
+      },
+      responses: {
+        200: jsonResponse(
+          z.object({
+            object: z.literal('reencryption'),
+            reencrypted: z.number(),
+            remaining: z.number(),
+            key_id: z.string(),
+          }),
+          'What was re-sealed and what is left',
+        ),
+        422: errorResponse(422),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const body = (c.req.valid('json') ?? {}) as { limit?: number };
+      const done = await reencryptCredentials(systemCtx(c.env), body.limit ?? 100);
+      return c.json({ object: 'reencryption' as const, ...done }, 200);
     },
   );
   return r;

@@ -25,6 +25,8 @@ const TAGS: Record<string, string> = {
   'API keys': 'Keys for this account (shown once, stored hashed)',
   Agents: 'AI voice agents: prompt, voice and first message',
   'Phone numbers': 'Numbers that place and answer calls, each routed to an agent',
+  'Provider credentials':
+    "Your own Twilio account and WhatsApp Business credentials: encrypted at rest, shown only by their last four characters, used only for this account's calls and messages",
   Calls: 'Outbound and inbound calls, their transcript and analysis',
   Batches: 'Many calls at once, scheduled inside a calling window',
   Suppressions: 'Numbers never to call or message: added by you, by CSV, or by an opt-out',

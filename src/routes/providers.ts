@@ -1,4 +1,6 @@
-// Provider callbacks. No account credential: each request proves itself with the provider's signature.
+// Provider callbacks. No account credential: each request proves itself with the provider's signature,
+// checked with the secret of the account the provider's own identifiers lead to (Twilio AccountSid + To or
+// the call, Meta phone_number_id), so a request signed with another account's secret is refused.
 import { Hono, type Context } from 'hono';
 import { eq } from 'drizzle-orm';
 import { callForProviderStatus, messageByProviderId, numberByWhatsappId } from '../db/hot-queries';
@@ -6,7 +8,13 @@ import { getDb } from '../db/client';
 import { agents, calls, phoneNumbers } from '../db/schema';
 import type { AppEnv } from '../env';
 import { DomainError, unauthorized } from '../lib/errors';
-import { twilioConfig } from '../providers/telephony';
+import {
+  deploymentMeta,
+  deploymentTwilio,
+  metaCredentialsFor,
+  twilioCredentialsFor,
+  type TwilioCreds,
+} from '../services/provider-credentials';
 import { TWILIO_STATUS, twilioSignature } from '../providers/telephony/twilio';
 import { fillTemplate } from '../services/call-analysis';
 import { sessionFor } from '../durable-objects/stubs';
@@ -19,22 +27,32 @@ import { systemCtx, withAccount } from '../services/context';
 
 const xml = (s: string) => s.replace(/[<>&'"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
-/** Reads the form once and checks X-Twilio-Signature against the URL Twilio called. */
-async function verifiedTwilioForm(c: Context<AppEnv>): Promise<Record<string, string>> {
-  const cfg = twilioConfig(c.env);
-  if (!cfg) throw new DomainError('not_found', 'Twilio is not configured');
+/** Reads the form once (nothing is trusted until `verifyTwilio`). */
+async function twilioForm(c: Context<AppEnv>): Promise<Record<string, string>> {
   const type = c.req.header('Content-Type') ?? '';
   if (!type.startsWith('application/x-www-form-urlencoded'))
     throw new DomainError('invalid_request', 'Expected a form-encoded Twilio callback');
-  const params = Object.fromEntries(new URLSearchParams(await c.req.text()));
+  return Object.fromEntries(new URLSearchParams(await c.req.text()));
+}
+
+/** X-Twilio-Signature against the URL Twilio called, with `creds`' auth token, and AccountSid theirs. */
+async function verifyTwilio(c: Context<AppEnv>, params: Record<string, string>, creds: TwilioCreds | null) {
   const url = new URL(c.req.url);
   const publicUrl = c.env.PUBLIC_BASE_URL
     ? `${c.env.PUBLIC_BASE_URL}${url.pathname}${url.search}`
     : url.toString();
-  const expected = await twilioSignature(cfg.authToken, publicUrl, params);
   const given = c.req.header('X-Twilio-Signature') ?? '';
-  if (!given || !timingSafeEqual(given, expected)) throw unauthorized('Invalid X-Twilio-Signature');
-  return params;
+  const ok =
+    !!creds?.authToken &&
+    params.AccountSid === creds.accountSid &&
+    !!given &&
+    timingSafeEqual(given, await twilioSignature(creds.authToken, publicUrl, params));
+  if (!ok) throw unauthorized('Invalid X-Twilio-Signature');
+}
+
+/** The Twilio credentials of the account a callback is about (null: no such account or none set). */
+async function twilioCredsOf(c: Context<AppEnv>, accountId: string | undefined) {
+  return accountId ? twilioCredentialsFor(withAccount(systemCtx(c.env), { id: accountId })) : null;
 }
 
 function twiml(c: Context, body: string) {
@@ -47,13 +65,15 @@ export function providerRoutes() {
   const r = new Hono<AppEnv>();
 
   r.post('/twilio/status', async (c) => {
-    const p = await verifiedTwilioForm(c);
-    const status = TWILIO_STATUS[p.CallStatus ?? ''];
-    if (!status) throw new DomainError('invalid_request', `Unknown CallStatus ${p.CallStatus}`, 'CallStatus');
+    const p = await twilioForm(c);
     const callId = c.req.query('call_id');
     const db = getDb(c.env.DB);
     const call = await callForProviderStatus(db, callId, p.CallSid ?? '');
+    // An unknown call is a 404 only to a request the deployment's own Twilio account signed.
+    await verifyTwilio(c, p, call ? await twilioCredsOf(c, call.accountId) : deploymentTwilio(c.env));
     if (!call) throw new DomainError('not_found', 'No such call');
+    const status = TWILIO_STATUS[p.CallStatus ?? ''];
+    if (!status) throw new DomainError('invalid_request', `Unknown CallStatus ${p.CallStatus}`, 'CallStatus');
     const duration =
       p.CallDuration !== undefined && /^\d+$/.test(p.CallDuration) ? Number(p.CallDuration) : undefined;
     await sessionFor(c.env, call.id).providerEvent({
@@ -66,9 +86,17 @@ export function providerRoutes() {
   });
 
   r.post('/twilio/voice', async (c) => {
-    const p = await verifiedTwilioForm(c);
+    const p = await twilioForm(c);
     const db = getDb(c.env.DB);
     let callId = c.req.query('call_id');
+    // Whose call: an outbound call's own account, or the account holding the number called (To).
+    const owner = callId
+      ? await db.query.calls.findFirst({ where: eq(calls.id, callId), columns: { accountId: true } })
+      : await db.query.phoneNumbers.findFirst({
+          where: eq(phoneNumbers.number, p.To ?? ''),
+          columns: { accountId: true },
+        });
+    await verifyTwilio(c, p, owner ? await twilioCredsOf(c, owner.accountId) : deploymentTwilio(c.env));
     if (!callId) {
       const inbound = await receiveInboundCall(systemCtx(c.env), {
         to: p.To ?? '',
@@ -113,30 +141,63 @@ export function providerRoutes() {
     return c.text(c.req.query('hub.challenge') ?? '');
   });
 
-  // Statuses of sent messages and messages from customers, signed with the app secret.
+  // Statuses of sent messages and messages from customers. The phone_number_ids in the payload lead to
+  // accounts (unique index); the signature must match one of their app secrets (or the deployment's, when
+  // enabled), and only what belongs to an account with that same secret is applied.
   r.post('/whatsapp', async (c) => {
-    const secret = c.env.META_APP_SECRET;
-    if (!secret) throw new DomainError('not_found', 'WhatsApp (Meta) is not configured');
     const raw = await c.req.text();
     const given = c.req.header('X-Hub-Signature-256') ?? '';
-    if (!given || !timingSafeEqual(given, await metaSignature(secret, raw)))
-      throw unauthorized('Invalid X-Hub-Signature-256');
-    let body: unknown;
+    let body: unknown = null;
     try {
       body = JSON.parse(raw);
     } catch {
-      throw new DomainError('invalid_request', 'Malformed JSON in request body');
+      // Judged after the signature: an unsigned body learns nothing.
     }
+    const items = parseMetaWebhook(body);
     const db = getDb(c.env.DB);
-    for (const item of parseMetaWebhook(body)) {
+    const secrets = new Map<string, Promise<string | null>>();
+    const secretOf = (accountId: string) => {
+      let s = secrets.get(accountId);
+      if (!s) {
+        s = metaCredentialsFor(withAccount(systemCtx(c.env), { id: accountId })).then(
+          (m) => m?.appSecret ?? null,
+          () => null,
+        );
+        secrets.set(accountId, s);
+      }
+      return s;
+    };
+    const ids = [...new Set(items.map((i) => i.phoneNumberId).filter((x): x is string => !!x))].slice(0, 20);
+    const numbers = new Map<string, { accountId: string; number: string }>();
+    for (const id of ids) {
+      const n = await numberByWhatsappId(db, id);
+      if (n) numbers.set(id, { accountId: n.accountId, number: n.number });
+    }
+    const candidates = new Set<string>();
+    for (const n of numbers.values()) {
+      const s = await secretOf(n.accountId);
+      if (s) candidates.add(s);
+    }
+    // The deployment's secret (when enabled) speaks only for ids no account registered (its own number).
+    const fallback = deploymentMeta(c.env)?.appSecret;
+    if (fallback && (!ids.length || ids.some((id) => !numbers.has(id)))) candidates.add(fallback);
+    let signedWith: string | null = null;
+    for (const s of candidates)
+      if (given && timingSafeEqual(given, await metaSignature(s, raw))) signedWith = s;
+    if (!signedWith) {
+      if (!candidates.size) throw new DomainError('not_found', 'WhatsApp (Meta) is not configured');
+      throw unauthorized('Invalid X-Hub-Signature-256');
+    }
+    if (body === null) throw new DomainError('invalid_request', 'Malformed JSON in request body');
+    const mine = async (accountId: string) => (await secretOf(accountId)) === signedWith;
+    for (const item of items) {
       for (const st of item.statuses) {
         const msg = await messageByProviderId(db, st.id);
-        if (msg && st.status !== 'queued' && st.status !== 'received')
+        if (msg && st.status !== 'queued' && st.status !== 'received' && (await mine(msg.accountId)))
           await applyMessageStatus(systemCtx(c.env), msg.id, st.status, st.error, st.timestamp ?? undefined);
       }
-      if (!item.messages.length || !item.phoneNumberId) continue;
-      const number = await numberByWhatsappId(db, item.phoneNumberId);
-      if (!number) continue;
+      const number = item.phoneNumberId ? numbers.get(item.phoneNumberId) : undefined;
+      if (!item.messages.length || !number || !(await mine(number.accountId))) continue;
       for (const m of item.messages) {
         await receiveMessage(withAccount(systemCtx(c.env), { id: number.accountId }), m.from, m.text, {
           providerMessageId: m.id,

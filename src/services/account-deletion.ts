@@ -34,6 +34,7 @@ const ORDER = [
   'audit_events',
   'webhook_endpoints',
   'phone_numbers',
+  'provider_credentials',
   'agents',
   'api_keys',
   'clerk_links',

@@ -4,11 +4,11 @@ import { messages, phoneNumbers, whatsappContacts } from '../db/schema';
 import { notFound, unprocessable } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
-import { whatsappFor } from '../providers/whatsapp';
 import type { MessageStatus, ScriptedStep } from '../db/types';
 import { findAgent } from './agents';
 import { emitEvent, type EventType } from './events';
 import { paginate, type Page } from './pagination';
+import { whatsappForAccount } from './provider-credentials';
 import { assertNotSuppressed, isOptOutText, suppressAutomatically } from './suppressions';
 import { withAccount, type AccountCtx, type Ctx } from './context';
 import { messageByProviderId } from '../db/hot-queries';
@@ -117,7 +117,7 @@ export async function sendMessage(ctx: AccountCtx, input: SendInput) {
       }),
   ]);
   try {
-    const sent = await whatsappFor(env, providerName).send({
+    const sent = await (await whatsappForAccount(ctx, providerName)).send({
       messageId: row.id,
       to: row.contact,
       type: row.messageType,

@@ -1,6 +1,9 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, ne, or } from 'drizzle-orm';
 import { phoneNumbers } from '../db/schema';
-import { conflict, notFound } from '../lib/errors';
+import { conflict, invalid, notFound, unprocessable } from '../lib/errors';
+import { twilioHasNumber } from '../providers/telephony/twilio';
+import { wabaHasNumber } from '../providers/whatsapp/meta';
+import { metaCredentialsFor, twilioCredentialsFor } from './provider-credentials';
 import { newId } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
 import { getAgent } from './agents';
@@ -28,6 +31,80 @@ export function presentNumber(n: PhoneNumberRow) {
 const scoped = (accountId: string, id: string) =>
   and(eq(phoneNumbers.id, id), eq(phoneNumbers.accountId, accountId));
 
+// Verified ownership (README "Security"). A number another account holds gets exactly the answer of a
+// number the provider does not list for this account, so registering never reveals who holds what.
+const notInTwilio = (number: string) =>
+  unprocessable(`${number} is not a phone number of your Twilio account`, 'number');
+const notInWaba = (id: string) =>
+  unprocessable(
+    `${id} is not a phone number id of your WhatsApp Business Account for this number`,
+    'whatsapp_phone_number_id',
+  );
+
+/** Simulator numbers route nowhere real: test mode only, so a live deployment holds only verified numbers. */
+function assertProviderAllowed(ctx: AccountCtx<'id'>, provider: Provider) {
+  if (provider === 'simulator' && ctx.env.API_KEY_MODE === 'live')
+    throw invalid('Simulator numbers are available in test mode only; use provider "twilio"', 'provider');
+}
+
+async function verifyTwilio(ctx: AccountCtx<'id'>, number: string) {
+  const creds = await twilioCredentialsFor(ctx);
+  if (!creds)
+    throw unprocessable(
+      'This account has no Twilio credentials: PUT /v1/provider_credentials/twilio first',
+      'provider',
+    );
+  const owned = await twilioHasNumber(creds, number).catch(() => {
+    throw unprocessable(`Twilio could not be asked whether it lists ${number}; try again`, 'number');
+  });
+  if (!owned) throw notInTwilio(number);
+}
+
+async function verifyWhatsApp(ctx: AccountCtx<'id'>, id: string, number: string) {
+  const creds = await metaCredentialsFor(ctx);
+  if (!creds?.wabaId)
+    throw unprocessable(
+      'This account has no WhatsApp Business credentials: PUT /v1/provider_credentials/whatsapp first',
+      'whatsapp_phone_number_id',
+    );
+  const owned = await wabaHasNumber(creds, id, number).catch(() => {
+    throw unprocessable(
+      `Meta could not be asked whether it lists ${id}; try again`,
+      'whatsapp_phone_number_id',
+    );
+  });
+  if (!owned) throw notInWaba(id);
+}
+
+/** After a unique index refused a row: this account's own duplicate is a 409, anyone else's the not-yours 422. */
+async function refusal(
+  ctx: AccountCtx<'id'>,
+  provider: Provider,
+  number: string | null,
+  waId: string | null,
+) {
+  const clash = await ctx.db.query.phoneNumbers.findFirst({
+    where: or(
+      number ? eq(phoneNumbers.number, number) : undefined,
+      waId ? eq(phoneNumbers.whatsappPhoneNumberId, waId) : undefined,
+    ),
+    columns: { accountId: true, number: true },
+  });
+  const byNumber = !!number && clash?.number === number;
+  if (clash?.accountId === ctx.account.id)
+    return byNumber
+      ? conflict(`${number} is already registered`, 'number')
+      : conflict(`${waId} is already used by another of your numbers`, 'whatsapp_phone_number_id');
+  if (byNumber && number)
+    return provider === 'twilio'
+      ? notInTwilio(number)
+      : conflict(`${number} is already registered`, 'number');
+  return waId ? notInWaba(waId) : conflict('That number cannot be registered', 'number');
+}
+
+const isUniqueViolation = (err: unknown) =>
+  /UNIQUE constraint failed/i.test(String((err as Error)?.message ?? err));
+
 export async function createPhoneNumber(
   ctx: AccountCtx<'id'>,
   defaultProvider: Provider,
@@ -43,12 +120,17 @@ export async function createPhoneNumber(
 ) {
   const { db } = ctx;
   const accountId = ctx.account.id;
+  const provider = input.provider ?? defaultProvider;
+  assertProviderAllowed(ctx, provider);
   if (input.agent_id) await getAgent(ctx, input.agent_id, 'agent_id');
+  const waId = input.whatsapp_phone_number_id ?? null;
+  if (provider === 'twilio') await verifyTwilio(ctx, input.number);
+  if (waId) await verifyWhatsApp(ctx, waId, input.number);
   const row: PhoneNumberRow = {
     id: newId('pn'),
     accountId,
     number: input.number,
-    provider: input.provider ?? defaultProvider,
+    provider,
     agentId: input.agent_id ?? null,
     rtbRouteId: input.rtb_route_id ?? null,
     whatsappPhoneNumberId: input.whatsapp_phone_number_id ?? null,
@@ -61,7 +143,7 @@ export async function createPhoneNumber(
     .values(row)
     .onConflictDoNothing()
     .returning({ id: phoneNumbers.id });
-  if (!inserted) throw conflict(`${input.number} is already registered`, 'number');
+  if (!inserted) throw await refusal(ctx, provider, input.number, waId);
   return presentNumber(row);
 }
 
@@ -100,7 +182,18 @@ export async function updatePhoneNumber(
   const { db } = ctx;
   const accountId = ctx.account.id;
   const row = await getPhoneNumber(ctx, id);
+  if (patch.provider) assertProviderAllowed(ctx, patch.provider);
   if (patch.agent_id) await getAgent(ctx, patch.agent_id, 'agent_id');
+  if (patch.provider === 'twilio' && row.provider !== 'twilio') await verifyTwilio(ctx, row.number);
+  const waId = patch.whatsapp_phone_number_id;
+  if (waId && waId !== row.whatsappPhoneNumberId) {
+    await verifyWhatsApp(ctx, waId, row.number);
+    const taken = await db.query.phoneNumbers.findFirst({
+      where: and(eq(phoneNumbers.whatsappPhoneNumberId, waId), ne(phoneNumbers.id, id)),
+      columns: { id: true },
+    });
+    if (taken) throw await refusal(ctx, row.provider, null, waId);
+  }
   const set: Partial<PhoneNumberRow> = {};
   if (patch.agent_id !== undefined) set.agentId = patch.agent_id;
   if (patch.rtb_route_id !== undefined) set.rtbRouteId = patch.rtb_route_id;
@@ -109,7 +202,16 @@ export async function updatePhoneNumber(
   if (patch.variables !== undefined) set.variables = patch.variables;
   if (patch.whatsapp_phone_number_id !== undefined)
     set.whatsappPhoneNumberId = patch.whatsapp_phone_number_id;
-  if (Object.keys(set).length) await db.update(phoneNumbers).set(set).where(scoped(accountId, id));
+  if (Object.keys(set).length)
+    await db
+      .update(phoneNumbers)
+      .set(set)
+      .where(scoped(accountId, id))
+      .catch(async (err) => {
+        // Another account took the WhatsApp id between the check and the update.
+        if (waId && isUniqueViolation(err)) throw await refusal(ctx, row.provider, null, waId);
+        throw err;
+      });
   return presentNumber({ ...row, ...set });
 }
 

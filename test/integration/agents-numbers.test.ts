@@ -1,8 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, expectEnvelope, request, uniqueNumber, type TestAccount } from '../helpers/harness';
+import { ownershipFixture, twilioFixtureAccount } from '../helpers/provider-fixtures';
+import { installReceiver, onHost } from '../helpers/receiver';
 
+const DEPLOYMENT_SID = 'AC00000000000000000000000000000001';
 let a: TestAccount;
 beforeAll(async () => {
+  installReceiver();
+  onHost('twilio.test', (req) => ownershipFixture(req) ?? new Response(null, { status: 404 }));
   a = await createAccount('growth');
 });
 
@@ -94,6 +99,8 @@ describe('phone numbers', () => {
     expect(bad.status).toBe(404);
     expect(expectEnvelope(bad).param).toBe('agent_id');
 
+    // The deployment's Twilio account (PROVIDER_DEFAULT_CREDENTIALS=on in tests) lists the number.
+    twilioFixtureAccount(DEPLOYMENT_SID, [[DEPLOYMENT_SID, 'test_twilio_auth_token']], [number]);
     const made = await request('POST', '/v1/phone_numbers', {
       key: a.key,
       body: { number, provider: 'twilio' },

@@ -17,6 +17,7 @@ import {
   validatorAt,
 } from '../helpers/contract';
 import { createAccount, request, type TestAccount } from '../helpers/harness';
+import { ownershipFixture } from '../helpers/provider-fixtures';
 import { installReceiver, onHost } from '../helpers/receiver';
 
 /** Runs per operation and direction: small, so the file stays well under a minute on a shared machine. */
@@ -29,6 +30,9 @@ beforeAll(async () => {
   // Webhook endpoints made from the document's example URLs are answered here, never on the network.
   installReceiver();
   for (const host of ['example.com', 'hooks.example.org']) onHost(host, () => new Response('ok'));
+  // Twilio numbers and WhatsApp ids the fuzzer registers are looked up at the fixture servers (none listed: 422).
+  for (const host of ['twilio.test', 'graph.test'])
+    onHost(host, (req) => ownershipFixture(req) ?? new Response(null, { status: 404 }));
   acct = await createAccount('enterprise', {
     limits: {
       calls_per_minute: 100_000,

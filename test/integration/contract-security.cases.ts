@@ -41,6 +41,14 @@ const newCall = async (f: Fixtures, owner: TestAccount, simulate: Json = { ring_
     )
   ).call_id as string;
 
+const hex = () => crypto.randomUUID().replace(/-/g, '');
+const twilioCreds = () => ({ account_sid: `AC${hex()}`, auth_token: `tok_${hex()}` });
+const whatsappCreds = () => ({ waba_id: '1234567', access_token: `EAA${hex()}`, app_secret: hex() });
+async function putCreds(owner: TestAccount, provider: string, body: Json) {
+  const r = await request('PUT', `/v1/provider_credentials/${provider}`, { key: owner.key, body });
+  if (r.status !== 200) throw new Error(`credentials: ${r.status} ${r.text}`);
+}
+
 export const SECURITY_CASES: Record<string, SecurityCase> = {
   PostAdminAccounts: { tenancy: 'none', setup: async () => ({ body: { name: 'Sec', plan: 'starter' } }) },
   GetAdminAccountsId: { tenancy: 'none', setup: async (f) => ({ params: { id: f.owner.id } }) },
@@ -68,6 +76,32 @@ export const SECURITY_CASES: Record<string, SecurityCase> = {
   GetV1AuditEvents: {},
   PostV1AccountCredentialsWebhookAuthKeyRotate: { fresh: () => createRoomyAccount() },
   PostV1AccountCredentialsIngestKeysRotate: { fresh: () => createRoomyAccount() },
+
+  // Provider credentials: fresh accounts, so one case's PUT by the other account cannot satisfy the next GET.
+  GetV1ProviderCredentials: {},
+  PutV1ProviderCredentialsTwilio: {
+    fresh: () => createRoomyAccount(),
+    setup: async () => ({ body: twilioCreds() }),
+  },
+  PutV1ProviderCredentialsWhatsapp: {
+    fresh: () => createRoomyAccount(),
+    setup: async () => ({ body: whatsappCreds() }),
+  },
+  GetV1ProviderCredentialsProvider: {
+    fresh: () => createRoomyAccount(),
+    setup: async (_f, owner) => {
+      await putCreds(owner, 'twilio', twilioCreds());
+      return { params: { provider: 'twilio' } };
+    },
+  },
+  DeleteV1ProviderCredentialsProvider: {
+    fresh: () => createRoomyAccount(),
+    setup: async (_f, owner) => {
+      await putCreds(owner, 'whatsapp', whatsappCreds());
+      return { params: { provider: 'whatsapp' } };
+    },
+  },
+  PostAdminProviderCredentialsReencrypt: { tenancy: 'none', setup: async () => ({ body: {} }) },
 
   PostV1ApiKeys: { setup: async () => ({ body: { name: 'ci' } }) },
   GetV1ApiKeys: {},

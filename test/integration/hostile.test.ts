@@ -124,3 +124,94 @@ describe('date phrases', () => {
     expect(r.body.sql ?? null).toBeNull();
   });
 });
+
+describe('provider credentials and provider webhooks (hostile corpus)', () => {
+  const sid = `AC${'c'.repeat(32)}`;
+  const credRows = async () =>
+    ((
+      await env.DB.prepare('select count(*) as n from provider_credentials where account_id = ?')
+        .bind(a.id)
+        .first()
+    )?.n as number) ?? 0;
+  const bodies: Array<[string, string]> = [
+    ['twilio', deep(100_000)],
+    ['twilio', manyKeys(100_000)],
+    ['twilio', '[]'],
+    ['twilio', 'null'],
+    ['twilio', '"AC"'],
+    ['twilio', JSON.stringify({ account_sid: sid, auth_token: 'x'.repeat(100_000) })],
+    ['twilio', JSON.stringify({ account_sid: sid, auth_token: 'spaces in the token!' })],
+    ['twilio', JSON.stringify({ account_sid: sid, auth_token: 'tok\u0000en0123456789abc' })],
+    ['twilio', JSON.stringify({ account_sid: `${sid}/../../x`, auth_token: 'x'.repeat(20) })],
+    ['twilio', JSON.stringify({ account_sid: sid, auth_token: 'x'.repeat(20), api_key: [] })],
+    ['twilio', JSON.stringify({ account_sid: sid, auth_token: 'x'.repeat(20), api_key: { sid: 'SK1' } })],
+    ['twilio', `{"account_sid":"${sid}","auth_token":"${'x'.repeat(20)}","__proto__":{"admin":true}}`],
+    [
+      'whatsapp',
+      JSON.stringify({ waba_id: '../../me', access_token: 'x'.repeat(20), app_secret: 'y'.repeat(20) }),
+    ],
+    [
+      'whatsapp',
+      JSON.stringify({ waba_id: '1'.repeat(33), access_token: 'x'.repeat(20), app_secret: 'y'.repeat(20) }),
+    ],
+    ['whatsapp', JSON.stringify({ waba_id: 1234, access_token: 'x'.repeat(20), app_secret: 'y'.repeat(20) })],
+    [
+      'whatsapp',
+      JSON.stringify({ waba_id: '1', access_token: 'x'.repeat(2000), app_secret: 'y'.repeat(20) }),
+    ],
+    ['whatsapp', '{"waba_id":"1","access_token":'],
+  ];
+  it.each(bodies.map(([p, b], i) => [i, p, b] as const))(
+    '%i PUT %s is a 4xx with param, stores nothing',
+    async (_i, provider, raw) => {
+      const r = await request('PUT', `/v1/provider_credentials/${provider}`, {
+        key: a.key,
+        raw,
+        headers: { 'Content-Type': 'application/json' },
+      });
+      expect(r.status).toBeGreaterThanOrEqual(400);
+      expect(r.status).toBeLessThan(500);
+      expectEnvelope(r);
+      expect(await credRows()).toBe(0);
+    },
+  );
+
+  const hooks: Array<[string, string, Record<string, string>]> = [
+    ['/providers/twilio/voice', 'To=%2B1&AccountSid=', { 'X-Twilio-Signature': 'x' }],
+    ['/providers/twilio/voice', `AccountSid=${sid}&To=${'9'.repeat(5000)}`, { 'X-Twilio-Signature': 'x' }],
+    ['/providers/twilio/status?call_id=call_nope', 'CallStatus=completed', {}],
+    ['/providers/twilio/status', '%%%&&&==', { 'X-Twilio-Signature': '' }],
+  ];
+  it.each(hooks)('Twilio webhook %s with %s is refused, never 5xx', async (path, raw, headers) => {
+    const r = await request('POST', path, {
+      raw,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+    });
+    expect(r.status).toBe(401);
+    expectEnvelope(r);
+  });
+
+  const metaBodies = [
+    deep(100_000),
+    '{"entry":',
+    JSON.stringify({
+      entry: Array.from({ length: 2000 }, (_, i) => ({
+        changes: [{ field: 'messages', value: { metadata: { phone_number_id: `${i}` }, messages: [] } }],
+      })),
+    }),
+    JSON.stringify({
+      entry: [{ changes: [{ field: 'messages', value: { metadata: { phone_number_id: {} } } }] }],
+    }),
+  ];
+  it.each(metaBodies.map((b, i) => [i, b] as const))(
+    'Meta webhook body %i is refused, never 5xx',
+    async (_i, raw) => {
+      const r = await request('POST', '/providers/whatsapp', {
+        raw,
+        headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': 'sha256=00' },
+      });
+      expect(r.status).toBeGreaterThanOrEqual(400);
+      expect(r.status).toBeLessThan(500);
+    },
+  );
+});

@@ -10,6 +10,7 @@ import inboundVoice from '../fixtures/twilio/inbound-voice.json';
 import listCalls from '../fixtures/twilio/list-calls.response.json';
 import { createRoomyAccount, env, request, type TestAccount } from '../helpers/harness';
 import { installReceiver, onHost, waitFor } from '../helpers/receiver';
+import { ownershipFixture, twilioFixtureAccount } from '../helpers/provider-fixtures';
 
 const TOKEN = 'test_twilio_auth_token';
 const SID = 'AC00000000000000000000000000000001';
@@ -22,7 +23,10 @@ let listHoldsTheCall = true;
 let a: TestAccount;
 beforeAll(async () => {
   installReceiver();
+  twilioFixtureAccount(SID, [[SID, 'test_twilio_auth_token']], [OWNED]);
   onHost('twilio.test', async (req) => {
+    const owned = ownershipFixture(req);
+    if (owned) return owned;
     const url = new URL(req.url);
     const form = new URLSearchParams(req.method === 'GET' ? url.search : await req.text());
     twilioRequests.push({ method: req.method, path: url.pathname, form });

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { twilioSignature } from '../../src/providers/telephony/twilio';
 import { createRoomyAccount, env, request, type TestAccount } from '../helpers/harness';
 import { installReceiver, onHost, waitFor } from '../helpers/receiver';
+import { ownershipFixture, twilioFixtureAccount } from '../helpers/provider-fixtures';
 import createCallResponse from '../fixtures/twilio/create-call.response.json';
 import callbackFixture from '../fixtures/twilio/status-callbacks.json';
 import inboundVoice from '../fixtures/twilio/inbound-voice.json';
@@ -26,7 +27,10 @@ let a: TestAccount;
 
 beforeAll(async () => {
   installReceiver();
+  twilioFixtureAccount(SID, [[SID, TOKEN]], [OWNED]);
   onHost('twilio.test', async (req) => {
+    const owned = ownershipFixture(req);
+    if (owned) return owned;
     const form = new URLSearchParams(await req.text());
     twilioRequests.push({ url: req.url, auth: req.headers.get('Authorization'), form });
     const path = new URL(req.url).pathname;

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { metaSignature } from '../../src/providers/whatsapp/meta';
 import { createRoomyAccount, expectEnvelope, request, type TestAccount } from '../helpers/harness';
 import { installReceiver, onHost, waitFor } from '../helpers/receiver';
+import { ownershipFixture, wabaFixture } from '../helpers/provider-fixtures';
 import sendResponse from '../fixtures/meta/send-message.response.json';
 import statusWebhook from '../fixtures/meta/status-webhook.json';
 import inboundWebhook from '../fixtures/meta/inbound-webhook.json';
@@ -177,15 +178,19 @@ describe('Meta WhatsApp Cloud API (recorded fixtures)', () => {
   };
 
   beforeAll(async () => {
+    wabaFixture('102290129340398', 'test_meta_token', [{ id: PHONE_NUMBER_ID, display: '+1 555-078-3881' }]);
     onHost('graph.test', async (req) => {
+      const owned = ownershipFixture(req);
+      if (owned) return owned;
       graph.push({ url: req.url, auth: req.headers.get('Authorization'), body: await req.json() });
       return Response.json(sendResponse);
     });
     meta = await createRoomyAccount();
-    await request('POST', '/v1/phone_numbers', {
+    const pn = await request('POST', '/v1/phone_numbers', {
       key: meta.key,
       body: { number: '+15550783881', whatsapp_phone_number_id: PHONE_NUMBER_ID },
     });
+    expect(pn.status, pn.text).toBe(201);
   });
 
   it('sends a template through the Graph API', async () => {

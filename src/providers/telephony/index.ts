@@ -1,21 +1,12 @@
-import { getDb } from '../../db/client';
 import type { Env } from '../../env';
+import type { Db } from '../../db/client';
 import { SimulatorTelephony } from './simulator';
-import { TwilioTelephony } from './twilio';
+import { type TwilioConfig, TwilioTelephony } from './twilio';
 import type { TelephonyProvider } from './types';
 
 export function simulatorTimeScale(env: Env) {
   const v = Number(env.SIMULATOR_TIME_SCALE ?? '1');
   return Number.isFinite(v) && v > 0 ? v : 1;
-}
-
-export function twilioConfig(env: Env) {
-  if (!env.TWILIO_ACCOUNT_SID || !env.TWILIO_AUTH_TOKEN) return null;
-  return {
-    accountSid: env.TWILIO_ACCOUNT_SID,
-    authToken: env.TWILIO_AUTH_TOKEN,
-    apiBase: env.TWILIO_API_BASE || 'https://api.twilio.com',
-  };
 }
 
 /** The provider a call uses, chosen per phone number (default TELEPHONY_PROVIDER). */
@@ -34,14 +25,15 @@ const external: TelephonyProvider = {
   },
 };
 
-export function telephonyFor(env: Env, name: string): TelephonyProvider {
+/** The provider for a call; Twilio with the credentials of the call's account (services/provider-credentials.ts resolves them). */
+export function telephonyFor(env: Env, db: Db, name: string, twilio: TwilioConfig | null): TelephonyProvider {
   if (name === 'external') return external;
   if (name === 'twilio') {
-    const cfg = twilioConfig(env);
-    if (!cfg) throw new Error('TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN must be set to place Twilio calls');
-    return new TwilioTelephony(cfg);
+    if (!twilio)
+      throw new Error('This account has no Twilio credentials (PUT /v1/provider_credentials/twilio)');
+    return new TwilioTelephony(twilio);
   }
-  return new SimulatorTelephony(simulatorTimeScale(env), getDb(env.DB));
+  return new SimulatorTelephony(simulatorTimeScale(env), db);
 }
 
 export type { ProviderEvent, TelephonyProvider } from './types';

@@ -3,8 +3,11 @@ import type { CallStatus } from '../../db/types';
 import type { DialLookup, DialRequest, DialResult, ProviderEvent, TelephonyProvider } from './types';
 
 export interface TwilioConfig {
+  /** The Twilio account calls are placed in (the URL's /Accounts/{sid}). */
   accountSid: string;
-  authToken: string;
+  /** Basic-auth pair: the Account SID and auth token, or an API key SID and secret. */
+  restUser: string;
+  restSecret: string;
   apiBase: string;
 }
 
@@ -40,7 +43,7 @@ export class TwilioTelephony implements TelephonyProvider {
     const res = await fetch(`${this.cfg.apiBase}/2010-04-01/Accounts/${this.cfg.accountSid}${path}`, {
       method: form ? 'POST' : 'GET',
       headers: {
-        Authorization: `Basic ${btoa(`${this.cfg.accountSid}:${this.cfg.authToken}`)}`,
+        Authorization: twilioAuth(this.cfg),
         ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
       },
       body: form,
@@ -95,6 +98,35 @@ export class TwilioTelephony implements TelephonyProvider {
     if (matches.length !== 1) return { status: 'unknown' };
     return { status: 'found', result: { providerCallId: String(matches[0].sid) } };
   }
+}
+
+const twilioAuth = (cfg: TwilioConfig) => `Basic ${btoa(`${cfg.restUser}:${cfg.restSecret}`)}`;
+
+/**
+ * Verified ownership: whether `number` is an IncomingPhoneNumber of the Twilio account. `false` when
+ * Twilio lists no such number (or refuses the credentials); an unreachable Twilio throws TwilioError.
+ */
+export async function twilioHasNumber(cfg: TwilioConfig, number: string): Promise<boolean> {
+  const q = new URLSearchParams({ PhoneNumber: number, PageSize: '20' });
+  const res = await fetch(
+    `${cfg.apiBase}/2010-04-01/Accounts/${encodeURIComponent(cfg.accountSid)}/IncomingPhoneNumbers.json?${q}`,
+    { headers: { Authorization: twilioAuth(cfg) }, signal: AbortSignal.timeout(10_000) },
+  );
+  const text = await res.text();
+  if (res.status === 401 || res.status === 403 || res.status === 404) return false;
+  if (!res.ok) throw new TwilioError(res.status, text);
+  let list: unknown;
+  try {
+    list = (JSON.parse(text) as { incoming_phone_numbers?: unknown }).incoming_phone_numbers;
+  } catch {
+    throw new TwilioError(502, `unreadable IncomingPhoneNumbers answer: ${text.slice(0, 100)}`);
+  }
+  return (
+    Array.isArray(list) &&
+    list.some(
+      (n) => n?.phone_number === number && (n.account_sid === undefined || n.account_sid === cfg.accountSid),
+    )
+  );
 }
 
 /** X-Twilio-Signature: base64(HMAC-SHA1(authToken, url + sorted form params as key+value)). */

@@ -1,23 +1,15 @@
 import type { Env } from '../../env';
 import { simulatorTimeScale } from '../telephony';
-import { MetaWhatsApp } from './meta';
+import { type MetaConfig, MetaWhatsApp } from './meta';
 import { SimulatorWhatsApp } from './simulator';
 import type { WhatsAppProvider } from './types';
 
-export function metaConfig(env: Env) {
-  if (!env.META_WHATSAPP_TOKEN) return null;
-  return {
-    token: env.META_WHATSAPP_TOKEN,
-    graphBase: env.META_GRAPH_BASE || 'https://graph.facebook.com/v21.0',
-    defaultPhoneNumberId: env.META_PHONE_NUMBER_ID || null,
-  };
-}
-
-export function whatsappFor(env: Env, name: string): WhatsAppProvider {
+/** The provider for a message; Meta with the credentials of the message's account. */
+export function whatsappFor(env: Env, name: string, meta: MetaConfig | null): WhatsAppProvider {
   if (name === 'meta') {
-    const cfg = metaConfig(env);
-    if (!cfg) throw new Error('META_WHATSAPP_TOKEN must be set to send through Meta');
-    return new MetaWhatsApp(cfg);
+    if (!meta)
+      throw new Error('This account has no WhatsApp credentials (PUT /v1/provider_credentials/whatsapp)');
+    return new MetaWhatsApp(meta);
   }
   return new SimulatorWhatsApp(simulatorTimeScale(env));
 }

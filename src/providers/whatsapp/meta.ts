@@ -66,6 +66,42 @@ export class MetaWhatsApp implements WhatsAppProvider {
   }
 }
 
+/**
+ * Verified ownership: whether Meta lists `phoneNumberId` among the WABA's phone numbers, with a display
+ * number equal to `number` (digits compared). Pages are followed only on the same Graph origin.
+ */
+export async function wabaHasNumber(
+  cfg: { graphBase: string; token: string; wabaId: string | null },
+  phoneNumberId: string,
+  number: string,
+): Promise<boolean> {
+  if (!cfg.wabaId) return false;
+  const digits = (s: unknown) => String(s ?? '').replace(/\D/g, '');
+  let url: string | null =
+    `${cfg.graphBase}/${encodeURIComponent(cfg.wabaId)}/phone_numbers?fields=id,display_phone_number&limit=100`;
+  const origin = new URL(cfg.graphBase).origin;
+  for (let page = 0; url && page < 10; page++) {
+    const res = await fetch(url, {
+      headers: { Authorization: `Bearer ${cfg.token}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await res.text();
+    if (res.status >= 400 && res.status < 500) return false;
+    if (!res.ok) throw new MetaError(res.status, text);
+    let body: { data?: unknown; paging?: { next?: unknown } };
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new MetaError(502, `unreadable phone_numbers answer: ${text.slice(0, 100)}`);
+    }
+    const found = (Array.isArray(body.data) ? body.data : []).find((n) => n?.id === phoneNumberId);
+    if (found) return digits(found.display_phone_number) === digits(number);
+    const next = typeof body.paging?.next === 'string' ? body.paging.next : null;
+    url = next && next.startsWith(`${origin}/`) ? next : null;
+  }
+  return false;
+}
+
 /** X-Hub-Signature-256: "sha256=" + hex HMAC-SHA256(app secret, raw body). */
 export async function metaSignature(appSecret: string, rawBody: string): Promise<string> {
   const key = await crypto.subtle.importKey(

@@ -12,6 +12,7 @@ import { rtbRoutes } from './rtb';
 import { webhookEndpointRoutes } from './webhook-endpoints';
 import { simulatorRoutes } from './simulator';
 import { phoneNumberRoutes } from './phone-numbers';
+import { providerCredentialRoutes } from './provider-credentials';
 import { liveRoutes } from './live';
 import { suppressionRoutes } from './suppressions';
 
@@ -24,6 +25,7 @@ export function v1Routes() {
     auditEventRoutes,
     agentRoutes,
     phoneNumberRoutes,
+    providerCredentialRoutes,
     batchRoutes,
     // Before callRoutes: /calls/live is not a call id.
     liveRoutes,

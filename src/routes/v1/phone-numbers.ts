@@ -80,10 +80,13 @@ export function phoneNumberRoutes() {
       path: '/phone_numbers',
       tags,
       summary: 'Register a phone number',
+      description:
+        "A Twilio number must be one of your Twilio account's IncomingPhoneNumbers and a whatsapp_phone_number_id one of your WhatsApp Business Account's numbers (422 otherwise, also when another account holds it); simulator numbers are for test mode only.",
       request: { body: jsonBody(CreateNumber) },
       responses: {
         201: jsonResponse(PhoneNumber, 'The number'),
         409: errorResponse(409),
+        422: errorResponse(422),
         ...errorResponses,
       },
     }),
@@ -125,7 +128,12 @@ export function phoneNumberRoutes() {
       tags,
       summary: 'Update a phone number',
       request: { params: Id, body: jsonBody(UpdateNumber) },
-      responses: { 200: jsonResponse(PhoneNumber, 'The updated number'), ...errorResponses },
+      responses: {
+        200: jsonResponse(PhoneNumber, 'The updated number'),
+        409: errorResponse(409),
+        422: errorResponse(422),
+        ...errorResponses,
+      },
     }),
     async (c) => c.json(await updatePhoneNumber(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
   );

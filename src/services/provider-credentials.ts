@@ -1,0 +1,292 @@
+// An account's own Twilio and Meta WhatsApp credentials (README "Provider credentials"). Secrets are sealed
+// with lib/secret-box.ts and never leave this module except to call the provider for that same account;
+// the API shows public ids and the secrets' last four characters only. The deployment's TWILIO_* / META_*
+// credentials stand in for an account without its own only when PROVIDER_DEFAULT_CREDENTIALS=on.
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { phoneNumbers, providerCredentials } from '../db/schema';
+import type { Env } from '../env';
+import { conflict, notFound } from '../lib/errors';
+import { open, requireKeyring, seal } from '../lib/secret-box';
+import { nowSeconds } from '../lib/time';
+import { telephonyFor } from '../providers/telephony';
+import type { TelephonyProvider } from '../providers/telephony/types';
+import { whatsappFor } from '../providers/whatsapp';
+import type { WhatsAppProvider } from '../providers/whatsapp/types';
+import type { AccountCtx, Ctx } from './context';
+
+export type CredentialProvider = 'twilio' | 'whatsapp';
+type Row = typeof providerCredentials.$inferSelect;
+
+export interface TwilioCreds {
+  source: 'account' | 'deployment';
+  accountSid: string;
+  /** Verifies X-Twilio-Signature. */
+  authToken: string;
+  /** Basic-auth user and password for the REST API (the API key pair when given). */
+  restUser: string;
+  restSecret: string;
+  apiBase: string;
+}
+
+export interface MetaCreds {
+  source: 'account' | 'deployment';
+  wabaId: string | null;
+  token: string;
+  /** Verifies X-Hub-Signature-256. */
+  appSecret: string | null;
+  graphBase: string;
+  defaultPhoneNumberId: string | null;
+}
+
+export const defaultsEnabled = (env: Env) => env.PROVIDER_DEFAULT_CREDENTIALS === 'on';
+const twilioBase = (env: Env) => env.TWILIO_API_BASE || 'https://api.twilio.com';
+const graphBase = (env: Env) => env.META_GRAPH_BASE || 'https://graph.facebook.com/v21.0';
+const last4 = (s: string | undefined | null) => (s ? s.slice(-4) : null);
+const aad = (accountId: string, provider: CredentialProvider, externalId: string) =>
+  `${accountId}/${provider}/${externalId}`;
+
+export function deploymentTwilio(env: Env): TwilioCreds | null {
+  if (!defaultsEnabled(env) || !env.TWILIO_ACCOUNT_SID || !env.TWILIO_AUTH_TOKEN) return null;
+  return {
+    source: 'deployment',
+    accountSid: env.TWILIO_ACCOUNT_SID,
+    authToken: env.TWILIO_AUTH_TOKEN,
+    restUser: env.TWILIO_ACCOUNT_SID,
+    restSecret: env.TWILIO_AUTH_TOKEN,
+    apiBase: twilioBase(env),
+  };
+}
+
+export function deploymentMeta(env: Env): MetaCreds | null {
+  if (!defaultsEnabled(env) || !env.META_WHATSAPP_TOKEN) return null;
+  return {
+    source: 'deployment',
+    wabaId: env.META_WABA_ID || null,
+    token: env.META_WHATSAPP_TOKEN,
+    appSecret: env.META_APP_SECRET || null,
+    graphBase: graphBase(env),
+    defaultPhoneNumberId: env.META_PHONE_NUMBER_ID || null,
+  };
+}
+
+async function rowOf(ctx: AccountCtx<'id'>, provider: CredentialProvider) {
+  return ctx.db.query.providerCredentials.findFirst({
+    where: and(eq(providerCredentials.accountId, ctx.account.id), eq(providerCredentials.provider, provider)),
+  });
+}
+
+async function secretsOf(env: Env, row: Row): Promise<Record<string, string>> {
+  const ring = await requireKeyring(env.PROVIDER_SECRETS_KEYS);
+  return JSON.parse(
+    await open(ring, row.keyId, aad(row.accountId, row.provider, row.externalId), row.ciphertext),
+  );
+}
+
+/** The Twilio credentials this account's calls use: its own, else the deployment's when enabled, else null. */
+export async function twilioCredentialsFor(ctx: AccountCtx<'id'>): Promise<TwilioCreds | null> {
+  const row = await rowOf(ctx, 'twilio');
+  if (!row) return deploymentTwilio(ctx.env);
+  const s = await secretsOf(ctx.env, row);
+  const apiKeySid = row.details.api_key_sid ?? null;
+  return {
+    source: 'account',
+    accountSid: row.externalId,
+    authToken: s.auth_token,
+    restUser: apiKeySid ?? row.externalId,
+    restSecret: apiKeySid ? s.api_key_secret : s.auth_token,
+    apiBase: twilioBase(ctx.env),
+  };
+}
+
+/** The Meta credentials this account's WhatsApp messages use (same rule as Twilio). */
+export async function metaCredentialsFor(ctx: AccountCtx<'id'>): Promise<MetaCreds | null> {
+  const row = await rowOf(ctx, 'whatsapp');
+  if (!row) return deploymentMeta(ctx.env);
+  const s = await secretsOf(ctx.env, row);
+  return {
+    source: 'account',
+    wabaId: row.externalId,
+    token: s.access_token,
+    appSecret: s.app_secret,
+    graphBase: graphBase(ctx.env),
+    defaultPhoneNumberId: null,
+  };
+}
+
+/** The telephony provider for one account's call, with that account's Twilio credentials. */
+export async function telephonyForAccount(ctx: AccountCtx<'id'>, name: string): Promise<TelephonyProvider> {
+  return telephonyFor(ctx.env, ctx.db, name, name === 'twilio' ? await twilioCredentialsFor(ctx) : null);
+}
+
+/** The WhatsApp provider for one account's message, with that account's Meta credentials. */
+export async function whatsappForAccount(ctx: AccountCtx<'id'>, name: string): Promise<WhatsAppProvider> {
+  return whatsappFor(ctx.env, name, name === 'meta' ? await metaCredentialsFor(ctx) : null);
+}
+
+export function presentCredential(row: Row) {
+  const object = 'provider_credential' as const;
+  const d = row.details;
+  const times = { created_at: row.createdAt, updated_at: row.updatedAt };
+  if (row.provider === 'twilio')
+    return {
+      object,
+      provider: 'twilio' as const,
+      account_sid: row.externalId,
+      api_key_sid: d.api_key_sid ?? null,
+      auth_token_last4: d.auth_token_last4 ?? null,
+      api_key_secret_last4: d.api_key_secret_last4 ?? null,
+      ...times,
+    };
+  return {
+    object,
+    provider: 'whatsapp' as const,
+    waba_id: row.externalId,
+    access_token_last4: d.access_token_last4 ?? null,
+    app_secret_last4: d.app_secret_last4 ?? null,
+    ...times,
+  };
+}
+
+export interface TwilioInput {
+  account_sid: string;
+  auth_token: string;
+  api_key?: { sid: string; secret: string };
+}
+export interface WhatsAppInput {
+  waba_id: string;
+  access_token: string;
+  app_secret: string;
+}
+
+/** Creates or replaces the account's credentials for a provider (validated by the route first). */
+export async function putCredential(
+  ctx: AccountCtx<'id'>,
+  provider: CredentialProvider,
+  input: TwilioInput | WhatsAppInput,
+) {
+  const ring = await requireKeyring(ctx.env.PROVIDER_SECRETS_KEYS);
+  let externalId: string;
+  let details: Record<string, string | null>;
+  let secrets: Record<string, string>;
+  if (provider === 'twilio') {
+    const t = input as TwilioInput;
+    externalId = t.account_sid;
+    details = {
+      api_key_sid: t.api_key?.sid ?? null,
+      auth_token_last4: last4(t.auth_token),
+      api_key_secret_last4: last4(t.api_key?.secret),
+    };
+    secrets = { auth_token: t.auth_token, ...(t.api_key ? { api_key_secret: t.api_key.secret } : {}) };
+  } else {
+    const w = input as WhatsAppInput;
+    externalId = w.waba_id;
+    details = { access_token_last4: last4(w.access_token), app_secret_last4: last4(w.app_secret) };
+    secrets = { access_token: w.access_token, app_secret: w.app_secret };
+  }
+  const existing = await rowOf(ctx, provider);
+  if (existing && existing.externalId !== externalId && (await inUse(ctx, provider)))
+    throw conflict(
+      `Numbers of this account are verified against ${provider === 'twilio' ? 'Twilio account' : 'WABA'} ${existing.externalId}; release them before changing it`,
+      provider === 'twilio' ? 'account_sid' : 'waba_id',
+    );
+  const sealed = await seal(ring, aad(ctx.account.id, provider, externalId), JSON.stringify(secrets));
+  const now = nowSeconds();
+  const row: Row = {
+    accountId: ctx.account.id,
+    provider,
+    externalId,
+    details,
+    keyId: sealed.keyId,
+    ciphertext: sealed.ciphertext,
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+  };
+  await ctx.db
+    .insert(providerCredentials)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [providerCredentials.accountId, providerCredentials.provider],
+      set: { externalId, details, keyId: row.keyId, ciphertext: row.ciphertext, updatedAt: now },
+    });
+  return presentCredential(row);
+}
+
+async function inUse(ctx: AccountCtx<'id'>, provider: CredentialProvider) {
+  const cond =
+    provider === 'twilio'
+      ? eq(phoneNumbers.provider, 'twilio')
+      : isNotNull(phoneNumbers.whatsappPhoneNumberId);
+  const used = await ctx.db.query.phoneNumbers.findFirst({
+    where: and(eq(phoneNumbers.accountId, ctx.account.id), cond),
+    columns: { id: true },
+  });
+  return !!used;
+}
+
+export async function getCredential(ctx: AccountCtx<'id'>, provider: CredentialProvider) {
+  const row = await rowOf(ctx, provider);
+  if (!row) throw notFound('provider credential', 'provider');
+  return presentCredential(row);
+}
+
+export async function listCredentials(ctx: AccountCtx<'id'>) {
+  const rows = await ctx.db.query.providerCredentials.findMany({
+    where: eq(providerCredentials.accountId, ctx.account.id),
+  });
+  return { object: 'list' as const, data: rows.map(presentCredential), has_more: false };
+}
+
+/** Removes them; refused while numbers verified against them still route through them. */
+export async function deleteCredential(ctx: AccountCtx<'id'>, provider: CredentialProvider) {
+  const row = await rowOf(ctx, provider);
+  if (!row) throw notFound('provider credential', 'provider');
+  if (await inUse(ctx, provider))
+    throw conflict(
+      `Phone numbers of this account still use these ${provider} credentials; release them first`,
+      'provider',
+    );
+  await ctx.db
+    .delete(providerCredentials)
+    .where(
+      and(eq(providerCredentials.accountId, ctx.account.id), eq(providerCredentials.provider, provider)),
+    );
+  return { object: 'provider_credential' as const, provider, deleted: true as const };
+}
+
+/**
+ * Re-seals up to `limit` rows sealed under an older key with the current one. The only cross-account scan
+ * of credentials (an operator action), kept here so it can later iterate the D1 shards.
+ */
+export async function reencryptCredentials(ctx: Ctx, limit = 100) {
+  const ring = await requireKeyring(ctx.env.PROVIDER_SECRETS_KEYS);
+  const old = [...ring.keys.keys()].filter((k) => k !== ring.currentId);
+  if (!old.length) return { reencrypted: 0, remaining: 0, key_id: ring.currentId };
+  const rows = await ctx.db
+    .select()
+    .from(providerCredentials)
+    .where(inArray(providerCredentials.keyId, old))
+    .limit(limit);
+  let done = 0;
+  for (const row of rows) {
+    const a = aad(row.accountId, row.provider, row.externalId);
+    const sealed = await seal(ring, a, await open(ring, row.keyId, a, row.ciphertext));
+    const changed = await ctx.db
+      .update(providerCredentials)
+      .set({ keyId: sealed.keyId, ciphertext: sealed.ciphertext })
+      .where(
+        and(
+          eq(providerCredentials.accountId, row.accountId),
+          eq(providerCredentials.provider, row.provider),
+          eq(providerCredentials.keyId, row.keyId),
+          eq(providerCredentials.ciphertext, row.ciphertext),
+        ),
+      )
+      .returning({ a: providerCredentials.accountId });
+    done += changed.length;
+  }
+  const [{ n }] = await ctx.db
+    .select({ n: sql<number>`count(*)` })
+    .from(providerCredentials)
+    .where(inArray(providerCredentials.keyId, old));
+  return { reencrypted: done, remaining: n, key_id: ring.currentId };
+}

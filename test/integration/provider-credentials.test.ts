@@ -1,0 +1,528 @@
+// Two accounts with their own Twilio and Meta credentials exchanging nothing (issue #13): secrets sealed and
+// never shown, numbers registered only when the account's provider lists them, inbound webhooks routed by
+// the provider's identifiers and verified with that account's secret, outbound through that account's
+// credentials. The fixture servers (twilio.test, graph.test) record every request with its Authorization.
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { beforeAll, describe, expect, it } from 'vitest';
+import worker from '../../src/index';
+import { open, seal, keyring } from '../../src/lib/secret-box';
+import { twilioSignature } from '../../src/providers/telephony/twilio';
+import { metaSignature } from '../../src/providers/whatsapp/meta';
+import createCallResponse from '../fixtures/twilio/create-call.response.json';
+import inboundVoice from '../fixtures/twilio/inbound-voice.json';
+import inboundWebhook from '../fixtures/meta/inbound-webhook.json';
+import sendResponse from '../fixtures/meta/send-message.response.json';
+import {
+  ADMIN_TOKEN,
+  BASE,
+  createRoomyAccount,
+  env,
+  expectEnvelope,
+  randomIp,
+  request,
+  type Json,
+  type TestAccount,
+  uniqueNumber,
+} from '../helpers/harness';
+import { lookups, ownershipFixture, twilioFixtureAccount, wabaFixture } from '../helpers/provider-fixtures';
+import { installReceiver, onHost, waitFor } from '../helpers/receiver';
+
+interface Party {
+  acct: TestAccount;
+  sid: string;
+  token: string;
+  apiKey?: { sid: string; secret: string };
+  number: string;
+  waba: string;
+  metaToken: string;
+  appSecret: string;
+  phoneNumberId: string;
+}
+
+const twilioCalls: Array<{ url: string; auth: string | null; form: URLSearchParams }> = [];
+const graphSends: Array<{ url: string; auth: string | null }> = [];
+let A: Party;
+let B: Party;
+const DEPLOYMENT_SID = 'AC00000000000000000000000000000001';
+const DEPLOYMENT_TOKEN = 'test_twilio_auth_token';
+
+const display = (n: string) => `+${n.slice(1, 2)} ${n.slice(2, 5)}-${n.slice(5, 8)}-${n.slice(8)}`;
+
+beforeAll(async () => {
+  installReceiver();
+  let n = 0;
+  onHost('twilio.test', async (req) => {
+    const owned = ownershipFixture(req);
+    if (owned) return owned;
+    const form = new URLSearchParams(await req.text());
+    twilioCalls.push({ url: req.url, auth: req.headers.get('Authorization'), form });
+    const sid = `CA${(++n).toString(16).padStart(32, '0')}`;
+    if (new URL(req.url).pathname.endsWith('/Calls.json'))
+      return Response.json({ ...createCallResponse, sid, to: form.get('To') }, { status: 201 });
+    return Response.json({ code: 20404, status: 404 }, { status: 404 });
+  });
+  onHost('graph.test', async (req) => {
+    const owned = ownershipFixture(req);
+    if (owned) return owned;
+    graphSends.push({ url: req.url, auth: req.headers.get('Authorization') });
+    return Response.json({
+      ...sendResponse,
+      messages: [{ id: `wamid.test.${++n}`, message_status: 'accepted' }],
+    });
+  });
+  const party = async (c: string, withKey: boolean): Promise<Party> => ({
+    acct: await createRoomyAccount(),
+    sid: `AC${c.repeat(32)}`,
+    token: `twilio_token_${c.repeat(20)}`,
+    apiKey: withKey ? { sid: `SK${c.repeat(32)}`, secret: `key_secret_${c.repeat(20)}` } : undefined,
+    number: uniqueNumber('+1415'),
+    waba: c === 'a' ? '1110001' : '2220002',
+    metaToken: `meta_token_${c.repeat(20)}`,
+    appSecret: `app_secret_${c.repeat(20)}`,
+    phoneNumberId: c === 'a' ? '9000001' : '9000002',
+  });
+  A = await party('a', false);
+  B = await party('b', true);
+  // A's REST login is its auth token; B's Twilio accepts only B's API key pair.
+  twilioFixtureAccount(A.sid, [[A.sid, A.token]], [A.number]);
+  twilioFixtureAccount(B.sid, [[B.apiKey!.sid, B.apiKey!.secret]], [B.number]);
+  wabaFixture(A.waba, A.metaToken, [{ id: A.phoneNumberId, display: display(A.number) }]);
+  wabaFixture(B.waba, B.metaToken, [{ id: B.phoneNumberId, display: display(B.number) }]);
+});
+
+const putCreds = (p: Party) =>
+  Promise.all([
+    request('PUT', '/v1/provider_credentials/twilio', {
+      key: p.acct.key,
+      body: { account_sid: p.sid, auth_token: p.token, ...(p.apiKey ? { api_key: p.apiKey } : {}) },
+    }),
+    request('PUT', '/v1/provider_credentials/whatsapp', {
+      key: p.acct.key,
+      body: { waba_id: p.waba, access_token: p.metaToken, app_secret: p.appSecret },
+    }),
+  ]);
+
+const register = (p: Party, body: Json) => request('POST', '/v1/phone_numbers', { key: p.acct.key, body });
+const sansRequestId = (r: { status: number; body: any }) => {
+  const { request_id: _, ...rest } = r.body.error;
+  return { status: r.status, ...rest };
+};
+
+/** The Worker with some settings changed (the default-credentials switch, live mode, the keyring). */
+async function withSettings(patch: Record<string, string>, method: string, path: string, init: Json = {}) {
+  const headers: Record<string, string> = { 'CF-Connecting-IP': randomIp(), ...(init.headers ?? {}) };
+  if (init.key) headers.Authorization = `Bearer ${init.key}`;
+  let body = init.raw as string | undefined;
+  if (init.body !== undefined) {
+    body = JSON.stringify(init.body);
+    headers['Content-Type'] = 'application/json';
+  }
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(
+    new Request(BASE + path, { method, headers, body }),
+    { ...env, ...patch },
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  const text = await res.text();
+  return { status: res.status, text, body: text ? JSON.parse(text.startsWith('<') ? 'null' : text) : null };
+}
+
+describe('provider credentials', () => {
+  it('are validated whole before anything is stored', async () => {
+    const bad = await request('PUT', '/v1/provider_credentials/twilio', {
+      key: A.acct.key,
+      body: { account_sid: A.sid },
+    });
+    expect(bad.status).toBe(400);
+    expect(expectEnvelope(bad).param).toBe('auth_token');
+    const badSid = await request('PUT', '/v1/provider_credentials/twilio', {
+      key: A.acct.key,
+      body: { account_sid: 'AC123', auth_token: A.token },
+    });
+    expect(expectEnvelope(badSid).param).toBe('account_sid');
+    const halfKey = await request('PUT', '/v1/provider_credentials/twilio', {
+      key: A.acct.key,
+      body: { account_sid: A.sid, auth_token: A.token, api_key: { sid: `SK${'1'.repeat(32)}` } },
+    });
+    expect(expectEnvelope(halfKey).param).toBe('api_key.secret');
+    expect((await request('GET', '/v1/provider_credentials/twilio', { key: A.acct.key })).status).toBe(404);
+  });
+
+  it('are stored sealed and shown only by their last four characters', async () => {
+    for (const p of [A, B]) for (const r of await putCreds(p)) expect(r.status, r.text).toBe(200);
+    const list = await request('GET', '/v1/provider_credentials', { key: B.acct.key });
+    expect(list.body.data).toHaveLength(2);
+    const tw = list.body.data.find((d: Json) => d.provider === 'twilio');
+    expect(tw).toMatchObject({
+      account_sid: B.sid,
+      api_key_sid: B.apiKey!.sid,
+      auth_token_last4: B.token.slice(-4),
+      api_key_secret_last4: B.apiKey!.secret.slice(-4),
+    });
+    for (const secret of [B.token, B.apiKey!.secret, B.metaToken, B.appSecret]) {
+      expect(list.text).not.toContain(secret);
+      expect(list.text).not.toContain(secret.slice(0, 12));
+    }
+    const rows = await env.DB.prepare('SELECT * FROM provider_credentials WHERE account_id = ?')
+      .bind(B.acct.id)
+      .all<Json>();
+    expect(rows.results).toHaveLength(2);
+    const stored = JSON.stringify(rows.results);
+    for (const secret of [B.token, B.apiKey!.secret, B.metaToken, B.appSecret])
+      expect(stored).not.toContain(secret);
+    expect(rows.results.every((r) => r.key_id === 'k1')).toBe(true);
+    // The other account sees none of them.
+    expect((await request('GET', '/v1/provider_credentials', { key: A.acct.key })).text).not.toContain(B.sid);
+    const audit = await request('GET', '/v1/audit_events', { key: B.acct.key });
+    expect(audit.body.data.filter((e: Json) => e.resource_type === 'provider_credential')).toHaveLength(2);
+    expect(audit.text).not.toContain(B.token);
+  });
+
+  it('a ciphertext moved onto another row does not open (the row is its additional data)', async () => {
+    const ring = (await keyring(env.PROVIDER_SECRETS_KEYS))!;
+    const sealed = await seal(ring, `${A.acct.id}/twilio/${A.sid}`, '{"auth_token":"x"}');
+    expect(await open(ring, sealed.keyId, `${A.acct.id}/twilio/${A.sid}`, sealed.ciphertext)).toContain('x');
+    await expect(
+      open(ring, sealed.keyId, `${B.acct.id}/twilio/${A.sid}`, sealed.ciphertext),
+    ).rejects.toThrow();
+  });
+
+  it('a restricted key without credentials:write cannot change them', async () => {
+    const ro = (await request('POST', '/v1/api_keys', { key: A.acct.key, body: { scopes: ['*:read'] } })).body
+      .key;
+    const r = await request('PUT', '/v1/provider_credentials/whatsapp', {
+      key: ro,
+      body: { waba_id: '1', access_token: 'x'.repeat(20), app_secret: 'y'.repeat(20) },
+    });
+    expect(r.status).toBe(403);
+    expect(
+      (await request('GET', '/v1/provider_credentials/whatsapp', { key: A.acct.key })).body.waba_id,
+    ).toBe(A.waba);
+  });
+});
+
+describe('verified ownership', () => {
+  it("registers a number only when the account's own Twilio account and WABA list it", async () => {
+    const before = lookups.length;
+    const r = await register(A, {
+      number: A.number,
+      provider: 'twilio',
+      agent_id: A.acct.agentId,
+      whatsapp_phone_number_id: A.phoneNumberId,
+    });
+    expect(r.status, r.text).toBe(201);
+    const asked = lookups.slice(before);
+    expect(asked.map((l) => new URL(l.url).pathname)).toEqual([
+      `/2010-04-01/Accounts/${A.sid}/IncomingPhoneNumbers.json`,
+      `/v21.0/${A.waba}/phone_numbers`,
+    ]);
+    expect(asked[0].auth).toBe(`Basic ${btoa(`${A.sid}:${A.token}`)}`);
+    expect(asked[1].auth).toBe(`Bearer ${A.metaToken}`);
+    const rb = await register(B, {
+      number: B.number,
+      provider: 'twilio',
+      agent_id: B.acct.agentId,
+      whatsapp_phone_number_id: B.phoneNumberId,
+    });
+    expect(rb.status, rb.text).toBe(201);
+    expect(lookups.at(-2)?.auth).toBe(`Basic ${btoa(`${B.apiKey!.sid}:${B.apiKey!.secret}`)}`);
+  });
+
+  it("another account's number gets the very answer of a number not in your provider account", async () => {
+    const unlisted = await register(A, { number: uniqueNumber('+1415'), provider: 'twilio' });
+    expect(unlisted.status).toBe(422);
+    expect(expectEnvelope(unlisted).param).toBe('number');
+    // B's number is not in A's Twilio account …
+    const held = await register(A, { number: B.number, provider: 'twilio' });
+    // … and even when A's Twilio account lists it too (a number moved between Twilio accounts), the
+    // answer is the same, so registering never tells A that B holds it.
+    twilioFixtureAccount(A.sid, [], [B.number]);
+    const heldListed = await register(A, { number: B.number, provider: 'twilio' });
+    const expected = sansRequestId(unlisted);
+    expected.message = expected.message.replace(/^\+\d+/, B.number);
+    expect(sansRequestId(held)).toEqual(expected);
+    expect(sansRequestId(heldListed)).toEqual(expected);
+  });
+
+  it("another account's phone_number_id gets the answer of an id not in your WABA; the id is unique", async () => {
+    const other = uniqueNumber('+1415');
+    twilioFixtureAccount(A.sid, [], [other]);
+    const unknown = await register(A, {
+      number: other,
+      provider: 'twilio',
+      whatsapp_phone_number_id: '9999999',
+    });
+    const held = await register(A, {
+      number: other,
+      provider: 'twilio',
+      whatsapp_phone_number_id: B.phoneNumberId,
+    });
+    expect(unknown.status).toBe(422);
+    expect(expectEnvelope(unknown).param).toBe('whatsapp_phone_number_id');
+    const expected = sansRequestId(unknown);
+    expected.message = expected.message.replace('9999999', B.phoneNumberId);
+    expect(sansRequestId(held)).toEqual(expected);
+    // Even when A's WABA lists B's id with A's display number, the unique index refuses it the same way.
+    wabaFixture(A.waba, A.metaToken, [{ id: B.phoneNumberId, display: display(other) }]);
+    const listed = await register(A, {
+      number: other,
+      provider: 'twilio',
+      whatsapp_phone_number_id: B.phoneNumberId,
+    });
+    expect(sansRequestId(listed)).toEqual(expected);
+    const mine = (await request('GET', '/v1/phone_numbers', { key: A.acct.key })).body.data.find(
+      (n: Json) => n.number === A.number,
+    );
+    const patched = await request('PATCH', `/v1/phone_numbers/${mine.id}`, {
+      key: A.acct.key,
+      body: { whatsapp_phone_number_id: B.phoneNumberId },
+    });
+    expect(sansRequestId(patched)).toEqual({ ...expected, message: expected.message });
+    const dup = env.DB.prepare(
+      "INSERT INTO phone_numbers (id, account_id, number, provider, whatsapp_phone_number_id, variables, created_at) VALUES ('pn_dup', ?, '+19995550000', 'simulator', ?, '{}', 0)",
+    ).bind(A.acct.id, B.phoneNumberId);
+    await expect(dup.run()).rejects.toThrow(/UNIQUE/);
+    const plan = await env.DB.prepare(
+      'EXPLAIN QUERY PLAN SELECT account_id FROM phone_numbers WHERE whatsapp_phone_number_id = ?',
+    )
+      .bind(B.phoneNumberId)
+      .all<Json>();
+    expect(JSON.stringify(plan.results)).toContain('phone_numbers_whatsapp_id');
+  });
+
+  it('simulator numbers are refused in live mode, accepted in test mode', async () => {
+    const number = uniqueNumber('+1628');
+    const live = await withSettings({ API_KEY_MODE: 'live' }, 'POST', '/v1/phone_numbers', {
+      key: A.acct.key,
+      body: { number },
+    });
+    expect(live.status).toBe(400);
+    expect(live.body.error.param).toBe('provider');
+    expect((await register(A, { number })).status).toBe(201);
+  });
+
+  it('deployment credentials serve an account without its own only with PROVIDER_DEFAULT_CREDENTIALS=on', async () => {
+    const c = await createRoomyAccount();
+    const number = uniqueNumber('+1415');
+    twilioFixtureAccount(DEPLOYMENT_SID, [[DEPLOYMENT_SID, DEPLOYMENT_TOKEN]], [number]);
+    const off = await withSettings({ PROVIDER_DEFAULT_CREDENTIALS: 'off' }, 'POST', '/v1/phone_numbers', {
+      key: c.key,
+      body: { number, provider: 'twilio', agent_id: c.agentId },
+    });
+    expect(off.status).toBe(422);
+    expect(off.body.error.param).toBe('provider');
+    const on = await request('POST', '/v1/phone_numbers', {
+      key: c.key,
+      body: { number, provider: 'twilio', agent_id: c.agentId },
+    });
+    expect(on.status, on.text).toBe(201);
+    // Inbound to it, signed with the deployment's token: taken with the switch on, refused with it off.
+    const params = { ...inboundVoice, To: number, Called: number, CallSid: 'CAdefault' };
+    const sig = await twilioSignature(DEPLOYMENT_TOKEN, `${BASE}/providers/twilio/voice`, params);
+    const form = { raw: new URLSearchParams(params).toString(), headers: twilioHeaders(sig) };
+    expect(
+      (await withSettings({ PROVIDER_DEFAULT_CREDENTIALS: 'off' }, 'POST', '/providers/twilio/voice', form))
+        .status,
+    ).toBe(401);
+    expect((await withSettings({}, 'POST', '/providers/twilio/voice', form)).status).toBe(200);
+  });
+});
+
+const twilioHeaders = (signature: string) => ({
+  'Content-Type': 'application/x-www-form-urlencoded',
+  'X-Twilio-Signature': signature,
+});
+
+async function twilioInbound(to: Party, signer: { token: string; sid: string }, callSid: string) {
+  const params = {
+    ...inboundVoice,
+    AccountSid: signer.sid,
+    To: to.number,
+    Called: to.number,
+    CallSid: callSid,
+  };
+  const signature = await twilioSignature(signer.token, `${BASE}/providers/twilio/voice`, params);
+  return request('POST', '/providers/twilio/voice', {
+    raw: new URLSearchParams(params).toString(),
+    headers: twilioHeaders(signature),
+  });
+}
+
+const inboundCalls = async (p: Party) =>
+  (await request('GET', '/v1/calls?direction=inbound', { key: p.acct.key })).body.data as Json[];
+
+describe('inbound webhooks find the account by the provider’s identifiers', () => {
+  it("a Twilio call is routed by AccountSid + To and verified with that account's auth token", async () => {
+    const ra = await twilioInbound(A, A, 'CAtoA');
+    expect(ra.status, ra.text).toBe(200);
+    expect(ra.text).toContain('<Response>');
+    const rb = await twilioInbound(B, B, 'CAtoB');
+    expect(rb.status, rb.text).toBe(200);
+    expect((await inboundCalls(A)).map((c) => c.to_number)).toEqual([A.number]);
+    expect((await inboundCalls(B)).map((c) => c.to_number)).toEqual([B.number]);
+  });
+
+  it("a request signed with the other account's secret, or naming the wrong AccountSid, is refused", async () => {
+    // B's token and B's AccountSid, to A's number.
+    expect((await twilioInbound(A, B, 'CAforged1')).status).toBe(401);
+    // B's token with A's AccountSid.
+    expect((await twilioInbound(A, { sid: A.sid, token: B.token }, 'CAforged2')).status).toBe(401);
+    // A's own token, but claiming to come from B's Twilio account.
+    expect((await twilioInbound(A, { sid: B.sid, token: A.token }, 'CAforged3')).status).toBe(401);
+    // The deployment's token, which used to serve every account.
+    expect(
+      (await twilioInbound(A, { sid: DEPLOYMENT_SID, token: DEPLOYMENT_TOKEN }, 'CAforged4')).status,
+    ).toBe(401);
+    expect(await inboundCalls(A)).toHaveLength(1);
+  });
+
+  const metaPost = (payload: unknown, secret: string) => {
+    const raw = JSON.stringify(payload);
+    return metaSignature(secret, raw).then((sig) =>
+      request('POST', '/providers/whatsapp', {
+        raw,
+        headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': sig },
+      }),
+    );
+  };
+  const inbound = (p: Party, text: string, id: string) => {
+    const payload = structuredClone(inboundWebhook) as any;
+    const value = payload.entry[0].changes[0].value;
+    value.metadata.phone_number_id = p.phoneNumberId;
+    value.messages[0].id = id;
+    value.messages[0].text.body = text;
+    return payload.entry[0];
+  };
+  const texts = async (p: Party) =>
+    ((await request('GET', '/v1/messages?direction=inbound', { key: p.acct.key })).body.data as Json[]).map(
+      (m) => m.content,
+    );
+
+  it("a Meta message is routed by phone_number_id and verified with that account's app secret", async () => {
+    expect(
+      (await metaPost({ object: 'x', entry: [inbound(A, 'hello A', 'wamid.a1')] }, A.appSecret)).status,
+    ).toBe(200);
+    expect(
+      (await metaPost({ object: 'x', entry: [inbound(B, 'hello B', 'wamid.b1')] }, B.appSecret)).status,
+    ).toBe(200);
+    expect(await texts(A)).toEqual(['hello A']);
+    expect(await texts(B)).toEqual(['hello B']);
+  });
+
+  it("one signed with the other account's app secret is refused, and a mixed payload delivers only the signer's", async () => {
+    expect(
+      (await metaPost({ object: 'x', entry: [inbound(A, 'forged', 'wamid.f1')] }, B.appSecret)).status,
+    ).toBe(401);
+    expect(
+      (await metaPost({ object: 'x', entry: [inbound(A, 'forged', 'wamid.f2')] }, 'test_meta_app_secret'))
+        .status,
+    ).toBe(401);
+    const mixed = {
+      object: 'x',
+      entry: [inbound(A, 'smuggled', 'wamid.f3'), inbound(B, 'B again', 'wamid.b2')],
+    };
+    expect((await metaPost(mixed, B.appSecret)).status).toBe(200);
+    expect(await texts(A)).toEqual(['hello A']);
+    expect((await texts(B)).sort()).toEqual(['B again', 'hello B']);
+  });
+});
+
+describe("outbound uses the account's own credentials", () => {
+  it('Twilio calls are placed in each account’s Twilio account with its REST login', async () => {
+    for (const p of [A, B]) {
+      const r = await request('POST', '/v1/call', {
+        key: p.acct.key,
+        body: { agent_id: p.acct.agentId, recipient_phone: uniqueNumber('+1646'), from_number: p.number },
+      });
+      expect(r.status, r.text).toBe(201);
+      const sent = await waitFor(() => twilioCalls.find((t) => t.form.get('From') === p.number), {
+        what: 'Twilio create call',
+      });
+      expect(new URL(sent.url).pathname).toBe(`/2010-04-01/Accounts/${p.sid}/Calls.json`);
+      expect(sent.auth).toBe(
+        p.apiKey
+          ? `Basic ${btoa(`${p.apiKey.sid}:${p.apiKey.secret}`)}`
+          : `Basic ${btoa(`${p.sid}:${p.token}`)}`,
+      );
+    }
+    expect(twilioCalls.some((t) => t.url.includes(DEPLOYMENT_SID))).toBe(false);
+  });
+
+  it("WhatsApp messages go from each account's number with its own token", async () => {
+    for (const p of [A, B]) {
+      const before = graphSends.length;
+      const r = await request('POST', '/api/v1/whatsapp/send', {
+        key: p.acct.key,
+        body: {
+          agent_id: p.acct.agentId,
+          to_number: '+14155550180',
+          message_type: 'template',
+          content: { name: 'appointment_reminder', language: 'en_US' },
+        },
+      });
+      expect(r.status, r.text).toBe(200);
+      const sent = graphSends.slice(before);
+      expect(sent).toHaveLength(1);
+      expect(sent[0].url).toBe(`https://graph.test/v21.0/${p.phoneNumberId}/messages`);
+      expect(sent[0].auth).toBe(`Bearer ${p.metaToken}`);
+    }
+  });
+
+  it('credentials in use cannot be deleted or pointed at another provider account', async () => {
+    const del = await request('DELETE', '/v1/provider_credentials/twilio', { key: A.acct.key });
+    expect(del.status).toBe(409);
+    const moved = await request('PUT', '/v1/provider_credentials/twilio', {
+      key: A.acct.key,
+      body: { account_sid: B.sid, auth_token: B.token },
+    });
+    expect(moved.status).toBe(409);
+    expect(expectEnvelope(moved).param).toBe('account_sid');
+  });
+});
+
+describe('key rotation', () => {
+  const NEW_KEY = btoa('fedcba9876543210fedcba9876543210');
+  it('the operator re-seals every row under the new key; the old key can then go', async () => {
+    const both = `k2:${NEW_KEY},${env.PROVIDER_SECRETS_KEYS}`;
+    const r = await withSettings(
+      { PROVIDER_SECRETS_KEYS: both },
+      'POST',
+      '/admin/provider_credentials/reencrypt',
+      {
+        key: ADMIN_TOKEN,
+        body: { limit: 500 },
+      },
+    );
+    expect(r.status, r.text).toBe(200);
+    expect(r.body).toMatchObject({ object: 'reencryption', remaining: 0, key_id: 'k2' });
+    expect(r.body.reencrypted).toBeGreaterThanOrEqual(4);
+    const keys = await env.DB.prepare('SELECT DISTINCT key_id FROM provider_credentials').all<Json>();
+    expect(keys.results.map((k) => k.key_id)).toEqual(['k2']);
+    // With only the new key, A's webhook still verifies with A's token; the old keyring can open nothing.
+    const params = { ...inboundVoice, AccountSid: A.sid, To: A.number, Called: A.number, CallSid: 'CArot' };
+    const signed = {
+      raw: new URLSearchParams(params).toString(),
+      headers: twilioHeaders(await twilioSignature(A.token, `${BASE}/providers/twilio/voice`, params)),
+    };
+    expect(
+      (
+        await withSettings(
+          { PROVIDER_SECRETS_KEYS: `k2:${NEW_KEY}` },
+          'POST',
+          '/providers/twilio/voice',
+          signed,
+        )
+      ).status,
+    ).toBe(200);
+    const again = await withSettings(
+      { PROVIDER_SECRETS_KEYS: both },
+      'POST',
+      '/admin/provider_credentials/reencrypt',
+      {
+        key: ADMIN_TOKEN,
+      },
+    );
+    expect(again.body).toMatchObject({ reencrypted: 0, remaining: 0 });
+  });
+});
