@@ -415,13 +415,19 @@ function notUnderstood(words: string[], understood: StructuredQuery | null): Tra
 function splitMeasures(s: Scanner, view: View): Scanner[] {
   // A list of measures is separated by "and" or commas ("calls, answered calls, conversions"); it is
   // split only when every part names something to measure, so a comma before a clause stays one measure.
-  // A comma alone ("calls that were answered, what share converted") splits only when every part is a
-  // measure by itself.
+  // A comma alone splits only when every part is a measure by itself and none names the calls measured
+  // ("among calls we answered, the conversion rate", "of the calls that were answered, what share…").
   const joiner = /\s(?:and|as well as|plus|&|along with|together with)\s/;
   const listed = s.rest.split(new RegExp(`${joiner.source}|,`));
   const parts =
     joiner.test(s.rest) ||
-    listed.filter((p) => p.trim()).every((p) => readMeasure(new Scanner(` ${p.trim()} `), view).measure)
+    listed
+      .filter((p) => p.trim())
+      .every(
+        (p) =>
+          !/^\s*(?:among|amongst|of|out of|for|from|in|within|across|over|on|with|between)\b/.test(p) &&
+          readMeasure(new Scanner(` ${p.trim()} `), view).measure,
+      )
       ? listed
       : s.rest.split(joiner);
   const measureLike =

@@ -770,6 +770,15 @@ describe('classes of wording the held-out set revealed (issue 14): right or decl
     }
     expect((res.data as unknown[]).length).toBe(Object.keys(groups).length);
   });
+  it('a comma after the calls measured is not a list: the rate among them', async () => {
+    const res = await ask('among the calls we answered last week, the conversion rate');
+    const rs = rows((r) => lastWeek(r) && !!r.answered);
+    expect(res.query!.measures.length, res.answer).toBe(1);
+    expect(Object.values(res.data as Record<string, number>)[0]).toBeCloseTo(
+      (100 * measures.conversions(rs)!) / rs.length,
+      1,
+    );
+  });
   it('a comma list without a breakdown answers each measure', async () => {
     const res = await ask('this month: calls, answered calls, conversions');
     const rs = rows(between('2026-11-01', '2026-11-30'));
