@@ -252,6 +252,57 @@ export interface paths {
         patch: operations["PatchV1AgentsId"];
         trace?: never;
     };
+    "/v1/agents/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List an agent's versions, newest first */
+        get: operations["GetV1AgentsIdVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agents/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve one version of an agent (immutable) */
+        get: operations["GetV1AgentsIdVersionsVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agents/{id}/versions/{version}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make an old version current again (recorded as a new version) */
+        post: operations["PostV1AgentsIdVersionsVersionRestore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/phone_numbers": {
         parameters: {
             query?: never;
@@ -300,7 +351,7 @@ export interface paths {
         put?: never;
         /**
          * Call up to 10 000 recipients, scheduled and inside a calling window
-         * @description An invalid recipient rejects the whole batch (param recipients[i].phone). Duplicated phones are dialled once. Dialling is paced by the plan's calls/min and concurrency: a batch waits, it never fails on a limit.
+         * @description An invalid recipient rejects the whole batch (param recipients[i].phone). Duplicated phones are dialled once. A number on the suppression list is skipped and counted as suppressed. Dialling is paced by the plan's calls/min and concurrency: a batch waits, it never fails on a limit.
          */
         post: operations["PostV1CallsBatch"];
         delete?: never;
@@ -748,6 +799,85 @@ export interface paths {
         patch: operations["PatchV1RtbEndpointsIdRoutesRouteId"];
         trace?: never;
     };
+    "/v1/suppressions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List suppressed numbers, newest first */
+        get: operations["GetV1Suppressions"];
+        put?: never;
+        /**
+         * Suppress a number (no calls or messages to it)
+         * @description A new entry emits `suppression.created`; a number already suppressed on that channel answers with the existing entry.
+         */
+        post: operations["PostV1Suppressions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/suppressions/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suppress up to 1000 numbers
+         * @description All or nothing: one invalid entry is a 400 naming `suppressions[i].phone`.
+         */
+        post: operations["PostV1SuppressionsBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/suppressions/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a CSV of up to 100000 numbers
+         * @description Body: CSV (`Content-Type: text/csv`), one number a line, with an optional header `phone,channel,reason,source`. The query sets defaults for missing columns. Bad rows are skipped and reported; a file that is wrong as a whole (empty, unknown column, too many rows) is a 400 and nothing is stored. One `suppression.created` event summarises the import.
+         */
+        post: operations["PostV1SuppressionsImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/suppressions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a suppression entry */
+        get: operations["GetV1SuppressionsId"];
+        put?: never;
+        post?: never;
+        /** Remove a number from the suppression list */
+        delete: operations["DeleteV1SuppressionsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/simulator/inbound_calls": {
         parameters: {
             query?: never;
@@ -1101,7 +1231,7 @@ export interface components {
             /** @description When the key was last used, to the minute (written after the answer) */
             last_used_at: number | null;
             /** @description null = full access */
-            scopes: ("*" | "*:read" | "calls:read" | "calls:write" | "agents:read" | "agents:write" | "numbers:read" | "numbers:write" | "messages:read" | "messages:write" | "webhooks:read" | "webhooks:write" | "rtb:read" | "rtb:write" | "reporting:read" | "reporting:write" | "keys:read" | "keys:write" | "credentials:read" | "credentials:write" | "audit:read" | "audit:write")[] | null;
+            scopes: ("*" | "*:read" | "calls:read" | "calls:write" | "agents:read" | "agents:write" | "numbers:read" | "numbers:write" | "messages:read" | "messages:write" | "webhooks:read" | "webhooks:write" | "rtb:read" | "rtb:write" | "reporting:read" | "reporting:write" | "keys:read" | "keys:write" | "credentials:read" | "credentials:write" | "audit:read" | "audit:write" | "suppressions:read" | "suppressions:write")[] | null;
             /** @description The plaintext key; only in the answer that creates it */
             key?: string;
         };
@@ -1178,7 +1308,7 @@ export interface components {
             /** @example api_key.revoked */
             action: string;
             /** @enum {string} */
-            resource_type: "api_key" | "webhook_endpoint" | "phone_number" | "provider_credential" | "account_credential" | "account_settings" | "rtb_endpoint" | "rtb_route" | "agent";
+            resource_type: "api_key" | "webhook_endpoint" | "phone_number" | "provider_credential" | "account_credential" | "account_settings" | "rtb_endpoint" | "rtb_route" | "agent" | "suppression";
             resource_id: string | null;
             actor: {
                 /** @enum {string} */
@@ -1213,6 +1343,8 @@ export interface components {
             metadata: {
                 [key: string]: unknown;
             };
+            /** @description The current version: each change to prompt, first message, voice or analysis schema adds one */
+            version: number;
             created_at: number;
             updated_at: number;
         };
@@ -1269,6 +1401,24 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+        };
+        AgentVersion: {
+            /** @enum {string} */
+            object: "agent_version";
+            agent_id: string;
+            version: number;
+            prompt: string;
+            first_message: string | null;
+            voice_id: string | null;
+            analysis_schema: {
+                name: string;
+                /** @enum {string} */
+                type: "string" | "number" | "boolean" | "integer" | "array" | "object";
+                description?: string;
+            }[];
+            /** @description The version this one restored, if it was made by a restore */
+            restored_from: number | null;
+            created_at: number;
         };
         PhoneNumber: {
             id: string;
@@ -1332,7 +1482,7 @@ export interface components {
         Error422: {
             error: {
                 /** @enum {string} */
-                code: "unprocessable";
+                code: "unprocessable" | "suppressed";
                 message: string;
                 /** @description The input that was wrong: `recipients[3].phone` */
                 param?: string;
@@ -1369,6 +1519,8 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+            /** @description The agent version every call uses (default: the version current when the batch is created; editing the agent later never changes the batch) */
+            agent_version?: number;
         };
         CallingWindow: {
             /** @example 09:00 */
@@ -1395,6 +1547,8 @@ export interface components {
             object: "batch";
             name: string | null;
             agent_id: string;
+            /** @description The agent version every call uses */
+            agent_version: number | null;
             /** @enum {string} */
             status: "scheduled" | "running" | "completed" | "canceled";
             schedule_at: number | null;
@@ -1405,7 +1559,7 @@ export interface components {
             duplicates_removed: number;
             created_at: number;
             completed_at: number | null;
-            /** @description pending (not dialled yet), not_dialed, and placed calls by status */
+            /** @description pending (not dialled yet), not_dialed, suppressed (skipped: on the suppression list), and placed calls by status */
             counts: {
                 [key: string]: number;
             };
@@ -1443,6 +1597,8 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+            /** @description A version of the agent to use instead of its current one (default: current) */
+            agent_version?: number;
         };
         Call: {
             id: string;
@@ -1492,6 +1648,8 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             provider: string;
+            /** @description The agent version the call used (GET /v1/agents/{id}/versions/{n}) */
+            agent_version: number | null;
             hangup_by: string | null;
             /** @description What an external voice runtime reported: detail_url, credits, report */
             external: {
@@ -1504,7 +1662,7 @@ export interface components {
             object: "webhook_endpoint";
             url: string;
             description: string | null;
-            events: ("*" | "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "webhook_endpoint.test")[];
+            events: ("*" | "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "suppression.created" | "webhook_endpoint.test")[];
             /** @enum {string} */
             status: "enabled" | "disabled";
             disabled_reason: string | null;
@@ -1528,7 +1686,7 @@ export interface components {
              *       "call.failure"
              *     ]
              */
-            events?: ("*" | "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "webhook_endpoint.test")[];
+            events?: ("*" | "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "suppression.created" | "webhook_endpoint.test")[];
             description?: string | null;
         };
         UpdateWebhookEndpoint: {
@@ -1546,7 +1704,7 @@ export interface components {
              *       "call.failure"
              *     ]
              */
-            events?: ("*" | "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "webhook_endpoint.test")[];
+            events?: ("*" | "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "suppression.created" | "webhook_endpoint.test")[];
             description?: string | null;
             /** @enum {string} */
             status?: "enabled" | "disabled";
@@ -1556,7 +1714,7 @@ export interface components {
             /** @enum {string} */
             object: "event";
             /** @enum {string} */
-            type: "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "webhook_endpoint.test";
+            type: "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "suppression.created" | "webhook_endpoint.test";
             created_at: number;
             data: {
                 [key: string]: unknown;
@@ -1779,6 +1937,74 @@ export interface components {
             caps?: components["schemas"]["RtbCaps"] & (Record<string, never> | null);
             /** @enum {string} */
             status?: "enabled" | "disabled";
+        };
+        Suppression: {
+            id: string;
+            /** @enum {string} */
+            object: "suppression";
+            phone: string;
+            /**
+             * @description `call`, `whatsapp`, or `all` (both; the default)
+             * @enum {string}
+             */
+            channel: "call" | "whatsapp" | "all";
+            /** @enum {string} */
+            reason: "opted_out" | "do_not_call" | "complained" | "other";
+            /** @description Yours, or `whatsapp_reply`, `call_analysis`, `call_event` for automatic entries */
+            source: string | null;
+            created_at: number;
+        };
+        NewSuppression: {
+            /** @example +14155550123 */
+            phone: string;
+            /**
+             * @description `call`, `whatsapp`, or `all` (both; the default)
+             * @enum {string}
+             */
+            channel?: "call" | "whatsapp" | "all";
+            /**
+             * @description Default `do_not_call`
+             * @enum {string}
+             */
+            reason?: "opted_out" | "do_not_call" | "complained" | "other";
+            /**
+             * @description Where the entry came from (your CRM, a complaint form…)
+             * @example crm
+             */
+            source?: string | null;
+        };
+        BulkSuppressionsResult: {
+            /** @enum {string} */
+            object: "list";
+            created: number;
+            /** @description Entries already on the list (left as they were) */
+            existing: number;
+            /** @description The entries that were new */
+            data: components["schemas"]["Suppression"][];
+        };
+        BulkSuppressions: {
+            suppressions: components["schemas"]["NewSuppression"][];
+        };
+        SuppressionImport: {
+            /** @enum {string} */
+            object: "suppression_import";
+            rows: number;
+            created: number;
+            existing: number;
+            /** @description Rows skipped; the first 100 are listed in errors */
+            invalid: number;
+            errors: {
+                row: number;
+                value: string;
+                error: string;
+            }[];
+        };
+        SuppressionCsv: {
+            /**
+             * @example phone
+             *     +14155550123
+             */
+            csv: string;
         };
         SimulatedInboundCall: {
             /**
@@ -3074,7 +3300,7 @@ export interface operations {
                      *       "reporting:read"
                      *     ]
                      */
-                    scopes?: ("*" | "*:read" | "calls:read" | "calls:write" | "agents:read" | "agents:write" | "numbers:read" | "numbers:write" | "messages:read" | "messages:write" | "webhooks:read" | "webhooks:write" | "rtb:read" | "rtb:write" | "reporting:read" | "reporting:write" | "keys:read" | "keys:write" | "credentials:read" | "credentials:write" | "audit:read" | "audit:write")[];
+                    scopes?: ("*" | "*:read" | "calls:read" | "calls:write" | "agents:read" | "agents:write" | "numbers:read" | "numbers:write" | "messages:read" | "messages:write" | "webhooks:read" | "webhooks:write" | "rtb:read" | "rtb:write" | "reporting:read" | "reporting:write" | "keys:read" | "keys:write" | "credentials:read" | "credentials:write" | "audit:read" | "audit:write" | "suppressions:read" | "suppressions:write")[];
                     /**
                      * @description Defaults to the deployment API_KEY_MODE
                      * @enum {string}
@@ -3360,7 +3586,7 @@ export interface operations {
                 limit?: number;
                 /** @description An audit event id (paging) */
                 starting_after?: string;
-                resource_type?: "api_key" | "webhook_endpoint" | "phone_number" | "provider_credential" | "account_credential" | "account_settings" | "rtb_endpoint" | "rtb_route" | "agent";
+                resource_type?: "api_key" | "webhook_endpoint" | "phone_number" | "provider_credential" | "account_credential" | "account_settings" | "rtb_endpoint" | "rtb_route" | "agent" | "suppression";
                 resource_id?: string;
             };
             header?: never;
@@ -3453,8 +3679,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
                 status?: "active" | "inactive";
             };
             header?: never;
@@ -3473,8 +3705,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["Agent"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -3900,13 +4134,300 @@ export interface operations {
             };
         };
     };
+    GetV1AgentsIdVersions: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
+                offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                /** @description The agent id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: components["schemas"]["AgentVersion"][];
+                        /** @description More items exist beyond this page, in the direction paged */
+                        has_more: boolean;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1AgentsIdVersionsVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agent id */
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentVersion"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1AgentsIdVersionsVersionRestore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agent id */
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The agent, now on the new version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
     GetV1PhoneNumbers: {
         parameters: {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -3924,8 +4445,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["PhoneNumber"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -4439,7 +4962,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4473,8 +4996,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -4498,6 +5027,8 @@ export interface operations {
                             object: "batch";
                             name: string | null;
                             agent_id: string;
+                            /** @description The agent version every call uses */
+                            agent_version: number | null;
                             /** @enum {string} */
                             status: "scheduled" | "running" | "completed" | "canceled";
                             schedule_at: number | null;
@@ -4509,8 +5040,10 @@ export interface operations {
                             created_at: number;
                             completed_at: number | null;
                         }[];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -4915,7 +5448,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4949,8 +5482,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
                 /** @description A status, or a group: active, completed, failed */
                 status?: "active" | "failed" | "completed" | "queued" | "initiated" | "ringing" | "in_progress" | "busy" | "no_answer" | "canceled";
                 agent_id?: string;
@@ -4977,8 +5516,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["Call"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -5128,7 +5669,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5625,8 +6166,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -5644,8 +6191,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["WebhookEndpoint"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -6355,8 +6904,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
                 type?: string;
                 call_id?: string;
             };
@@ -6376,8 +6931,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["Event"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -6625,8 +7182,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
                 /** @description The customer number (E.164) */
                 contact?: string;
                 direction?: "inbound" | "outbound";
@@ -6649,8 +7212,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["Message"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -6800,7 +7365,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6920,8 +7485,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -6939,8 +7510,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["RtbEndpoint"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -7839,6 +8412,563 @@ export interface operations {
             };
         };
     };
+    GetV1Suppressions: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
+                offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
+                phone?: string;
+                /** @description `call`, `whatsapp`, or `all` (both; the default) */
+                channel?: "call" | "whatsapp" | "all";
+                /** @description Default `do_not_call` */
+                reason?: "opted_out" | "do_not_call" | "complained" | "other";
+                source?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: components["schemas"]["Suppression"][];
+                        /** @description More items exist beyond this page, in the direction paged */
+                        has_more: boolean;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1Suppressions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewSuppression"];
+            };
+        };
+        responses: {
+            /** @description On the list */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suppression"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1SuppressionsBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkSuppressions"];
+            };
+        };
+        responses: {
+            /** @description Added */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkSuppressionsResult"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1SuppressionsImport: {
+        parameters: {
+            query?: {
+                /** @description `call`, `whatsapp`, or `all` (both; the default) */
+                channel?: "call" | "whatsapp" | "all";
+                /** @description Default `do_not_call` */
+                reason?: "opted_out" | "do_not_call" | "complained" | "other";
+                /** @description Where the entry came from (your CRM, a complaint form…) */
+                source?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "text/csv": string;
+                "application/json": components["schemas"]["SuppressionCsv"];
+            };
+        };
+        responses: {
+            /** @description Imported */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuppressionImport"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1SuppressionsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The suppression id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suppression"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    DeleteV1SuppressionsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The suppression id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "suppression";
+                        /** @enum {boolean} */
+                        deleted: true;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
     PostV1SimulatorInboundCalls: {
         parameters: {
             query?: never;
@@ -7906,7 +9036,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8105,7 +9235,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8213,7 +9343,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8321,7 +9451,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8429,7 +9559,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -2,7 +2,8 @@
 // recipient's calling window, paced by the account's calls/min and concurrency (a batch waits, it never
 // fails on a 429). Every recipient's call id is fixed before dialling, so a restart never dials twice.
 import { DurableObject } from 'cloudflare:workers';
-import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, isNull, ne } from 'drizzle-orm';
+import { liveBatchCalls } from '../db/hot-queries';
 import { getDb } from '../db/client';
 import { accounts, batches, calls } from '../db/schema';
 import type { Env } from '../env';
@@ -16,6 +17,7 @@ import { nowSeconds } from '../lib/time';
 import { limiterFor } from './stubs';
 import { TERMINAL_STATUSES } from '../db/types';
 import { createCall } from '../services/calls';
+import { isSuppressed } from '../services/suppressions';
 import { batchSummary } from '../services/batches';
 import { emitEvent } from '../services/events';
 import { effectiveLimits, WINDOW_MS } from '../services/limits';
@@ -26,6 +28,8 @@ export interface BatchConfig {
   batchId: string;
   accountId: string;
   agentId: string;
+  /** Every call uses this agent version (absent in batches created before versions: the current one). */
+  agentVersion?: number;
   fromNumber?: string;
   maxDuration?: number;
   scheduleAtMs: number;
@@ -39,7 +43,7 @@ export interface BatchRecipient {
   zones: string[];
 }
 type StoredConfig = BatchConfig & { canceled?: boolean; completed?: boolean; started?: boolean };
-type RecipientStatus = 'pending' | 'dialing' | 'dialed' | 'canceled' | 'not_dialed';
+type RecipientStatus = 'pending' | 'dialing' | 'dialed' | 'canceled' | 'not_dialed' | 'suppressed';
 
 /** Work per alarm invocation, so one invocation stays short; the next alarm continues. */
 const DIALS_PER_ALARM = 25;
@@ -77,10 +81,30 @@ export class BatchDispatcher extends DurableObject<Env> {
     migrateDurableObject(this.ctx.storage, MIGRATIONS);
   }
 
-  /** Stores the batch (idempotent) and sets the first alarm. */
+  /**
+   * Stores recipients `from`… ahead of `init`, as `staged` (never dialled, not counted), so a large batch
+   * crosses in several short calls instead of one long block. Re-staging an index replaces it.
+   */
+  stage(from: number, recipients: BatchRecipient[]) {
+    if (this.config()) return;
+    this.ctx.storage.transactionSync(() => {
+      recipients.forEach((r, k) => {
+        this.ctx.storage.sql.exec(
+          "INSERT OR REPLACE INTO recipients (idx, phone, variables, zkey, status) VALUES (?, ?, ?, ?, 'staged')",
+          from + k,
+          r.phone,
+          r.variables ? JSON.stringify(r.variables) : null,
+          r.zones.join('|'),
+        );
+      });
+    });
+  }
+
+  /** Stores the batch (idempotent): staged recipients and `recipients` become pending; sets the first alarm. */
   async init(config: BatchConfig, recipients: BatchRecipient[]) {
     if (this.config()) return;
     this.ctx.storage.transactionSync(() => {
+      this.ctx.storage.sql.exec("UPDATE recipients SET status = 'pending' WHERE status = 'staged'");
       recipients.forEach((r, idx) => {
         this.ctx.storage.sql.exec(
           "INSERT INTO recipients (idx, phone, variables, zkey, status) VALUES (?, ?, ?, ?, 'pending')",
@@ -128,6 +152,7 @@ export class BatchDispatcher extends DurableObject<Env> {
       dialed: 0,
       canceled: 0,
       not_dialed: 0,
+      suppressed: 0,
     };
     for (const row of this.ctx.storage.sql.exec<{ status: RecipientStatus; n: number }>(
       'SELECT status, COUNT(*) AS n FROM recipients GROUP BY status',
@@ -242,6 +267,15 @@ export class BatchDispatcher extends DurableObject<Env> {
       this.ctx.storage.sql.exec("UPDATE recipients SET status = 'dialed' WHERE idx = ?", r.idx);
       return null;
     }
+    const ctx = withAccount(systemCtx(this.env), account);
+    // Checked at dial time, so a number suppressed while the batch runs is skipped too (before it costs a slot).
+    if (await isSuppressed(ctx, r.phone, 'call')) {
+      this.ctx.storage.sql.exec(
+        "UPDATE recipients SET status = 'suppressed', note = 'on the suppression list' WHERE idx = ? AND status IN ('pending', 'dialing')",
+        r.idx,
+      );
+      return null;
+    }
     const limits = effectiveLimits(account);
     const limiter = limiterFor(this.env, account.id);
     const maxDuration = cfg.maxDuration ?? 1800;
@@ -262,16 +296,17 @@ export class BatchDispatcher extends DurableObject<Env> {
     } // canceled while we waited
     try {
       await createCall(
-        withAccount(systemCtx(this.env), account),
+        ctx,
         {
           agent_id: cfg.agentId,
+          agent_version: cfg.agentVersion,
           recipient_phone: r.phone,
           variables: r.variables ? JSON.parse(r.variables) : undefined,
           from_number: cfg.fromNumber,
           max_duration: cfg.maxDuration,
           metadata: cfg.metadata,
         },
-        { publicBaseUrl: cfg.publicBaseUrl, batchId: cfg.batchId, callId },
+        { publicBaseUrl: cfg.publicBaseUrl, batchId: cfg.batchId, callId, suppressionChecked: true },
       );
       await hit('batch-after-create-call', this.ctx);
       this.ctx.storage.sql.exec("UPDATE recipients SET status = 'dialed' WHERE idx = ?", r.idx);
@@ -307,18 +342,7 @@ export class BatchDispatcher extends DurableObject<Env> {
    */
   private async finished(started: StoredConfig) {
     const db = getDb(this.env.DB);
-    const [live] = await db
-      .select({ n: sql<number>`count(*)` })
-      .from(calls)
-      .where(
-        and(
-          eq(calls.batchId, started.batchId),
-          sql`${calls.status} NOT IN (${sql.join(
-            TERMINAL_STATUSES.map((s) => sql`${s}`),
-            sql`, `,
-          )})`,
-        ),
-      );
+    const [live] = await liveBatchCalls(db, started.batchId, TERMINAL_STATUSES);
     if (live.n > 0) return false;
     await hit('batch-before-finish', this.ctx);
     const cfg = this.config() ?? started;

@@ -93,6 +93,11 @@ export const CallSchema = z
     payout: z.number().nullable(),
     rtb: z.record(z.string(), z.any()).nullable(),
     provider: z.string(),
+    agent_version: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'The agent version the call used (GET /v1/agents/{id}/versions/{n})' }),
     hangup_by: z.string().nullable(),
     external: z
       .record(z.string(), z.any())
@@ -100,6 +105,14 @@ export const CallSchema = z
       .openapi({ description: 'What an external voice runtime reported: detail_url, credits, report' }),
   })
   .openapi('Call');
+
+/** Pins a call (or every call of a batch) to one version of its agent. */
+export const AgentVersionPin = z
+  .number()
+  .int()
+  .min(1)
+  .max(1_000_000)
+  .openapi({ description: 'A version of the agent to use instead of its current one (default: current)' });
 
 export const CreateCallBody = z
   .strictObject({
@@ -109,6 +122,7 @@ export const CreateCallBody = z
     from_number: e164('from_number').optional(),
     max_duration: MaxDuration.optional(),
     metadata: Metadata.optional(),
+    agent_version: AgentVersionPin.optional(),
   })
   .openapi('CreateCall');
 

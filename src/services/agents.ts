@@ -1,5 +1,5 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
-import { agents, type AnalysisField } from '../db/schema';
+import { and, asc, count, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { agents, agentVersions, type AnalysisField } from '../db/schema';
 import { notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
@@ -7,6 +7,10 @@ import { paginate, type Page } from './pagination';
 import type { AccountCtx } from './context';
 
 export type AgentRow = typeof agents.$inferSelect;
+export type AgentVersionRow = typeof agentVersions.$inferSelect;
+
+/** The fields a version freezes: a change to any of them makes a new version. */
+const VERSIONED = ['prompt', 'firstMessage', 'voiceId', 'analysisSchema'] as const;
 
 export interface AgentInput {
   name: string;
@@ -33,10 +37,48 @@ export function presentAgent(a: AgentRow) {
     max_duration: a.maxDuration,
     analysis_schema: a.analysisSchema,
     metadata: a.metadata,
+    version: a.version,
     created_at: a.createdAt,
     updated_at: a.updatedAt,
   };
 }
+
+export function presentAgentVersion(v: AgentVersionRow) {
+  return {
+    object: 'agent_version' as const,
+    agent_id: v.agentId,
+    version: v.version,
+    prompt: v.prompt,
+    first_message: v.firstMessage,
+    voice_id: v.voiceId,
+    analysis_schema: v.analysisSchema,
+    restored_from: v.restoredFrom,
+    created_at: v.createdAt,
+  };
+}
+
+/** The version as it is on the agent row (the current one), for agents written before versions existed. */
+const versionOf = (a: AgentRow): AgentVersionRow => ({
+  agentId: a.id,
+  version: a.version,
+  accountId: a.accountId,
+  prompt: a.prompt,
+  firstMessage: a.firstMessage,
+  voiceId: a.voiceId,
+  analysisSchema: a.analysisSchema,
+  restoredFrom: null,
+  createdAt: a.updatedAt,
+});
+
+/**
+ * Copies the agent row (just updated in the same batch) into agent_versions under its new number, so the
+ * version and the agent can never disagree, whatever other update runs at the same time.
+ */
+const snapshotVersion = (ctx: AccountCtx<'id'>, id: string, restoredFrom: number | null, now: number) =>
+  ctx.db.insert(agentVersions).select(
+    sql`SELECT id, version, account_id, prompt, first_message, voice_id, analysis_schema, ${restoredFrom}, ${now}
+        FROM agents WHERE id = ${id} AND account_id = ${ctx.account.id} AND deleted_at IS NULL`,
+  );
 
 const live = (accountId: string, id: string) =>
   and(eq(agents.id, id), eq(agents.accountId, accountId), isNull(agents.deletedAt));
@@ -57,11 +99,12 @@ export async function createAgent(ctx: AccountCtx<'id'>, input: AgentInput) {
     maxDuration: input.max_duration ?? 1800,
     analysisSchema: input.analysis_schema ?? [],
     metadata: input.metadata ?? {},
+    version: 1,
     createdAt: now,
     updatedAt: now,
     deletedAt: null,
   };
-  await db.insert(agents).values(row);
+  await db.batch([db.insert(agents).values(row), db.insert(agentVersions).values(versionOf(row))]);
   return presentAgent(row);
 }
 
@@ -81,12 +124,9 @@ export async function getAgent(ctx: AccountCtx<'id'>, id: string, param = 'id') 
 export function listAgents(ctx: AccountCtx<'id'>, page: Page & { status?: 'active' | 'inactive' }) {
   const { db } = ctx;
   const accountId = ctx.account.id;
-  const where = and(
-    eq(agents.accountId, accountId),
-    isNull(agents.deletedAt),
-    page.status ? eq(agents.status, page.status) : undefined,
-  );
-  return paginate(db, agents, where, [desc(agents.createdAt), desc(agents.id)], page, presentAgent);
+  const where = and(isNull(agents.deletedAt), page.status ? eq(agents.status, page.status) : undefined);
+  const scope = eq(agents.accountId, accountId);
+  return paginate(db, agents, { scope, where, order: [agents.createdAt, agents.id] }, page, presentAgent);
 }
 
 export async function updateAgent(ctx: AccountCtx<'id'>, id: string, patch: Partial<AgentInput>) {
@@ -103,8 +143,127 @@ export async function updateAgent(ctx: AccountCtx<'id'>, id: string, patch: Part
   if (patch.max_duration !== undefined) set.maxDuration = patch.max_duration;
   if (patch.analysis_schema !== undefined) set.analysisSchema = patch.analysis_schema;
   if (patch.metadata !== undefined) set.metadata = patch.metadata;
-  await db.update(agents).set(set).where(live(accountId, id));
-  return presentAgent({ ...row, ...set });
+  const changed = VERSIONED.some(
+    (k) => set[k] !== undefined && JSON.stringify(set[k]) !== JSON.stringify(row[k]),
+  );
+  if (!changed) {
+    await db.update(agents).set(set).where(live(accountId, id));
+    return presentAgent({ ...row, ...set });
+  }
+  await db.batch([
+    db
+      .update(agents)
+      .set({ ...set, version: sql`${agents.version} + 1` })
+      .where(live(accountId, id)),
+    snapshotVersion(ctx, id, null, set.updatedAt!),
+  ]);
+  return presentAgent(await getAgent(ctx, id));
+}
+
+/**
+ * An agent's versions, newest first. Versions are numbered, so the cursors are version numbers:
+ * `starting_after=3` is the page of versions below 3, `ending_before=3` the versions above it.
+ */
+export async function listAgentVersions(ctx: AccountCtx<'id'>, agentId: string, page: Page) {
+  const cursor = (name: 'starting_after' | 'ending_before') => {
+    const v = page[name];
+    if (v === undefined) return undefined;
+    if (!/^\d{1,9}$/.test(v)) throw notFound('object', name);
+    return Number(v);
+  };
+  const below = cursor('starting_after');
+  const above = cursor('ending_before');
+  const scope = and(eq(agentVersions.agentId, agentId), eq(agentVersions.accountId, ctx.account.id));
+  const newer = above !== undefined && below === undefined;
+  const where = and(
+    scope,
+    below !== undefined ? lt(agentVersions.version, below) : undefined,
+    above !== undefined ? gt(agentVersions.version, above) : undefined,
+  );
+  const rowsQuery = ctx.db
+    .select()
+    .from(agentVersions)
+    .where(where)
+    .orderBy(newer ? asc(agentVersions.version) : desc(agentVersions.version))
+    .limit(page.limit + 1)
+    .offset(page.offset);
+  let rows: (typeof agentVersions.$inferSelect)[];
+  let total: number | undefined;
+  if (page.include_total) {
+    const [r, t] = await ctx.db.batch([
+      rowsQuery,
+      ctx.db.select({ n: count() }).from(agentVersions).where(scope),
+    ]);
+    rows = r;
+    total = t[0]?.n ?? 0;
+  } else rows = await rowsQuery;
+  const has_more = rows.length > page.limit;
+  rows = rows.slice(0, page.limit);
+  if (newer) rows.reverse();
+  return {
+    object: 'list' as const,
+    data: rows.map(presentAgentVersion),
+    has_more,
+    ...(total !== undefined ? { total } : {}),
+    limit: page.limit,
+    offset: page.offset,
+  };
+}
+
+/** Version `n` of an agent of this account (null when it has no such version). */
+export async function findAgentVersion(ctx: AccountCtx<'id'>, agent: AgentRow, n: number) {
+  const row = await ctx.db.query.agentVersions.findFirst({
+    where: and(
+      eq(agentVersions.agentId, agent.id),
+      eq(agentVersions.accountId, ctx.account.id),
+      eq(agentVersions.version, n),
+    ),
+  });
+  return row ?? (n === agent.version ? versionOf(agent) : null);
+}
+
+export async function getAgentVersion(ctx: AccountCtx<'id'>, agentId: string, n: number) {
+  const version = await findAgentVersion(ctx, await getAgent(ctx, agentId), n);
+  if (!version) throw notFound('agent version', 'version');
+  return version;
+}
+
+/**
+ * What a call placed now uses: the pinned version (404 naming `param` when the agent has none such), or
+ * the agent's current one — read from the same agent row, so it is the version the agent shows.
+ */
+export async function resolveAgentVersion(
+  ctx: AccountCtx<'id'>,
+  agent: AgentRow,
+  pinned: number | undefined | null,
+  param = 'agent_version',
+) {
+  if (pinned === undefined || pinned === null) return versionOf(agent);
+  const version = await findAgentVersion(ctx, agent, pinned);
+  if (!version) throw notFound(`version ${pinned} of agent ${agent.id}`, param);
+  return version;
+}
+
+/** Makes version `n` current again, as a new version (the history is never rewritten). */
+export async function restoreAgentVersion(ctx: AccountCtx<'id'>, agentId: string, n: number) {
+  const { db } = ctx;
+  const old = await getAgentVersion(ctx, agentId, n);
+  const now = nowSeconds();
+  await db.batch([
+    db
+      .update(agents)
+      .set({
+        prompt: old.prompt,
+        firstMessage: old.firstMessage,
+        voiceId: old.voiceId,
+        analysisSchema: old.analysisSchema,
+        version: sql`${agents.version} + 1`,
+        updatedAt: now,
+      })
+      .where(live(ctx.account.id, agentId)),
+    snapshotVersion(ctx, agentId, n, now),
+  ]);
+  return presentAgent(await getAgent(ctx, agentId));
 }
 
 /** Soft delete: the agent disappears from the API but its calls stay readable. */
@@ -115,3 +274,33 @@ export async function deleteAgent(ctx: AccountCtx<'id'>, id: string) {
   await db.update(agents).set({ deletedAt: nowSeconds(), status: 'inactive' }).where(live(accountId, id));
   return { id, object: 'agent' as const, deleted: true as const };
 }
+
+/**
+ * The agent configuration a call uses: the version it recorded, or (a call from before versions) the agent
+ * as it is now. Deleted agents still answer, so a call in flight keeps its script.
+ */
+export async function agentVersionForCall(
+  ctx: AccountCtx<'id'>,
+  call: { agentId: string | null; agentVersion: number | null },
+): Promise<AgentVersionRow | null> {
+  if (!call.agentId) return null;
+  const { db } = ctx;
+  if (call.agentVersion !== null) {
+    const row = await db.query.agentVersions.findFirst({
+      where: and(
+        eq(agentVersions.agentId, call.agentId),
+        eq(agentVersions.accountId, ctx.account.id),
+        eq(agentVersions.version, call.agentVersion),
+      ),
+    });
+    if (row) return row;
+  }
+  const agent = await db.query.agents.findFirst({
+    where: and(eq(agents.id, call.agentId), eq(agents.accountId, ctx.account.id)),
+  });
+  return agent ? versionOf(agent) : null;
+}
+
+/** What a provider is handed with a dial. */
+export const dialAgentOf = (v: AgentVersionRow | null) =>
+  v ? { version: v.version, prompt: v.prompt, first_message: v.firstMessage, voice_id: v.voiceId } : null;

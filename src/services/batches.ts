@@ -1,14 +1,15 @@
 // Batch campaigns (README "Batch campaigns"): validated all-or-nothing, stored in D1 (the summary) and in the batch's
 // BatchDispatcher (the recipients), which dials them.
-import { and, desc, eq, sql } from 'drizzle-orm';
-import { batches, calls } from '../db/schema';
+import { and, eq } from 'drizzle-orm';
+import { batchCallCounts } from '../db/hot-queries';
+import { batches } from '../db/schema';
 import { notFound, unprocessable } from '../lib/errors';
 import { newId } from '../lib/ids';
 import type { CallingWindow } from '../lib/calling-window';
 import { timeZonesForNumber } from '../lib/phone-timezones';
 import { nowSeconds } from '../lib/time';
 import { dispatcherFor } from '../durable-objects/stubs';
-import { findAgent } from './agents';
+import { findAgent, resolveAgentVersion } from './agents';
 import { CALL_STATUSES } from '../db/types';
 import { paginate, type Page } from './pagination';
 import { findOwnedNumber } from './phone-numbers';
@@ -23,13 +24,18 @@ export interface BatchInput {
   name?: string;
   calling_window?: CallingWindow;
   metadata?: Record<string, unknown>;
+  agent_version?: number;
 }
+
+const STAGE_SLICE = 1000;
 
 export async function createBatch(ctx: AccountCtx, input: BatchInput, publicBaseUrl: string) {
   const { db, env, account } = ctx;
   const agent = await findAgent(ctx, input.agent_id);
   if (!agent) throw notFound('agent', 'agent_id');
   if (agent.status !== 'active') throw unprocessable(`Agent ${agent.id} is not active`, 'agent_id');
+  // Fixed now: a batch without a pin keeps the version current at creation, whatever edits follow.
+  const { version: agentVersion } = await resolveAgentVersion(ctx, agent, input.agent_version);
   if (input.from_number && !(await findOwnedNumber(ctx, input.from_number))) {
     throw unprocessable(`from_number ${input.from_number} is not a number you own`, 'from_number');
   }
@@ -62,16 +68,23 @@ export async function createBatch(ctx: AccountCtx, input: BatchInput, publicBase
     metadata: input.metadata ?? {},
     totalRecipients: unique.length,
     duplicatesRemoved: input.recipients.length - unique.length,
+    agentVersion,
     createdAt: now,
     updatedAt: now,
     completedAt: null,
   });
+  const dispatcher = dispatcherFor(env, id);
+  const staged = unique.map((r) => ({ phone: r.phone, variables: r.variables, zones: zonesFor(r.phone) }));
   try {
-    await dispatcherFor(env, id).init(
+    // Large batches cross to the dispatcher in slices (each a short call), then one init makes them pending.
+    for (let from = 0; from < staged.length; from += STAGE_SLICE)
+      await dispatcher.stage(from, staged.slice(from, from + STAGE_SLICE));
+    await dispatcher.init(
       {
         batchId: id,
         accountId: account.id,
         agentId: agent.id,
+        agentVersion,
         fromNumber: input.from_number,
         maxDuration: input.max_duration,
         scheduleAtMs: (scheduleAt ?? 0) * 1000,
@@ -79,7 +92,7 @@ export async function createBatch(ctx: AccountCtx, input: BatchInput, publicBase
         metadata: input.metadata ?? {},
         publicBaseUrl,
       },
-      unique.map((r) => ({ phone: r.phone, variables: r.variables, zones: zonesFor(r.phone) })),
+      [],
     );
   } catch (err) {
     await db.delete(batches).where(eq(batches.id, id));
@@ -104,11 +117,7 @@ export async function batchSummary(ctx: AccountCtx<'id'>, id: string) {
   if (!batch) throw notFound('batch', 'id');
   const [recipientCounts, callRows] = await Promise.all([
     dispatcherFor(env, id).counts(),
-    db
-      .select({ status: calls.status, n: sql<number>`count(*)` })
-      .from(calls)
-      .where(eq(calls.batchId, id))
-      .groupBy(calls.status),
+    batchCallCounts(db, id),
   ]);
   const byStatus = Object.fromEntries(CALL_STATUSES.map((s) => [s, 0])) as Record<string, number>;
   for (const row of callRows) byStatus[row.status] = row.n;
@@ -117,6 +126,7 @@ export async function batchSummary(ctx: AccountCtx<'id'>, id: string) {
     counts: {
       pending: recipientCounts.pending + recipientCounts.dialing,
       not_dialed: recipientCounts.not_dialed,
+      suppressed: recipientCounts.suppressed ?? 0,
       ...byStatus,
       canceled: byStatus.canceled + recipientCounts.canceled,
     },
@@ -130,6 +140,7 @@ export function presentBatch(b: typeof batches.$inferSelect) {
     object: 'batch' as const,
     name: b.name,
     agent_id: b.agentId,
+    agent_version: b.agentVersion,
     status: b.status,
     schedule_at: b.scheduleAt,
     from_number: b.fromNumber,
@@ -148,8 +159,7 @@ export function listBatches(ctx: AccountCtx<'id'>, page: Page) {
   return paginate(
     db,
     batches,
-    eq(batches.accountId, accountId),
-    [desc(batches.createdAt), desc(batches.id)],
+    { scope: eq(batches.accountId, accountId), order: [batches.createdAt, batches.id] },
     page,
     presentBatch,
   );

@@ -5,7 +5,8 @@ import { newId } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
 import { STATUS_GROUPS, TERMINAL_STATUSES, type CallRow, type CallStatus } from '../db/types';
 import { sessionFor } from '../durable-objects/stubs';
-import { findAgent } from './agents';
+import { findAgent, resolveAgentVersion } from './agents';
+import { assertNotSuppressed } from './suppressions';
 import { findLead } from './leads';
 import { acquireCallSlot, releaseCallSlot } from './concurrency';
 import { simulatorTimeScale } from '../providers/telephony';
@@ -20,6 +21,8 @@ export interface CreateCallInput {
   from_number?: string;
   max_duration?: number;
   metadata?: Record<string, unknown>;
+  /** Use this version of the agent instead of its current one. */
+  agent_version?: number;
 }
 
 export function presentCall(r: CallRow) {
@@ -27,6 +30,7 @@ export function presentCall(r: CallRow) {
     id: r.id,
     object: 'call' as const,
     agent_id: r.agentId,
+    agent_version: r.agentVersion,
     batch_id: r.batchId,
     direction: r.direction,
     from_number: r.fromNumber,
@@ -63,6 +67,10 @@ export interface CallContext {
   publicBaseUrl: string;
   batchId?: string /** A batch fixes its call ids up front, so a restarted dispatcher cannot dial twice. */;
   callId?: string;
+  /** The request field that carried the recipient, for errors about it (CallAI says `to_number`). */
+  recipientParam?: string;
+  /** The batch dispatcher checked the suppression list itself just before (and counts a hit its own way). */
+  suppressionChecked?: boolean;
 }
 
 /** Checks the agent and caller id, takes a concurrency slot, records the call as `queued` and hands it to its CallSession. */
@@ -72,6 +80,9 @@ export async function createCall(ctx: AccountCtx, input: CreateCallInput, call: 
   const agent = await findAgent(ctx, input.agent_id);
   if (!agent) throw notFound('agent', 'agent_id');
   if (agent.status !== 'active') throw unprocessable(`Agent ${agent.id} is not active`, 'agent_id');
+  const version = await resolveAgentVersion(ctx, agent, input.agent_version);
+  if (!call.suppressionChecked)
+    await assertNotSuppressed(ctx, input.recipient_phone, 'call', call.recipientParam ?? 'recipient_phone');
 
   let fromNumber: string | null = null;
   let provider = (env.TELEPHONY_PROVIDER ?? 'simulator') as Provider;
@@ -120,6 +131,7 @@ export async function createCall(ctx: AccountCtx, input: CreateCallInput, call: 
     rtb: null,
     hangupBy: null,
     external: null,
+    agentVersion: version.version,
     updatedAt: now,
   };
   try {
@@ -208,7 +220,7 @@ export interface CallFilters extends Page {
 export function listCalls(ctx: AccountCtx<'id'>, f: CallFilters) {
   const { db } = ctx;
   const accountId = ctx.account.id;
-  const conds: (SQL | undefined)[] = [eq(calls.accountId, accountId)];
+  const conds: (SQL | undefined)[] = [];
   if (f.status) {
     const group = STATUS_GROUPS[f.status];
     conds.push(group ? inArray(calls.status, group) : eq(calls.status, f.status));
@@ -218,5 +230,11 @@ export function listCalls(ctx: AccountCtx<'id'>, f: CallFilters) {
   if (f.direction) conds.push(eq(calls.direction, f.direction));
   if (f.from !== undefined) conds.push(gte(calls.createdAt, f.from));
   if (f.to !== undefined) conds.push(lte(calls.createdAt, f.to));
-  return paginate(db, calls, and(...conds), [desc(calls.createdAt), desc(calls.id)], f, presentCall);
+  return paginate(
+    db,
+    calls,
+    { scope: eq(calls.accountId, accountId), where: and(...conds), order: [calls.createdAt, calls.id] },
+    f,
+    presentCall,
+  );
 }

@@ -79,6 +79,7 @@ export async function receiveInboundCall(ctx: Ctx, input: InboundInput): Promise
     rtb: rtb as Record<string, unknown> | null,
     hangupBy: null,
     external: null,
+    agentVersion: agent && !agent.deletedAt ? agent.version : null,
     updatedAt: now,
   };
   await db.insert(calls).values(row);

@@ -1,5 +1,6 @@
 // Incoming webhooks (README "Incoming webhooks"): lead data from /call-data and call events from an external voice runtime.
-import { and, eq, lt, or } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
+import { callForRuntimeEvent } from '../db/hot-queries';
 import type { Db } from '../db/client';
 import { calls, ingestEvents } from '../db/schema';
 import { notFound } from '../lib/errors';
@@ -8,6 +9,7 @@ import { nowSeconds } from '../lib/time';
 import type { CallRow, CallStatus } from '../db/types';
 import { sessionFor } from '../durable-objects/stubs';
 import { upsertLead } from './leads';
+import { reportsOptOut, suppressAutomatically } from './suppressions';
 import type { AccountCtx, Ctx } from './context';
 
 const DEDUPE_SECONDS = 7 * 86400;
@@ -125,12 +127,7 @@ export async function applyRuntimeEvent(
 ) {
   const { env, db, account } = ctx;
   const status = runtimeStatus(ev.call.status, ev.type);
-  let call = await db.query.calls.findFirst({
-    where: and(
-      eq(calls.accountId, account.id),
-      or(eq(calls.id, ev.call.id), eq(calls.providerCallId, ev.call.id)),
-    ),
-  });
+  let call = await callForRuntimeEvent(db, account.id, ev.call.id);
   if (!call && !(status && FIRST_STATUSES.includes(status))) throw notFound('call', 'event.data.call.id');
 
   return once(db, account.id, 'call-events', dedupeKey, async () => {
@@ -156,6 +153,9 @@ export async function applyRuntimeEvent(
       };
     }
     await db.update(calls).set(set).where(eq(calls.id, call.id));
+    // The runtime reports that the person asked not to be called again: suppress the number.
+    if (call.direction === 'outbound' && set.analysis && reportsOptOut(null, set.analysis))
+      await suppressAutomatically(ctx, call.toNumber, 'call', 'call_event');
     if (status) {
       // A runtime's clock (or a stale event) cannot put a call's start before its creation or its end
       // before its start: such times are clamped, not rejected (README "Reliability").
@@ -218,6 +218,7 @@ async function registerExternalCall(
     rtb: null,
     hangupBy: null,
     external: null,
+    agentVersion: null,
     updatedAt: now,
   };
   await db.insert(calls).values(row);

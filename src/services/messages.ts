@@ -1,5 +1,5 @@
 // WhatsApp messages (README "WhatsApp"): send through a provider, statuses only move forward, replies go to the agent.
-import { and, asc, desc, eq, inArray, isNotNull, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, type SQL } from 'drizzle-orm';
 import { messages, phoneNumbers, whatsappContacts } from '../db/schema';
 import { notFound, unprocessable } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -9,7 +9,9 @@ import type { MessageStatus, ScriptedStep } from '../db/types';
 import { findAgent } from './agents';
 import { emitEvent, type EventType } from './events';
 import { paginate, type Page } from './pagination';
+import { assertNotSuppressed, isOptOutText, suppressAutomatically } from './suppressions';
 import { withAccount, type AccountCtx, type Ctx } from './context';
+import { messageByProviderId } from '../db/hot-queries';
 
 export type MessageRow = typeof messages.$inferSelect;
 export const FREE_FORM_WINDOW_SECONDS = 24 * 3600;
@@ -60,6 +62,7 @@ export async function sendMessage(ctx: AccountCtx, input: SendInput) {
   const agent = await findAgent(ctx, input.agent_id);
   if (!agent) throw notFound('agent', 'agent_id');
   if (agent.status !== 'active') throw unprocessable(`Agent ${agent.id} is not active`, 'agent_id');
+  await assertNotSuppressed(ctx, input.to_number, 'whatsapp', 'to_number');
   const now = nowSeconds();
   const contact = await contactOf(ctx, input.to_number);
   if (
@@ -197,9 +200,7 @@ export async function receiveMessage(
   const { db } = ctx;
   const accountId = ctx.account.id;
   if (opts.providerMessageId) {
-    const dupe = await db.query.messages.findFirst({
-      where: and(eq(messages.accountId, accountId), eq(messages.providerMessageId, opts.providerMessageId)),
-    });
+    const dupe = await messageByProviderId(db, opts.providerMessageId, accountId);
     if (dupe) return dupe;
   }
   const now = nowSeconds();
@@ -240,6 +241,8 @@ export async function receiveMessage(
         set: { lastInboundAt: now, updatedAt: now },
       }),
   ]);
+  // STOP and its variants put the sender on the suppression list before anyone can answer them.
+  if (isOptOutText(text)) await suppressAutomatically(ctx, from, 'whatsapp', 'whatsapp_reply');
   await emitEvent(
     ctx,
     'message.received',
@@ -287,7 +290,7 @@ export function listMessages(
 ) {
   const { db } = ctx;
   const accountId = ctx.account.id;
-  const conds: (SQL | undefined)[] = [eq(messages.accountId, accountId)];
+  const conds: (SQL | undefined)[] = [];
   if (f.contact) conds.push(eq(messages.contact, f.contact));
   if (f.direction) conds.push(eq(messages.direction, f.direction));
   if (f.status) conds.push(eq(messages.status, f.status));
@@ -295,8 +298,11 @@ export function listMessages(
   return paginate(
     db,
     messages,
-    and(...conds),
-    [desc(messages.createdAt), desc(messages.id)],
+    {
+      scope: eq(messages.accountId, accountId),
+      where: and(...conds),
+      order: [messages.createdAt, messages.id],
+    },
     f,
     presentMessage,
   );
