@@ -243,6 +243,20 @@ const CALENDAR_RULES: Rule[] = [
       return span(sat, addDays(sat, 2), c.tz, 'last weekend', 'custom');
     },
   ],
+  // A weekday inside a named week is one day of that week: "Friday of last week", "last week's Friday",
+  // "the Tuesday of this week" (not a comparison of the day with the week).
+  [
+    new RegExp(
+      `\\b(?:on |the )*${WEEKDAY_RE} (?:(?:of|in|during) (?:the )?)?(last|previous|prior|this|current) week\\b|\\b(?:on )?(?:the )?(last|previous|prior|this|current) week s ${WEEKDAY_RE}\\b`,
+    ),
+    (m, c) => {
+      const wd = weekdayIndex(m[1] ?? m[4]);
+      const which = m[2] ?? m[3];
+      const weekStart = /this|current/.test(which) ? monday(c.today) : addDays(monday(c.today), -7);
+      const day = addDays(weekStart, wd);
+      return oneDay(day, c.tz, `${cap(WEEKDAYS[wd])} (${iso(day)})`);
+    },
+  ],
   [
     new RegExp(`\\b(?:on |last |this past |past )+${WEEKDAY_RE}\\b|\\b(?:on )?${WEEKDAY_RE} last week\\b`),
     (m, c) => {

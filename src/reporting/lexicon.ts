@@ -3,6 +3,16 @@
 import type { Category, Cond, TimeGrain, View } from './model';
 
 /** Words that carry no meaning for the query (politeness, auxiliaries, articles, question words). */
+/** "make"/"made" bound to calls: placing them ("calls we made", "did Ava make any calls"). */
+const CALLS_AROUND_MAKE =
+  '(?:(?:any|the|those|these|all|more|fewer|many|outbound|outgoing|phone|\\d+)\\s+)*calls?\\b';
+export const MAKE_CALLS = new RegExp(
+  `(?<=\\bcalls?\\s+(?:\\w+\\s+){0,3})(?:make|made|making)\\b|\\b(?:make|made|making)(?=\\s+${CALLS_AROUND_MAKE})`,
+);
+/** "make"/"made" NOT bound to calls: in a question about payout, earning money. */
+export const MAKE_MONEY = new RegExp(
+  `(?<!\\bcalls?\\s+(?:\\w+\\s+){0,3})\\b(?:make|made|making)\\b(?!\\s+${CALLS_AROUND_MAKE})`,
+);
 export const STOP_WORDS = new Set(
   `a an the of our we us me my i you your it its is are was were be been being do does did done have has
   had having can could would should will shall may might please pls kindly show tell give get got list display
@@ -118,7 +128,11 @@ export const PROPERTIES: Property[] = [
   },
   {
     name: 'outbound',
-    re: /\b(?:outbound|outgoing|placed|dialed|dialled|we made|made|make|sent out|went out|go out|send|sent|sending)\b/,
+    // "make"/"made" is a direction only with calls ("calls we made", "make 20 calls"); "how much did we
+    // make in payouts" is money (measures.ts reads it with the payout).
+    re: new RegExp(
+      `\\b(?:outbound|outgoing|placed|dialed|dialled|sent out|went out|go out|send|sent|sending)\\b|${MAKE_CALLS.source}`,
+    ),
     cond: eq('direction', 'outbound'),
     views: ['call_logs', 'messages'],
   },

@@ -1,7 +1,7 @@
 // The "what to compute" part of a question: a count, a rate/share of a yes/no property, a statistic of
 // duration or payout (total, average, extremes, median, percentiles) and per-unit averages, in the unit
 // asked. Reads one chunk of the question ("calls", "answer rate", "median talk time in minutes").
-import { PROPERTIES, RATE_NAMES, SHARE_WORDS, SUBJECTS } from './lexicon';
+import { MAKE_MONEY, PROPERTIES, RATE_NAMES, SHARE_WORDS, SUBJECTS } from './lexicon';
 import type { Cond, MeasureSpec, Stat, Unit, View } from './model';
 import type { Scanner } from './scanner';
 
@@ -31,7 +31,7 @@ const DURATION =
 const DURATION_UNIT =
   /\b(?:in|as|into) (seconds|secs?|minutes|mins?|hours|hrs?)\b|\b(seconds|minutes|hours)\b/;
 const PAYOUT =
-  /\b(?:payouts?|revenue|earnings|earned|earn|income|money|paid out|pay out|paid|pays?|payments?|bring in|brought in|dollars?|usd)\b/;
+  /\b(?:payouts?|revenue|earnings|earned|earn|income|money|paid out|pay out|paid|pays?|payments?|bring in|brought in|dollars?|usd|(?:make|made|making) money)\b/;
 const PER =
   /\b(?:per|for each|on each|every|each|for an?|on an?|divided by(?: the)?(?: number of| total)?)(?: single| one)? (answered call|converted call|conversion|sale|call|day)s?\b|\b(?:average daily|daily average|mean daily|on an average day|a day|each day on average|daily)\b/;
 
@@ -64,6 +64,8 @@ export function readMeasure(s: Scanner, view: View): MeasureRead {
   const amountOfTime = !!unitM && !!unitM[2];
   const hasDuration = s.takeAll(DURATION, 'measure').length > 0 || impliedLength || amountOfTime;
   const hasPayout = s.takeAll(PAYOUT, 'measure').length > 0;
+  // "how much did we make in payouts": the verb of earning, not of placing calls.
+  if (hasPayout) s.takeAll(MAKE_MONEY, 'measure');
   const props: Found[] = [];
   for (const prop of PROPERTIES) {
     if (!prop.views.includes(view)) continue;

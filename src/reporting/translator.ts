@@ -172,7 +172,12 @@ export function translate(question: string, ctx: TranslateContext): Translation 
       s.take(new RegExp(`\\b${words} by ${words}\\b`), 'breakdown') ??
       s.take(
         new RegExp(
-          `\\b(?:(?:broken down|split|grouped|segmented|break(?:ing)? (?:it |them )?down|breakdown|ranked|sorted|listed) )?(?:by|${per}for each|for every|each|every|across|across all|by each|in each|of each) (?:the |their |our |the caller s |caller s )?${words}(?:s|es)?(?: of the caller)?\\b(?! of\\b)`,
+          `\\b(?:(?:broken down|split|grouped|segmented|break(?:ing)? (?:it |them )?down|breakdown|ranked|sorted|listed) )?(?:by|${per}for each|for every|each|every|across|across all|by each|in each|of each) (?:the |their |our |the caller s |caller s )?${words}(?:s|es)?(?: of the caller)?\\b${
+            // "for each day of last week": "of" before a period (already read) is not "day of the week".
+            dim === 'day'
+              ? '(?! of\\b(?! {2,}| *$| the {2,}| (?:the )?(?:last|past|previous|prior|this|that)\\b))'
+              : '(?! of\\b)'
+          }`,
         ),
         'breakdown',
       ) ??
@@ -224,7 +229,7 @@ export function translate(question: string, ctx: TranslateContext): Translation 
   }
 
   // What to compute: one measure, or several joined by "and" / commas.
-  const chunks = splitMeasures(s);
+  const chunks = splitMeasures(s, view);
   const reads = chunks.map((c) => ({ c, r: readMeasure(c, view) }));
   for (const { c } of reads)
     for (const [k, v] of Object.entries(c.understood)) (s.understood[k] ??= []).push(...v);
@@ -324,6 +329,27 @@ export function translate(question: string, ctx: TranslateContext): Translation 
     });
     if (dimension === 'reject_reason') filters.push({ column: 'rejected', op: '=', value: 1 });
   }
+  // "Per day" over a range is the day-by-day series or the average over the range, never each bucket
+  // divided by the range's days: with a day breakdown it is the series; with another time breakdown
+  // (weeks, hours, weekdays) the per-bucket average is not computed, so the question is declined.
+  if (dimension === 'day')
+    for (const [i, m] of measures.entries())
+      if (m.per === 'day')
+        measures[i] = {
+          ...m,
+          per: undefined,
+          key: m.key.replace(/_per_day$/, ''),
+          label: m.label.replace(/ per day$/, ''),
+        };
+  if (isTimeGrain(dimension) && measures.some((m) => m.per === 'day'))
+    return decline(
+      `I can't answer that yet: a per-day average broken down by ${dimension.replace(/_/g, ' ')} is not something I compute. Ask for the day-by-day series ("calls per day last month, day by day") or the average over the whole period ("average calls per day last month").`,
+      [
+        'Calls per day last month, day by day',
+        'Average calls per day last month',
+        ...SUGGESTIONS.slice(0, 1),
+      ],
+    );
   if (!measures.length)
     return unknown.length
       ? notUnderstood(unknown, null)
@@ -386,10 +412,24 @@ function notUnderstood(words: string[], understood: StructuredQuery | null): Tra
 }
 
 /** Splits what is left at "and" / commas when each side names something to measure. */
-function splitMeasures(s: Scanner): Scanner[] {
-  // Commas separate measures only in a list that ends with "and" ("calls, answered and conversions").
+function splitMeasures(s: Scanner, view: View): Scanner[] {
+  // A list of measures is separated by "and" or commas ("calls, answered calls, conversions"); it is
+  // split only when every part names something to measure, so a comma before a clause stays one measure.
+  // A comma alone splits only when every part is a measure by itself and none names the calls measured
+  // ("among calls we answered, the conversion rate", "of the calls that were answered, what share…").
   const joiner = /\s(?:and|as well as|plus|&|along with|together with)\s/;
-  const parts = s.rest.split(joiner.test(s.rest) ? new RegExp(`${joiner.source}|,`) : joiner);
+  const listed = s.rest.split(new RegExp(`${joiner.source}|,`));
+  const parts =
+    joiner.test(s.rest) ||
+    listed
+      .filter((p) => p.trim())
+      .every(
+        (p) =>
+          !/^\s*(?:among|amongst|of|out of|for|from|in|within|across|over|on|with|between)\b/.test(p) &&
+          readMeasure(new Scanner(` ${p.trim()} `), view).measure,
+      )
+      ? listed
+      : s.rest.split(joiner);
   const measureLike =
     /\b(calls?|conversions?|sales|payouts?|revenue|rates?|duration|talk ?time|messages?|bids?|average|total|median|percentages|how many|how much|answered|converted|missed|voicemails?|busy|failed|delivered|read|won|rejected)\b/;
   const useful = parts.filter((p) => p.trim());

@@ -1,8 +1,8 @@
 // The Reporting AI against the HELD-OUT evaluation set (test/reporting-eval/families/heldout-*.ts):
-// phrasings written without reading the translator or the tuned set, so the figure here is the honest
-// one (the tuned set's reporting-eval.test.ts is an upper bound). Every phrasing is asked through the
-// API at the set's reference time over the seeded dataset and classified right / declined / wrong with
-// the same classify() as the tuned set. Declines do not fail the suite; a must-decline question
+// phrasings written without reading the translator or the tuned set. Its first (blind) figure was the
+// honest one; it has since been used for fixes, so it is no longer blind (see the recorded figure
+// below). Every phrasing is asked through the API at the set's reference time over the seeded dataset
+// and classified right / declined / wrong with the same classify() as the tuned set. Declines do not fail the suite; a must-decline question
 // answered does, and so does wrong above the figure recorded below (the goal is ≤ 1 %).
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { classify } from '../helpers/eval-classify';
@@ -151,10 +151,13 @@ describe('the Reporting AI on the held-out set', () => {
     expect(leaks).toEqual([]);
     // The goal is wrong ≤ 1 % of the in-scope set. Measured on 2026-12-03 on each batch's first
     // run, before anyone tuned on it: batch 1 right 312, declined 13, wrong 5 of 330; batch 2 right 121,
-    // declined 7, wrong 2 of 130 (one of them an ambiguous phrasing, since replaced). Today: wrong 6 of
-    // 460 (1.3 %) — the goal is NOT met. This records today's figure so a regression fails; lower it as
-    // the translator improves, and never raise it or loosen an oracle to make it pass.
-    expect(tally.wrong).toBeLessThanOrEqual(6);
+    // declined 7, wrong 2 of 130 (one of them an ambiguous phrasing, since replaced). The BLIND figure of
+    // the whole set: right 434, declined 20, wrong 6 of 460 (1.3 %, the goal not met).
+    // The set has since been USED FOR FIXES (its six wrong answers revealed five classes of wording, fixed
+    // generally with regression tests of their own phrasings in reporting.test.ts): it is no longer blind,
+    // and the figure below (measured after those fixes: right 443, declined 17, wrong 0 of 460) is an
+    // upper bound like the tuned set's, not an honest estimate. Never raise it or loosen an oracle.
+    expect(tally.wrong).toBeLessThanOrEqual(0);
   }, 300_000);
 });
 

@@ -630,3 +630,162 @@ describe('bare state codes, status breakdowns and geo rejections (issue 14, stil
     ).toEqual(want);
   });
 });
+
+describe('classes of wording the held-out set revealed (issue 14): right or declined, never a wrong number', () => {
+  // Over account A's seeded rows at NOW (Wed 2026-11-18): last week is Mon Nov 9 – Sun Nov 15, last
+  // month October; every expectation is counted here from the rows by an independent Intl local day.
+  const dayOf = new Intl.DateTimeFormat('en-CA', {
+    timeZone: TZ,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
+  const local = (r: Row) => dayOf.format(new Date(r.created_at * 1000));
+  const between = (from: string, to: string) => (r: Row) => local(r) >= from && local(r) <= to;
+  const lastWeek = between('2026-11-09', '2026-11-15');
+  const lastMonth = between('2026-10-01', '2026-10-31');
+  const ask = (q: string) =>
+    runQuestion(withAccount(systemCtx(env), { id: a.id, timezone: TZ }), q, null, NOW);
+  const rows = (p: (r: Row) => boolean) => rowsA.filter(p);
+  const byDay = (p: (r: Row) => boolean, m: (rs: Row[]) => number | null) => {
+    const g: Record<string, Row[]> = {};
+    for (const r of rows(p)) (g[local(r)] ??= []).push(r);
+    return Object.fromEntries(Object.entries(g).map(([k, rs]) => [k, m(rs)]));
+  };
+  const series = (data: unknown, key: string, value: string) =>
+    Object.fromEntries((data as Array<Record<string, unknown>>).map((r) => [String(r[key]), r[value]]));
+
+  it.each([
+    ['how much money did we make last week', lastWeek, (rs: Row[]) => measures.payout(rs)],
+    ['last month, what did we make in payouts', lastMonth, (rs: Row[]) => measures.payout(rs)],
+    [
+      'how much revenue did we make from answered calls last week',
+      (r: Row) => lastWeek(r) && !!r.answered,
+      (rs: Row[]) => measures.payout(rs),
+    ],
+  ])('"make" with money is payout, not outbound calls: %s', async (q, p, m) => {
+    const res = await ask(q);
+    expect(res.sql, res.answer).not.toContain('direction');
+    expect(Object.values(res.data as Record<string, number>)[0]).toBeCloseTo(m(rows(p))!, 2);
+  });
+  it('payout per call "we made" is over every call, and "calls we made" still means outbound', async () => {
+    const res = await ask('what payout did we make per call last month');
+    expect(res.sql, res.answer).not.toContain('direction');
+    const rs = rows(lastMonth);
+    expect(Object.values(res.data as Record<string, number>)[0]).toBeCloseTo(
+      measures.payout(rs)! / rs.length,
+      2,
+    );
+    for (const q of [
+      'how many calls did we make last week',
+      'calls made last week',
+      'did we make any calls last week',
+    ])
+      expect((await ask(q)).data, q).toEqual({
+        calls: rows((r) => lastWeek(r) && r.direction === 'outbound').length,
+      });
+  });
+  it('"how much did we make" with nothing to say what was made is declined, not guessed', async () => {
+    expect((await ask('how much did we make last week')).sql).toBeNull();
+  });
+
+  it.each([
+    ['calls on Tuesday of last week', '2026-11-10', 'calls'],
+    ["how many answered calls on last week's Thursday", '2026-11-12', 'answered'],
+    ['conversions on the Monday of this week', '2026-11-16', 'conversions'],
+    ['calls Saturday in the previous week', '2026-11-14', 'calls'],
+  ])('a weekday of a named week is that one day, not a comparison: %s', async (q, day, m) => {
+    const res = await ask(q);
+    expect(res.query?.compare ?? null, res.answer).toBeNull();
+    expect(Object.values(res.data as Record<string, number>)[0]).toBe(
+      measures[m](rows((r) => local(r) === day)),
+    );
+  });
+
+  it.each([
+    ['answered calls on every day of last month', lastMonth, 'answered'],
+    ['calls each day of last week', lastWeek, 'calls'],
+    ['daily conversions last week', lastWeek, 'conversions'],
+    ['answered calls, day by day, last week', lastWeek, 'answered'],
+  ])('"each day", "daily", "day by day" are a day series, not an average: %s', async (q, p, m) => {
+    const res = await ask(q);
+    expect(res.query?.dimension, res.answer).toBe('day');
+    const key = res.query!.measures[0].key;
+    const want = byDay(p, measures[m]);
+    const got = series(res.data, 'day', key);
+    // A day with calls but none counted may be absent from the series: it is 0.
+    for (const k of new Set([...Object.keys(got), ...Object.keys(want)]))
+      expect(got[k] ?? 0, k).toBe(want[k] ?? 0);
+    expect(Object.keys(got).length).toBeGreaterThan(1);
+  });
+
+  it.each([
+    ['calls per day last week, day by day', lastWeek, 'calls'],
+    [
+      'answered calls per day between Nov 2 and Nov 8, daily',
+      between('2026-11-02', '2026-11-08'),
+      'answered',
+    ],
+    ['conversions per day in October day by day', lastMonth, 'conversions'],
+  ])('"per day" with a day series is each day\'s own count, never divided: %s', async (q, p, m) => {
+    const res = await ask(q);
+    expect(res.query?.dimension, res.answer).toBe('day');
+    const got = series(res.data, 'day', res.query!.measures[0].key);
+    const want = byDay(p, measures[m]);
+    for (const k of new Set([...Object.keys(got), ...Object.keys(want)]))
+      expect(got[k] ?? 0, k).toBe(want[k] ?? 0);
+    expect(Object.keys(got).length).toBeGreaterThan(1);
+  });
+  it('"per day" over a range alone is the average; by another time grain it is declined', async () => {
+    const avg = await ask('average calls per day last week');
+    expect(Object.values(avg.data as Record<string, number>)[0]).toBeCloseTo(rows(lastWeek).length / 7, 1);
+    for (const q of [
+      'average calls per day last month by week',
+      'average answered calls per day by weekday last month',
+      'calls per day by hour last week',
+    ])
+      expect((await ask(q)).sql, q).toBeNull();
+  });
+
+  it.each([
+    ['by agent last week: calls, conversions, payout', lastWeek, ['calls', 'conversions', 'payout']],
+    ['for each campaign last month - answered calls, conversions', lastMonth, ['answered', 'conversions']],
+    [
+      'calls, answered calls, conversions per agent last month',
+      lastMonth,
+      ['calls', 'answered', 'conversions'],
+    ],
+  ])('a comma list is several measures, never one count with every filter: %s', async (q, p, ms) => {
+    const res = await ask(q);
+    expect(res.query?.filters ?? [], res.answer).toEqual([]);
+    expect(res.query!.measures.length).toBe(ms.length);
+    const dim = res.query!.dimension!;
+    const col = dim === 'agent' ? 'agent' : 'campaign';
+    const groups: Record<string, Row[]> = {};
+    for (const r of rows(p)) (groups[String(r[col] ?? 'none')] ??= []).push(r);
+    for (const row of res.data as Array<Record<string, unknown>>) {
+      const rs = groups[String(row[dim])] ?? [];
+      for (const [i, m] of res.query!.measures.entries())
+        expect(Number(row[m.key]), `${row[dim]} ${m.key}`).toBeCloseTo(measures[ms[i]](rs)!, 2);
+    }
+    expect((res.data as unknown[]).length).toBe(Object.keys(groups).length);
+  });
+  it('a comma after the calls measured is not a list: the rate among them', async () => {
+    const res = await ask('among the calls we answered last week, the conversion rate');
+    const rs = rows((r) => lastWeek(r) && !!r.answered);
+    expect(res.query!.measures.length, res.answer).toBe(1);
+    expect(Object.values(res.data as Record<string, number>)[0]).toBeCloseTo(
+      (100 * measures.conversions(rs)!) / rs.length,
+      1,
+    );
+  });
+  it('a comma list without a breakdown answers each measure', async () => {
+    const res = await ask('this month: calls, answered calls, conversions');
+    const rs = rows(between('2026-11-01', '2026-11-30'));
+    expect(Object.values(res.data as Record<string, number>)).toEqual([
+      rs.length,
+      measures.answered(rs),
+      measures.conversions(rs),
+    ]);
+  });
+});
