@@ -28,6 +28,7 @@ export const AUDITED_RESOURCES = [
   'rtb_endpoint',
   'rtb_route',
   'agent',
+  'account_setting',
 ] as const;
 export type AuditedResource = (typeof AUDITED_RESOURCES)[number];
 export type AuditVerb = 'created' | 'updated' | 'deleted' | 'revoked' | 'rolled' | 'rotated';

@@ -1,7 +1,7 @@
 // Batch campaigns (README "Batch campaigns"): validated all-or-nothing, stored in D1 (the summary) and in the batch's
 // BatchDispatcher (the recipients), which dials them.
-import { and, desc, eq, sql } from 'drizzle-orm';
-import { batches, calls } from '../db/schema';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { batches, calls, type RedialPolicy } from '../db/schema';
 import { notFound, unprocessable } from '../lib/errors';
 import { newId } from '../lib/ids';
 import type { CallingWindow } from '../lib/calling-window';
@@ -23,6 +23,8 @@ export interface BatchInput {
   name?: string;
   calling_window?: CallingWindow;
   metadata?: Record<string, unknown>;
+  /** Redials by outcome (default: the agent's policy). */
+  redial?: RedialPolicy;
 }
 
 export async function createBatch(ctx: AccountCtx, input: BatchInput, publicBaseUrl: string) {
@@ -46,6 +48,7 @@ export async function createBatch(ctx: AccountCtx, input: BatchInput, publicBase
     return [window.timezone ?? account.timezone];
   };
 
+  const redial = input.redial ?? agent.redial ?? null;
   const now = nowSeconds();
   const id = newId('batch');
   const scheduleAt = input.schedule_at ?? null; // a past time means now
@@ -60,6 +63,7 @@ export async function createBatch(ctx: AccountCtx, input: BatchInput, publicBase
     maxDuration: input.max_duration ?? null,
     callingWindow: window as Record<string, unknown> | null,
     metadata: input.metadata ?? {},
+    redial,
     totalRecipients: unique.length,
     duplicatesRemoved: input.recipients.length - unique.length,
     createdAt: now,
@@ -78,6 +82,7 @@ export async function createBatch(ctx: AccountCtx, input: BatchInput, publicBase
         window,
         metadata: input.metadata ?? {},
         publicBaseUrl,
+        redial,
       },
       unique.map((r) => ({ phone: r.phone, variables: r.variables, zones: zonesFor(r.phone) })),
     );
@@ -107,7 +112,8 @@ export async function batchSummary(ctx: AccountCtx<'id'>, id: string) {
     db
       .select({ status: calls.status, n: sql<number>`count(*)` })
       .from(calls)
-      .where(eq(calls.batchId, id))
+      // A call followed by a redial is not counted: each recipient counts once, by its latest attempt.
+      .where(and(eq(calls.batchId, id), isNull(calls.nextAttemptAt)))
       .groupBy(calls.status),
   ]);
   const byStatus = Object.fromEntries(CALL_STATUSES.map((s) => [s, 0])) as Record<string, number>;
@@ -135,6 +141,7 @@ export function presentBatch(b: typeof batches.$inferSelect) {
     from_number: b.fromNumber,
     max_duration: b.maxDuration,
     calling_window: b.callingWindow as CallingWindow | null, // validated by routes/v1/batches.ts on create
+    redial: b.redial ?? null,
     total_recipients: b.totalRecipients,
     duplicates_removed: b.duplicatesRemoved,
     created_at: b.createdAt,

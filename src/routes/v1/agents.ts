@@ -14,9 +14,10 @@ import {
   jsonResponse,
   listOf,
   newRouter,
+  orNull,
   PaginationQuery,
 } from '../router';
-import { MaxDuration, Metadata, nonBlank } from '../schemas';
+import { MaxDuration, Metadata, nonBlank, RedialPolicy } from '../schemas';
 import { ctxOf } from '../../middleware/auth';
 
 const AnalysisField = z.strictObject({
@@ -41,6 +42,9 @@ const fields = {
   max_duration: MaxDuration,
   analysis_schema: z.array(AnalysisField).max(50),
   metadata: Metadata,
+  redial: RedialPolicy.nullable().openapi({
+    description: 'Default redial policy of calls and batches with this agent that set none (null: none)',
+  }),
 };
 
 const CreateAgent = z
@@ -54,6 +58,7 @@ const CreateAgent = z
     max_duration: fields.max_duration.optional(),
     analysis_schema: fields.analysis_schema.optional(),
     metadata: fields.metadata.optional(),
+    redial: fields.redial.optional(),
   })
   .openapi('CreateAgent');
 const UpdateAgent = CreateAgent.partial().openapi('UpdateAgent');
@@ -71,6 +76,7 @@ const Agent = z
     max_duration: z.number(),
     analysis_schema: z.array(AnalysisField),
     metadata: z.record(z.string(), z.any()),
+    redial: orNull(RedialPolicy),
     created_at: z.number(),
     updated_at: z.number(),
   })

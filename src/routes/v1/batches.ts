@@ -14,7 +14,7 @@ import {
   newRouter,
   PaginationQuery,
 } from '../router';
-import { e164, MaxDuration, Metadata, TimeZone, Variables } from '../schemas';
+import { e164, MaxDuration, Metadata, RedialPolicy, TimeZone, Variables } from '../schemas';
 import { publicBaseUrl } from '../../middleware/request-context';
 import { ctxOf } from '../../middleware/auth';
 
@@ -61,6 +61,9 @@ const CreateBatch = z
     name: z.string().max(200).optional(),
     calling_window: CallingWindow.optional(),
     metadata: Metadata.optional().openapi({ description: 'Copied onto every call of the batch' }),
+    redial: RedialPolicy.optional().openapi({
+      description: "Redials by outcome (default: the agent's); a recipient counts once, by its last attempt",
+    }),
   })
   .openapi('CreateBatch');
 
@@ -85,6 +88,7 @@ const BatchBase = z.object({
   from_number: z.string().nullable(),
   max_duration: z.number().nullable(),
   calling_window: orNull(CallingWindow),
+  redial: orNull(RedialPolicy),
   total_recipients: z.number(),
   duplicates_removed: z.number(),
   created_at: z.number(),
