@@ -15,8 +15,8 @@ export type FaultPoint =
   | 'batch-after-create-call'
   /** /call-data: just before the lead is written. */
   | 'lead-before-write'
-  /** CallSession outbox: a single call with a redial policy has ended, its redial not yet scheduled. */
-  | 'redial-before-schedule'
+  /** CallSession outbox: a single call's redial row and session exist, its event not sent, the effect not done. */
+  | 'redial-mid-schedule'
   /** BatchDispatcher: an attempt has ended and needs a redial, which is not yet recorded. */
   | 'batch-before-redial'
   /** BatchDispatcher: the redial is recorded in the dispatcher, the ended call not yet marked in D1. */

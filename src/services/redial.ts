@@ -64,7 +64,6 @@ export async function scheduleSingleRedial(
   if (!prev || prev.batchId || prev.direction !== 'outbound') return null;
   const rule = redialRule(prev.redial, prev);
   if (!rule) return null;
-  await hit('redial-before-schedule', opts.faultCtx);
   let dueMs = (prev.nextAttemptAt ?? (prev.endedAt ?? prev.updatedAt) + rule.after_seconds) * 1000;
   const { quietHours, timezone } = await accountQuietHours(ctx);
   if (quietHours && !prev.nextAttemptAt) {
@@ -114,6 +113,7 @@ export async function scheduleSingleRedial(
     timeScale: prev.provider === 'simulator' ? simulatorTimeScale(env) : 1,
     scheduledAtMs: at * 1000,
   });
+  await hit('redial-mid-schedule', opts.faultCtx);
   await emitEvent(
     ctx,
     'call.redial_scheduled',

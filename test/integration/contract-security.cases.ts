@@ -62,6 +62,8 @@ export const SECURITY_CASES: Record<string, SecurityCase> = {
   GetV1AuditEvents: {},
   PostV1AccountCredentialsWebhookAuthKeyRotate: { fresh: () => createRoomyAccount() },
   PostV1AccountCredentialsIngestKeysRotate: { fresh: () => createRoomyAccount() },
+  PutV1AccountQuietHours: { setup: async () => ({ body: { start: '00:00', end: '00:00' } }) },
+  DeleteV1AccountQuietHours: {},
 
   PostV1ApiKeys: { setup: async () => ({ body: { name: 'ci' } }) },
   GetV1ApiKeys: {},

@@ -24,7 +24,7 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)
 const QuietHours = z
   .strictObject({
     start: hhmm.openapi({ example: '08:00', description: 'Calls allowed from (local time of the recipient)' }),
-    end: hhmm.openapi({ example: '21:00', description: 'until (exclusive); before start = overnight' }),
+    end: hhmm.openapi({ example: '21:00', description: 'until (exclusive); before start = overnight, equal to start = all day' }),
     days: z
       .array(z.enum(DAYS))
       .min(1)
@@ -36,7 +36,6 @@ const QuietHours = z
       .default('refuse')
       .openapi({ description: 'A single call outside them: refused with 422, or scheduled to the next open time' }),
   })
-  .refine((q) => q.start !== q.end, { message: 'end must differ from start', path: ['end'] })
   .openapi('QuietHours', {
     description:
       "When calls may be placed, in each recipient's own zone (by country, and area code in North America; a number whose country spans zones only when open in all). Applies to single calls, batches and redials.",
