@@ -333,6 +333,7 @@ export class BatchDispatcher extends DurableObject<Env> {
         if (!moved) continue;
         scheduled++;
         dueMs = due;
+        await this.ctx.storage.sync(); // the redial is on disk before D1 hears of it
         await hit('batch-before-redial-mark', this.ctx);
       }
       if (dueMs !== null)
