@@ -95,12 +95,18 @@ export class BatchDispatcher extends DurableObject<Env> {
   /** Recipients stored before quiet hours existed get their own zones once (an account's zone is read at dial time). */
   private backfillRecipientZones() {
     const rows = this.ctx.storage.sql
-      .exec<{ idx: number; phone: string }>("SELECT idx, phone FROM recipients WHERE rzkey IS NULL AND status = 'pending'")
+      .exec<{ idx: number; phone: string }>(
+        "SELECT idx, phone FROM recipients WHERE rzkey IS NULL AND status = 'pending'",
+      )
       .toArray();
     if (!rows.length) return;
     this.ctx.storage.transactionSync(() => {
       for (const r of rows)
-        this.ctx.storage.sql.exec('UPDATE recipients SET rzkey = ? WHERE idx = ?', recipientZones(r.phone, '').filter(Boolean).join('|'), r.idx);
+        this.ctx.storage.sql.exec(
+          'UPDATE recipients SET rzkey = ? WHERE idx = ?',
+          recipientZones(r.phone, '').filter(Boolean).join('|'),
+          r.idx,
+        );
     });
   }
 
@@ -244,7 +250,10 @@ export class BatchDispatcher extends DurableObject<Env> {
       )
       .toArray();
     const laterDue = sqlApi
-      .exec<{ t: number | null }>("SELECT MIN(due_at) AS t FROM recipients WHERE status = 'pending' AND due_at > ?", now)
+      .exec<{ t: number | null }>(
+        "SELECT MIN(due_at) AS t FROM recipients WHERE status = 'pending' AND due_at > ?",
+        now,
+      )
       .one().t;
     if (!groups.length) return laterDue === null ? null : { waitUntil: laterDue };
     const openAt = (g: { zkey: string; rzkey: string | null }, t: number) =>
@@ -264,7 +273,7 @@ export class BatchDispatcher extends DurableObject<Env> {
       }
       return { waitUntil: Math.min(...times) };
     }
-    const cond = open.map(() => '(zkey = ? AND coalesce(rzkey, \'\') = ?)').join(' OR ');
+    const cond = open.map(() => "(zkey = ? AND coalesce(rzkey, '') = ?)").join(' OR ');
     return (
       sqlApi
         .exec<Row>(
@@ -302,20 +311,30 @@ export class BatchDispatcher extends DurableObject<Env> {
         attempt: calls.attempt,
       })
       .from(calls)
-      .where(and(eq(calls.batchId, cfg.batchId), isNull(calls.nextAttemptAt), sql`(${sql.join(conds, sql` OR `)})`));
+      .where(
+        and(
+          eq(calls.batchId, cfg.batchId),
+          isNull(calls.nextAttemptAt),
+          sql`(${sql.join(conds, sql` OR `)})`,
+        ),
+      );
     let scheduled = 0;
     for (const c of ended) {
       const rule = redialRule(cfg.redial, c);
       if (!rule) continue;
       const r = this.ctx.storage.sql
-        .exec<{ idx: number; status: string; call_id: string | null; attempt: number; due_at: number | null }>(
-          'SELECT idx, status, call_id, attempt, due_at FROM recipients WHERE phone = ?',
-          c.phone,
-        )
+        .exec<{
+          idx: number;
+          status: string;
+          call_id: string | null;
+          attempt: number;
+          due_at: number | null;
+        }>('SELECT idx, status, call_id, attempt, due_at FROM recipients WHERE phone = ?', c.phone)
         .toArray()[0];
       if (!r) continue;
       let dueMs: number | null = null;
-      if (r.attempt > c.attempt) dueMs = r.due_at ?? this.clock(); // recorded before a crash: only the mark is missing
+      if (r.attempt > c.attempt)
+        dueMs = r.due_at ?? this.clock(); // recorded before a crash: only the mark is missing
       else if (r.status === 'dialed' && r.call_id === c.id) {
         await hit('batch-before-redial', this.ctx);
         const due = this.clock() + rule.after_seconds * 1000;

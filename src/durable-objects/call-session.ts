@@ -152,12 +152,12 @@ export class CallSession extends DurableObject<Env> {
           init.scheduledAtMs !== undefined
             ? [{ at: init.scheduledAtMs, kind: 'scheduled' }]
             : init.direction === 'outbound' && init.dial !== false
-            ? [{ at: now, kind: 'dial' }]
-            : (init.script ?? []).map((x) => ({
-                at: now + x.afterMs,
-                kind: 'provider' as const,
-                event: x.event,
-              })),
+              ? [{ at: now, kind: 'dial' }]
+              : (init.script ?? []).map((x) => ({
+                  at: now + x.afterMs,
+                  kind: 'provider' as const,
+                  event: x.event,
+                })),
         outbox: init.direction === 'inbound' ? [{ kind: 'emit', type: 'call.incoming' }] : [],
       };
       await this.save(s);
@@ -511,10 +511,15 @@ export class CallSession extends DurableObject<Env> {
       } else if (effect.kind === 'finalize') {
         s.outbox.splice(1, 0, ...(await this.finalize(s)));
       } else if (effect.kind === 'redial') {
-        await scheduleSingleRedial(withAccount(systemCtx(this.env), { id: s.accountId }), s.callId, effect.nextId, {
-          publicBaseUrl: s.publicBaseUrl,
-          faultCtx: this.ctx,
-        });
+        await scheduleSingleRedial(
+          withAccount(systemCtx(this.env), { id: s.accountId }),
+          s.callId,
+          effect.nextId,
+          {
+            publicBaseUrl: s.publicBaseUrl,
+            faultCtx: this.ctx,
+          },
+        );
       } else {
         await releaseCallSlot(withAccount(systemCtx(this.env), { id: s.accountId }), s.callId);
         if (s.batchId) await dispatcherFor(this.env, s.batchId).callEnded();

@@ -101,7 +101,9 @@ export async function createCall(ctx: AccountCtx, input: CreateCallInput, call: 
   const lead = await findLead(ctx, input.recipient_phone);
   const id = call.callId ?? newId('call');
   // Quiet hours (services/quiet-hours.ts): a batch checks them itself before dialling.
-  const scheduledAtMs = call.batchId ? null : await quietHoursGate(ctx, input.recipient_phone, input.when_closed);
+  const scheduledAtMs = call.batchId
+    ? null
+    : await quietHoursGate(ctx, input.recipient_phone, input.when_closed);
   if (scheduledAtMs === null) await acquireCallSlot(ctx, id, maxDuration);
   const row: CallRow = {
     id,

@@ -68,7 +68,9 @@ export async function quietHoursGate(
   throw unprocessable(
     `recipient_phone ${phone} is outside the account's quiet hours (${quietHours.start}–${quietHours.end}; it is ${zones
       .map((z) => hhmmIn(nowMs, z))
-      .join(', ')})${next !== null ? `; calls open at ${new Date(next).toISOString()}` : ''}. Send "when_closed": "schedule" to queue it`,
+      .join(
+        ', ',
+      )})${next !== null ? `; calls open at ${new Date(next).toISOString()}` : ''}. Send "when_closed": "schedule" to queue it`,
     'recipient_phone',
   );
 }

@@ -21,9 +21,7 @@ export type RedialOutcome = keyof RedialPolicy;
 export const REDIAL_OUTCOMES = ['busy', 'no_answer', 'voicemail', 'failed'] as const;
 
 /** The redial outcome of an ended call, or null (answered by a person, canceled, or still live). */
-export function redialOutcome(
-  c: Pick<CallRow, 'status' | 'endReason' | 'outcome'>,
-): RedialOutcome | null {
+export function redialOutcome(c: Pick<CallRow, 'status' | 'endReason' | 'outcome'>): RedialOutcome | null {
   if (c.status === 'busy' || c.status === 'no_answer' || c.status === 'failed') return c.status;
   if (c.status === 'completed' && (c.endReason === 'voicemail' || c.outcome === 'voicemail'))
     return 'voicemail';
@@ -45,7 +43,10 @@ export function redialRule(
 
 /** SQL-free description of the calls a policy may redial, for the dispatcher's D1 query. */
 export function policyOutcomes(policy: RedialPolicy | null | undefined) {
-  return REDIAL_OUTCOMES.filter((o) => policy?.[o]).map((o) => ({ outcome: o, maxAttempt: policy![o]!.attempts }));
+  return REDIAL_OUTCOMES.filter((o) => policy?.[o]).map((o) => ({
+    outcome: o,
+    maxAttempt: policy![o]!.attempts,
+  }));
 }
 
 /**

@@ -38,7 +38,10 @@ export async function wakeStalled(ctx: Ctx, publicBaseUrl = ctx.env.PUBLIC_BASE_
       and(
         notInArray(calls.status, [...TERMINAL_STATUSES]),
         or(
-          and(ne(calls.status, 'scheduled'), sql`${calls.createdAt} + ${calls.maxDuration} + ${margin} < ${now}`),
+          and(
+            ne(calls.status, 'scheduled'),
+            sql`${calls.createdAt} + ${calls.maxDuration} + ${margin} < ${now}`,
+          ),
           and(inArray(calls.status, ['queued', 'initiated', 'ringing']), lt(calls.updatedAt, now - margin)),
           // A scheduled call (quiet hours, a redial) whose time passed: its alarm may have been lost.
           and(eq(calls.status, 'scheduled'), lt(calls.scheduledAt, now - margin)),

@@ -29,7 +29,13 @@ const callsOf = async (batchId: string) =>
       'SELECT id, status, attempt, first_call_id, next_attempt_at FROM calls WHERE batch_id = ? ORDER BY attempt',
     )
       .bind(batchId)
-      .all<{ id: string; status: string; attempt: number; first_call_id: string | null; next_attempt_at: number | null }>()
+      .all<{
+        id: string;
+        status: string;
+        attempt: number;
+        first_call_id: string | null;
+        next_attempt_at: number | null;
+      }>()
   ).results;
 
 /** Installs a hand-driven clock in the batch's dispatcher (again after a crash: a fresh instance forgets it). */
@@ -161,7 +167,8 @@ describe('batch redials', () => {
     expect(batch.counts).toMatchObject({ pending: 0, busy: 1, completed: 0 });
     const counted = Object.values(batch.counts as Record<string, number>).reduce((x, y) => x + y, 0);
     expect(counted).toBe(1); // one recipient, counted once by its final attempt
-    const done = (await request('GET', '/v1/events?type=batch.completed&limit=100', { key: acct.key })).body.data;
+    const done = (await request('GET', '/v1/events?type=batch.completed&limit=100', { key: acct.key })).body
+      .data;
     expect(done.find((e: any) => e.data.batch.id === batchId).data.batch.counts.busy).toBe(1);
   });
 
@@ -220,7 +227,9 @@ describe('batch redials', () => {
       await runDurableObjectAlarm(dispatcher(batchId)); // a repeated alarm schedules nothing more
       clock.now += 600_000;
       await runDurableObjectAlarm(dispatcher(batchId));
-      await waitFor(async () => (await batchOf(acct, batchId)).status === 'completed', { what: 'completion' });
+      await waitFor(async () => (await batchOf(acct, batchId)).status === 'completed', {
+        what: 'completion',
+      });
       const calls = await callsOf(batchId);
       expect(calls.map((c) => c.attempt)).toEqual([1, 2]);
       expect((await batchOf(acct, batchId)).counts).toMatchObject({ busy: 1, pending: 0 });
@@ -242,26 +251,42 @@ describe('single-call redials', () => {
   it('a busy call with a policy emits call.redial_scheduled and its next attempt is a scheduled call', async () => {
     const r = await request('POST', '/v1/call', {
       key: a.key,
-      body: { agent_id: a.agentId, recipient_phone: BUSY, redial: { busy: { attempts: 1, after_seconds: 90 } } },
+      body: {
+        agent_id: a.agentId,
+        recipient_phone: BUSY,
+        redial: { busy: { attempts: 1, after_seconds: 90 } },
+      },
     });
     expect(r.status, r.text).toBe(201);
     const first = r.body.call_id as string;
     const event = await waitFor(
       async () =>
-        (await request('GET', '/v1/events?type=call.redial_scheduled&limit=100', { key: a.key })).body.data.find(
-          (e: any) => e.data.call.id === first,
-        ),
+        (
+          await request('GET', '/v1/events?type=call.redial_scheduled&limit=100', { key: a.key })
+        ).body.data.find((e: any) => e.data.call.id === first),
       { what: 'call.redial_scheduled' },
     );
     const ended = (await request('GET', `/v1/calls/${first}`, { key: a.key })).body;
     expect(ended).toMatchObject({ status: 'busy', attempt: 1, next_attempt_at: ended.ended_at + 90 });
-    expect(event.data.redial).toMatchObject({ attempt: 2, first_call_id: first, scheduled_at: ended.ended_at + 90 });
-    const next = (await request('GET', `/v1/calls/${event.data.redial.call_id}`, { key: a.key })).body;
-    expect(next).toMatchObject({ status: 'scheduled', attempt: 2, first_call_id: first, scheduled_at: ended.ended_at + 90 });
-    await dueNow(next.id);
-    await waitFor(async () => (await request('GET', `/v1/calls/${next.id}`, { key: a.key })).body.status === 'busy', {
-      what: 'the redial dialled',
+    expect(event.data.redial).toMatchObject({
+      attempt: 2,
+      first_call_id: first,
+      scheduled_at: ended.ended_at + 90,
     });
+    const next = (await request('GET', `/v1/calls/${event.data.redial.call_id}`, { key: a.key })).body;
+    expect(next).toMatchObject({
+      status: 'scheduled',
+      attempt: 2,
+      first_call_id: first,
+      scheduled_at: ended.ended_at + 90,
+    });
+    await dueNow(next.id);
+    await waitFor(
+      async () => (await request('GET', `/v1/calls/${next.id}`, { key: a.key })).body.status === 'busy',
+      {
+        what: 'the redial dialled',
+      },
+    );
     // Its one attempt is used up: no third call.
     await new Promise((res) => setTimeout(res, 200));
     const all = await env.DB.prepare('SELECT COUNT(*) AS n FROM calls WHERE id = ? OR first_call_id = ?')
@@ -274,7 +299,11 @@ describe('single-call redials', () => {
     armFault(env, 'redial-mid-schedule', { kind: 'abort' });
     const r = await request('POST', '/v1/call', {
       key: a.key,
-      body: { agent_id: a.agentId, recipient_phone: BUSY, redial: { busy: { attempts: 2, after_seconds: 60 } } },
+      body: {
+        agent_id: a.agentId,
+        recipient_phone: BUSY,
+        redial: { busy: { attempts: 2, after_seconds: 60 } },
+      },
     });
     const first = r.body.call_id as string;
     await waitFor(() => timesReached('redial-mid-schedule') > 0, { what: 'the crash' });
@@ -287,7 +316,8 @@ describe('single-call redials', () => {
       return q.results.length > 0 && q.results;
     });
     expect(rows).toEqual([{ id: expect.any(String), status: 'scheduled', attempt: 2 }]);
-    const events = (await request('GET', '/v1/events?type=call.redial_scheduled&limit=100', { key: a.key })).body.data;
+    const events = (await request('GET', '/v1/events?type=call.redial_scheduled&limit=100', { key: a.key }))
+      .body.data;
     expect(events.filter((e: any) => e.data.call.id === first)).toHaveLength(1);
   });
 });
@@ -312,12 +342,17 @@ describe('quiet hours', () => {
     expect(set.body).toMatchObject({ when_closed: 'refuse' });
     expect((await request('GET', '/v1/account', { key: acct.key })).body.quiet_hours).toEqual(set.body);
     const call = (to: string, extra = {}) =>
-      request('POST', '/v1/call', { key: acct.key, body: { agent_id: acct.agentId, recipient_phone: to, ...extra } });
+      request('POST', '/v1/call', {
+        key: acct.key,
+        body: { agent_id: acct.agentId, recipient_phone: to, ...extra },
+      });
     expect((await call('+12125550170')).status).toBe(201); // Manhattan
     const la = await call('+12135550171'); // Los Angeles
     expect(la.status).toBe(422);
     expect(expectEnvelope(la).param).toBe('recipient_phone');
-    const before = await env.DB.prepare('SELECT COUNT(*) AS n FROM calls WHERE account_id = ?').bind(acct.id).first<{ n: number }>();
+    const before = await env.DB.prepare('SELECT COUNT(*) AS n FROM calls WHERE account_id = ?')
+      .bind(acct.id)
+      .first<{ n: number }>();
     expect(before?.n).toBe(1); // the refused call stored nothing
 
     const scheduled = await call('+12135550172', { when_closed: 'schedule' });
@@ -339,7 +374,8 @@ describe('quiet hours', () => {
       .run();
     await wakeStalled(systemCtx(env));
     await waitFor(
-      async () => (await request('GET', `/v1/calls/${row.id}`, { key: acct.key })).body.status === 'completed',
+      async () =>
+        (await request('GET', `/v1/calls/${row.id}`, { key: acct.key })).body.status === 'completed',
       { what: 'the scheduled call dialled', timeout: 20_000 },
     );
 
@@ -359,30 +395,37 @@ describe('quiet hours', () => {
   it('across the DST changes in New York the next open time is 08:00 local', async () => {
     const q = { start: '08:00', end: '21:00', when_closed: 'schedule' as const };
     // 2026-03-08: clocks go forward at 02:00 EST. 01:30 EST = 06:30Z; 08:00 EDT = 12:00Z (not 13:00Z).
-    expect(new Date(nextQuietOpening(q, ['America/New_York'], Date.parse('2026-03-08T06:30:00Z'))!).toISOString()).toBe(
-      '2026-03-08T12:00:00.000Z',
-    );
+    expect(
+      new Date(nextQuietOpening(q, ['America/New_York'], Date.parse('2026-03-08T06:30:00Z'))!).toISOString(),
+    ).toBe('2026-03-08T12:00:00.000Z');
     // 2026-11-01: clocks go back at 02:00 EDT. 01:30 EDT = 05:30Z; 08:00 EST = 13:00Z.
-    expect(new Date(nextQuietOpening(q, ['America/New_York'], Date.parse('2026-11-01T05:30:00Z'))!).toISOString()).toBe(
-      '2026-11-01T13:00:00.000Z',
-    );
+    expect(
+      new Date(nextQuietOpening(q, ['America/New_York'], Date.parse('2026-11-01T05:30:00Z'))!).toISOString(),
+    ).toBe('2026-11-01T13:00:00.000Z');
     const acct = await createRoomyAccount();
     await request('PUT', '/v1/account/quiet_hours', { key: acct.key, body: q });
     const ctx = withAccount(systemCtx(env), { id: acct.id });
     // 20:59 EST on 2026-11-01 (01:59Z next day) is open; 21:00 is not.
-    expect(await quietHoursGate(ctx, '+12125550180', undefined, Date.parse('2026-11-02T01:59:00Z'))).toBeNull();
+    expect(
+      await quietHoursGate(ctx, '+12125550180', undefined, Date.parse('2026-11-02T01:59:00Z')),
+    ).toBeNull();
     expect(await quietHoursGate(ctx, '+12125550180', undefined, Date.parse('2026-11-02T02:00:00Z'))).toBe(
       Date.parse('2026-11-02T13:00:00Z'),
     );
-    await expect(quietHoursGate(ctx, '+12125550180', 'refuse', Date.parse('2026-03-08T11:59:00Z'))).rejects.toMatchObject(
-      { code: 'unprocessable', param: 'recipient_phone' },
-    );
-    expect(await quietHoursGate(ctx, '+12125550180', 'refuse', Date.parse('2026-03-08T12:00:00Z'))).toBeNull();
+    await expect(
+      quietHoursGate(ctx, '+12125550180', 'refuse', Date.parse('2026-03-08T11:59:00Z')),
+    ).rejects.toMatchObject({ code: 'unprocessable', param: 'recipient_phone' });
+    expect(
+      await quietHoursGate(ctx, '+12125550180', 'refuse', Date.parse('2026-03-08T12:00:00Z')),
+    ).toBeNull();
   });
 
   it('a batch waits for quiet hours in the recipient zone (the Monday after the 2027 spring change)', async () => {
     const acct = await createRoomyAccount();
-    await request('PUT', '/v1/account/quiet_hours', { key: acct.key, body: { start: '08:00', end: '21:00' } });
+    await request('PUT', '/v1/account/quiet_hours', {
+      key: acct.key,
+      body: { start: '08:00', end: '21:00' },
+    });
     const r = await request('POST', '/v1/calls/batch', {
       key: acct.key,
       body: {
@@ -396,9 +439,11 @@ describe('quiet hours', () => {
     const clock = { now: Date.parse('2027-03-15T11:59:00Z') }; // 07:59 EDT in New York
     await driveClock(batchId, clock);
     const dialled = async () =>
-      (await env.DB.prepare('SELECT to_number FROM calls WHERE batch_id = ? ORDER BY to_number').bind(batchId).all<{ to_number: string }>()).results.map(
-        (c) => c.to_number,
-      );
+      (
+        await env.DB.prepare('SELECT to_number FROM calls WHERE batch_id = ? ORDER BY to_number')
+          .bind(batchId)
+          .all<{ to_number: string }>()
+      ).results.map((c) => c.to_number);
     await runDurableObjectAlarm(dispatcher(batchId));
     expect(await dialled()).toEqual([]);
     clock.now = Date.parse('2027-03-15T12:00:00Z'); // 08:00 EDT (it would be 07:00 on standard time)

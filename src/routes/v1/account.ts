@@ -23,18 +23,23 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)
 
 const QuietHours = z
   .strictObject({
-    start: hhmm.openapi({ example: '08:00', description: 'Calls allowed from (local time of the recipient)' }),
-    end: hhmm.openapi({ example: '21:00', description: 'until (exclusive); before start = overnight, equal to start = all day' }),
+    start: hhmm.openapi({
+      example: '08:00',
+      description: 'Calls allowed from (local time of the recipient)',
+    }),
+    end: hhmm.openapi({
+      example: '21:00',
+      description: 'until (exclusive); before start = overnight, equal to start = all day',
+    }),
     days: z
       .array(z.enum(DAYS))
       .min(1)
       .max(7)
       .optional()
       .openapi({ description: 'Days calls are allowed (default: every day)' }),
-    when_closed: z
-      .enum(['refuse', 'schedule'])
-      .default('refuse')
-      .openapi({ description: 'A single call outside them: refused with 422, or scheduled to the next open time' }),
+    when_closed: z.enum(['refuse', 'schedule']).default('refuse').openapi({
+      description: 'A single call outside them: refused with 422, or scheduled to the next open time',
+    }),
   })
   .openapi('QuietHours', {
     description:
