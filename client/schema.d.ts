@@ -1102,7 +1102,12 @@ export interface components {
             quiet_hours: components["schemas"]["QuietHours"] | null;
         };
         /** @description When calls may be placed, in each recipient's own zone (by country, and area code in North America; a number whose country spans zones only when open in all). Applies to single calls, batches and redials. */
-        QuietHours: {
+        QuietHours: components["schemas"]["QuietHoursInput"] & {
+            /** @enum {string} */
+            when_closed: "refuse" | "schedule";
+        };
+        /** @description When calls may be placed, in each recipient's own zone (by country, and area code in North America; a number whose country spans zones only when open in all). Applies to single calls, batches and redials. */
+        QuietHoursInput: {
             /**
              * @description Calls allowed from (local time of the recipient)
              * @example 08:00
@@ -1116,11 +1121,10 @@ export interface components {
             /** @description Days calls are allowed (default: every day) */
             days?: ("sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat")[];
             /**
-             * @description A single call outside them: refused with 422, or scheduled to the next open time
-             * @default refuse
+             * @description A single call outside them: refused with 422 (default), or scheduled to the next open time
              * @enum {string}
              */
-            when_closed: "refuse" | "schedule";
+            when_closed?: "refuse" | "schedule";
         };
         Error409: {
             error: {
@@ -2562,7 +2566,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["QuietHours"];
+                "application/json": components["schemas"]["QuietHoursInput"];
             };
         };
         responses: {

@@ -21,7 +21,7 @@ export const AccountSchema = z
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)');
 
-const QuietHours = z
+const QuietHoursInput = z
   .strictObject({
     start: hhmm.openapi({
       example: '08:00',
@@ -37,14 +37,19 @@ const QuietHours = z
       .max(7)
       .optional()
       .openapi({ description: 'Days calls are allowed (default: every day)' }),
-    when_closed: z.enum(['refuse', 'schedule']).default('refuse').openapi({
-      description: 'A single call outside them: refused with 422, or scheduled to the next open time',
+    when_closed: z.enum(['refuse', 'schedule']).optional().openapi({
+      description:
+        'A single call outside them: refused with 422 (default), or scheduled to the next open time',
     }),
   })
-  .openapi('QuietHours', {
+  .openapi('QuietHoursInput', {
     description:
       "When calls may be placed, in each recipient's own zone (by country, and area code in North America; a number whose country spans zones only when open in all). Applies to single calls, batches and redials.",
   });
+
+const QuietHours = QuietHoursInput.extend({ when_closed: z.enum(['refuse', 'schedule']) }).openapi(
+  'QuietHours',
+);
 
 const OwnAccount = AccountSchema.extend({
   effective_limits: z
@@ -81,10 +86,14 @@ export function accountRoutes() {
       path: '/account/quiet_hours',
       tags,
       summary: "Set the account's quiet hours (the local times when calls may be placed)",
-      request: { body: jsonBody(QuietHours) },
+      request: { body: jsonBody(QuietHoursInput) },
       responses: { 200: jsonResponse(QuietHours, 'The quiet hours now in force'), ...errorResponses },
     }),
-    async (c) => c.json((await setQuietHours(ctxOf(c), c.req.valid('json')))!, 200),
+    async (c) => {
+      const body = c.req.valid('json');
+      const set = await setQuietHours(ctxOf(c), { ...body, when_closed: body.when_closed ?? 'refuse' });
+      return c.json(set!, 200);
+    },
   );
 
   r.openapi(
