@@ -1101,8 +1101,19 @@ export interface components {
             /** @description null: off (the default) */
             quiet_hours: components["schemas"]["QuietHours"] | null;
         };
-        /** @description When calls may be placed, in each recipient's own zone (by country, and area code in North America; a number whose country spans zones only when open in all). Applies to single calls, batches and redials. */
-        QuietHours: components["schemas"]["QuietHoursInput"] & {
+        QuietHours: {
+            /**
+             * @description Calls allowed from (local time of the recipient)
+             * @example 08:00
+             */
+            start: string;
+            /**
+             * @description until (exclusive); before start = overnight, equal to start = all day
+             * @example 21:00
+             */
+            end: string;
+            /** @description Days calls are allowed (default: every day) */
+            days?: ("sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat")[];
             /** @enum {string} */
             when_closed: "refuse" | "schedule";
         };

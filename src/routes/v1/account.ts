@@ -47,9 +47,12 @@ const QuietHoursInput = z
       "When calls may be placed, in each recipient's own zone (by country, and area code in North America; a number whose country spans zones only when open in all). Applies to single calls, batches and redials.",
   });
 
-const QuietHours = QuietHoursInput.extend({ when_closed: z.enum(['refuse', 'schedule']) }).openapi(
-  'QuietHours',
-);
+const QuietHours = z
+  .object({
+    ...QuietHoursInput.shape,
+    when_closed: z.enum(['refuse', 'schedule']),
+  })
+  .openapi('QuietHours');
 
 const OwnAccount = AccountSchema.extend({
   effective_limits: z
