@@ -5,6 +5,7 @@ import { benchHostile } from './hostile.mjs';
 import { benchLimiter } from './limiter.mjs';
 import { benchReporting } from './reporting.mjs';
 import { benchRtb } from './rtb.mjs';
+import { benchScale } from './scale.mjs';
 import { benchWebhooks } from './webhooks.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -16,6 +17,7 @@ const cases = {
   rtb: benchRtb,
   hostile: benchHostile,
   reporting: benchReporting,
+  scale: benchScale,
 };
 
 for (const [name, run] of Object.entries(cases)) {

@@ -32,7 +32,8 @@ export interface paths {
         get: operations["GetAdminAccountsId"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete an account and everything it owns (rows, Durable Objects, KV entries); keys stop at once */
+        delete: operations["DeleteAdminAccountsId"];
         options?: never;
         head?: never;
         /** Change an account’s plan, limits, name or time zone */
@@ -106,6 +107,24 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/account/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account’s settings: how long each kind of data is kept */
+        get: operations["GetV1AccountSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change retention: fields sent replace the current value, null keeps that data forever */
+        patch: operations["PatchV1AccountSettings"];
         trace?: never;
     };
     "/v1/account/credentials/webhook_auth_key/rotate": {
@@ -1071,6 +1090,17 @@ export interface components {
             limits?: components["schemas"]["AccountLimits"];
             timezone?: components["schemas"]["TimeZone"];
         };
+        DeletedAccount: {
+            id: string;
+            /** @enum {string} */
+            object: "account";
+            /** @enum {boolean} */
+            deleted: true;
+            /** @description Rows per table, and Durable Objects and KV entries, removed */
+            removed: {
+                [key: string]: number;
+            };
+        };
         ApiKey: {
             id: string;
             /** @enum {string} */
@@ -1137,6 +1167,56 @@ export interface components {
              */
             when_closed?: "refuse" | "schedule";
         };
+        AccountSettings: {
+            /** @enum {string} */
+            object: "account_settings";
+            retention: {
+                /**
+                 * @description Days events are kept before the cron deletes them; null keeps them forever (default 30).
+                 * @example 30
+                 */
+                events_days: number | null;
+                /**
+                 * @description Days webhook deliveries and their attempts are kept before the cron deletes them; null keeps them forever (default 30).
+                 * @example 30
+                 */
+                webhook_deliveries_days: number | null;
+                /**
+                 * @description Days RTB bids are kept before the cron deletes them; null keeps them forever (default 90).
+                 * @example 90
+                 */
+                rtb_bids_days: number | null;
+                /**
+                 * @description Days ended calls are kept before the cron deletes them; null keeps them forever (default null).
+                 * @example 365
+                 */
+                calls_days: number | null;
+            };
+        };
+        UpdateAccountSettings: {
+            retention?: {
+                /**
+                 * @description Days events are kept before the cron deletes them; null keeps them forever (default 30).
+                 * @example 30
+                 */
+                events_days?: number | null;
+                /**
+                 * @description Days webhook deliveries and their attempts are kept before the cron deletes them; null keeps them forever (default 30).
+                 * @example 30
+                 */
+                webhook_deliveries_days?: number | null;
+                /**
+                 * @description Days RTB bids are kept before the cron deletes them; null keeps them forever (default 90).
+                 * @example 90
+                 */
+                rtb_bids_days?: number | null;
+                /**
+                 * @description Days ended calls are kept before the cron deletes them; null keeps them forever (default null).
+                 * @example 365
+                 */
+                calls_days?: number | null;
+            };
+        };
         Error409: {
             error: {
                 /** @enum {string} */
@@ -1154,7 +1234,7 @@ export interface components {
             /** @example api_key.revoked */
             action: string;
             /** @enum {string} */
-            resource_type: "api_key" | "webhook_endpoint" | "phone_number" | "provider_credential" | "account_credential" | "rtb_endpoint" | "rtb_route" | "agent" | "account_setting";
+            resource_type: "api_key" | "webhook_endpoint" | "phone_number" | "provider_credential" | "account_credential" | "account_settings" | "rtb_endpoint" | "rtb_route" | "agent";
             resource_id: string | null;
             actor: {
                 /** @enum {string} */
@@ -2202,6 +2282,92 @@ export interface operations {
             };
         };
     };
+    DeleteAdminAccountsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account is gone */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedAccount"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
     PatchAdminAccountsId: {
         parameters: {
             query?: never;
@@ -2673,6 +2839,176 @@ export interface operations {
                     "application/json": {
                         quiet_hours: null;
                     };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1AccountSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings in effect */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountSettings"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PatchV1AccountSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAccountSettings"];
+            };
+        };
+        responses: {
+            /** @description The settings in effect */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountSettings"];
                 };
             };
             /** @description Invalid request: `param` names the input */
@@ -3302,7 +3638,7 @@ export interface operations {
                 limit?: number;
                 /** @description An audit event id (paging) */
                 starting_after?: string;
-                resource_type?: "api_key" | "webhook_endpoint" | "phone_number" | "provider_credential" | "account_credential" | "rtb_endpoint" | "rtb_route" | "agent" | "account_setting";
+                resource_type?: "api_key" | "webhook_endpoint" | "phone_number" | "provider_credential" | "account_credential" | "account_settings" | "rtb_endpoint" | "rtb_route" | "agent";
                 resource_id?: string;
             };
             header?: never;

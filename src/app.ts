@@ -10,6 +10,7 @@ import { auditTrail } from './middleware/audit-trail';
 import { jsonGuard } from './middleware/json-guard';
 import { requireAccount, requireAdmin } from './middleware/auth';
 import { rateLimit } from './middleware/rate-limit';
+import { d1Session } from './middleware/d1-session';
 import { newRouter } from './routes/router';
 import { adminRoutes } from './routes/admin';
 import { v1Routes } from './routes/v1';
@@ -90,18 +91,18 @@ export function createApp() {
   app.use('/admin/*', requireAdmin, rateLimit);
   app.route('/admin', adminRoutes());
 
-  app.use('/v1/*', requireAccount({ clerk: true }), rateLimit);
+  app.use('/v1/*', d1Session, requireAccount({ clerk: true }), rateLimit);
   app.use('/v1/*', auditTrail);
   app.route('/v1', v1Routes());
 
-  app.use('/api/v1/*', requireAccount({ clerk: false }), rateLimit);
+  app.use('/api/v1/*', d1Session, requireAccount({ clerk: false }), rateLimit);
   app.route('/api/v1', callaiRoutes());
 
   app.route('/providers', providerRoutes());
   app.route('/', ingestRoutes());
   app.route('/inbound_rtb', rtbPingRoutes());
 
-  app.use('/reporting_ai/*', requireAccount({ clerk: true }), rateLimit);
+  app.use('/reporting_ai/*', d1Session, requireAccount({ clerk: true }), rateLimit);
   app.route('/reporting_ai', reportingRoutes());
 
   app.get('/openapi.json', (c) => c.json(openApiDocument(app)));

@@ -61,6 +61,12 @@ export interface Env {
   AI?: { run(model: string, input: unknown): Promise<unknown> };
   /** Seconds past max_duration (or without change before answer) after which the cron wakes a call; default 120. */
   WATCHDOG_MARGIN_SECONDS?: string;
+  /** Rows the retention purge deletes per table per cron run (default 1000). */
+  RETENTION_BATCH?: string;
+  /** Seconds an ended CallSession keeps its storage before deleting it (default 7 days). */
+  CALL_SESSION_GRACE_SECONDS?: string;
+  /** `on` counts D1 rows, Durable Object, Queue and KV calls for `npm run bench -- only=scale` (GET /__metrics). */
+  BENCH_METRICS?: string;
   /** `on` lets tests arm fault points (src/lib/faults.ts); never set outside vitest.config.ts. */
   FAULT_INJECTION?: string;
 }
@@ -89,5 +95,9 @@ export type AppEnv = {
     audited?: boolean;
     /** The account a log line is attributed to, once known. */
     accountId?: string;
+    /** Where this request's D1 session starts: a bookmark, `first-primary` or `first-unconstrained`. */
+    d1Constraint?: string;
+    /** The request's D1 session, once ctxOf opened it (its bookmark goes back in X-D1-Bookmark). */
+    d1Session?: D1DatabaseSession;
   };
 };

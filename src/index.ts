@@ -4,29 +4,85 @@ import { consumeDeadLetters, consumeEvents } from './queues/events-consumer';
 import { sweepStuckDeliveries } from './services/events';
 import { purgeExpiredIdempotencyKeys } from './services/idempotency';
 import { purgeOldIngestKeys } from './services/ingest';
+import { purgeExpired } from './services/retention';
 import { wakeStalled } from './services/watchdog';
 import { systemCtx } from './services/context';
 
-export { AccountLimiter } from './durable-objects/account-limiter';
-export { BatchDispatcher } from './durable-objects/batch-dispatcher';
-export { CallSession } from './durable-objects/call-session';
-export { RtbExchange } from './durable-objects/rtb-exchange';
+import { AccountLimiter as AccountLimiterObject } from './durable-objects/account-limiter';
+import { BatchDispatcher as BatchDispatcherObject } from './durable-objects/batch-dispatcher';
+import { CallSession as CallSessionObject } from './durable-objects/call-session';
+import { RtbExchange as RtbExchangeObject } from './durable-objects/rtb-exchange';
+import { countAlarm, countRequest, metered, readCounters, resetCounters } from './lib/metering';
+
+// The Durable Objects get their bindings through `metered` (counted only when BENCH_METRICS=on).
+export class AccountLimiter extends AccountLimiterObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, metered(env));
+  }
+  override alarm() {
+    countAlarm('AccountLimiter');
+    return super.alarm();
+  }
+}
+export class BatchDispatcher extends BatchDispatcherObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, metered(env));
+  }
+  override alarm() {
+    countAlarm('BatchDispatcher');
+    return super.alarm();
+  }
+}
+export class CallSession extends CallSessionObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, metered(env));
+  }
+  override alarm() {
+    countAlarm('CallSession');
+    return super.alarm();
+  }
+}
+export class RtbExchange extends RtbExchangeObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, metered(env));
+  }
+  override alarm() {
+    countAlarm('RtbExchange');
+    return super.alarm();
+  }
+}
 
 const app = createApp();
 
+/** BENCH_METRICS=on only: POST /__metrics/reset starts counting from zero, GET /__metrics reads. */
+function metricsEndpoint(req: Request): Response {
+  if (req.method === 'POST') {
+    resetCounters(true);
+    return Response.json({ reset: true });
+  }
+  return Response.json(readCounters());
+}
+
 export default {
-  fetch: app.fetch,
+  fetch(req: Request, env: Env, ctx: ExecutionContext) {
+    if (env.BENCH_METRICS === 'on') {
+      if (new URL(req.url).pathname.startsWith('/__metrics')) return metricsEndpoint(req);
+      countRequest();
+    }
+    return app.fetch(req, metered(env), ctx);
+  },
 
   async queue(batch: MessageBatch<EventQueueMessage>, env: Env): Promise<void> {
-    if (batch.queue.endsWith('-dlq')) await consumeDeadLetters(batch, env);
-    else await consumeEvents(batch, env);
+    if (batch.queue.endsWith('-dlq')) await consumeDeadLetters(batch, metered(env));
+    else await consumeEvents(batch, metered(env));
   },
 
   async scheduled(_controller: ScheduledController, env: Env): Promise<void> {
-    const ctx = systemCtx(env);
+    const ctx = systemCtx(metered(env));
     await purgeExpiredIdempotencyKeys(ctx);
     await sweepStuckDeliveries(ctx);
     await wakeStalled(ctx);
     await purgeOldIngestKeys(ctx);
+    await purgeExpired(ctx);
   },
 } satisfies ExportedHandler<Env, EventQueueMessage>;

@@ -42,6 +42,7 @@ export async function latency(url, opts = {}, { requests = 2000, warmup = 200, o
     mean: times.reduce((a, b) => a + b, 0) / times.length,
     errors,
     n: requests,
+    times,
   };
 }
 

@@ -30,7 +30,11 @@ export async function startServer({ port, vars = {}, testScheduled = false }) {
     ...(testScheduled ? ['--test-scheduled'] : []),
     ...Object.entries(allVars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
   ];
-  const child = spawn('npx', args, { env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('npx', args, {
+    env,
+    detached: true,
+    stdio: ['ignore', process.env.BENCH_STDOUT ? 'inherit' : 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d) => {
     stderr += d;

@@ -15,3 +15,12 @@ export function getDb(d1: D1Database) {
   }
   return db;
 }
+
+/**
+ * A drizzle wrapper over one D1 session (read replicas): its queries see at least the writes the
+ * constraint (a bookmark, `first-primary` or `first-unconstrained`) names. One per request.
+ */
+export function getSessionDb(d1: D1Database, constraint: string) {
+  const session = d1.withSession(constraint);
+  return { session, db: build(session as unknown as D1Database) as Db };
+}

@@ -9,6 +9,10 @@ export type AnalysisField = {
   description?: string;
 };
 
+export type RetentionOverrides = Partial<
+  Record<'events_days' | 'webhook_deliveries_days' | 'rtb_bids_days' | 'calls_days', number | null>
+>;
+
 const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>();
 
 /** A redial policy (README "Redials"): per outcome, how many more attempts and how long after. */
@@ -32,6 +36,8 @@ export const accounts = sqliteTable(
     timezone: text('timezone').notNull().default('UTC'),
     /** null = off. */
     quietHours: json<QuietHours>('quiet_hours'),
+    /** Retention overrides in days (services/retention.ts has the defaults); null keeps that data forever. */
+    retention: json<RetentionOverrides>('retention').notNull().default(sql`'{}'`),
     webhookAuthKeyHash: text('webhook_auth_key_hash').notNull(),
     ingestPublicKeyHash: text('ingest_public_key_hash').notNull(),
     ingestPrivateKeyHash: text('ingest_private_key_hash').notNull(),
@@ -301,6 +307,7 @@ export const deliveries = sqliteTable(
     uniqueIndex('deliveries_event_endpoint').on(t.eventId, t.endpointId),
     index('deliveries_pending').on(t.status, t.nextAttemptAt),
     index('deliveries_endpoint').on(t.endpointId, t.status),
+    index('deliveries_account_created').on(t.accountId, t.createdAt),
   ],
 );
 

@@ -38,6 +38,14 @@ export class AccountLimiter extends DurableObject<Env> {
     });
   }
 
+  /** Account deletion: its windows and leases go (the empty schema is recreated for any later caller). */
+  async purge() {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    migrateDurableObject(this.ctx.storage, MIGRATIONS);
+    this.windows = new SlidingWindows(this.ctx.storage.sql);
+  }
+
   /** Counts one request of `cls` if fewer than `limit` were admitted in the last `windowMs`. */
   hit(cls: string, limit: number, windowMs = 60_000): RateDecision {
     const decision = this.windows.hit(cls, limit, windowMs, this.clock());

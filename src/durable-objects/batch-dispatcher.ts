@@ -114,6 +114,13 @@ export class BatchDispatcher extends DurableObject<Env> {
     return this.ctx.storage.kv.get<StoredConfig>('config');
   }
 
+  /** Account deletion: the batch's recipients and config go; with no config the alarm loop does nothing. */
+  async purge() {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    migrateDurableObject(this.ctx.storage, MIGRATIONS);
+  }
+
   /** Stores the batch (idempotent) and sets the first alarm. */
   async init(config: BatchConfig, recipients: BatchRecipient[]) {
     if (this.config()) return;

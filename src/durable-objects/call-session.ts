@@ -119,9 +119,17 @@ export class CallSession extends DurableObject<Env> {
     return this.ctx.storage.get<SessionState>('state');
   }
 
+  /** When an ended call's storage goes: CALL_SESSION_GRACE_SECONDS (default 7 days) after it ended. */
+  private cleanupAt(s: SessionState) {
+    const grace = Number(this.env.CALL_SESSION_GRACE_SECONDS);
+    return (s.endedAtMs ?? Date.now()) + (Number.isFinite(grace) && grace >= 0 ? grace : 7 * 86_400) * 1000;
+  }
+
   private async save(s: SessionState) {
     await this.ctx.storage.put('state', s);
-    const next = s.outbox.length ? Date.now() : Math.min(...s.timers.map((t) => t.at));
+    const timers = s.timers.map((t) => t.at);
+    if (isTerminal(s.status)) timers.push(this.cleanupAt(s));
+    const next = s.outbox.length ? Date.now() : Math.min(...timers);
     if (Number.isFinite(next)) await this.ctx.storage.setAlarm(next);
     else await this.ctx.storage.deleteAlarm();
   }
@@ -219,10 +227,27 @@ export class CallSession extends DurableObject<Env> {
     return this.load();
   }
 
+  /**
+   * Timers and the outbox; and once an ended call's grace period is over (its outbox empty, so D1 has
+   * everything), the object deletes its storage and alarm: the call lives on in D1 only.
+   */
   async alarm() {
     await this.serial(async () => {
       const s = await this.load();
-      if (s) await this.tick(s);
+      if (!s) return;
+      await this.tick(s);
+      if (isTerminal(s.status) && !s.outbox.length && Date.now() >= this.cleanupAt(s)) {
+        await this.ctx.storage.deleteAlarm();
+        await this.ctx.storage.deleteAll();
+      }
+    });
+  }
+
+  /** Account deletion: forget everything now, whatever state the call is in. */
+  purge(): Promise<void> {
+    return this.serial(async () => {
+      await this.ctx.storage.deleteAlarm();
+      await this.ctx.storage.deleteAll();
     });
   }
 

@@ -108,6 +108,8 @@ export class RtbExchange extends DurableObject<Env> {
   private logPending = false;
   private writes: Array<() => void> = [];
   private persistTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Set once the account was deleted: every ping is stale. */
+  private purged = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -117,10 +119,35 @@ export class RtbExchange extends DurableObject<Env> {
     });
   }
 
+  /** Account deletion: every hold, cap use, version and unflushed bid goes, in storage and in memory. */
+  async purge() {
+    if (this.persistTimer) clearTimeout(this.persistTimer);
+    this.persistTimer = null;
+    this.writes = [];
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.holds.clear();
+    this.holdByCaller.clear();
+    this.heldPerRoute.clear();
+    this.live.clear();
+    this.livePerRoute.clear();
+    this.used.clear();
+    this.versions.clear();
+    this.expiries = new MinHeap();
+    this.alarmAt = null;
+    migrateDurableObject(this.ctx.storage, MIGRATIONS);
+    this.load();
+    // The one thing kept: a marker without account data, so a Worker isolate that still caches one of the
+    // account's route sets is told it is stale (then finds no KV entry: 404) instead of recreating bids.
+    this.ctx.storage.kv.put('purged', 1);
+    this.purged = true;
+  }
+
   /** Rebuilds the in-memory state from storage (after an eviction or restart). */
   private load() {
     const sql = this.ctx.storage.sql;
     this.windows = new SlidingWindows(sql, (w) => this.later(w));
+    this.purged = this.ctx.storage.kv.get('purged') !== undefined;
     this.logPending = sql.exec('SELECT 1 FROM bid_log LIMIT 1').toArray().length > 0;
     for (const h of sql.exec<{
       bid_id: string;
@@ -154,6 +181,7 @@ export class RtbExchange extends DurableObject<Env> {
   }
 
   ping(req: PingRequest): PingAnswer {
+    if (this.purged) return { kind: 'stale', version: Number.MAX_SAFE_INTEGER };
     const current = this.versions.get(req.endpointId) ?? 0;
     if (req.version < current) return { kind: 'stale', version: current };
     if (req.version > current) this.storeVersion(req.endpointId, req.version);

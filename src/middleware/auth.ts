@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env';
-import { getDb } from '../db/client';
+import { getDb, getSessionDb } from '../db/client';
 import { DomainError, forbidden, notFound, unauthorized } from '../lib/errors';
 import { grants, requiredScope } from '../lib/scopes';
 import type { AuditContext } from '../services/audit';
@@ -137,12 +137,21 @@ export function authOf(c: Context<AppEnv>) {
 }
 
 const contexts = new WeakMap<Context<AppEnv>, AccountCtx>();
-/** The request's service context, built once: bindings, D1, a logger with the request and account ids. */
+/**
+ * The request's service context, built once: bindings, D1, a logger with the request and account ids.
+ * Its D1 handle is the request's D1 session (middleware/d1-session.ts) when the surface opened one.
+ */
 export function ctxOf(c: Context<AppEnv>): AccountCtx {
   let ctx = contexts.get(c);
   if (!ctx) {
     const account = authOf(c).account;
     ctx = withAccount(systemCtx(c.env, { request_id: c.get('requestId') }), account);
+    const constraint = c.get('d1Constraint');
+    if (constraint) {
+      const { session, db } = getSessionDb(c.env.DB, constraint);
+      c.set('d1Session', session);
+      ctx = { ...ctx, db };
+    }
     contexts.set(c, ctx);
   }
   return ctx;

@@ -38,9 +38,9 @@ export const corsPolicy: MiddlewareHandler<AppEnv> = async (c, next) => {
       .filter(Boolean);
     mw = cors({
       origin: (origin) => (origins.includes(origin) ? origin : null),
-      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-D1-Bookmark'],
       allowMethods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
-      exposeHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After'],
+      exposeHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'X-D1-Bookmark'],
       maxAge: 600,
     });
     corsByList.set(list, mw);

@@ -26,15 +26,23 @@ export interface Compiled {
   valueColumns: string[];
 }
 
+/** View columns that can be NULL (model.ts): a number outside the US has no state. */
+const NULLABLE = new Set(['state', 'area_code']);
+
 function condSql(view: View, c: Cond): string {
   if (!(COLUMNS[view] as readonly string[]).includes(c.column))
     throw new CompileError(`${c.column.replace(/_/g, ' ')} does not apply to ${view.replace('_', ' ')}`);
+  // A number with no US state (or area code) is "not from TX" too; SQL's NULL != 'TX' would drop it.
+  const orNull = NULLABLE.has(c.column) && (c.op === '!=' || c.op === 'not in');
+  let sql: string;
   if (c.op === 'in' || c.op === 'not in') {
     const vs = Array.isArray(c.value) ? c.value : [c.value];
-    return `${c.column} ${c.op.toUpperCase()} (${vs.map(literal).join(', ')})`;
+    sql = `${c.column} ${c.op.toUpperCase()} (${vs.map(literal).join(', ')})`;
+  } else {
+    if (Array.isArray(c.value)) throw new CompileError('a list needs in or not in');
+    sql = `${c.column} ${c.op} ${literal(c.value)}`;
   }
-  if (Array.isArray(c.value)) throw new CompileError('a list needs in or not in');
-  return `${c.column} ${c.op} ${literal(c.value)}`;
+  return orNull ? `(${c.column} IS NULL OR ${sql})` : sql;
 }
 const all = (view: View, cs: Cond[] | undefined) => (cs ?? []).map((c) => condSql(view, c)).join(' AND ');
 

@@ -1,6 +1,6 @@
 // Conditions read from a question: places (US state, country, area code of the other party's number)
 // and thresholds (duration longer/shorter than N seconds/minutes/hours, payout above $N).
-import { COUNTRIES, NUMBER_WORDS, US_STATES } from './lexicon';
+import { COUNTRIES, NUMBER_WORDS, STATE_CODES, US_STATES } from './lexicon';
 import type { Found } from './measures';
 import type { Scanner } from './scanner';
 
@@ -61,6 +61,16 @@ export function readPlaces(s: Scanner, conds: Found[]) {
         name: n,
       });
   }
+  // Bare codes ("calls in TX", "NY numbers"), only those that are no English word (lexicon.ts).
+  const codes = new RegExp(
+    `\\b(?:(?:outside|not from|not in) )?(?:the )?(?:state of )?(${STATE_CODES.map((c) => c.toLowerCase()).join('|')})(?: state)?\\b`,
+  );
+  for (const m of s.takeAll(codes, 'place'))
+    conds.push({
+      cond: [{ column: 'state', op: /outside|not/.test(m[0]) ? '!=' : '=', value: m[1].toUpperCase() }],
+      pos: m.index,
+      name: m[1].toUpperCase(),
+    });
   const intl = s.take(
     /\b(?:international|non us|foreign|outside (?:of )?(?:the us|the usa|the united states|america))\b/,
     'place',

@@ -233,21 +233,42 @@ export const US_STATES: Record<string, string> = Object.fromEntries(
     .split(',')
     .map((kv) => kv.trim().split(':')),
 );
-export const COUNTRIES: Array<[string, RegExp]> = [
-  ['US', /\b(?:the us|usa|u\.s\.a?\.?|(?:the )?united states|american|america)\b/],
-  ['CA', /\b(?:canada|canadians?)\b/],
-  ['GB', /\b(?:the )?(?:uk|u\.k\.|united kingdom|britain|great britain|british|england)\b/],
-  ['MX', /\b(?:mexico|mexican)\b/],
-  ['DE', /\b(?:germany|german)\b/],
-  ['FR', /\b(?:france|french)\b/],
-  ['ES', /\b(?:spain|spanish)\b/],
-  ['IT', /\b(?:italy|italian)\b/],
-  ['AU', /\b(?:australia|australian)\b/],
-  ['IN', /\b(?:india|indian)\b/],
-  ['BR', /\b(?:brazil|brazilian)\b/],
-  ['IE', /\b(?:ireland|irish)\b/],
-  ['NL', /\b(?:netherlands|dutch|holland)\b/],
-];
+/**
+ * Two-letter codes that are also English words or common abbreviations ("in", "or", "me", "ok", "hi",
+ * "oh", "LA" for Los Angeles, "ms", "mi", "id"…): never read as a state; written in capitals after a
+ * place word they are asked back (translator.ts), since ignoring them would answer a wider question.
+ */
+export const AMBIGUOUS_STATE_CODES = new Set(
+  'AL CO DE HI ID IN LA MA MD ME MI MO MS MT NE OH OK OR PA'.split(' '),
+);
+/** Codes that can only mean their state ("calls in TX"), read like the state's name. */
+export const STATE_CODES = [...new Set(Object.values(US_STATES))].filter(
+  (c) => !AMBIGUOUS_STATE_CODES.has(c),
+);
+
+// "in French", "in Spanish" name a language, not where the number is: an adjective after "in" is not
+// read as a country (it stays unplaced, so the question is declined rather than answered for France).
+const notLanguage = '(?<!\\bin )(?<!\\bin the )';
+export const COUNTRIES: Array<[string, RegExp]> = (
+  [
+    ['US', '(?:the us|usa|u\\.s\\.a?\\.?|(?:the )?united states|america)', 'american'],
+    ['CA', 'canada', 'canadians?'],
+    ['GB', '(?:the )?(?:uk|u\\.k\\.|united kingdom|britain|great britain|england)', 'british|english'],
+    ['MX', 'mexico', 'mexican'],
+    ['DE', 'germany', 'german'],
+    ['FR', 'france', 'french'],
+    ['ES', 'spain', 'spanish'],
+    ['IT', 'italy', 'italian'],
+    ['AU', 'australia', 'australian'],
+    ['IN', 'india', 'indian'],
+    ['BR', 'brazil', 'brazilian'],
+    ['IE', 'ireland', 'irish'],
+    ['NL', 'netherlands|holland', 'dutch'],
+  ] as const
+).map(([iso, names, adjectives]) => [
+  iso,
+  new RegExp(`\\b(?:${names})\\b|${notLanguage}\\b(?:${adjectives})\\b`),
+]);
 
 export const NUMBER_WORDS: Record<string, number> = Object.fromEntries(
   'one:1,two:2,three:3,four:4,five:5,six:6,seven:7,eight:8,nine:9,ten:10,fifteen:15,twenty:20,thirty:30,forty:40,fifty:50,sixty:60,ninety:90,hundred:100,a:1,an:1,half:0.5'

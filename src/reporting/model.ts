@@ -1,16 +1,8 @@
 // The semantic model: what can be asked (measures, dimensions, conditions) over which reporting view.
 // Views are defined here and bound to the caller's account by construction (see guard.ts); the
 // structured query below is what every translator (built-in or LLM) fills and compiler.ts compiles.
-import areaCodes from '../data/nanp-area-codes.json';
-
 export type View = 'call_logs' | 'messages' | 'rtb_bids';
 
-// "201NJ202DC…": instr() over one packed string maps an area code to its US state without a join
-// (the codes are all digits and the states all letters, so a 3-digit hit is always aligned).
-const US_AREA_CODES = Object.entries(areaCodes.us as Record<string, string>)
-  .map(([code, st]) => code + st)
-  .join('');
-const CA_AREA_CODES = (areaCodes.canada as string[]).join(',');
 // Countries by calling code for numbers outside North America (longest codes first).
 const CALLING_CODES: Array<[string, string]> = [
   ['353', 'IE'],
@@ -35,10 +27,13 @@ const CALLING_CODES: Array<[string, string]> = [
   ['65', 'SG'],
   ['27', 'ZA'],
 ];
-const country = (col: string) =>
-  `CASE WHEN ${col} LIKE '+1%' THEN (CASE WHEN instr('${US_AREA_CODES}', substr(${col}, 3, 3)) > 0 THEN 'US' WHEN instr('${CA_AREA_CODES}', substr(${col}, 3, 3)) > 0 THEN 'CA' ELSE 'other' END) ${CALLING_CODES.map(([cc, iso]) => `WHEN ${col} LIKE '+${cc}%' THEN '${iso}'`).join(' ')} ELSE 'other' END`;
-const usState = (col: string) =>
-  `CASE WHEN ${col} LIKE '+1%' AND instr('${US_AREA_CODES}', substr(${col}, 3, 3)) > 0 THEN substr('${US_AREA_CODES}', instr('${US_AREA_CODES}', substr(${col}, 3, 3)) + 3, 2) END`;
+// A +1 number's area code finds its US state or Canada in `nanp_area_codes` (migration 0060, from
+// src/data/nanp-area-codes.json) with one primary-key lookup; SQLite drops the join when a query reads
+// neither column.
+const nanpJoin = (alias: string, col: string) =>
+  `LEFT JOIN main.nanp_area_codes ${alias} ON ${alias}.code = (CASE WHEN ${col} LIKE '+1%' THEN substr(${col}, 3, 3) END)`;
+const country = (col: string, alias: string) =>
+  `CASE WHEN ${col} LIKE '+1%' THEN COALESCE(${alias}.country, 'other') ${CALLING_CODES.map(([cc, iso]) => `WHEN ${col} LIKE '+${cc}%' THEN '${iso}'`).join(' ')} ELSE 'other' END`;
 
 // `contact` is the other party: the caller of an inbound call, the callee of an outbound one.
 const CONTACT = "CASE WHEN c.direction = 'inbound' THEN c.from_number ELSE c.to_number END";
@@ -48,16 +43,17 @@ export const VIEWS: Record<View, string> = {
       COALESCE(c.sentiment, 'unknown') AS sentiment, c.from_number, c.to_number,
       CASE WHEN c.direction = 'inbound' THEN c.to_number ELSE c.from_number END AS number,
       ${CONTACT} AS contact, CASE WHEN (${CONTACT}) LIKE '+1%' THEN substr(${CONTACT}, 3, 3) END AS area_code,
-      ${country(`(${CONTACT})`)} AS country, ${usState(`(${CONTACT})`)} AS state,
+      ${country(`(${CONTACT})`, 'ac')} AS country, ac.state AS state,
       COALESCE(c.duration, 0) AS duration, CASE WHEN c.answered_at IS NOT NULL THEN 1 ELSE 0 END AS answered,
       c.converted, CASE WHEN c.outcome = 'voicemail' THEN 1 ELSE 0 END AS voicemail, COALESCE(c.payout, 0) AS payout,
       c.created_at, c.ended_at, c.batch_id
     FROM main.calls c LEFT JOIN main.agents a ON a.id = c.agent_id LEFT JOIN main.batches b ON b.id = c.batch_id
-      LEFT JOIN main.rtb_endpoints e ON e.id = json_extract(c.rtb, '$.endpoint_id')
+      LEFT JOIN main.rtb_endpoints e ON e.id = json_extract(c.rtb, '$.endpoint_id') ${nanpJoin('ac', `(${CONTACT})`)}
     WHERE c.account_id = ?1`,
   messages: `SELECT m.id AS message_id, m.agent_id, COALESCE(a.name, 'no agent') AS agent_name, m.direction, m.status, m.message_type,
-      m.contact, CASE WHEN m.contact LIKE '+1%' THEN substr(m.contact, 3, 3) END AS area_code, ${country('m.contact')} AS country,
-      ${usState('m.contact')} AS state, m.created_at FROM main.messages m LEFT JOIN main.agents a ON a.id = m.agent_id
+      m.contact, CASE WHEN m.contact LIKE '+1%' THEN substr(m.contact, 3, 3) END AS area_code, ${country('m.contact', 'ac')} AS country,
+      ac.state AS state, m.created_at FROM main.messages m LEFT JOIN main.agents a ON a.id = m.agent_id
+      ${nanpJoin('ac', 'm.contact')}
     WHERE m.account_id = ?1`,
   rtb_bids: `SELECT b.id AS bid_id, b.endpoint_id, COALESCE(e.campaign_name, e.name, 'none') AS campaign_name, b.route_id, COALESCE(b.payout, 0) AS payout,
       b.eligible_count, COALESCE(b.reject_reason, 'none') AS reject_reason, CASE WHEN b.reject_reason IS NULL THEN 0 ELSE 1 END AS rejected,

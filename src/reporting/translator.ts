@@ -4,7 +4,7 @@
 // suggesting the question it can answer instead. Follow-ups start from the session's previous query.
 import { resolveDates, shiftBack } from './dates';
 import { readPlaces, readThresholds } from './conditions';
-import { DIMENSIONS, GRAIN_ADVERBS, NUMBER_WORDS } from './lexicon';
+import { AMBIGUOUS_STATE_CODES, DIMENSIONS, GRAIN_ADVERBS, NUMBER_WORDS, US_STATES } from './lexicon';
 import { type Found, keyOf, readMeasure } from './measures';
 import {
   type Cond,
@@ -69,12 +69,20 @@ export function translate(question: string, ctx: TranslateContext): Translation 
     return decline(
       "I can't answer that yet: I answer questions about your own calls, messages and bids over past periods.",
     );
+  const code = ambiguousStateCode(question);
+  if (code)
+    return decline(
+      `I can't answer that yet: "${code}" could be the state ${STATE_NAMES[code]} or an ordinary word, and I will not guess. Name the state, e.g. "calls in ${STATE_NAMES[code]} last month".`,
+      [`Calls in ${STATE_NAMES[code]} last month`, ...SUGGESTIONS.slice(0, 2)],
+    );
   const s = new Scanner(text);
   const prev = ctx.previous ?? null;
   const followUp = !!prev && (FOLLOW_UP.test(text) || text.trim().split(' ').length <= 4);
   const view: View = /\b(?:messages?|texts?|whatsapps?|sms|msgs?)\b/.test(text)
     ? 'messages'
-    : /\b(?:bids?|pings?|rtb)\b/.test(text)
+    : /\b(?:bids?|pings?|rtb)\b/.test(text) ||
+        // Only bids are rejected ("geo rejections this month").
+        (/\b(?:rejections?|reject(?:ion)? reasons?)\b/.test(text) && !/\bcalls?\b/.test(text))
       ? 'rtb_bids'
       : followUp && !/\bcalls?\b/.test(text)
         ? prev!.view
@@ -297,6 +305,25 @@ export function translate(question: string, ctx: TranslateContext): Translation 
   )
     filters.push({ column: 'direction', op: '=', value: 'outbound' });
   if (!measures.length && followUp) measures.push(...prev!.measures);
+  // "breakdown of call statuses", "status breakdown": a breakdown that names nothing to measure counts
+  // the rows (of rejected bids, for rejection reasons) — unless any word of the question asked for more.
+  if (
+    !measures.length &&
+    dimension &&
+    reads.length <= 1 &&
+    !reads[0]?.r.rateMode &&
+    !reads[0]?.r.props.length &&
+    !reads.some(({ c }) => ['statistic', 'unit', 'per', 'measure'].some((k) => c.understood[k]?.length)) &&
+    (s.understood.breakdown ?? []).some((w) => /\b(?:breakdown|split|distribution)\b/.test(w))
+  ) {
+    measures.push({
+      key: view === 'call_logs' ? 'calls' : view === 'messages' ? 'messages' : 'bids',
+      label: view === 'call_logs' ? 'calls' : view === 'messages' ? 'messages' : 'RTB bids',
+      stat: 'count',
+      unit: 'count',
+    });
+    if (dimension === 'reject_reason') filters.push({ column: 'rejected', op: '=', value: 1 });
+  }
   if (!measures.length)
     return unknown.length
       ? notUnderstood(unknown, null)
@@ -321,6 +348,27 @@ export function translate(question: string, ctx: TranslateContext): Translation 
     );
   if (unknown.length) return notUnderstood(unknown, query);
   return { ok: true, query, notes: [] };
+}
+
+const STATE_NAMES: Record<string, string> = Object.fromEntries(
+  Object.entries(US_STATES)
+    .filter(([name]) => !/ state$/.test(name))
+    .map(([name, code]) => [code, name.replace(/\b\w/g, (ch) => ch.toUpperCase())]),
+);
+
+/**
+ * A state code that is also a word, written in capitals after a place word ("calls in IN", "from OR"):
+ * returned so the question is asked back instead of answered without it. In a question written all in
+ * capitals every such pair is asked back ("CALLS IN OR" may mean Oregon).
+ */
+function ambiguousStateCode(question: string): string | null {
+  const re =
+    /\b(?:in|from|for|to|across|within|of|outside|not in|not from)\s+(?:the\s+)?(?:state\s+of\s+)?([A-Z]{2})\b/gi;
+  for (const m of question.matchAll(re)) {
+    const code = m[1].toUpperCase();
+    if ((m[1] === code || !/[a-z]/.test(question)) && AMBIGUOUS_STATE_CODES.has(code)) return code;
+  }
+  return null;
 }
 
 const hasBreakdown = (s: Scanner) =>

@@ -16,6 +16,7 @@ import { nonBlank, TimeZone } from './schemas';
 import { AccountSchema } from './v1/account';
 import { ApiKey } from './v1/api-keys';
 import { systemCtx, withAccount } from '../services/context';
+import { deleteAccount } from '../services/account-deletion';
 
 const Limits = z
   .strictObject(
@@ -98,6 +99,36 @@ export function adminRoutes() {
       await recompileAccount(withAccount(ctx, account)); // compiled RTB entries carry the account's rtb limit
       return c.json(presentAccount(account), 200);
     },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/accounts/{id}',
+      tags,
+      security,
+      summary:
+        'Delete an account and everything it owns (rows, Durable Objects, KV entries); keys stop at once',
+      request: { params: Id },
+      responses: {
+        200: jsonResponse(
+          z
+            .object({
+              id: z.string(),
+              object: z.literal('account'),
+              deleted: z.literal(true),
+              removed: z
+                .record(z.string(), z.number())
+                .openapi({ description: 'Rows per table, and Durable Objects and KV entries, removed' }),
+            })
+            .openapi('DeletedAccount'),
+          'The account is gone',
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) =>
+      c.json(await deleteAccount(withAccount(systemCtx(c.env), { id: c.req.valid('param').id })), 200),
   );
 
   r.openapi(

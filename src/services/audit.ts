@@ -25,10 +25,10 @@ export const AUDITED_RESOURCES = [
   'phone_number',
   'provider_credential',
   'account_credential',
+  'account_settings',
   'rtb_endpoint',
   'rtb_route',
   'agent',
-  'account_setting',
 ] as const;
 export type AuditedResource = (typeof AUDITED_RESOURCES)[number];
 export type AuditVerb = 'created' | 'updated' | 'deleted' | 'revoked' | 'rolled' | 'rotated';

@@ -23,10 +23,11 @@ export interface ReportingInput {
   conversation_history?: Array<{ role: string; content: string }>;
 }
 
-async function vocabulary(ctx: AccountCtx<'id'>) {
+/** The account's agent and campaign names, as three reads to put in one D1 batch with others. */
+function vocabularyReads(ctx: AccountCtx<'id'>) {
   const { db } = ctx;
   const accountId = ctx.account.id;
-  const [agentRows, batchRows, rtbRows] = await db.batch([
+  return [
     db
       .select({ name: agents.name })
       .from(agents)
@@ -39,11 +40,43 @@ async function vocabulary(ctx: AccountCtx<'id'>) {
       .select({ name: rtbEndpoints.campaignName })
       .from(rtbEndpoints)
       .where(and(eq(rtbEndpoints.accountId, accountId), isNotNull(rtbEndpoints.campaignName))),
-  ]);
+  ] as const;
+}
+
+type Vocabulary = Pick<TranslateContext, 'agents' | 'campaigns'>;
+
+function vocabularyOf(
+  agentRows: Array<{ name: string }>,
+  batchRows: Array<{ name: string | null }>,
+  rtbRows: Array<{ name: string | null }>,
+): Vocabulary {
   return {
     agents: [...new Set(agentRows.map((r) => r.name))],
     campaigns: [...new Set([...batchRows, ...rtbRows].map((r) => r.name!).filter(Boolean))],
   };
+}
+
+/** The same three reads as plain statements, to share one D1 batch with a report query. */
+const VOCABULARY_SQL = [
+  'SELECT name FROM agents WHERE account_id = ?1 AND deleted_at IS NULL',
+  'SELECT name FROM batches WHERE account_id = ?1 AND name IS NOT NULL',
+  'SELECT campaign_name AS name FROM rtb_endpoints WHERE account_id = ?1 AND campaign_name IS NOT NULL',
+];
+
+/** The checked SQL for a structured query, or the reason it cannot run. */
+function planFor(q: StructuredQuery, tz: string, now: number) {
+  try {
+    const sql = compile(q, tz, now).sql;
+    return { ok: true as const, sql, views: checkSql(sql) };
+  } catch (err) {
+    if (err instanceof CompileError || err instanceof GuardError)
+      return { ok: false as const, reason: err.message };
+    throw err;
+  }
+}
+
+async function vocabulary(ctx: AccountCtx<'id'>): Promise<Vocabulary> {
+  return vocabularyOf(...(await ctx.db.batch(vocabularyReads(ctx))));
 }
 
 async function translateQuestion(ctx: Ctx, question: string, vocab: TranslateContext): Promise<Translation> {
@@ -89,9 +122,43 @@ export async function runQuestion(
   question: string,
   previous: StructuredQuery | null,
   now = Date.now(),
+  known?: Vocabulary,
 ) {
   const { env, account } = ctx;
-  const vocab = await vocabulary(ctx);
+  const d1 = ctx.db.$client;
+  let vocab = known;
+  let early: { sql: string; rows: ReportingRow[] } | null = null;
+  if (!vocab && !llmConfigured(env)) {
+    // Latency: most questions name no agent or campaign. The question is translated without names and
+    // that query shares one D1 batch with reading the names; translated again with them, the same SQL
+    // means the names changed nothing and its rows stand — otherwise the right query runs after.
+    const guess = translate(question, {
+      now,
+      timezone: account.timezone,
+      agents: [],
+      campaigns: [],
+      previous,
+    });
+    const plan = guess.ok ? planFor(guess.query, account.timezone, now) : null;
+    if (plan?.ok) {
+      try {
+        const [agentRows, batchRows, rtbRows, result] = await d1.batch<Record<string, unknown>>([
+          ...VOCABULARY_SQL.map((q) => d1.prepare(q).bind(account.id)),
+          d1.prepare(boundSql(plan.sql, plan.views)).bind(account.id),
+        ]);
+        vocab = vocabularyOf(
+          agentRows.results as Array<{ name: string }>,
+          batchRows.results as Array<{ name: string }>,
+          rtbRows.results as Array<{ name: string }>,
+        );
+        early = { sql: plan.sql, rows: result.results as ReportingRow[] };
+      } catch (err) {
+        // The query is run again below, where a refusal is logged and declined.
+        if (!/SQLITE_ERROR/.test(String(err))) throw err;
+      }
+    }
+  }
+  vocab ??= await vocabulary(ctx);
   const translation = await translateQuestion(ctx, question, {
     now,
     timezone: account.timezone,
@@ -111,26 +178,20 @@ export async function runQuestion(
       chart_suggestion: null,
       suggestions: translation.suggestions,
     };
-  let sql: string;
-  let views: ReturnType<typeof checkSql>;
-  try {
-    sql = compile(translation.query, account.timezone, now).sql;
-    views = checkSql(sql);
-  } catch (err) {
-    if (err instanceof CompileError || err instanceof GuardError) {
-      return declined(err.message);
-    }
-    throw err;
-  }
+  const plan = planFor(translation.query, account.timezone, now);
+  if (!plan.ok) return declined(plan.reason);
+  const { sql, views } = plan;
   let rows: ReportingRow[];
-  try {
-    rows = (await env.DB.prepare(boundSql(sql, views)).bind(account.id).all<ReportingRow>()).results;
-  } catch (err) {
-    // A query SQLite refuses is our bug, not the asker's: log it and decline rather than answer 500.
-    if (!/SQLITE_ERROR/.test(String(err))) throw err;
-    logger(env, { account_id: account.id }).error('reporting query failed', { sql, error: String(err) });
-    return declined('that question produced a query I could not run');
-  }
+  if (early && early.sql === sql) rows = early.rows;
+  else
+    try {
+      rows = (await d1.prepare(boundSql(sql, views)).bind(account.id).all<ReportingRow>()).results;
+    } catch (err) {
+      // A query SQLite refuses is our bug, not the asker's: log it and decline rather than answer 500.
+      if (!/SQLITE_ERROR/.test(String(err))) throw err;
+      logger(env, { account_id: account.id }).error('reporting query failed', { sql, error: String(err) });
+      return declined('that question produced a query I could not run');
+    }
   const q = translation.query;
   if (q.dimension === 'weekday')
     for (const r of rows) r.weekday = WEEKDAY_NAMES[Number(r.weekday)] ?? r.weekday;
@@ -151,31 +212,38 @@ export async function askReporting(
   now = Date.now(),
 ) {
   const { db, account } = ctx;
+  // Latency (README "Reporting AI"): the reads a question needs go to D1 in one batch (without a session,
+  // together with the query itself: runQuestion), and every write in one more. A session this request
+  // creates cannot exist yet, so it is not looked up.
   const sessionId = input.session_id ?? newId('rs');
-  const existing = await db.query.reportingSessions.findFirst({
-    where: and(eq(reportingSessions.accountId, account.id), eq(reportingSessions.id, sessionId)),
-  });
   const nowSec = Math.floor(now / 1000);
-  if (!existing)
-    await db
-      .insert(reportingSessions)
-      .values({
-        accountId: account.id,
-        id: sessionId,
-        title: input.query.slice(0, 120),
-        createdAt: nowSec,
-        updatedAt: nowSec,
-      })
-      .onConflictDoNothing();
-
-  const last = await db.query.reportingMessages.findFirst({
-    where: and(
-      eq(reportingMessages.accountId, account.id),
-      eq(reportingMessages.sessionId, sessionId),
-      eq(reportingMessages.role, 'assistant'),
-    ),
-    orderBy: [desc(reportingMessages.createdAtMs)],
-  });
+  let vocab: Vocabulary | undefined;
+  let existing = false;
+  let last: { payload: Record<string, unknown> | null } | undefined;
+  if (input.session_id) {
+    const [agentRows, batchRows, rtbRows, sessionRows, lastRows] = await db.batch([
+      ...vocabularyReads(ctx),
+      db
+        .select({ id: reportingSessions.id })
+        .from(reportingSessions)
+        .where(and(eq(reportingSessions.accountId, account.id), eq(reportingSessions.id, sessionId))),
+      db
+        .select({ payload: reportingMessages.payload })
+        .from(reportingMessages)
+        .where(
+          and(
+            eq(reportingMessages.accountId, account.id),
+            eq(reportingMessages.sessionId, sessionId),
+            eq(reportingMessages.role, 'assistant'),
+          ),
+        )
+        .orderBy(desc(reportingMessages.createdAtMs))
+        .limit(1),
+    ]);
+    vocab = vocabularyOf(agentRows, batchRows, rtbRows);
+    existing = sessionRows.length > 0;
+    last = lastRows[0];
+  }
   let previous = (last?.payload?.query as StructuredQuery | undefined) ?? null;
   if (!previous && input.conversation_history?.length) {
     // A client that keeps its own history: rebuild the previous question's query from it.
@@ -187,8 +255,27 @@ export async function askReporting(
       if (t.ok) previous = t.query;
     }
   }
-  const result = await runQuestion(ctx, input.query, previous, now);
+  const result = await runQuestion(ctx, input.query, previous, now, vocab);
+  const session = existing
+    ? db
+        .update(reportingSessions)
+        .set({ updatedAt: nowSec })
+        .where(and(eq(reportingSessions.accountId, account.id), eq(reportingSessions.id, sessionId)))
+    : db
+        .insert(reportingSessions)
+        .values({
+          accountId: account.id,
+          id: sessionId,
+          title: input.query.slice(0, 120),
+          createdAt: nowSec,
+          updatedAt: nowSec,
+        })
+        .onConflictDoUpdate({
+          target: [reportingSessions.accountId, reportingSessions.id],
+          set: { updatedAt: nowSec },
+        });
   await db.batch([
+    session,
     db.insert(reportingMessages).values({
       id: newId('rm', now),
       accountId: account.id,
@@ -215,10 +302,6 @@ export async function askReporting(
         explanation: result.explanation,
       },
     }),
-    db
-      .update(reportingSessions)
-      .set({ updatedAt: nowSec })
-      .where(and(eq(reportingSessions.accountId, account.id), eq(reportingSessions.id, sessionId))),
   ]);
   return {
     answer: result.answer,

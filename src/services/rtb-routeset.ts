@@ -37,3 +37,8 @@ export async function loadRouteSetFromD1(ctx: Ctx, rtbId: string): Promise<Compi
   compiledCache.set(rtbId, compiled);
   return compiled;
 }
+
+/** Account deletion: this isolate forgets the endpoint at once (others learn it from the exchange). */
+export function forgetRouteSet(rtbId: string) {
+  compiledCache.delete(rtbId);
+}

@@ -33,6 +33,8 @@ export interface Session {
 }
 
 const kvKey = (id: string) => `session:${id}`;
+/** Session ids embed the account id, so deleting an account finds its sessions by KV prefix. */
+export const sessionKvPrefix = (accountId: string) => `session:sess_${accountId}.`;
 const enc = new TextEncoder();
 
 async function hmac(secret: string, value: string): Promise<string> {
@@ -63,7 +65,7 @@ export async function createSession(
   const { env } = ctx;
   const accountId = ctx.account.id;
   if (!sessionsEnabled(env)) throw new Error('SESSION_SECRET is not configured');
-  const id = newSecret('sess_', 24);
+  const id = `sess_${accountId}.${newSecret('', 24)}`;
   const stored: StoredSession = {
     account_id: accountId,
     key_id: keyId,

@@ -53,12 +53,18 @@ export const SECURITY_CASES: Record<string, SecurityCase> = {
     setup: async (f) => ({ params: { id: f.owner.id }, body: { subject: `org_${crypto.randomUUID()}` } }),
   },
 
+  DeleteAdminAccountsId: {
+    tenancy: 'none',
+    setup: async () => ({ params: { id: (await createRoomyAccount()).id } }),
+  },
   PostAdminAccountsIdApiKeys: {
     tenancy: 'none',
     setup: async (f) => ({ params: { id: f.owner.id }, body: { name: 'recovery' } }),
   },
 
   GetV1Account: {},
+  GetV1AccountSettings: {},
+  PatchV1AccountSettings: { setup: async () => ({ body: { retention: { events_days: 60 } } }) },
   GetV1AuditEvents: {},
   PostV1AccountCredentialsWebhookAuthKeyRotate: { fresh: () => createRoomyAccount() },
   PostV1AccountCredentialsIngestKeysRotate: { fresh: () => createRoomyAccount() },

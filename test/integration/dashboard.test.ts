@@ -55,7 +55,7 @@ describe('dashboard sign-in', () => {
     expect(s.setCookie).toMatch(/SameSite=Lax/);
     expect(s.setCookie).toMatch(/Secure/);
     expect(s.setCookie).toMatch(/Max-Age=43200/);
-    expect(s.cookie).toMatch(/^sess_[0-9a-z]+\.[A-Za-z0-9_-]+$/);
+    expect(s.cookie).toMatch(/^sess_acct_[0-9a-z]+\.[0-9a-z]+\.[A-Za-z0-9_-]+$/);
     expect(s.csrf).toMatch(/^csrf_/);
   });
 

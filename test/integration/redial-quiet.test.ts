@@ -389,7 +389,7 @@ describe('quiet hours', () => {
     expect((await request('DELETE', '/v1/account/quiet_hours', { key: acct.key })).status).toBe(200);
     expect((await call('+12135550175')).body.status).toBe('queued');
     const audit = (await request('GET', '/v1/audit_events?limit=100', { key: acct.key })).body.data;
-    expect(audit.filter((e: any) => e.resource_type === 'account_setting').length).toBeGreaterThanOrEqual(3);
+    expect(audit.filter((e: any) => e.resource_type === 'account_settings').length).toBeGreaterThanOrEqual(3);
   });
 
   it('across the DST changes in New York the next open time is 08:00 local', async () => {

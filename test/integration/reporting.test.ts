@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import areaCodes from '../../src/data/nanp-area-codes.json';
 import { resolveDates } from '../../src/reporting/dates';
 import { boundSql, checkSql, GuardError } from '../../src/reporting/guard';
 import { systemCtx, withAccount } from '../../src/services/context';
@@ -371,5 +372,261 @@ describe('local time across DST changes', () => {
     for (const k of Object.keys(byDay)) expect(byDay[k], k).toBe(want[k]);
     // The changing day has 25 (or 23) hours of calls: three calls an hour.
     expect(byDay[target]).toBe(day === 'November 1' ? 75 : 69);
+  });
+});
+
+describe('speed without losing exactness (README "Reporting AI", latency)', () => {
+  it('the area-code table (migration 0060) is exactly src/data/nanp-area-codes.json', async () => {
+    const table = (
+      await env.DB.prepare('SELECT code, country, state FROM nanp_area_codes ORDER BY code').all<{
+        code: string;
+        country: string;
+        state: string | null;
+      }>()
+    ).results;
+    const want = [
+      ...Object.entries(areaCodes.us as Record<string, string>).map(([code, state]) => ({
+        code,
+        country: 'US',
+        state,
+      })),
+      ...(areaCodes.canada as string[]).map((code) => ({ code, country: 'CA', state: null })),
+    ].sort((x, y) => x.code.localeCompare(y.code));
+    expect(table).toEqual(want);
+  });
+
+  it('state and country come from the whole area code, never from part of one', async () => {
+    // The packed-string lookup this replaced matched any substring: "+12" found "2" inside "201NJ…"
+    // and answered NJ; "+1NJ2…" found "NJ2" across two entries.
+    const acct = await createAccount('growth');
+    const contacts = [
+      '+12125550100',
+      '+14165550100',
+      '+12',
+      '+1NJ2025550100',
+      '+442071838750',
+      '+19995550100',
+    ];
+    await env.DB.batch(
+      contacts.map((n, i) =>
+        env.DB.prepare(
+          "INSERT INTO calls (id, account_id, direction, from_number, to_number, status, provider, max_duration, created_at, updated_at, variables, metadata) VALUES (?, ?, 'inbound', ?, '+14155550100', 'completed', 'simulator', 1800, ?, ?, '{}', '{}')",
+        ).bind(`call_area_${i}_${acct.id}`, acct.id, n, 1_700_000_000 + i, 0),
+      ),
+    );
+    const sql = boundSql(
+      'SELECT contact, country, state FROM call_logs ORDER BY contact',
+      checkSql('SELECT contact, country, state FROM call_logs ORDER BY contact'),
+    );
+    const rows = (await env.DB.prepare(sql).bind(acct.id).all()).results;
+    expect(Object.fromEntries(rows.map((r) => [r.contact, [r.country, r.state]]))).toEqual({
+      '+12125550100': ['US', 'NY'],
+      '+14165550100': ['CA', null],
+      '+12': ['other', null],
+      '+1NJ2025550100': ['other', null],
+      '+442071838750': ['GB', null],
+      '+19995550100': ['other', null],
+    });
+  });
+
+  // The benchmark's questions (bench/reporting.mjs): each reads calls through the index that starts
+  // with (account_id, created_at) — never a scan of the table, never the whole view copied first.
+  it.each([
+    'How many calls did we receive last week?',
+    'What was our answer rate by agent this month?',
+    'Median call duration in minutes for the last 7 days',
+    'Payout per converted call by campaign last month',
+    'Calls this week compared to last week',
+    'calls by hour of day in the last 30 days',
+    'conversion rate by state last month',
+    'how many calls longer than 2 minutes yesterday',
+  ])('query plan: %s', async (q) => {
+    const res = await runQuestion(withAccount(systemCtx(env), { id: a.id, timezone: TZ }), q, null, NOW);
+    expect(res.sql, q).toBeTruthy();
+    const plan = (
+      await env.DB.prepare(`EXPLAIN QUERY PLAN ${boundSql(res.sql!, checkSql(res.sql!))}`)
+        .bind(a.id)
+        .all<{ detail: string }>()
+    ).results.map((r) => r.detail);
+    const readsOfCalls = plan.filter((d) => /\b(?:SCAN|SEARCH) c\b/.test(d));
+    expect(readsOfCalls.length, plan.join('\n')).toBeGreaterThan(0);
+    for (const d of readsOfCalls)
+      expect(d, plan.join('\n')).toMatch(
+        /^SEARCH c USING (?:COVERING )?INDEX calls_account_created \(account_id=\? AND created_at>\? AND created_at<\?\)$/,
+      );
+    expect(plan.join('\n')).not.toMatch(/MATERIALIZE call_logs/);
+  });
+
+  it('the guard remembers only what it accepted, and its answer cannot be changed by a caller', () => {
+    for (let round = 0; round < 2; round++)
+      for (const sql of ['SELECT * FROM calls', 'SELECT * FROM call_logs; DROP TABLE calls'])
+        expect(() => checkSql(sql)).toThrow(GuardError);
+    const sql = 'SELECT COUNT(*) AS n FROM call_logs';
+    const first = checkSql(sql);
+    first.push('rtb_bids');
+    expect(checkSql(sql)).toEqual(['call_logs']);
+  });
+
+  it('a name that is also a word wins over the guess made before the names were read', async () => {
+    // Without a session the question is first translated without the account's names, and that query
+    // runs in the same D1 batch as reading them; here the guess (Texas the state) must be thrown away.
+    const acct = await createAccount('growth');
+    const agent = (id: string, name: string) =>
+      env.DB.prepare(
+        "INSERT INTO agents (id, account_id, name, prompt, language, status, max_duration, analysis_schema, metadata, created_at, updated_at) VALUES (?, ?, ?, 'p', 'en-US', 'active', 1800, '[]', '{}', 0, 0)",
+      ).bind(id, acct.id, name);
+    const call = (i: number, agentId: string, from: string) =>
+      env.DB.prepare(
+        "INSERT INTO calls (id, account_id, agent_id, direction, from_number, to_number, status, provider, max_duration, created_at, updated_at, variables, metadata) VALUES (?, ?, ?, 'inbound', ?, '+14155550100', 'completed', 'simulator', 1800, ?, 0, '{}', '{}')",
+      ).bind(`call_tx_${i}_${acct.id}`, acct.id, agentId, from, 1_700_000_000 + i);
+    await env.DB.batch([
+      agent(`agent_tx_${acct.id}`, 'Texas'),
+      agent(`agent_ot_${acct.id}`, 'Other'),
+      call(1, `agent_tx_${acct.id}`, '+12125550101'),
+      call(2, `agent_ot_${acct.id}`, '+15125550102'),
+      call(3, `agent_ot_${acct.id}`, '+15125550103'),
+    ]);
+    const r = await request('POST', '/reporting_ai/query', {
+      key: acct.key,
+      body: { query: 'how many calls did Texas handle' },
+    });
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.sql).toContain("agent_name = 'Texas'");
+    expect(r.body.data).toEqual({ calls: 1 });
+    const state = await request('POST', '/reporting_ai/query', {
+      key: acct.key,
+      body: { query: 'how many calls from TX' },
+    });
+    expect(state.body.data).toEqual({ calls: 2 });
+  });
+
+  it('a question without a session starts one that a follow-up continues', async () => {
+    const first = await request('POST', '/reporting_ai/query', {
+      key: a.key,
+      body: { query: 'How many calls last month?' },
+    });
+    expect(first.status, first.text).toBe(200);
+    const sid = first.body.session_id as string;
+    const follow = await request('POST', '/reporting_ai/query', {
+      key: a.key,
+      body: { query: 'and the month before?', session_id: sid },
+    });
+    expect(follow.status, follow.text).toBe(200);
+    expect(follow.body.sql).toMatch(/COUNT\(\*\) AS calls FROM call_logs WHERE created_at >= \d+/);
+    expect(follow.body.sql).not.toBe(first.body.sql);
+    const sessions = await request('GET', '/reporting_ai/sessions', { key: a.key });
+    const mine = sessions.body.data.filter((s: any) => s.session_id === sid);
+    expect(mine).toHaveLength(1);
+    expect(mine[0].title).toBe('How many calls last month?');
+    const messages = await request('GET', `/reporting_ai/sessions/${sid}/messages`, { key: a.key });
+    expect(messages.body.data.map((m: any) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+  });
+});
+
+describe('bare state codes, status breakdowns and geo rejections (issue 14, still declined before)', () => {
+  // A fresh account with calls from known area codes and statuses in October 2026 ("last month" at
+  // NOW), and bids with known reasons this month; every expectation is counted here from the same list.
+  const CALLS: Array<[string, string]> = [
+    ['+15125550101', 'completed'], // Austin, TX
+    ['+12145550102', 'no_answer'], // Dallas, TX
+    ['+15125550103', 'completed'],
+    ['+12125550104', 'busy'], // New York
+    ['+13175550105', 'completed'], // Indianapolis, IN
+    ['+15035550106', 'failed'], // Portland, OR
+    ['+14155550107', 'completed'], // San Francisco, CA
+    ['+14165550108', 'no_answer'], // Toronto (no US state)
+  ];
+  const REASONS = ['geo', 'geo', 'caps', null, 'geo', 'schedule', null];
+  let acct: TestAccount;
+  const ask = async (q: string) =>
+    runQuestion(withAccount(systemCtx(env), { id: acct.id, timezone: TZ }), q, null, NOW);
+  const stateOf: Record<string, string> = {
+    '512': 'TX',
+    '214': 'TX',
+    '212': 'NY',
+    '317': 'IN',
+    '503': 'OR',
+    '415': 'CA',
+  };
+  beforeAll(async () => {
+    acct = await createAccount('growth', { timezone: TZ });
+    const oct = Date.parse('2026-10-10T15:00:00Z') / 1000;
+    const nov = Date.parse('2026-11-10T15:00:00Z') / 1000;
+    await env.DB.batch([
+      ...CALLS.map(([n, status], i) =>
+        env.DB.prepare(
+          "INSERT INTO calls (id, account_id, direction, from_number, to_number, status, provider, max_duration, created_at, updated_at, variables, metadata) VALUES (?, ?, 'inbound', ?, '+14155550100', ?, 'simulator', 1800, ?, ?, '{}', '{}')",
+        ).bind(`call_st_${i}_${acct.id}`, acct.id, n, status, oct + i * 3600, 0),
+      ),
+      ...REASONS.map((reason, i) =>
+        env.DB.prepare(
+          "INSERT INTO rtb_bids (id, account_id, endpoint_id, zip, state, publisher_id, payout, eligible_count, reject_reason, call_id, created_at, expires_at) VALUES (?, ?, 'rtbe_none', '73301', 'TX', NULL, 0, 1, ?, NULL, ?, ?)",
+        ).bind(`bid_st_${i}_${acct.id}`, acct.id, reason, nov + i * 60, nov + i * 60 + 60),
+      ),
+    ]);
+  });
+  const count = (pred: (c: [string, string]) => boolean) => CALLS.filter(pred).length;
+
+  it.each([
+    ['calls in TX last month', 'TX'],
+    ['How many calls did we get from NY last month?', 'NY'],
+    ['last month calls with numbers in CA', 'CA'],
+    ['calls in tx last month', 'TX'],
+  ])('%s → the state filter, exactly', async (q, st) => {
+    const res = await ask(q);
+    expect(res.sql, res.answer).toContain(`state = '${st}'`);
+    expect(res.data).toEqual({ calls: count(([n]) => stateOf[n.slice(2, 5)] === st) });
+  });
+
+  it('calls not from TX count every call without a Texas number, Toronto included', async () => {
+    const res = await ask('calls not from TX last month');
+    // A call with no US state is not from TX either: SQL's NULL != 'TX' alone would drop it.
+    expect(res.sql).toContain("(state IS NULL OR state != 'TX')");
+    expect(res.data).toEqual({
+      calls: count(([n]) => stateOf[n.slice(2, 5)] !== 'TX'),
+    });
+  });
+
+  it.each([
+    'calls in IN last month',
+    'calls from OR last month',
+    'How many calls in OK?',
+    'calls in ME',
+    'CALLS IN OR LAST MONTH',
+  ])('a code that is also a word is asked back, never answered without it: %s', async (q) => {
+    const res = await ask(q);
+    expect(res.sql).toBeNull();
+    expect(res.answer).toMatch(/could be the state \w+/);
+  });
+
+  it.each([
+    'breakdown of call statuses last month',
+    'status breakdown last month',
+    'breakdown of statuses last month',
+  ])('%s counts calls by status', async (q) => {
+    const res = await ask(q);
+    const want: Record<string, number> = {};
+    for (const [, st] of CALLS) want[st] = (want[st] ?? 0) + 1;
+    expect(
+      Object.fromEntries((res.data as Array<Record<string, unknown>>).map((r) => [r.status, r.calls])),
+    ).toEqual(want);
+  });
+
+  it('a breakdown with a word it does not know is still declined', async () => {
+    expect((await ask('breakdown of statuses for the purple team last month')).sql).toBeNull();
+    expect((await ask('average breakdown of statuses last month')).sql).toBeNull();
+  });
+
+  it('geo rejections, and the breakdown of rejection reasons (rejected bids only)', async () => {
+    const geo = await ask('geo rejections this month');
+    expect(geo.data).toEqual({ bids: REASONS.filter((r) => r === 'geo').length });
+    const byReason = await ask('breakdown of bid rejection reasons this month');
+    const want: Record<string, number> = {};
+    for (const r of REASONS) if (r) want[r] = (want[r] ?? 0) + 1;
+    expect(
+      Object.fromEntries(
+        (byReason.data as Array<Record<string, unknown>>).map((r) => [r.reject_reason, r.bids]),
+      ),
+    ).toEqual(want);
   });
 });

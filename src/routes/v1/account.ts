@@ -5,7 +5,51 @@ import { effectiveLimits } from '../../services/limits';
 import { errorResponses, jsonBody, jsonResponse, newRouter, orNull } from '../router';
 import { DAYS } from '../../lib/calling-window';
 import { accountQuietHours, setQuietHours } from '../../services/quiet-hours';
-import { ctxOf } from '../../middleware/auth';
+import { auditContext, ctxOf } from '../../middleware/auth';
+import { recordAudit } from '../../services/audit';
+import {
+  getRetention,
+  RETENTION_DEFAULTS,
+  type RETENTION_KINDS,
+  updateRetention,
+} from '../../services/retention';
+
+const days = (what: string, dflt: number | null) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(36_500)
+    .nullable()
+    .openapi({
+      description: `Days ${what} are kept before the cron deletes them; null keeps them forever (default ${dflt ?? 'null'}).`,
+      example: dflt ?? 365,
+    });
+const RetentionDays = {
+  events_days: days('events', RETENTION_DEFAULTS.events_days),
+  webhook_deliveries_days: days(
+    'webhook deliveries and their attempts',
+    RETENTION_DEFAULTS.webhook_deliveries_days,
+  ),
+  rtb_bids_days: days('RTB bids', RETENTION_DEFAULTS.rtb_bids_days),
+  calls_days: days('ended calls', RETENTION_DEFAULTS.calls_days),
+} satisfies Record<(typeof RETENTION_KINDS)[number], unknown>;
+
+const AccountSettings = z
+  .object({ object: z.literal('account_settings'), retention: z.object(RetentionDays) })
+  .openapi('AccountSettings');
+const UpdateAccountSettings = z
+  .strictObject({
+    retention: z
+      .strictObject({
+        events_days: RetentionDays.events_days.optional(),
+        webhook_deliveries_days: RetentionDays.webhook_deliveries_days.optional(),
+        rtb_bids_days: RetentionDays.rtb_bids_days.optional(),
+        calls_days: RetentionDays.calls_days.optional(),
+      })
+      .optional(),
+  })
+  .openapi('UpdateAccountSettings');
 
 export const AccountSchema = z
   .object({
@@ -113,6 +157,44 @@ export function accountRoutes() {
     async (c) => {
       await setQuietHours(ctxOf(c), null);
       return c.json({ quiet_hours: null }, 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/account/settings',
+      tags,
+      summary: 'The account’s settings: how long each kind of data is kept',
+      responses: { 200: jsonResponse(AccountSettings, 'The settings in effect'), ...errorResponses },
+    }),
+    async (c) =>
+      c.json({ object: 'account_settings' as const, retention: await getRetention(ctxOf(c)) }, 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/account/settings',
+      tags,
+      summary: 'Change retention: fields sent replace the current value, null keeps that data forever',
+      request: { body: jsonBody(UpdateAccountSettings) },
+      responses: { 200: jsonResponse(AccountSettings, 'The settings in effect'), ...errorResponses },
+    }),
+    async (c) => {
+      const patch = c.req.valid('json').retention ?? {};
+      const { before, after } = await updateRetention(ctxOf(c), patch);
+      const changed = Object.keys(patch).filter(
+        (k) => before[k as keyof typeof before] !== after[k as keyof typeof after],
+      );
+      if (changed.length)
+        await recordAudit(auditContext(c), {
+          resource: 'account_settings',
+          verb: 'updated',
+          resourceId: null,
+          data: { retention: Object.fromEntries(changed.map((k) => [k, after[k as keyof typeof after]])) },
+        });
+      return c.json({ object: 'account_settings' as const, retention: after }, 200);
     },
   );
 
