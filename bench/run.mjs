@@ -6,6 +6,7 @@ import { benchLimiter } from './limiter.mjs';
 import { benchReporting } from './reporting.mjs';
 import { benchRtb } from './rtb.mjs';
 import { benchScale } from './scale.mjs';
+import { benchSuppressions } from './suppressions.mjs';
 import { benchWebhooks } from './webhooks.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -18,6 +19,7 @@ const cases = {
   hostile: benchHostile,
   reporting: benchReporting,
   scale: benchScale,
+  suppression: benchSuppressions,
 };
 
 for (const [name, run] of Object.entries(cases)) {

@@ -270,6 +270,57 @@ export interface paths {
         patch: operations["PatchV1AgentsId"];
         trace?: never;
     };
+    "/v1/agents/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List an agent's versions, newest first */
+        get: operations["GetV1AgentsIdVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agents/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve one version of an agent (immutable) */
+        get: operations["GetV1AgentsIdVersionsVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agents/{id}/versions/{version}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make an old version current again (recorded as a new version) */
+        post: operations["PostV1AgentsIdVersionsVersionRestore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/phone_numbers": {
         parameters: {
             query?: never;
@@ -318,7 +369,7 @@ export interface paths {
         put?: never;
         /**
          * Call up to 10 000 recipients, scheduled and inside a calling window
-         * @description An invalid recipient rejects the whole batch (param recipients[i].phone). Duplicated phones are dialled once. Dialling is paced by the plan's calls/min and concurrency: a batch waits, it never fails on a limit.
+         * @description An invalid recipient rejects the whole batch (param recipients[i].phone). Duplicated phones are dialled once. A number on the suppression list is skipped and counted as suppressed. Dialling is paced by the plan's calls/min and concurrency: a batch waits, it never fails on a limit.
          */
         post: operations["PostV1CallsBatch"];
         delete?: never;
@@ -766,6 +817,85 @@ export interface paths {
         patch: operations["PatchV1RtbEndpointsIdRoutesRouteId"];
         trace?: never;
     };
+    "/v1/suppressions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List suppressed numbers, newest first */
+        get: operations["GetV1Suppressions"];
+        put?: never;
+        /**
+         * Suppress a number (no calls or messages to it)
+         * @description A new entry emits `suppression.created`; a number already suppressed on that channel answers with the existing entry.
+         */
+        post: operations["PostV1Suppressions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/suppressions/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suppress up to 1000 numbers
+         * @description All or nothing: one invalid entry is a 400 naming `suppressions[i].phone`.
+         */
+        post: operations["PostV1SuppressionsBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/suppressions/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a CSV of up to 100000 numbers
+         * @description Body: CSV (`Content-Type: text/csv`), one number a line, with an optional header `phone,channel,reason,source`. The query sets defaults for missing columns. Bad rows are skipped and reported; a file that is wrong as a whole (empty, unknown column, too many rows) is a 400 and nothing is stored. One `suppression.created` event summarises the import.
+         */
+        post: operations["PostV1SuppressionsImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/suppressions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a suppression entry */
+        get: operations["GetV1SuppressionsId"];
+        put?: never;
+        post?: never;
+        /** Remove a number from the suppression list */
+        delete: operations["DeleteV1SuppressionsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/simulator/inbound_calls": {
         parameters: {
             query?: never;
@@ -1119,7 +1249,7 @@ export interface components {
             /** @description When the key was last used, to the minute (written after the answer) */
             last_used_at: number | null;
             /** @description null = full access */
-            scopes: ("*" | "*:read" | "calls:read" | "calls:write" | "agents:read" | "agents:write" | "numbers:read" | "numbers:write" | "messages:read" | "messages:write" | "webhooks:read" | "webhooks:write" | "rtb:read" | "rtb:write" | "reporting:read" | "reporting:write" | "keys:read" | "keys:write" | "credentials:read" | "credentials:write" | "audit:read" | "audit:write")[] | null;
+            scopes: ("*" | "*:read" | "calls:read" | "calls:write" | "agents:read" | "agents:write" | "numbers:read" | "numbers:write" | "messages:read" | "messages:write" | "webhooks:read" | "webhooks:write" | "rtb:read" | "rtb:write" | "reporting:read" | "reporting:write" | "keys:read" | "keys:write" | "credentials:read" | "credentials:write" | "audit:read" | "audit:write" | "suppressions:read" | "suppressions:write")[] | null;
             /** @description The plaintext key; only in the answer that creates it */
             key?: string;
         };
@@ -1234,7 +1364,7 @@ export interface components {
             /** @example api_key.revoked */
             action: string;
             /** @enum {string} */
-            resource_type: "api_key" | "webhook_endpoint" | "phone_number" | "provider_credential" | "account_credential" | "account_settings" | "rtb_endpoint" | "rtb_route" | "agent";
+            resource_type: "api_key" | "webhook_endpoint" | "phone_number" | "provider_credential" | "account_credential" | "account_settings" | "rtb_endpoint" | "rtb_route" | "agent" | "suppression";
             resource_id: string | null;
             actor: {
                 /** @enum {string} */
@@ -1270,6 +1400,8 @@ export interface components {
                 [key: string]: unknown;
             };
             redial: components["schemas"]["RedialPolicy"] | null;
+            /** @description The current version: each change to prompt, first message, voice or analysis schema adds one */
+            version: number;
             created_at: number;
             updated_at: number;
         };
@@ -1360,6 +1492,24 @@ export interface components {
             };
             redial?: components["schemas"]["RedialPolicy"] & (Record<string, never> | null);
         };
+        AgentVersion: {
+            /** @enum {string} */
+            object: "agent_version";
+            agent_id: string;
+            version: number;
+            prompt: string;
+            first_message: string | null;
+            voice_id: string | null;
+            analysis_schema: {
+                name: string;
+                /** @enum {string} */
+                type: "string" | "number" | "boolean" | "integer" | "array" | "object";
+                description?: string;
+            }[];
+            /** @description The version this one restored, if it was made by a restore */
+            restored_from: number | null;
+            created_at: number;
+        };
         PhoneNumber: {
             id: string;
             /** @enum {string} */
@@ -1422,7 +1572,7 @@ export interface components {
         Error422: {
             error: {
                 /** @enum {string} */
-                code: "unprocessable";
+                code: "unprocessable" | "suppressed";
                 message: string;
                 /** @description The input that was wrong: `recipients[3].phone` */
                 param?: string;
@@ -1460,6 +1610,8 @@ export interface components {
                 [key: string]: unknown;
             };
             redial?: components["schemas"]["RedialPolicy"] & unknown;
+            /** @description The agent version every call uses (default: the version current when the batch is created; editing the agent later never changes the batch) */
+            agent_version?: number;
         };
         CallingWindow: {
             /** @example 09:00 */
@@ -1486,6 +1638,8 @@ export interface components {
             object: "batch";
             name: string | null;
             agent_id: string;
+            /** @description The agent version every call uses */
+            agent_version: number | null;
             /** @enum {string} */
             status: "scheduled" | "running" | "completed" | "canceled";
             schedule_at: number | null;
@@ -1497,7 +1651,7 @@ export interface components {
             duplicates_removed: number;
             created_at: number;
             completed_at: number | null;
-            /** @description pending (not dialled yet), not_dialed, and placed calls by status */
+            /** @description pending (not dialled yet), not_dialed, suppressed (skipped: on the suppression list), and placed calls by status */
             counts: {
                 [key: string]: number;
             };
@@ -1541,6 +1695,8 @@ export interface components {
              * @enum {string}
              */
             when_closed?: "refuse" | "schedule";
+            /** @description A version of the agent to use instead of its current one (default: current) */
+            agent_version?: number;
         };
         Call: {
             id: string;
@@ -1590,6 +1746,8 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             provider: string;
+            /** @description The agent version the call used (GET /v1/agents/{id}/versions/{n}) */
+            agent_version: number | null;
             hangup_by: string | null;
             /** @description What an external voice runtime reported: detail_url, credits, report */
             external: {
@@ -1610,7 +1768,7 @@ export interface components {
             object: "webhook_endpoint";
             url: string;
             description: string | null;
-            events: ("*" | "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "call.redial_scheduled" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "webhook_endpoint.test")[];
+            events: ("*" | "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "call.redial_scheduled" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "suppression.created" | "webhook_endpoint.test")[];
             /** @enum {string} */
             status: "enabled" | "disabled";
             disabled_reason: string | null;
@@ -1634,7 +1792,7 @@ export interface components {
              *       "call.failure"
              *     ]
              */
-            events?: ("*" | "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "call.redial_scheduled" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "webhook_endpoint.test")[];
+            events?: ("*" | "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "call.redial_scheduled" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "suppression.created" | "webhook_endpoint.test")[];
             description?: string | null;
         };
         UpdateWebhookEndpoint: {
@@ -1652,7 +1810,7 @@ export interface components {
              *       "call.failure"
              *     ]
              */
-            events?: ("*" | "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "call.redial_scheduled" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "webhook_endpoint.test")[];
+            events?: ("*" | "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "call.redial_scheduled" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "suppression.created" | "webhook_endpoint.test")[];
             description?: string | null;
             /** @enum {string} */
             status?: "enabled" | "disabled";
@@ -1662,7 +1820,7 @@ export interface components {
             /** @enum {string} */
             object: "event";
             /** @enum {string} */
-            type: "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "call.redial_scheduled" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "webhook_endpoint.test";
+            type: "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "call.redial_scheduled" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "suppression.created" | "webhook_endpoint.test";
             created_at: number;
             data: {
                 [key: string]: unknown;
@@ -1885,6 +2043,74 @@ export interface components {
             caps?: components["schemas"]["RtbCaps"] & (Record<string, never> | null);
             /** @enum {string} */
             status?: "enabled" | "disabled";
+        };
+        Suppression: {
+            id: string;
+            /** @enum {string} */
+            object: "suppression";
+            phone: string;
+            /**
+             * @description `call`, `whatsapp`, or `all` (both; the default)
+             * @enum {string}
+             */
+            channel: "call" | "whatsapp" | "all";
+            /** @enum {string} */
+            reason: "opted_out" | "do_not_call" | "complained" | "other";
+            /** @description Yours, or `whatsapp_reply`, `call_analysis`, `call_event` for automatic entries */
+            source: string | null;
+            created_at: number;
+        };
+        NewSuppression: {
+            /** @example +14155550123 */
+            phone: string;
+            /**
+             * @description `call`, `whatsapp`, or `all` (both; the default)
+             * @enum {string}
+             */
+            channel?: "call" | "whatsapp" | "all";
+            /**
+             * @description Default `do_not_call`
+             * @enum {string}
+             */
+            reason?: "opted_out" | "do_not_call" | "complained" | "other";
+            /**
+             * @description Where the entry came from (your CRM, a complaint form…)
+             * @example crm
+             */
+            source?: string | null;
+        };
+        BulkSuppressionsResult: {
+            /** @enum {string} */
+            object: "list";
+            created: number;
+            /** @description Entries already on the list (left as they were) */
+            existing: number;
+            /** @description The entries that were new */
+            data: components["schemas"]["Suppression"][];
+        };
+        BulkSuppressions: {
+            suppressions: components["schemas"]["NewSuppression"][];
+        };
+        SuppressionImport: {
+            /** @enum {string} */
+            object: "suppression_import";
+            rows: number;
+            created: number;
+            existing: number;
+            /** @description Rows skipped; the first 100 are listed in errors */
+            invalid: number;
+            errors: {
+                row: number;
+                value: string;
+                error: string;
+            }[];
+        };
+        SuppressionCsv: {
+            /**
+             * @example phone
+             *     +14155550123
+             */
+            csv: string;
         };
         SimulatedInboundCall: {
             /**
@@ -3352,7 +3578,7 @@ export interface operations {
                      *       "reporting:read"
                      *     ]
                      */
-                    scopes?: ("*" | "*:read" | "calls:read" | "calls:write" | "agents:read" | "agents:write" | "numbers:read" | "numbers:write" | "messages:read" | "messages:write" | "webhooks:read" | "webhooks:write" | "rtb:read" | "rtb:write" | "reporting:read" | "reporting:write" | "keys:read" | "keys:write" | "credentials:read" | "credentials:write" | "audit:read" | "audit:write")[];
+                    scopes?: ("*" | "*:read" | "calls:read" | "calls:write" | "agents:read" | "agents:write" | "numbers:read" | "numbers:write" | "messages:read" | "messages:write" | "webhooks:read" | "webhooks:write" | "rtb:read" | "rtb:write" | "reporting:read" | "reporting:write" | "keys:read" | "keys:write" | "credentials:read" | "credentials:write" | "audit:read" | "audit:write" | "suppressions:read" | "suppressions:write")[];
                     /**
                      * @description Defaults to the deployment API_KEY_MODE
                      * @enum {string}
@@ -3638,7 +3864,7 @@ export interface operations {
                 limit?: number;
                 /** @description An audit event id (paging) */
                 starting_after?: string;
-                resource_type?: "api_key" | "webhook_endpoint" | "phone_number" | "provider_credential" | "account_credential" | "account_settings" | "rtb_endpoint" | "rtb_route" | "agent";
+                resource_type?: "api_key" | "webhook_endpoint" | "phone_number" | "provider_credential" | "account_credential" | "account_settings" | "rtb_endpoint" | "rtb_route" | "agent" | "suppression";
                 resource_id?: string;
             };
             header?: never;
@@ -4105,6 +4331,279 @@ export interface operations {
         };
         responses: {
             /** @description The updated agent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1AgentsIdVersions: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The agent id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: components["schemas"]["AgentVersion"][];
+                        has_more: boolean;
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1AgentsIdVersionsVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agent id */
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentVersion"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1AgentsIdVersionsVersionRestore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agent id */
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The agent, now on the new version */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4717,7 +5216,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4776,6 +5275,8 @@ export interface operations {
                             object: "batch";
                             name: string | null;
                             agent_id: string;
+                            /** @description The agent version every call uses */
+                            agent_version: number | null;
                             /** @enum {string} */
                             status: "scheduled" | "running" | "completed" | "canceled";
                             schedule_at: number | null;
@@ -5194,7 +5695,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5407,7 +5908,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7079,7 +7580,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8118,6 +8619,555 @@ export interface operations {
             };
         };
     };
+    GetV1Suppressions: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100) */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                phone?: string;
+                /** @description `call`, `whatsapp`, or `all` (both; the default) */
+                channel?: "call" | "whatsapp" | "all";
+                /** @description Default `do_not_call` */
+                reason?: "opted_out" | "do_not_call" | "complained" | "other";
+                source?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        data: components["schemas"]["Suppression"][];
+                        has_more: boolean;
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1Suppressions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewSuppression"];
+            };
+        };
+        responses: {
+            /** @description On the list */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suppression"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1SuppressionsBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkSuppressions"];
+            };
+        };
+        responses: {
+            /** @description Added */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkSuppressionsResult"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1SuppressionsImport: {
+        parameters: {
+            query?: {
+                /** @description `call`, `whatsapp`, or `all` (both; the default) */
+                channel?: "call" | "whatsapp" | "all";
+                /** @description Default `do_not_call` */
+                reason?: "opted_out" | "do_not_call" | "complained" | "other";
+                /** @description Where the entry came from (your CRM, a complaint form…) */
+                source?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "text/csv": string;
+                "application/json": components["schemas"]["SuppressionCsv"];
+            };
+        };
+        responses: {
+            /** @description Imported */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuppressionImport"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1SuppressionsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The suppression id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suppression"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    DeleteV1SuppressionsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The suppression id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "suppression";
+                        /** @enum {boolean} */
+                        deleted: true;
+                    };
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
     PostV1SimulatorInboundCalls: {
         parameters: {
             query?: never;
@@ -8185,7 +9235,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8384,7 +9434,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8492,7 +9542,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8600,7 +9650,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8708,7 +9758,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error413"];
                 };
             };
-            /** @description Well-formed but cannot be done (for example outside the calling window, or no provider number) */
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -24,7 +24,11 @@ import { dashboardRoutes } from './dashboard/routes';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Routes whose bodies may be larger than the default (a 10 000-recipient batch with variables). */
-const ROUTE_BODY_LIMITS: Array<[RegExp, number]> = [[/^\/v1\/calls\/batch$/, 16 * 1024 * 1024]];
+const ROUTE_BODY_LIMITS: Array<[RegExp, number]> = [
+  [/^\/v1\/calls\/batch$/, 16 * 1024 * 1024],
+  // A 100 000-number suppression CSV with reason and source columns.
+  [/^\/v1\/suppressions\/import$/, 8 * 1024 * 1024],
+];
 const bodyLimits = new Map<number, ReturnType<typeof bodyLimit>>();
 function limitFor(path: string) {
   const max = ROUTE_BODY_LIMITS.find(([re]) => re.test(path))?.[1] ?? MAX_BODY_BYTES;

@@ -12,6 +12,13 @@ export type AnalysisField = {
 export type RetentionOverrides = Partial<
   Record<'events_days' | 'webhook_deliveries_days' | 'rtb_bids_days' | 'calls_days', number | null>
 >;
+/** The agent configuration a provider receives with a dial. */
+export type DialAgent = {
+  version: number;
+  prompt: string;
+  first_message: string | null;
+  voice_id: string | null;
+};
 
 const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>();
 
@@ -126,11 +133,51 @@ export const agents = sqliteTable(
     metadata: json<Record<string, unknown>>('metadata').notNull().default(sql`'{}'`),
     /** The default redial policy of calls and batches with this agent that set none. */
     redial: json<RedialPolicy>('redial'),
+    /** The current row of agent_versions (what new calls use). */
+    version: integer('version').notNull().default(1),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     deletedAt: integer('deleted_at'),
   },
   (t) => [index('agents_account').on(t.accountId, t.createdAt)],
+);
+
+/** What an agent says, frozen: one row per change to prompt, first message, voice or analysis schema. */
+export const agentVersions = sqliteTable(
+  'agent_versions',
+  {
+    agentId: text('agent_id').notNull(),
+    version: integer('version').notNull(),
+    accountId: text('account_id').notNull(),
+    prompt: text('prompt').notNull(),
+    firstMessage: text('first_message'),
+    voiceId: text('voice_id'),
+    analysisSchema: json<AnalysisField[]>('analysis_schema').notNull().default(sql`'[]'`),
+    /** Set when this version was made by restoring an older one. */
+    restoredFrom: integer('restored_from'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.version] })],
+);
+
+/** Numbers an account must not call (`call`), message (`whatsapp`) or either (`all`). */
+export const suppressions = sqliteTable(
+  'suppressions',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    phone: text('phone').notNull(),
+    channel: text('channel', { enum: ['call', 'whatsapp', 'all'] }).notNull(),
+    reason: text('reason', { enum: ['opted_out', 'do_not_call', 'complained', 'other'] }).notNull(),
+    source: text('source'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('suppressions_account_phone_channel').on(t.accountId, t.phone, t.channel),
+    index('suppressions_account_created').on(t.accountId, t.createdAt, t.id),
+  ],
 );
 
 export const phoneNumbers = sqliteTable(
@@ -203,6 +250,8 @@ export const calls = sqliteTable(
     scheduledAt: integer('scheduled_at'),
     /** When the redial that follows this call is (or was) due; set once it is scheduled. */
     nextAttemptAt: integer('next_attempt_at'),
+    /** The agent version this call used (null for inbound calls without an agent and external calls). */
+    agentVersion: integer('agent_version'),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
@@ -375,6 +424,8 @@ export const batches = sqliteTable(
     redial: json<RedialPolicy>('redial'),
     totalRecipients: integer('total_recipients').notNull(),
     duplicatesRemoved: integer('duplicates_removed').notNull(),
+    /** The agent version every call of the batch uses: pinned, or the current one when it was created. */
+    agentVersion: integer('agent_version'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     completedAt: integer('completed_at'),
@@ -558,6 +609,8 @@ export const simulatorDials = sqliteTable(
     callId: text('call_id').notNull(),
     toNumber: text('to_number').notNull(),
     dialedAtMs: integer('dialed_at_ms').notNull(),
+    /** What the voice agent was given for this call: version, prompt, first message, voice. */
+    agent: json<DialAgent>('agent'),
   },
   (t) => [index('simulator_dials_call').on(t.callId)],
 );

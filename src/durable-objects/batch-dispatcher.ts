@@ -16,6 +16,7 @@ import { nowSeconds } from '../lib/time';
 import { limiterFor } from './stubs';
 import { TERMINAL_STATUSES } from '../db/types';
 import { createCall } from '../services/calls';
+import { isSuppressed } from '../services/suppressions';
 import { batchSummary } from '../services/batches';
 import { emitEvent } from '../services/events';
 import { effectiveLimits, WINDOW_MS } from '../services/limits';
@@ -30,6 +31,8 @@ export interface BatchConfig {
   batchId: string;
   accountId: string;
   agentId: string;
+  /** Every call uses this agent version (absent in batches created before versions: the current one). */
+  agentVersion?: number;
   fromNumber?: string;
   maxDuration?: number;
   scheduleAtMs: number;
@@ -56,7 +59,7 @@ type Row = {
 };
 const ROW = 'idx, phone, variables, call_id, attempt, first_call_id';
 type StoredConfig = BatchConfig & { canceled?: boolean; completed?: boolean; started?: boolean };
-type RecipientStatus = 'pending' | 'dialing' | 'dialed' | 'canceled' | 'not_dialed';
+type RecipientStatus = 'pending' | 'dialing' | 'dialed' | 'canceled' | 'not_dialed' | 'suppressed';
 
 /** Work per alarm invocation, so one invocation stays short; the next alarm continues. */
 const DIALS_PER_ALARM = 25;
@@ -173,6 +176,7 @@ export class BatchDispatcher extends DurableObject<Env> {
       dialed: 0,
       canceled: 0,
       not_dialed: 0,
+      suppressed: 0,
     };
     for (const row of this.ctx.storage.sql.exec<{ status: RecipientStatus; n: number }>(
       'SELECT status, COUNT(*) AS n FROM recipients GROUP BY status',
@@ -396,6 +400,15 @@ export class BatchDispatcher extends DurableObject<Env> {
       this.ctx.storage.sql.exec("UPDATE recipients SET status = 'dialed' WHERE idx = ?", r.idx);
       return null;
     }
+    const ctx = withAccount(systemCtx(this.env), account);
+    // Checked at dial time, so a number suppressed while the batch runs is skipped too (before it costs a slot).
+    if (await isSuppressed(ctx, r.phone, 'call')) {
+      this.ctx.storage.sql.exec(
+        "UPDATE recipients SET status = 'suppressed', note = 'on the suppression list' WHERE idx = ? AND status IN ('pending', 'dialing')",
+        r.idx,
+      );
+      return null;
+    }
     const limits = effectiveLimits(account);
     const limiter = limiterFor(this.env, account.id);
     const maxDuration = cfg.maxDuration ?? 1800;
@@ -416,9 +429,10 @@ export class BatchDispatcher extends DurableObject<Env> {
     } // canceled while we waited
     try {
       await createCall(
-        withAccount(systemCtx(this.env), account),
+        ctx,
         {
           agent_id: cfg.agentId,
+          agent_version: cfg.agentVersion,
           recipient_phone: r.phone,
           variables: r.variables ? JSON.parse(r.variables) : undefined,
           from_number: cfg.fromNumber,
@@ -429,6 +443,7 @@ export class BatchDispatcher extends DurableObject<Env> {
           publicBaseUrl: cfg.publicBaseUrl,
           batchId: cfg.batchId,
           callId,
+          suppressionChecked: true,
           attempt: r.attempt,
           firstCallId: r.first_call_id ?? undefined,
         },

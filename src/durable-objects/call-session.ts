@@ -5,7 +5,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { getDb } from '../db/client';
-import { agents, calls } from '../db/schema';
+import { calls } from '../db/schema';
 import type { Env } from '../env';
 import { hit, InjectedFault } from '../lib/faults';
 import { logger } from '../lib/log';
@@ -17,6 +17,8 @@ import { TERMINAL_STATUSES, type CallRow, type CallStatus } from '../db/types';
 import { presentCall } from '../services/calls';
 import { releaseCallSlot } from '../services/concurrency';
 import { emitEvent, type EventType } from '../services/events';
+import { agentVersionForCall, dialAgentOf } from '../services/agents';
+import { reportsOptOut, suppressAutomatically } from '../services/suppressions';
 import { dispatcherFor, exchangeFor } from './stubs';
 import { conversionAfterSeconds, type CallRtb } from '../services/rtb-match';
 import { systemCtx, withAccount } from '../services/context';
@@ -371,6 +373,7 @@ export class CallSession extends DurableObject<Env> {
   private async dial(s: SessionState, timer: Timer) {
     const provider = telephonyFor(this.env, s.provider);
     const call = await this.callRow(s);
+    const scoped = withAccount(systemCtx(this.env), { id: s.accountId });
     const req = {
       callId: s.callId,
       from: call?.fromNumber ?? null,
@@ -378,6 +381,8 @@ export class CallSession extends DurableObject<Env> {
       maxDuration: s.maxDuration,
       metadata: call?.metadata ?? {},
       publicBaseUrl: s.publicBaseUrl,
+      // The version the call recorded when it was placed, never the agent as edited since.
+      agent: call ? dialAgentOf(await agentVersionForCall(scoped, call)) : null,
     };
     if (s.dialIntentAtMs) {
       const found = await provider.lookup(req, s.dialIntentAtMs).catch((err) => {
@@ -561,10 +566,9 @@ export class CallSession extends DurableObject<Env> {
     if (!call) return [];
     const effects: Effect[] = [];
     let analysis = call.analysis;
+    const scoped = withAccount(systemCtx(this.env), { id: s.accountId });
     if (s.provider === 'simulator') {
-      const agent = call.agentId
-        ? await getDb(this.env.DB).query.agents.findFirst({ where: eq(agents.id, call.agentId) })
-        : undefined;
+      const agent = await agentVersionForCall(scoped, call);
       const sim = simulateOptions(call.metadata);
       const result = simulateConversation({
         prompt: agent?.prompt ?? '',
@@ -600,6 +604,9 @@ export class CallSession extends DurableObject<Env> {
         );
       }
     }
+    // The person asked not to be called again (the outcome or analysis says so): suppress the number.
+    if (call.direction === 'outbound' && reportsOptOut(call.outcome ?? outcomeOf(effects), analysis))
+      await suppressAutomatically(scoped, call.toNumber, 'call', 'call_analysis');
     effects.push({ kind: 'emit', type: 'call.completed' });
     return effects;
   }
@@ -607,4 +614,10 @@ export class CallSession extends DurableObject<Env> {
   private async callRow(s: SessionState) {
     return getDb(this.env.DB).query.calls.findFirst({ where: eq(calls.id, s.callId) });
   }
+}
+
+/** The outcome finalize is about to write (the simulator's), when the call row has none yet. */
+function outcomeOf(effects: Effect[]): string | null {
+  for (const e of effects) if (e.kind === 'update' && typeof e.set.outcome === 'string') return e.set.outcome;
+  return null;
 }

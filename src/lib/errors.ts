@@ -9,6 +9,8 @@ export const ERROR_STATUS = {
   conflict: 409,
   payload_too_large: 413,
   unprocessable: 422,
+  /** The number is on the account's suppression list (services/suppressions.ts). */
+  suppressed: 422,
   rate_limited: 429,
   server_error: 500,
 } as const;

@@ -14,6 +14,7 @@ export const SCOPE_RESOURCES = [
   'keys',
   'credentials',
   'audit',
+  'suppressions',
 ] as const;
 export type ScopeResource = (typeof SCOPE_RESOURCES)[number];
 
@@ -37,6 +38,7 @@ const PREFIXES: Array<[RegExp, ScopeResource]> = [
   [/^\/v1\/api_keys(\/|$)/, 'keys'],
   [/^\/v1\/(account|provider_credentials)(\/|$)/, 'credentials'],
   [/^\/v1\/audit_events(\/|$)/, 'audit'],
+  [/^\/v1\/suppressions(\/|$)/, 'suppressions'],
 ];
 
 /** Operations that only read although they are POSTs (a reporting question changes nothing). */

@@ -10,6 +10,8 @@ import { auditContext } from './auth';
  */
 const RULES: Array<{ re: RegExp; resource: AuditedResource; verb?: AuditVerb }> = [
   { re: /^\/v1\/agents(\/[^/]+)?$/, resource: 'agent' },
+  { re: /^\/v1\/agents\/[^/]+\/versions\/[^/]+\/restore$/, resource: 'agent', verb: 'updated' },
+  { re: /^\/v1\/suppressions(\/(batch|import|[^/]+))?$/, resource: 'suppression' },
   { re: /^\/v1\/phone_numbers(\/[^/]+)?$/, resource: 'phone_number' },
   { re: /^\/v1\/webhook_endpoints(\/[^/]+)?$/, resource: 'webhook_endpoint' },
   { re: /^\/v1\/webhook_endpoints\/[^/]+\/rotate_secret$/, resource: 'webhook_endpoint', verb: 'rotated' },

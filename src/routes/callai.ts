@@ -58,6 +58,7 @@ export function callaiRoutes() {
         body,
         (row) => ({ status: 'success' as const, data: { call_id: row.id, status: row.status } }),
         200,
+        'to_number',
       );
     },
   );

@@ -27,6 +27,7 @@ const TAGS: Record<string, string> = {
   'Phone numbers': 'Numbers that place and answer calls, each routed to an agent',
   Calls: 'Outbound and inbound calls, their transcript and analysis',
   Batches: 'Many calls at once, scheduled inside a calling window',
+  Suppressions: 'Numbers never to call or message: added by you, by CSV, or by an opt-out',
   WhatsApp: 'WhatsApp messages (templates, and text inside the 24 h window)',
   Webhooks: 'Signed event delivery to your endpoints',
   Events: 'Every event the account produced, for replay',

@@ -12,9 +12,11 @@ export async function placeCall<T>(
   body: unknown,
   shape: (row: Awaited<ReturnType<typeof createCall>>) => T,
   status = 201,
+  /** The body field holding the recipient, named by errors about it (a suppressed number is 422 naming it). */
+  recipientParam = 'recipient_phone',
 ) {
   const result = await idempotent(c, route, body, status, async (ctx) =>
-    shape(await createCall(ctx, input, { publicBaseUrl: publicBaseUrl(c) })),
+    shape(await createCall(ctx, input, { publicBaseUrl: publicBaseUrl(c), recipientParam })),
   );
   return c.json(result.body, status as never, result.headers);
 }

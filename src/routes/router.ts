@@ -63,7 +63,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   404: 'Not found in this account',
   409: 'Conflicts with the current state, or the Idempotency-Key is in use with another body',
   413: 'Request body too large',
-  422: 'Well-formed but cannot be done (for example outside the calling window, or no provider number)',
+  422: 'Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list)',
   429: 'Rate limited: retry after the Retry-After header',
   500: 'Something went wrong on our side; quote the request id',
 };

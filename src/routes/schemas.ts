@@ -124,6 +124,11 @@ export const CallSchema = z
     payout: z.number().nullable(),
     rtb: z.record(z.string(), z.any()).nullable(),
     provider: z.string(),
+    agent_version: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'The agent version the call used (GET /v1/agents/{id}/versions/{n})' }),
     hangup_by: z.string().nullable(),
     external: z
       .record(z.string(), z.any())
@@ -145,6 +150,14 @@ export const CallSchema = z
   })
   .openapi('Call');
 
+/** Pins a call (or every call of a batch) to one version of its agent. */
+export const AgentVersionPin = z
+  .number()
+  .int()
+  .min(1)
+  .max(1_000_000)
+  .openapi({ description: 'A version of the agent to use instead of its current one (default: current)' });
+
 export const CreateCallBody = z
   .strictObject({
     agent_id: z.string().min(1).max(128),
@@ -158,6 +171,7 @@ export const CreateCallBody = z
       description:
         "Outside the account's quiet hours: refuse with 422 (the account's default) or schedule the call for the next open time (status scheduled)",
     }),
+    agent_version: AgentVersionPin.optional(),
   })
   .openapi('CreateCall');
 

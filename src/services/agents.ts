@@ -1,5 +1,5 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
-import { agents, type AnalysisField, type RedialPolicy } from '../db/schema';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { agents, agentVersions, type AnalysisField, type RedialPolicy } from '../db/schema';
 import { notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
@@ -7,6 +7,10 @@ import { paginate, type Page } from './pagination';
 import type { AccountCtx } from './context';
 
 export type AgentRow = typeof agents.$inferSelect;
+export type AgentVersionRow = typeof agentVersions.$inferSelect;
+
+/** The fields a version freezes: a change to any of them makes a new version. */
+const VERSIONED = ['prompt', 'firstMessage', 'voiceId', 'analysisSchema'] as const;
 
 export interface AgentInput {
   name: string;
@@ -35,10 +39,48 @@ export function presentAgent(a: AgentRow) {
     analysis_schema: a.analysisSchema,
     metadata: a.metadata,
     redial: a.redial ?? null,
+    version: a.version,
     created_at: a.createdAt,
     updated_at: a.updatedAt,
   };
 }
+
+export function presentAgentVersion(v: AgentVersionRow) {
+  return {
+    object: 'agent_version' as const,
+    agent_id: v.agentId,
+    version: v.version,
+    prompt: v.prompt,
+    first_message: v.firstMessage,
+    voice_id: v.voiceId,
+    analysis_schema: v.analysisSchema,
+    restored_from: v.restoredFrom,
+    created_at: v.createdAt,
+  };
+}
+
+/** The version as it is on the agent row (the current one), for agents written before versions existed. */
+const versionOf = (a: AgentRow): AgentVersionRow => ({
+  agentId: a.id,
+  version: a.version,
+  accountId: a.accountId,
+  prompt: a.prompt,
+  firstMessage: a.firstMessage,
+  voiceId: a.voiceId,
+  analysisSchema: a.analysisSchema,
+  restoredFrom: null,
+  createdAt: a.updatedAt,
+});
+
+/**
+ * Copies the agent row (just updated in the same batch) into agent_versions under its new number, so the
+ * version and the agent can never disagree, whatever other update runs at the same time.
+ */
+const snapshotVersion = (ctx: AccountCtx<'id'>, id: string, restoredFrom: number | null, now: number) =>
+  ctx.db.insert(agentVersions).select(
+    sql`SELECT id, version, account_id, prompt, first_message, voice_id, analysis_schema, ${restoredFrom}, ${now}
+        FROM agents WHERE id = ${id} AND account_id = ${ctx.account.id} AND deleted_at IS NULL`,
+  );
 
 const live = (accountId: string, id: string) =>
   and(eq(agents.id, id), eq(agents.accountId, accountId), isNull(agents.deletedAt));
@@ -60,11 +102,12 @@ export async function createAgent(ctx: AccountCtx<'id'>, input: AgentInput) {
     analysisSchema: input.analysis_schema ?? [],
     metadata: input.metadata ?? {},
     redial: input.redial ?? null,
+    version: 1,
     createdAt: now,
     updatedAt: now,
     deletedAt: null,
   };
-  await db.insert(agents).values(row);
+  await db.batch([db.insert(agents).values(row), db.insert(agentVersions).values(versionOf(row))]);
   return presentAgent(row);
 }
 
@@ -107,8 +150,82 @@ export async function updateAgent(ctx: AccountCtx<'id'>, id: string, patch: Part
   if (patch.redial !== undefined) set.redial = patch.redial;
   if (patch.analysis_schema !== undefined) set.analysisSchema = patch.analysis_schema;
   if (patch.metadata !== undefined) set.metadata = patch.metadata;
-  await db.update(agents).set(set).where(live(accountId, id));
-  return presentAgent({ ...row, ...set });
+  const changed = VERSIONED.some(
+    (k) => set[k] !== undefined && JSON.stringify(set[k]) !== JSON.stringify(row[k]),
+  );
+  if (!changed) {
+    await db.update(agents).set(set).where(live(accountId, id));
+    return presentAgent({ ...row, ...set });
+  }
+  await db.batch([
+    db
+      .update(agents)
+      .set({ ...set, version: sql`${agents.version} + 1` })
+      .where(live(accountId, id)),
+    snapshotVersion(ctx, id, null, set.updatedAt!),
+  ]);
+  return presentAgent(await getAgent(ctx, id));
+}
+
+export function listAgentVersions(ctx: AccountCtx<'id'>, agentId: string, page: Page) {
+  const where = and(eq(agentVersions.agentId, agentId), eq(agentVersions.accountId, ctx.account.id));
+  return paginate(ctx.db, agentVersions, where, [desc(agentVersions.version)], page, presentAgentVersion);
+}
+
+/** Version `n` of an agent of this account (null when it has no such version). */
+export async function findAgentVersion(ctx: AccountCtx<'id'>, agent: AgentRow, n: number) {
+  const row = await ctx.db.query.agentVersions.findFirst({
+    where: and(
+      eq(agentVersions.agentId, agent.id),
+      eq(agentVersions.accountId, ctx.account.id),
+      eq(agentVersions.version, n),
+    ),
+  });
+  return row ?? (n === agent.version ? versionOf(agent) : null);
+}
+
+export async function getAgentVersion(ctx: AccountCtx<'id'>, agentId: string, n: number) {
+  const version = await findAgentVersion(ctx, await getAgent(ctx, agentId), n);
+  if (!version) throw notFound('agent version', 'version');
+  return version;
+}
+
+/**
+ * What a call placed now uses: the pinned version (404 naming `param` when the agent has none such), or
+ * the agent's current one — read from the same agent row, so it is the version the agent shows.
+ */
+export async function resolveAgentVersion(
+  ctx: AccountCtx<'id'>,
+  agent: AgentRow,
+  pinned: number | undefined | null,
+  param = 'agent_version',
+) {
+  if (pinned === undefined || pinned === null) return versionOf(agent);
+  const version = await findAgentVersion(ctx, agent, pinned);
+  if (!version) throw notFound(`version ${pinned} of agent ${agent.id}`, param);
+  return version;
+}
+
+/** Makes version `n` current again, as a new version (the history is never rewritten). */
+export async function restoreAgentVersion(ctx: AccountCtx<'id'>, agentId: string, n: number) {
+  const { db } = ctx;
+  const old = await getAgentVersion(ctx, agentId, n);
+  const now = nowSeconds();
+  await db.batch([
+    db
+      .update(agents)
+      .set({
+        prompt: old.prompt,
+        firstMessage: old.firstMessage,
+        voiceId: old.voiceId,
+        analysisSchema: old.analysisSchema,
+        version: sql`${agents.version} + 1`,
+        updatedAt: now,
+      })
+      .where(live(ctx.account.id, agentId)),
+    snapshotVersion(ctx, agentId, n, now),
+  ]);
+  return presentAgent(await getAgent(ctx, agentId));
 }
 
 /** Soft delete: the agent disappears from the API but its calls stay readable. */
@@ -119,3 +236,33 @@ export async function deleteAgent(ctx: AccountCtx<'id'>, id: string) {
   await db.update(agents).set({ deletedAt: nowSeconds(), status: 'inactive' }).where(live(accountId, id));
   return { id, object: 'agent' as const, deleted: true as const };
 }
+
+/**
+ * The agent configuration a call uses: the version it recorded, or (a call from before versions) the agent
+ * as it is now. Deleted agents still answer, so a call in flight keeps its script.
+ */
+export async function agentVersionForCall(
+  ctx: AccountCtx<'id'>,
+  call: { agentId: string | null; agentVersion: number | null },
+): Promise<AgentVersionRow | null> {
+  if (!call.agentId) return null;
+  const { db } = ctx;
+  if (call.agentVersion !== null) {
+    const row = await db.query.agentVersions.findFirst({
+      where: and(
+        eq(agentVersions.agentId, call.agentId),
+        eq(agentVersions.accountId, ctx.account.id),
+        eq(agentVersions.version, call.agentVersion),
+      ),
+    });
+    if (row) return row;
+  }
+  const agent = await db.query.agents.findFirst({
+    where: and(eq(agents.id, call.agentId), eq(agents.accountId, ctx.account.id)),
+  });
+  return agent ? versionOf(agent) : null;
+}
+
+/** What a provider is handed with a dial. */
+export const dialAgentOf = (v: AgentVersionRow | null) =>
+  v ? { version: v.version, prompt: v.prompt, first_message: v.firstMessage, voice_id: v.voiceId } : null;

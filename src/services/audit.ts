@@ -29,6 +29,7 @@ export const AUDITED_RESOURCES = [
   'rtb_endpoint',
   'rtb_route',
   'agent',
+  'suppression',
 ] as const;
 export type AuditedResource = (typeof AUDITED_RESOURCES)[number];
 export type AuditVerb = 'created' | 'updated' | 'deleted' | 'revoked' | 'rolled' | 'rotated';

@@ -8,7 +8,7 @@ import type { CallingWindow } from '../lib/calling-window';
 import { timeZonesForNumber } from '../lib/phone-timezones';
 import { nowSeconds } from '../lib/time';
 import { dispatcherFor } from '../durable-objects/stubs';
-import { findAgent } from './agents';
+import { findAgent, resolveAgentVersion } from './agents';
 import { CALL_STATUSES } from '../db/types';
 import { paginate, type Page } from './pagination';
 import { findOwnedNumber } from './phone-numbers';
@@ -25,6 +25,7 @@ export interface BatchInput {
   metadata?: Record<string, unknown>;
   /** Redials by outcome (default: the agent's policy). */
   redial?: RedialPolicy;
+  agent_version?: number;
 }
 
 export async function createBatch(ctx: AccountCtx, input: BatchInput, publicBaseUrl: string) {
@@ -32,6 +33,8 @@ export async function createBatch(ctx: AccountCtx, input: BatchInput, publicBase
   const agent = await findAgent(ctx, input.agent_id);
   if (!agent) throw notFound('agent', 'agent_id');
   if (agent.status !== 'active') throw unprocessable(`Agent ${agent.id} is not active`, 'agent_id');
+  // Fixed now: a batch without a pin keeps the version current at creation, whatever edits follow.
+  const { version: agentVersion } = await resolveAgentVersion(ctx, agent, input.agent_version);
   if (input.from_number && !(await findOwnedNumber(ctx, input.from_number))) {
     throw unprocessable(`from_number ${input.from_number} is not a number you own`, 'from_number');
   }
@@ -66,6 +69,7 @@ export async function createBatch(ctx: AccountCtx, input: BatchInput, publicBase
     redial,
     totalRecipients: unique.length,
     duplicatesRemoved: input.recipients.length - unique.length,
+    agentVersion,
     createdAt: now,
     updatedAt: now,
     completedAt: null,
@@ -76,6 +80,7 @@ export async function createBatch(ctx: AccountCtx, input: BatchInput, publicBase
         batchId: id,
         accountId: account.id,
         agentId: agent.id,
+        agentVersion,
         fromNumber: input.from_number,
         maxDuration: input.max_duration,
         scheduleAtMs: (scheduleAt ?? 0) * 1000,
@@ -123,6 +128,7 @@ export async function batchSummary(ctx: AccountCtx<'id'>, id: string) {
     counts: {
       pending: recipientCounts.pending + recipientCounts.dialing,
       not_dialed: recipientCounts.not_dialed,
+      suppressed: recipientCounts.suppressed ?? 0,
       ...byStatus,
       canceled: byStatus.canceled + recipientCounts.canceled,
     },
@@ -136,6 +142,7 @@ export function presentBatch(b: typeof batches.$inferSelect) {
     object: 'batch' as const,
     name: b.name,
     agent_id: b.agentId,
+    agent_version: b.agentVersion,
     status: b.status,
     schedule_at: b.scheduleAt,
     from_number: b.fromNumber,

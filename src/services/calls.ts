@@ -5,7 +5,8 @@ import { newId } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
 import { STATUS_GROUPS, TERMINAL_STATUSES, type CallRow, type CallStatus } from '../db/types';
 import { sessionFor } from '../durable-objects/stubs';
-import { findAgent } from './agents';
+import { findAgent, resolveAgentVersion } from './agents';
+import { assertNotSuppressed } from './suppressions';
 import { findLead } from './leads';
 import { acquireCallSlot, releaseCallSlot } from './concurrency';
 import { simulatorTimeScale } from '../providers/telephony';
@@ -26,6 +27,8 @@ export interface CreateCallInput {
   redial?: RedialPolicy;
   /** Outside the account's quiet hours: refuse (422) or schedule for the next open time. */
   when_closed?: WhenClosed;
+  /** Use this version of the agent instead of its current one. */
+  agent_version?: number;
 }
 
 export function presentCall(r: CallRow) {
@@ -33,6 +36,7 @@ export function presentCall(r: CallRow) {
     id: r.id,
     object: 'call' as const,
     agent_id: r.agentId,
+    agent_version: r.agentVersion,
     batch_id: r.batchId,
     direction: r.direction,
     from_number: r.fromNumber,
@@ -76,6 +80,10 @@ export interface CallContext {
   /** A batch redial: its attempt number and the recipient's first call. */
   attempt?: number;
   firstCallId?: string;
+  /** The request field that carried the recipient, for errors about it (CallAI says `to_number`). */
+  recipientParam?: string;
+  /** The batch dispatcher checked the suppression list itself just before (and counts a hit its own way). */
+  suppressionChecked?: boolean;
 }
 
 /** Checks the agent and caller id, takes a concurrency slot, records the call as `queued` and hands it to its CallSession. */
@@ -85,6 +93,9 @@ export async function createCall(ctx: AccountCtx, input: CreateCallInput, call: 
   const agent = await findAgent(ctx, input.agent_id);
   if (!agent) throw notFound('agent', 'agent_id');
   if (agent.status !== 'active') throw unprocessable(`Agent ${agent.id} is not active`, 'agent_id');
+  const version = await resolveAgentVersion(ctx, agent, input.agent_version);
+  if (!call.suppressionChecked)
+    await assertNotSuppressed(ctx, input.recipient_phone, 'call', call.recipientParam ?? 'recipient_phone');
 
   let fromNumber: string | null = null;
   let provider = (env.TELEPHONY_PROVIDER ?? 'simulator') as Provider;
@@ -142,6 +153,7 @@ export async function createCall(ctx: AccountCtx, input: CreateCallInput, call: 
     redial: call.batchId ? null : (input.redial ?? agent.redial ?? null),
     scheduledAt: scheduledAtMs === null ? null : Math.ceil(scheduledAtMs / 1000),
     nextAttemptAt: null,
+    agentVersion: version.version,
     updatedAt: now,
   };
   try {

@@ -34,6 +34,7 @@ export const EVENT_TYPES = [
   ...CALL_EVENT_TYPES,
   ...MESSAGE_EVENT_TYPES,
   'batch.completed',
+  'suppression.created',
   'webhook_endpoint.test',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -84,6 +84,7 @@ export async function receiveInboundCall(ctx: Ctx, input: InboundInput): Promise
     redial: null,
     scheduledAt: null,
     nextAttemptAt: null,
+    agentVersion: agent && !agent.deletedAt ? agent.version : null,
     updatedAt: now,
   };
   await db.insert(calls).values(row);

@@ -8,6 +8,7 @@ import { nowSeconds } from '../lib/time';
 import type { CallRow, CallStatus } from '../db/types';
 import { sessionFor } from '../durable-objects/stubs';
 import { upsertLead } from './leads';
+import { reportsOptOut, suppressAutomatically } from './suppressions';
 import type { AccountCtx, Ctx } from './context';
 
 const DEDUPE_SECONDS = 7 * 86400;
@@ -156,6 +157,9 @@ export async function applyRuntimeEvent(
       };
     }
     await db.update(calls).set(set).where(eq(calls.id, call.id));
+    // The runtime reports that the person asked not to be called again: suppress the number.
+    if (call.direction === 'outbound' && set.analysis && reportsOptOut(null, set.analysis))
+      await suppressAutomatically(ctx, call.toNumber, 'call', 'call_event');
     if (status) {
       // A runtime's clock (or a stale event) cannot put a call's start before its creation or its end
       // before its start: such times are clamped, not rejected (README "Reliability").
@@ -223,6 +227,7 @@ async function registerExternalCall(
     redial: null,
     scheduledAt: null,
     nextAttemptAt: null,
+    agentVersion: null,
     updatedAt: now,
   };
   await db.insert(calls).values(row);

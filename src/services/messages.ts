@@ -9,6 +9,7 @@ import type { MessageStatus, ScriptedStep } from '../db/types';
 import { findAgent } from './agents';
 import { emitEvent, type EventType } from './events';
 import { paginate, type Page } from './pagination';
+import { assertNotSuppressed, isOptOutText, suppressAutomatically } from './suppressions';
 import { withAccount, type AccountCtx, type Ctx } from './context';
 
 export type MessageRow = typeof messages.$inferSelect;
@@ -60,6 +61,7 @@ export async function sendMessage(ctx: AccountCtx, input: SendInput) {
   const agent = await findAgent(ctx, input.agent_id);
   if (!agent) throw notFound('agent', 'agent_id');
   if (agent.status !== 'active') throw unprocessable(`Agent ${agent.id} is not active`, 'agent_id');
+  await assertNotSuppressed(ctx, input.to_number, 'whatsapp', 'to_number');
   const now = nowSeconds();
   const contact = await contactOf(ctx, input.to_number);
   if (
@@ -240,6 +242,8 @@ export async function receiveMessage(
         set: { lastInboundAt: now, updatedAt: now },
       }),
   ]);
+  // STOP and its variants put the sender on the suppression list before anyone can answer them.
+  if (isOptOutText(text)) await suppressAutomatically(ctx, from, 'whatsapp', 'whatsapp_reply');
   await emitEvent(
     ctx,
     'message.received',

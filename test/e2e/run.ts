@@ -485,6 +485,82 @@ try {
     'GET /reporting_ai/sessions',
     sessions.data.some((x: { session_id: string }) => x.session_id === 'session_abc123'),
   );
+  console.log('e2e: suppression list');
+  const dnc = '+14155559001';
+  await ok(cp.POST('/v1/suppressions', { body: { phone: dnc, reason: 'do_not_call', source: 'e2e' } }));
+  const refused = await cp.POST('/v1/call', { body: { agent_id: agent.id, recipient_phone: dnc } });
+  const refusedBody = refused.error as { error?: { code?: string; param?: string } } | undefined;
+  check(
+    'a call to a suppressed number is 422 suppressed naming recipient_phone',
+    refused.response.status === 422 &&
+      refusedBody?.error?.code === 'suppressed' &&
+      refusedBody.error.param === 'recipient_phone',
+    JSON.stringify(refusedBody),
+  );
+  const imported = (await (
+    await fetch(`${server.base}/v1/suppressions/import?source=e2e-csv`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'text/csv' },
+      body: 'phone\n+14155559002\n+14155559003\nnot-a-phone\n',
+    })
+  ).json()) as { created: number; invalid: number };
+  check('CSV import counts rows', imported.created === 2 && imported.invalid === 1, JSON.stringify(imported));
+  const sBatch = await ok(
+    cp.POST('/v1/calls/batch', {
+      body: {
+        agent_id: agent.id,
+        recipients: [{ phone: '+14155559002' }, { phone: '+14155559004' }, { phone: dnc }],
+        metadata: { simulate: { ring_seconds: 0, talk_seconds: 1 } },
+      },
+    }),
+  );
+  const skipped = await waitFor(async () => {
+    const b = await ok(cp.GET('/v1/batches/{id}', { params: { path: { id: sBatch.batch_id } } }));
+    return b.counts.pending === 0 && b.counts.suppressed === 2 ? b : null;
+  });
+  check('a batch skips suppressed numbers and counts them', !!skipped, JSON.stringify(skipped?.counts));
+  const optOut = '+14155559005';
+  await ok(cp.POST('/v1/simulator/whatsapp_messages', { body: { from: optOut, text: 'STOP' } }));
+  const afterStop = await cp.POST('/v1/messages', {
+    body: {
+      agent_id: agent.id,
+      to_number: optOut,
+      message_type: 'template',
+      content: { name: 'x', language: 'en' },
+    },
+  });
+  check('a WhatsApp STOP makes the next send 422', afterStop.response.status === 422);
+  const createdEvent = await waitFor(() =>
+    received.find((r) => (JSON.parse(r.body) as Delivered).type === 'suppression.created'),
+  );
+  check('suppression.created is delivered', !!createdEvent);
+
+  console.log('e2e: agent versions');
+  const vAgent = await ok(
+    cp.POST('/v1/agents', { body: { name: 'Versioned', prompt: 'Version one.', first_message: 'One.' } }),
+  );
+  const vPath = { params: { path: { id: vAgent.id } } };
+  const edited = await ok(cp.PATCH('/v1/agents/{id}', { ...vPath, body: { prompt: 'Version two.' } }));
+  const versions = await ok(cp.GET('/v1/agents/{id}/versions', vPath));
+  check(
+    'editing the prompt makes version 2; both are listed',
+    edited.version === 2 && versions.data.map((v) => v.version).join() === '2,1',
+  );
+  const pinnedCall = await ok(
+    cp.POST('/v1/call', { body: { agent_id: vAgent.id, recipient_phone: '+14155559010', agent_version: 1 } }),
+  );
+  const pinnedRead = await ok(cp.GET('/v1/calls/{id}', { params: { path: { id: pinnedCall.call_id } } }));
+  check('a pinned call records agent_version 1', pinnedRead.agent_version === 1);
+  const restoredAgent = await ok(
+    cp.POST('/v1/agents/{id}/versions/{version}/restore', {
+      params: { path: { id: vAgent.id, version: 1 } },
+    }),
+  );
+  check(
+    'restore makes version 1 current as version 3',
+    restoredAgent.version === 3 && restoredAgent.prompt === 'Version one.',
+    JSON.stringify(restoredAgent),
+  );
 } catch (err) {
   failed++;
   console.error(err);

@@ -91,6 +91,31 @@ export const SECURITY_CASES: Record<string, SecurityCase> = {
     setup: async (f) => ({ params: { id: (await f.made('/v1/agents', { name: 'x', prompt: 'p' })).id } }),
   },
 
+  GetV1AgentsIdVersions: { setup: async (f) => ({ params: { id: f.owner.agentId } }) },
+  GetV1AgentsIdVersionsVersion: { setup: async (f) => ({ params: { id: f.owner.agentId, version: '1' } }) },
+  PostV1AgentsIdVersionsVersionRestore: {
+    setup: async (f) => ({ params: { id: f.owner.agentId, version: '1' } }),
+  },
+
+  PostV1Suppressions: {
+    setup: async () => ({ body: { phone: uniqueNumber('+1661'), reason: 'opted_out' } }),
+  },
+  PostV1SuppressionsBatch: {
+    setup: async () => ({ body: { suppressions: [{ phone: uniqueNumber('+1662') }] } }),
+  },
+  PostV1SuppressionsImport: { setup: async () => ({ body: { csv: `phone\n${uniqueNumber('+1663')}\n` } }) },
+  GetV1Suppressions: {},
+  GetV1SuppressionsId: {
+    setup: async (f) => ({
+      params: { id: (await f.made('/v1/suppressions', { phone: uniqueNumber('+1664') })).id },
+    }),
+  },
+  DeleteV1SuppressionsId: {
+    setup: async (f) => ({
+      params: { id: (await f.made('/v1/suppressions', { phone: uniqueNumber('+1665') })).id },
+    }),
+  },
+
   PostV1PhoneNumbers: { setup: async () => ({ body: { number: uniqueNumber('+1628') } }) },
   GetV1PhoneNumbers: {},
   GetV1PhoneNumbersId: { setup: async (f) => ({ params: { id: f.owner.numberId } }) },
@@ -235,7 +260,7 @@ export const SECURITY_CASES: Record<string, SecurityCase> = {
     setup: async (f) => ({ body: { from: uniqueNumber('+1654'), to: f.owner.number, talk_seconds: 1 } }),
   },
   PostV1SimulatorWhatsappMessages: {
-    setup: async () => ({ body: { from: uniqueNumber('+1655'), text: 'hi' } }),
+    setup: async () => ({ body: { from: uniqueNumber('+1661'), text: 'hi' } }),
   },
 
   PostV1CallsInitiate: { tenancy: 'owned', setup: async (f) => ({ body: initiate(f) }) },
@@ -243,7 +268,7 @@ export const SECURITY_CASES: Record<string, SecurityCase> = {
   PostV1WhatsappSend: { tenancy: 'owned', setup: async (f) => ({ body: template(f) }) },
   PostApiV1WhatsappSend: { tenancy: 'owned', setup: async (f) => ({ body: template(f) }) },
 
-  PostCallData: { setup: async () => ({ body: { caller_id: uniqueNumber('+1656'), lead_score: 5 } }) },
+  PostCallData: { setup: async () => ({ body: { caller_id: uniqueNumber('+1662'), lead_score: 5 } }) },
   PostV2WebhooksCallEvents: {
     tenancy: 'owned',
     setup: async (f, owner) => {

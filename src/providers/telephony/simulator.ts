@@ -44,9 +44,13 @@ export class SimulatorTelephony implements TelephonyProvider {
   /** Places the call: the ledger row is the provider's record that it exists (one row per dial). */
   async dial(req: DialRequest): Promise<DialResult> {
     const providerCallId = `sim_${crypto.randomUUID().replace(/-/g, '').slice(0, 20)}`;
-    await this.db
-      .insert(simulatorDials)
-      .values({ providerCallId, callId: req.callId, toNumber: req.to, dialedAtMs: Date.now() });
+    await this.db.insert(simulatorDials).values({
+      providerCallId,
+      callId: req.callId,
+      toNumber: req.to,
+      dialedAtMs: Date.now(),
+      agent: req.agent ?? null,
+    });
     return { providerCallId, script: this.script(req, 0) };
   }
 

@@ -1,3 +1,4 @@
+import type { DialAgent } from '../../db/schema';
 import type { CallStatus } from '../../db/types';
 
 /** Something a provider says happened to a call. The CallSession decides whether it still applies. */
@@ -22,6 +23,8 @@ export interface DialRequest {
   maxDuration: number;
   metadata: Record<string, unknown>;
   publicBaseUrl: string;
+  /** The agent version the call uses, as the voice runtime should run it (null: no agent). */
+  agent?: DialAgent | null;
 }
 
 export interface DialResult {

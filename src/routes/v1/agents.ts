@@ -3,8 +3,12 @@ import {
   createAgent,
   deleteAgent,
   getAgent,
+  getAgentVersion,
   listAgents,
+  listAgentVersions,
   presentAgent,
+  presentAgentVersion,
+  restoreAgentVersion,
   updateAgent,
 } from '../../services/agents';
 import {
@@ -16,6 +20,7 @@ import {
   newRouter,
   orNull,
   PaginationQuery,
+  queryInt,
 } from '../router';
 import { MaxDuration, Metadata, nonBlank, RedialPolicy } from '../schemas';
 import { ctxOf } from '../../middleware/auth';
@@ -77,12 +82,41 @@ const Agent = z
     analysis_schema: z.array(AnalysisField),
     metadata: z.record(z.string(), z.any()),
     redial: orNull(RedialPolicy),
+    version: z.number().int().openapi({
+      description:
+        'The current version: each change to prompt, first message, voice or analysis schema adds one',
+    }),
     created_at: z.number(),
     updated_at: z.number(),
   })
   .openapi('Agent');
 
+const AgentVersion = z
+  .object({
+    object: z.literal('agent_version'),
+    agent_id: z.string(),
+    version: z.number().int(),
+    prompt: z.string(),
+    first_message: z.string().nullable(),
+    voice_id: z.string().nullable(),
+    analysis_schema: z.array(AnalysisField),
+    restored_from: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'The version this one restored, if it was made by a restore' }),
+    created_at: z.number(),
+  })
+  .openapi('AgentVersion');
+
 const Id = IdParam('agent', 'agent_12345');
+const VersionParams = Id.extend({
+  version: queryInt(1, 1_000_000).openapi({
+    param: { name: 'version', in: 'path' },
+    type: 'integer',
+    example: 1,
+  }),
+});
 const tags = ['Agents'];
 
 export function agentRoutes() {
@@ -133,6 +167,53 @@ export function agentRoutes() {
       responses: { 200: jsonResponse(Agent, 'The updated agent'), ...errorResponses },
     }),
     async (c) => c.json(await updateAgent(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/agents/{id}/versions',
+      tags,
+      summary: "List an agent's versions, newest first",
+      request: { params: Id, query: PaginationQuery },
+      responses: { 200: jsonResponse(listOf(AgentVersion), 'A page of versions'), ...errorResponses },
+    }),
+    async (c) => {
+      const ctx = ctxOf(c);
+      const { id } = c.req.valid('param');
+      await getAgent(ctx, id);
+      return c.json(await listAgentVersions(ctx, id, c.req.valid('query')), 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/agents/{id}/versions/{version}',
+      tags,
+      summary: 'Retrieve one version of an agent (immutable)',
+      request: { params: VersionParams },
+      responses: { 200: jsonResponse(AgentVersion, 'The version'), ...errorResponses },
+    }),
+    async (c) => {
+      const { id, version } = c.req.valid('param');
+      return c.json(presentAgentVersion(await getAgentVersion(ctxOf(c), id, version)), 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/agents/{id}/versions/{version}/restore',
+      tags,
+      summary: 'Make an old version current again (recorded as a new version)',
+      request: { params: VersionParams },
+      responses: { 200: jsonResponse(Agent, 'The agent, now on the new version'), ...errorResponses },
+    }),
+    async (c) => {
+      const { id, version } = c.req.valid('param');
+      return c.json(await restoreAgentVersion(ctxOf(c), id, version), 200);
+    },
   );
 
   r.openapi(

@@ -14,7 +14,7 @@ import {
   newRouter,
   PaginationQuery,
 } from '../router';
-import { e164, MaxDuration, Metadata, RedialPolicy, TimeZone, Variables } from '../schemas';
+import { AgentVersionPin, e164, MaxDuration, Metadata, RedialPolicy, TimeZone, Variables } from '../schemas';
 import { publicBaseUrl } from '../../middleware/request-context';
 import { ctxOf } from '../../middleware/auth';
 
@@ -64,6 +64,10 @@ const CreateBatch = z
     redial: RedialPolicy.optional().openapi({
       description: "Redials by outcome (default: the agent's); a recipient counts once, by its last attempt",
     }),
+    agent_version: AgentVersionPin.optional().openapi({
+      description:
+        'The agent version every call uses (default: the version current when the batch is created; editing the agent later never changes the batch)',
+    }),
   })
   .openapi('CreateBatch');
 
@@ -83,6 +87,7 @@ const BatchBase = z.object({
   object: z.literal('batch'),
   name: z.string().nullable(),
   agent_id: z.string(),
+  agent_version: z.number().int().nullable().openapi({ description: 'The agent version every call uses' }),
   status: z.enum(['scheduled', 'running', 'completed', 'canceled']),
   schedule_at: z.number().nullable(),
   from_number: z.string().nullable(),
@@ -95,9 +100,10 @@ const BatchBase = z.object({
   completed_at: z.number().nullable(),
 });
 const Batch = BatchBase.extend({
-  counts: z
-    .record(z.string(), z.number())
-    .openapi({ description: 'pending (not dialled yet), not_dialed, and placed calls by status' }),
+  counts: z.record(z.string(), z.number()).openapi({
+    description:
+      'pending (not dialled yet), not_dialed, suppressed (skipped: on the suppression list), and placed calls by status',
+  }),
 }).openapi('Batch');
 
 const Id = IdParam('batch', 'batch_123');
@@ -112,7 +118,7 @@ export function batchRoutes() {
       tags,
       summary: 'Call up to 10 000 recipients, scheduled and inside a calling window',
       description:
-        "An invalid recipient rejects the whole batch (param recipients[i].phone). Duplicated phones are dialled once. Dialling is paced by the plan's calls/min and concurrency: a batch waits, it never fails on a limit.",
+        "An invalid recipient rejects the whole batch (param recipients[i].phone). Duplicated phones are dialled once. A number on the suppression list is skipped and counted as suppressed. Dialling is paced by the plan's calls/min and concurrency: a batch waits, it never fails on a limit.",
       request: { headers: IdempotencyHeader, body: jsonBody(CreateBatch) },
       responses: {
         201: jsonResponse(Created, 'The batch was accepted'),

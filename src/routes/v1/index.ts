@@ -13,6 +13,7 @@ import { webhookEndpointRoutes } from './webhook-endpoints';
 import { simulatorRoutes } from './simulator';
 import { phoneNumberRoutes } from './phone-numbers';
 import { liveRoutes } from './live';
+import { suppressionRoutes } from './suppressions';
 
 /** Everything under /v1 (Movoice's API and callplane's own resources). */
 export function v1Routes() {
@@ -31,6 +32,7 @@ export function v1Routes() {
     eventRoutes,
     messageRoutes,
     rtbRoutes,
+    suppressionRoutes,
     simulatorRoutes,
   ])
     r.route('/', sub());

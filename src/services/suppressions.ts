@@ -1,0 +1,397 @@
+// The suppression list (README "Suppression list"): numbers an account must not call or message. Every
+// outbound path asks `isSuppressed` / `assertNotSuppressed` once; automatic entries come from WhatsApp
+// STOP replies and from call results that report an opt-out.
+import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { suppressions } from '../db/schema';
+import { DomainError, invalid, notFound } from '../lib/errors';
+import { newId } from '../lib/ids';
+import { normalizePhone } from '../lib/phone';
+import { nowSeconds } from '../lib/time';
+import { emitEvent } from './events';
+import { paginate, type Page } from './pagination';
+import type { AccountCtx } from './context';
+
+export const SUPPRESSION_CHANNELS = ['call', 'whatsapp', 'all'] as const;
+export const SUPPRESSION_REASONS = ['opted_out', 'do_not_call', 'complained', 'other'] as const;
+export type SuppressionChannel = (typeof SUPPRESSION_CHANNELS)[number];
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+export type SuppressionRow = typeof suppressions.$inferSelect;
+
+export interface SuppressionInput {
+  phone: string;
+  channel?: SuppressionChannel;
+  reason?: SuppressionReason;
+  source?: string | null;
+}
+
+export function presentSuppression(r: SuppressionRow) {
+  return {
+    id: r.id,
+    object: 'suppression' as const,
+    phone: r.phone,
+    channel: r.channel,
+    reason: r.reason,
+    source: r.source,
+    created_at: r.createdAt,
+  };
+}
+
+/**
+ * Whether `phone` may not be reached on `channel` (an `all` entry blocks both). One indexed lookup on the
+ * unique (account_id, phone, channel) index; `npm run bench -- only=suppression` measures its cost per dial.
+ */
+export async function isSuppressed(
+  ctx: AccountCtx<'id'>,
+  phone: string,
+  channel: Exclude<SuppressionChannel, 'all'>,
+): Promise<boolean> {
+  const row = await ctx.db
+    .select({ id: suppressions.id })
+    .from(suppressions)
+    .where(
+      and(
+        eq(suppressions.accountId, ctx.account.id),
+        eq(suppressions.phone, phone),
+        inArray(suppressions.channel, [channel, 'all']),
+      ),
+    )
+    .limit(1);
+  return row.length > 0;
+}
+
+/** 422 `suppressed`, naming the request field that carried the number (`recipient_phone`, `to_number`, …). */
+export async function assertNotSuppressed(
+  ctx: AccountCtx<'id'>,
+  phone: string,
+  channel: Exclude<SuppressionChannel, 'all'>,
+  param: string,
+) {
+  if (await isSuppressed(ctx, phone, channel)) {
+    throw new DomainError(
+      'suppressed',
+      `${phone} is on this account's suppression list for ${channel === 'call' ? 'calls' : 'WhatsApp'}; remove it from /v1/suppressions to reach it`,
+      param,
+    );
+  }
+}
+
+const rowOf = (ctx: AccountCtx<'id'>, e: SuppressionInput, now: number): SuppressionRow => ({
+  id: newId('sup'),
+  accountId: ctx.account.id,
+  phone: e.phone,
+  channel: e.channel ?? 'all',
+  reason: e.reason ?? 'do_not_call',
+  source: e.source ?? null,
+  createdAt: now,
+});
+
+const emitCreated = (ctx: AccountCtx<'id'>, row: SuppressionRow) =>
+  emitEvent(
+    ctx,
+    'suppression.created',
+    { suppression: presentSuppression(row) },
+    { dedupeKey: `${row.id}:created` },
+  );
+
+const yieldToIsolate = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** Rows per INSERT … SELECT FROM json_each(?): one bound parameter, far below D1's statement limits. */
+const INSERT_CHUNK = 2_000;
+
+/**
+ * Adds entries; an entry already on the list (same phone and channel) is left as it was. All chunks go in
+ * one D1 batch, so either every new entry is stored or none is. Returns the rows that were new.
+ */
+async function insertMany(ctx: AccountCtx<'id'>, entries: SuppressionInput[]) {
+  const now = nowSeconds();
+  if (!entries.length) return [];
+  const rows: SuppressionRow[] = [];
+  const statements = [];
+  for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
+    const part = entries.slice(i, i + INSERT_CHUNK).map((e) => rowOf(ctx, e, now));
+    rows.push(...part);
+    const chunk = JSON.stringify(part.map((r) => [r.id, r.phone, r.channel, r.reason, r.source]));
+    statements.push(
+      // Every column, in the table's order (drizzle lists them all in INSERT … SELECT).
+      ctx.db
+        .insert(suppressions)
+        .select(
+          sql`SELECT value ->> 0, ${ctx.account.id}, value ->> 1, value ->> 2, value ->> 3, value ->> 4, ${now}
+              FROM json_each(${chunk}) WHERE true`,
+        )
+        .onConflictDoNothing({ target: [suppressions.accountId, suppressions.phone, suppressions.channel] })
+        .returning({ id: suppressions.id }),
+    );
+    if (entries.length > INSERT_CHUNK) await yieldToIsolate(); // a 100 000-row import builds in slices too
+  }
+  const results = await ctx.db.batch(statements as [(typeof statements)[0], ...typeof statements]);
+  const created = new Set(results.flatMap((r) => r.map((x) => x.id)));
+  return rows.filter((r) => created.has(r.id));
+}
+
+/** One entry: `created` false when the phone was already suppressed on that channel (the existing entry). */
+export async function addSuppression(ctx: AccountCtx<'id'>, input: SuppressionInput) {
+  const [row] = await insertMany(ctx, [input]);
+  if (row) {
+    await emitCreated(ctx, row);
+    return { row, created: true };
+  }
+  const existing = await ctx.db.query.suppressions.findFirst({
+    where: and(
+      eq(suppressions.accountId, ctx.account.id),
+      eq(suppressions.phone, input.phone),
+      eq(suppressions.channel, input.channel ?? 'all'),
+    ),
+  });
+  if (!existing) throw new Error('suppression vanished between insert and read');
+  return { row: existing, created: false };
+}
+
+/** Many entries (validated by the route): each new one emits `suppression.created`. */
+export async function addSuppressions(ctx: AccountCtx<'id'>, entries: SuppressionInput[]) {
+  const created = await insertMany(ctx, dedupe(entries));
+  for (const row of created) await emitCreated(ctx, row);
+  return { created: created.length, existing: entries.length - created.length, data: created };
+}
+
+function dedupe(entries: SuppressionInput[]) {
+  const seen = new Set<string>();
+  return entries.filter((e) => {
+    const k = `${e.phone}|${e.channel ?? 'all'}`;
+    return !seen.has(k) && seen.add(k);
+  });
+}
+
+export interface SuppressionFilters extends Page {
+  phone?: string;
+  channel?: SuppressionChannel;
+  reason?: SuppressionReason;
+  source?: string;
+}
+
+export function listSuppressions(ctx: AccountCtx<'id'>, f: SuppressionFilters) {
+  const conds: (SQL | undefined)[] = [eq(suppressions.accountId, ctx.account.id)];
+  if (f.phone) conds.push(eq(suppressions.phone, f.phone));
+  if (f.channel) conds.push(eq(suppressions.channel, f.channel));
+  if (f.reason) conds.push(eq(suppressions.reason, f.reason));
+  if (f.source) conds.push(eq(suppressions.source, f.source));
+  return paginate(
+    ctx.db,
+    suppressions,
+    and(...conds),
+    [desc(suppressions.createdAt), desc(suppressions.id)],
+    f,
+    presentSuppression,
+  );
+}
+
+export async function getSuppression(ctx: AccountCtx<'id'>, id: string) {
+  const row = await ctx.db.query.suppressions.findFirst({
+    where: and(eq(suppressions.id, id), eq(suppressions.accountId, ctx.account.id)),
+  });
+  if (!row) throw notFound('suppression', 'id');
+  return row;
+}
+
+export async function removeSuppression(ctx: AccountCtx<'id'>, id: string) {
+  await getSuppression(ctx, id);
+  await ctx.db
+    .delete(suppressions)
+    .where(and(eq(suppressions.id, id), eq(suppressions.accountId, ctx.account.id)));
+  return { id, object: 'suppression' as const, deleted: true as const };
+}
+
+// ---- CSV import -------------------------------------------------------------------------------------
+
+export const MAX_IMPORT_ROWS = 100_000;
+/** Lines parsed between yields: a few ms of work, far below the 50 ms an isolate may block. */
+export const PARSE_CHUNK_ROWS = 2_000;
+const MAX_ROW_ERRORS = 100;
+const COLUMNS = ['phone', 'channel', 'reason', 'source'] as const;
+
+export interface RowError {
+  row: number;
+  value: string;
+  error: string;
+}
+
+/** One CSV field list; quotes ("a, b" and "" inside quotes) are honoured. */
+function splitCsvLine(line: string): string[] {
+  if (!line.includes('"')) return line.split(',').map((f) => f.trim());
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      out.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur.trim());
+  return out;
+}
+
+/**
+ * Parses a suppression CSV in chunks of PARSE_CHUNK_ROWS lines, yielding to the isolate between chunks.
+ * A header row (`phone[,channel,reason,source]`, any order) is optional; without one, the first column is
+ * the phone. Whole-file problems (empty, unknown columns, no phone column, too many rows) are a 400 and
+ * nothing is stored; a bad row is reported and skipped. `onChunk` is told each chunk's line count.
+ */
+export async function parseSuppressionCsv(
+  text: string,
+  defaults: { channel: SuppressionChannel; reason: SuppressionReason; source: string | null },
+  onChunk: (lines: number) => void = () => {},
+) {
+  if (text.includes('\u0000')) throw invalid('The file is not text (it contains NUL bytes)', 'body');
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  while (lines.length && !lines[lines.length - 1].trim()) lines.pop();
+  if (!lines.length) throw invalid('The file is empty', 'body');
+
+  let order: string[] = ['phone'];
+  let start = 0;
+  const head = splitCsvLine(lines[0]).map((h) => h.toLowerCase());
+  if (head.some((h) => /[a-z]/.test(h) && !normalizePhone(h))) {
+    const unknown = head.find((h) => !(COLUMNS as readonly string[]).includes(h));
+    if (unknown !== undefined)
+      throw invalid(`Unknown column "${unknown.slice(0, 40)}"; columns are ${COLUMNS.join(', ')}`, 'body');
+    if (!head.includes('phone')) throw invalid('The header has no phone column', 'body');
+    order = head;
+    start = 1;
+  }
+  const dataRows = lines.length - start;
+  if (dataRows > MAX_IMPORT_ROWS)
+    throw invalid(`The file has ${dataRows} rows; at most ${MAX_IMPORT_ROWS} are imported at once`, 'body');
+
+  const col = (name: (typeof COLUMNS)[number]) => order.indexOf(name);
+  const [pi, ci, ri, si] = [col('phone'), col('channel'), col('reason'), col('source')];
+  const entries: SuppressionInput[] = [];
+  const errors: RowError[] = [];
+  let errorCount = 0;
+  const fail = (row: number, value: string, error: string) => {
+    errorCount++;
+    if (errors.length < MAX_ROW_ERRORS) errors.push({ row, value: value.slice(0, 64), error });
+  };
+  for (let from = start; from < lines.length; from += PARSE_CHUNK_ROWS) {
+    const to = Math.min(lines.length, from + PARSE_CHUNK_ROWS);
+    for (let i = from; i < to; i++) {
+      const line = lines[i];
+      if (!line.trim()) continue;
+      const f = splitCsvLine(line);
+      const rowNo = i + 1; // 1-based line number in the file, header included
+      const phone = normalizePhone(f[pi] ?? '');
+      if (!phone) {
+        fail(rowNo, f[pi] ?? '', 'phone must be a phone number in E.164 format (+14155550123)');
+        continue;
+      }
+      const channel = (ci >= 0 && f[ci] ? f[ci].toLowerCase() : defaults.channel) as SuppressionChannel;
+      if (!SUPPRESSION_CHANNELS.includes(channel)) {
+        fail(rowNo, f[ci], `channel must be one of ${SUPPRESSION_CHANNELS.join(', ')}`);
+        continue;
+      }
+      const reason = (ri >= 0 && f[ri] ? f[ri].toLowerCase() : defaults.reason) as SuppressionReason;
+      if (!SUPPRESSION_REASONS.includes(reason)) {
+        fail(rowNo, f[ri], `reason must be one of ${SUPPRESSION_REASONS.join(', ')}`);
+        continue;
+      }
+      const source = si >= 0 && f[si] ? f[si] : defaults.source;
+      if (source && source.length > 200) {
+        fail(rowNo, source, 'source must be at most 200 characters');
+        continue;
+      }
+      entries.push({ phone, channel, reason, source });
+    }
+    onChunk(to - from);
+    await yieldToIsolate();
+  }
+  return { entries, errors, errorCount, rows: dataRows };
+}
+
+/** A CSV import: valid rows are stored (all in one batch), bad rows reported; one summary event. */
+export async function importSuppressions(
+  ctx: AccountCtx<'id'>,
+  text: string,
+  defaults: { channel: SuppressionChannel; reason: SuppressionReason; source: string | null },
+) {
+  const parsed = await parseSuppressionCsv(text, defaults);
+  const unique = dedupe(parsed.entries);
+  const created = await insertMany(ctx, unique);
+  const summary = {
+    object: 'suppression_import' as const,
+    rows: parsed.rows,
+    created: created.length,
+    existing: parsed.entries.length - created.length,
+    invalid: parsed.errorCount,
+    errors: parsed.errors,
+  };
+  if (created.length) {
+    await emitEvent(ctx, 'suppression.created', {
+      suppression: null,
+      import: { created: created.length, source: defaults.source, channel: defaults.channel },
+    });
+  }
+  return summary;
+}
+
+// ---- automatic entries ------------------------------------------------------------------------------
+
+/**
+ * Opt-out keywords, as carriers and Twilio's Advanced Opt-Out treat them: the whole message, any case,
+ * surrounding whitespace and punctuation ignored ("Stop.", " stop! ", "STOP ALL", "opt-out").
+ */
+const OPT_OUT_WORDS = new Set([
+  'STOP',
+  'STOPALL',
+  'UNSUBSCRIBE',
+  'CANCEL',
+  'END',
+  'QUIT',
+  'OPTOUT',
+  'REVOKE',
+]);
+
+export function isOptOutText(text: string): boolean {
+  const word = text
+    .normalize('NFKC')
+    .toUpperCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()
+    .replace(/ /g, '');
+  return word.length <= 16 && OPT_OUT_WORDS.has(word);
+}
+
+const OPT_OUT_OUTCOMES = new Set(['opted_out', 'opt_out', 'do_not_call', 'dnc', 'unsubscribed']);
+const OPT_OUT_FLAGS = ['opted_out', 'opt_out', 'do_not_call', 'dnc', 'unsubscribe', 'unsubscribed'];
+
+/** A call's outcome or analysis says the person asked not to be called again. */
+export function reportsOptOut(outcome: string | null | undefined, analysis: unknown): boolean {
+  if (outcome && OPT_OUT_OUTCOMES.has(outcome.toLowerCase())) return true;
+  if (!analysis || typeof analysis !== 'object') return false;
+  const a = analysis as Record<string, unknown>;
+  const nested = a.insights && typeof a.insights === 'object' ? (a.insights as Record<string, unknown>) : {};
+  const actions = Array.isArray(a.required_actions) ? a.required_actions : [];
+  return (
+    OPT_OUT_FLAGS.some((k) => a[k] === true || nested[k] === true) ||
+    actions.some((x) => typeof x === 'string' && OPT_OUT_OUTCOMES.has(x.toLowerCase()))
+  );
+}
+
+/** An automatic entry (reason `opted_out`); nothing happens when the number is already suppressed there. */
+export async function suppressAutomatically(
+  ctx: AccountCtx<'id'>,
+  phone: string,
+  channel: SuppressionChannel,
+  source: string,
+) {
+  if (!normalizePhone(phone)) return null;
+  const { row, created } = await addSuppression(ctx, { phone, channel, reason: 'opted_out', source });
+  if (created) ctx.log.info('number suppressed automatically', { channel, source });
+  return row;
+}
