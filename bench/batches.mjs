@@ -1,9 +1,9 @@
 // Issue 6: how long accepting a 10 000-recipient batch takes, and dials per minute achieved against the limit.
 import { fmt, latency, table } from './lib/measure.mjs';
-import { api, seedAccount, startServer } from './lib/server.mjs';
+import { api, benchPort, seedAccount, startServer } from './lib/server.mjs';
 
 export async function benchBatches({ quick = false } = {}) {
-  const server = await startServer({ port: 8800, vars: { SIMULATOR_TIME_SCALE: '0.02' } });
+  const server = await startServer({ port: benchPort(8800, 3), vars: { SIMULATOR_TIME_SCALE: '0.02' } });
   try {
     const limit = 300;
     const acct = await seedAccount(server.base, {

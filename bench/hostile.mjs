@@ -1,9 +1,9 @@
 // Issue 13: /healthz latency while the largest allowed request (a 16 MiB batch at the variable limits) and
 // hostile bodies (100 000 metadata keys, JSON nested 100 000 deep) are processed. Goal: < 100 ms.
 import { fmt, table } from './lib/measure.mjs';
-import { seedAccount, startServer } from './lib/server.mjs';
+import { benchPort, seedAccount, startServer } from './lib/server.mjs';
 
-const PORT = Number(process.env.BENCH_PORT ?? 8840);
+const PORT = benchPort(Number(process.env.BENCH_PORT ?? 8840), 5);
 
 /** Polls /healthz every 5 ms while `work` runs; returns the slowest answer and the work's own time. */
 async function healthDuring(base, work) {

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fmt, latency, table } from './lib/measure.mjs';
-import { seedAccount, startServer } from './lib/server.mjs';
+import { benchPort, seedAccount, startServer } from './lib/server.mjs';
 
 const QUESTIONS = [
   'How many calls did we receive last week?',
@@ -40,7 +40,7 @@ FROM n;`;
 }
 
 export async function benchReporting({ quick = false } = {}) {
-  const server = await startServer({ port: Number(process.env.BENCH_PORT ?? 8850) });
+  const server = await startServer({ port: benchPort(Number(process.env.BENCH_PORT ?? 8850), 6) });
   try {
     const limits = { reporting_per_minute: 1_000_000, api_per_minute: 1_000_000 };
     const acct = await seedAccount(server.base, { limits });

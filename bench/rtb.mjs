@@ -2,7 +2,7 @@
 // concurrency 1, throughput at concurrency 32, and allocation_time_seconds as the Worker measured it.
 import autocannon from 'autocannon';
 import { fmt, latency, table } from './lib/measure.mjs';
-import { api, seedAccount, startServer } from './lib/server.mjs';
+import { api, benchPort, seedAccount, startServer } from './lib/server.mjs';
 
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -27,7 +27,7 @@ async function tput(url, connections, duration, setupRequest) {
 
 export async function benchRtb({ quick = false } = {}) {
   const server = await startServer({
-    port: 8801,
+    port: benchPort(8801, 2),
     vars: process.env.BENCH_RTB_VARS ? JSON.parse(process.env.BENCH_RTB_VARS) : {},
   });
   try {

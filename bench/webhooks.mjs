@@ -4,7 +4,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fmt, latency, table } from './lib/measure.mjs';
-import { api, seedAccount, startServer } from './lib/server.mjs';
+import { api, benchPort, seedAccount, startServer } from './lib/server.mjs';
 
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -35,7 +35,7 @@ export async function benchWebhooks({ quick = false } = {}) {
   });
   await new Promise((r) => receiver.listen(8797, '127.0.0.1', r));
   const server = await startServer({
-    port: 8798,
+    port: benchPort(8798, 4),
     testScheduled: true,
     vars: { ALLOW_PRIVATE_WEBHOOK_URLS: 'true', SIMULATOR_TIME_SCALE: '0.05' },
   });

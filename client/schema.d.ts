@@ -3957,8 +3957,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
                 status?: "active" | "inactive";
             };
             header?: never;
@@ -3977,8 +3983,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["Agent"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -4409,8 +4417,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
             };
             header?: never;
             path: {
@@ -4431,8 +4445,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["AgentVersion"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -4682,8 +4698,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -4701,8 +4723,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["PhoneNumber"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -5250,8 +5274,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -5289,8 +5319,10 @@ export interface operations {
                             created_at: number;
                             completed_at: number | null;
                         }[];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -5729,8 +5761,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
                 /** @description A status, or a group: active, completed, failed */
                 status?: "active" | "failed" | "completed" | "scheduled" | "queued" | "initiated" | "ringing" | "in_progress" | "busy" | "no_answer" | "canceled";
                 agent_id?: string;
@@ -5757,8 +5795,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["Call"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -6405,8 +6445,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -6424,8 +6470,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["WebhookEndpoint"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -7135,8 +7183,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
                 type?: string;
                 call_id?: string;
             };
@@ -7156,8 +7210,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["Event"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -7405,8 +7461,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
                 /** @description The customer number (E.164) */
                 contact?: string;
                 direction?: "inbound" | "outbound";
@@ -7429,8 +7491,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["Message"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -7700,8 +7764,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -7719,8 +7789,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["RtbEndpoint"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };
@@ -8624,8 +8696,14 @@ export interface operations {
             query?: {
                 /** @description Page size (1–100) */
                 limit?: number;
-                /** @description Items to skip */
+                /** @description Items to skip (at most 10000; page deeper with `starting_after`) */
                 offset?: number;
+                /** @description A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more */
+                starting_after?: string;
+                /** @description A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first */
+                ending_before?: string;
+                /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
+                include_total?: "true" | "false";
                 phone?: string;
                 /** @description `call`, `whatsapp`, or `all` (both; the default) */
                 channel?: "call" | "whatsapp" | "all";
@@ -8649,8 +8727,10 @@ export interface operations {
                         /** @enum {string} */
                         object: "list";
                         data: components["schemas"]["Suppression"][];
+                        /** @description More items exist beyond this page, in the direction paged */
                         has_more: boolean;
-                        total: number;
+                        /** @description Every matching item; present only with `include_total=true` */
+                        total?: number;
                         limit: number;
                         offset: number;
                     };

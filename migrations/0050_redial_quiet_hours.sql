@@ -7,5 +7,4 @@ ALTER TABLE `calls` ADD `next_attempt_at` integer;--> statement-breakpoint
 ALTER TABLE `batches` ADD `redial` text;--> statement-breakpoint
 ALTER TABLE `agents` ADD `redial` text;--> statement-breakpoint
 ALTER TABLE `accounts` ADD `quiet_hours` text;--> statement-breakpoint
-CREATE INDEX `calls_batch_status` ON `calls` (`batch_id`,`status`);--> statement-breakpoint
 CREATE INDEX `calls_scheduled` ON `calls` (`status`,`scheduled_at`);

@@ -6,6 +6,13 @@ import { join } from 'node:path';
 
 export const ADMIN_TOKEN = 'bench_admin_token';
 
+/**
+ * A bench server's port: `BENCH_PORT_BASE` + `offset` when set (so engineers sharing a machine pick
+ * disjoint ranges), else the case's default.
+ */
+export const benchPort = (dflt, offset = 0) =>
+  process.env.BENCH_PORT_BASE ? Number(process.env.BENCH_PORT_BASE) + offset : dflt;
+
 export async function startServer({ port, vars = {}, testScheduled = false }) {
   const persist = mkdtempSync(join(tmpdir(), 'callplane-bench-'));
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' };

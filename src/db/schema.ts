@@ -201,6 +201,7 @@ export const phoneNumbers = sqliteTable(
   (t) => [
     uniqueIndex('phone_numbers_number').on(t.number),
     index('phone_numbers_account').on(t.accountId, t.createdAt),
+    index('phone_numbers_whatsapp').on(t.whatsappPhoneNumberId),
   ],
 );
 
@@ -259,8 +260,8 @@ export const calls = sqliteTable(
     index('calls_account_status').on(t.accountId, t.status),
     index('calls_account_agent').on(t.accountId, t.agentId),
     index('calls_account_batch').on(t.accountId, t.batchId),
-    index('calls_provider_call_id').on(t.providerCallId),
     index('calls_batch_status').on(t.batchId, t.status),
+    index('calls_provider_call_id').on(t.providerCallId),
     index('calls_scheduled').on(t.status, t.scheduledAt),
   ],
 );

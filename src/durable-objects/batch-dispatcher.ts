@@ -3,6 +3,7 @@
 // fails on a 429). Every recipient's call id is fixed before dialling, so a restart never dials twice.
 import { DurableObject } from 'cloudflare:workers';
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import { liveBatchCalls } from '../db/hot-queries';
 import { getDb } from '../db/client';
 import { accounts, batches, calls } from '../db/schema';
 import type { Env } from '../env';
@@ -124,10 +125,30 @@ export class BatchDispatcher extends DurableObject<Env> {
     migrateDurableObject(this.ctx.storage, MIGRATIONS);
   }
 
-  /** Stores the batch (idempotent) and sets the first alarm. */
+  /**
+   * Stores recipients `from`… ahead of `init`, as `staged` (never dialled, not counted), so a large batch
+   * crosses in several short calls instead of one long block. Re-staging an index replaces it.
+   */
+  stage(from: number, recipients: BatchRecipient[]) {
+    if (this.config()) return;
+    this.ctx.storage.transactionSync(() => {
+      recipients.forEach((r, k) => {
+        this.ctx.storage.sql.exec(
+          "INSERT OR REPLACE INTO recipients (idx, phone, variables, zkey, status) VALUES (?, ?, ?, ?, 'staged')",
+          from + k,
+          r.phone,
+          r.variables ? JSON.stringify(r.variables) : null,
+          r.zones.join('|'),
+        );
+      });
+    });
+  }
+
+  /** Stores the batch (idempotent): staged recipients and `recipients` become pending; sets the first alarm. */
   async init(config: BatchConfig, recipients: BatchRecipient[]) {
     if (this.config()) return;
     this.ctx.storage.transactionSync(() => {
+      this.ctx.storage.sql.exec("UPDATE recipients SET status = 'pending' WHERE status = 'staged'");
       recipients.forEach((r, idx) => {
         this.ctx.storage.sql.exec(
           "INSERT INTO recipients (idx, phone, variables, zkey, rzkey, status) VALUES (?, ?, ?, ?, ?, 'pending')",
@@ -482,18 +503,7 @@ export class BatchDispatcher extends DurableObject<Env> {
    */
   private async finished(started: StoredConfig): Promise<boolean | 'redialed'> {
     const db = getDb(this.env.DB);
-    const [live] = await db
-      .select({ n: sql<number>`count(*)` })
-      .from(calls)
-      .where(
-        and(
-          eq(calls.batchId, started.batchId),
-          sql`${calls.status} NOT IN (${sql.join(
-            TERMINAL_STATUSES.map((s) => sql`${s}`),
-            sql`, `,
-          )})`,
-        ),
-      );
+    const [live] = await liveBatchCalls(db, started.batchId, TERMINAL_STATUSES);
     if (live.n > 0) return false;
     // Every call has ended: one that ended since the alarm began may still need its redial.
     if ((await this.settle(this.config() ?? started)) > 0) return 'redialed';

@@ -31,15 +31,26 @@ const QUOTE = 34,
 
 const pathOf = (stack: Frame[]) => stack.slice(1).map((f) => f.at as string | number);
 
-/** The first depth or width problem in `text`, or null. Malformed JSON is left to the parser. */
-export function jsonShapeProblem(
+/** Characters scanned between yields to the event loop (~a few ms each), so a 16 MiB body never blocks long. */
+export const SHAPE_SLICE = 1 << 19;
+
+/**
+ * The first depth or width problem in `text`, or null. Malformed JSON is left to the parser. A long
+ * text is scanned a slice at a time with a yield between slices (other requests of the isolate run).
+ */
+export async function jsonShapeProblem(
   text: string,
   maxDepth = MAX_JSON_DEPTH,
   maxKeys = MAX_OBJECT_KEYS,
-): ShapeProblem | null {
+): Promise<ShapeProblem | null> {
   const stack: Frame[] = [];
   let lastString: string | null = null;
+  let nextYield = SHAPE_SLICE;
   for (let i = 0; i < text.length; i++) {
+    if (i >= nextYield) {
+      nextYield = i + SHAPE_SLICE;
+      await new Promise((r) => setTimeout(r, 0));
+    }
     const ch = text.charCodeAt(i);
     if (ch === QUOTE) {
       let end = text.indexOf('"', i + 1);

@@ -10,7 +10,7 @@ import { jsonShapeProblem } from '../lib/json-shape';
 export const jsonGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
   const method = c.req.method;
   if (method !== 'GET' && method !== 'HEAD' && (c.req.header('Content-Type') ?? '').includes('json')) {
-    const problem = jsonShapeProblem(await c.req.text());
+    const problem = await jsonShapeProblem(await c.req.text());
     if (problem) {
       const param = formatParam(problem.path);
       throw invalid(param ? `${param}: ${problem.message}` : problem.message, param);

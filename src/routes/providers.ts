@@ -1,8 +1,9 @@
 // Provider callbacks. No account credential: each request proves itself with the provider's signature.
 import { Hono, type Context } from 'hono';
-import { eq, or } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
+import { callForProviderStatus, messageByProviderId, numberByWhatsappId } from '../db/hot-queries';
 import { getDb } from '../db/client';
-import { agents, calls, messages, phoneNumbers } from '../db/schema';
+import { agents, calls, phoneNumbers } from '../db/schema';
 import type { AppEnv } from '../env';
 import { DomainError, unauthorized } from '../lib/errors';
 import { twilioConfig } from '../providers/telephony';
@@ -51,10 +52,7 @@ export function providerRoutes() {
     if (!status) throw new DomainError('invalid_request', `Unknown CallStatus ${p.CallStatus}`, 'CallStatus');
     const callId = c.req.query('call_id');
     const db = getDb(c.env.DB);
-    const call = await db.query.calls.findFirst({
-      where: callId ? eq(calls.id, callId) : or(eq(calls.providerCallId, p.CallSid ?? '')),
-      columns: { id: true, providerCallId: true },
-    });
+    const call = await callForProviderStatus(db, callId, p.CallSid ?? '');
     if (!call) throw new DomainError('not_found', 'No such call');
     const duration =
       p.CallDuration !== undefined && /^\d+$/.test(p.CallDuration) ? Number(p.CallDuration) : undefined;
@@ -132,17 +130,12 @@ export function providerRoutes() {
     const db = getDb(c.env.DB);
     for (const item of parseMetaWebhook(body)) {
       for (const st of item.statuses) {
-        const msg = await db.query.messages.findFirst({
-          where: eq(messages.providerMessageId, st.id),
-          columns: { id: true },
-        });
+        const msg = await messageByProviderId(db, st.id);
         if (msg && st.status !== 'queued' && st.status !== 'received')
           await applyMessageStatus(systemCtx(c.env), msg.id, st.status, st.error, st.timestamp ?? undefined);
       }
       if (!item.messages.length || !item.phoneNumberId) continue;
-      const number = await db.query.phoneNumbers.findFirst({
-        where: eq(phoneNumbers.whatsappPhoneNumberId, item.phoneNumberId),
-      });
+      const number = await numberByWhatsappId(db, item.phoneNumberId);
       if (!number) continue;
       for (const m of item.messages) {
         await receiveMessage(withAccount(systemCtx(c.env), { id: number.accountId }), m.from, m.text, {

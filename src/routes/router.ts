@@ -120,9 +120,41 @@ export const queryInt = (min: number, max: number) =>
     z.number().int().min(min).max(max),
   );
 
+/** Deeper than this, page with `starting_after` (an OFFSET makes D1 read and drop every skipped row). */
+export const MAX_OFFSET = 10_000;
+
+const CursorId = z.string().min(1).max(128);
+
 export const PaginationQuery = z.object({
   limit: queryInt(1, 100).default(20).openapi({ description: 'Page size (1–100)' }),
-  offset: queryInt(0, 1_000_000).default(0).openapi({ description: 'Items to skip' }),
+  offset: z
+    .preprocess(
+      (v) => (typeof v === 'string' && /^\d{1,16}$/.test(v) ? Number(v) : v),
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(MAX_OFFSET, {
+          message: `offset is at most ${MAX_OFFSET}: page further with starting_after`,
+        }),
+    )
+    .default(0)
+    .openapi({ description: `Items to skip (at most ${MAX_OFFSET}; page deeper with \`starting_after\`)` }),
+  starting_after: CursorId.optional().openapi({
+    description:
+      'A cursor: the id of the last item of the previous page; answers the next (older) page. With `offset`, skips that many more',
+  }),
+  ending_before: CursorId.optional().openapi({
+    description:
+      'A cursor: the id of the first item of the current page; answers the page before (newer). With `starting_after`, bounds the window: items older than `starting_after` and newer than `ending_before`, newest first',
+  }),
+  include_total: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true')
+    .openapi({
+      description: 'Count every matching item into `total` (a COUNT over the list; off by default)',
+    }),
 });
 
 /** Idempotent creates: the same key and body within 24 h replays the first answer (services/idempotency.ts). */
@@ -144,8 +176,14 @@ export const listOf = <T extends z.ZodType>(item: T) =>
   z.object({
     object: z.literal('list'),
     data: z.array(item),
-    has_more: z.boolean(),
-    total: z.number().int(),
+    has_more: z
+      .boolean()
+      .openapi({ description: 'More items exist beyond this page, in the direction paged' }),
+    total: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: 'Every matching item; present only with `include_total=true`' }),
     limit: z.number().int(),
     offset: z.number().int(),
   });

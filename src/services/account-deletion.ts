@@ -9,6 +9,7 @@ import { TERMINAL_STATUSES } from '../db/types';
 import { dispatcherFor, exchangeFor, limiterFor, sessionFor } from '../durable-objects/stubs';
 import { nowSeconds } from '../lib/time';
 import { getAccount } from './accounts';
+import { keyCache } from './api-keys';
 import type { AccountCtx } from './context';
 import { kvKey as rtbKvKey } from './rtb-config';
 import { forgetRouteSet } from './rtb-routeset';
@@ -86,6 +87,7 @@ export async function deleteAccount(ctx: AccountCtx<'id'>) {
     db.delete(clerkLinks).where(eq(clerkLinks.accountId, id)),
   ]);
   removed.api_keys = changes(keys);
+  keyCache.forgetAccount(id); // this isolate at once; others within the cache's freshness bound
   removed.clerk_links = changes(links);
   removed.kv = 0;
   for (let cursor: string | undefined; ; ) {

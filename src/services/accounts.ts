@@ -5,7 +5,7 @@ import { sha256Hex, timingSafeEqual } from '../lib/crypto';
 import { newId, newSecret } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
 import { toAccount, type Account, type AccountRow, type KeyMode, type Limits, type Plan } from '../db/types';
-import { issueApiKey } from './api-keys';
+import { issueApiKey, keyCache } from './api-keys';
 import type { AccountCtx, Ctx } from './context';
 
 export function presentAccount(a: Account) {
@@ -73,6 +73,8 @@ export async function updateAccount(
   await getAccount(ctx, id);
   const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
   if (Object.keys(set).length) await db.update(accounts).set(set).where(eq(accounts.id, id));
+  // Verified keys carry the account (plan, limits, timezone): this isolate sees the change at once.
+  keyCache.forgetAccount(id);
   return getAccount(ctx, id);
 }
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { agents, agentVersions, type AnalysisField, type RedialPolicy } from '../db/schema';
 import { notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -127,12 +127,9 @@ export async function getAgent(ctx: AccountCtx<'id'>, id: string, param = 'id') 
 export function listAgents(ctx: AccountCtx<'id'>, page: Page & { status?: 'active' | 'inactive' }) {
   const { db } = ctx;
   const accountId = ctx.account.id;
-  const where = and(
-    eq(agents.accountId, accountId),
-    isNull(agents.deletedAt),
-    page.status ? eq(agents.status, page.status) : undefined,
-  );
-  return paginate(db, agents, where, [desc(agents.createdAt), desc(agents.id)], page, presentAgent);
+  const where = and(isNull(agents.deletedAt), page.status ? eq(agents.status, page.status) : undefined);
+  const scope = eq(agents.accountId, accountId);
+  return paginate(db, agents, { scope, where, order: [agents.createdAt, agents.id] }, page, presentAgent);
 }
 
 export async function updateAgent(ctx: AccountCtx<'id'>, id: string, patch: Partial<AgentInput>) {
@@ -167,9 +164,54 @@ export async function updateAgent(ctx: AccountCtx<'id'>, id: string, patch: Part
   return presentAgent(await getAgent(ctx, id));
 }
 
-export function listAgentVersions(ctx: AccountCtx<'id'>, agentId: string, page: Page) {
-  const where = and(eq(agentVersions.agentId, agentId), eq(agentVersions.accountId, ctx.account.id));
-  return paginate(ctx.db, agentVersions, where, [desc(agentVersions.version)], page, presentAgentVersion);
+/**
+ * An agent's versions, newest first. Versions are numbered, so the cursors are version numbers:
+ * `starting_after=3` is the page of versions below 3, `ending_before=3` the versions above it.
+ */
+export async function listAgentVersions(ctx: AccountCtx<'id'>, agentId: string, page: Page) {
+  const cursor = (name: 'starting_after' | 'ending_before') => {
+    const v = page[name];
+    if (v === undefined) return undefined;
+    if (!/^\d{1,9}$/.test(v)) throw notFound('object', name);
+    return Number(v);
+  };
+  const below = cursor('starting_after');
+  const above = cursor('ending_before');
+  const scope = and(eq(agentVersions.agentId, agentId), eq(agentVersions.accountId, ctx.account.id));
+  const newer = above !== undefined && below === undefined;
+  const where = and(
+    scope,
+    below !== undefined ? lt(agentVersions.version, below) : undefined,
+    above !== undefined ? gt(agentVersions.version, above) : undefined,
+  );
+  const rowsQuery = ctx.db
+    .select()
+    .from(agentVersions)
+    .where(where)
+    .orderBy(newer ? asc(agentVersions.version) : desc(agentVersions.version))
+    .limit(page.limit + 1)
+    .offset(page.offset);
+  let rows: (typeof agentVersions.$inferSelect)[];
+  let total: number | undefined;
+  if (page.include_total) {
+    const [r, t] = await ctx.db.batch([
+      rowsQuery,
+      ctx.db.select({ n: count() }).from(agentVersions).where(scope),
+    ]);
+    rows = r;
+    total = t[0]?.n ?? 0;
+  } else rows = await rowsQuery;
+  const has_more = rows.length > page.limit;
+  rows = rows.slice(0, page.limit);
+  if (newer) rows.reverse();
+  return {
+    object: 'list' as const,
+    data: rows.map(presentAgentVersion),
+    has_more,
+    ...(total !== undefined ? { total } : {}),
+    limit: page.limit,
+    offset: page.offset,
+  };
 }
 
 /** Version `n` of an agent of this account (null when it has no such version). */

@@ -1,9 +1,10 @@
 import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import { accounts, apiKeys } from '../db/schema';
+import { apiKeys } from '../db/schema';
 import { conflict, notFound, unprocessable } from '../lib/errors';
 import { sha256Hex } from '../lib/crypto';
 import { newId, newSecret } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
+import { keyByHash } from '../db/hot-queries';
 import { toAccount, type Account, type KeyMode } from '../db/types';
 import type { Scope } from '../lib/scopes';
 import type { AccountCtx, Ctx } from './context';
@@ -131,6 +132,7 @@ export async function revokeApiKey(ctx: AccountCtx<'id'>, id: string) {
     throw conflict(LAST_KEY_RULE, 'id');
   }
   row.revokedAt = now;
+  keyCache.forgetAccount(accountId);
   return { key: presentKey(row), changed: true };
 }
 
@@ -155,30 +157,73 @@ export async function rollApiKey(ctx: AccountCtx<'id'>, id: string, overlapSecon
       .set({ expiresAt: old.expiresAt ? Math.min(old.expiresAt, expiresAt) : expiresAt })
       .where(eq(apiKeys.id, id)),
   ]);
+  keyCache.forgetAccount(accountId);
   return { ...presentKey(next.row, next.plaintext), replaces: { id: old.id, expires_at: expiresAt } };
 }
 
+export interface VerifiedKey {
+  account: Account;
+  keyId: string;
+  scopes: string[] | null;
+  lastUsedAt: number | null;
+  expiresAt: number | null;
+}
+
+/**
+ * Verified keys in isolate memory, by the SHA-256 of the key (never the plaintext), as Unkey does: a
+ * request whose key was verified less than `freshMs` ago is answered without D1. Revoking or rolling a
+ * key, and changing its account, forget the account's entries in the isolate that made the change at
+ * once; every other isolate re-reads D1 when its entry turns `freshMs` old, so a revocation takes effect
+ * everywhere within `freshMs` (README "Security"). Unknown keys are never cached (a guessed key costs a
+ * D1 read and counts against the caller's IP). `clock` is replaceable in tests.
+ */
+export const KEY_CACHE_FRESH_MS = 10_000;
+const KEY_CACHE_MAX = 10_000;
+export const keyCache = {
+  freshMs: KEY_CACHE_FRESH_MS,
+  clock: () => Date.now(),
+  entries: new Map<string, { key: VerifiedKey; at: number }>(),
+  /** Drops every cached key of the account (after a write to its keys or to the account itself). */
+  forgetAccount(accountId: string) {
+    for (const [hash, e] of this.entries) if (e.key.account.id === accountId) this.entries.delete(hash);
+  },
+  clear() {
+    this.entries.clear();
+  },
+};
+
 /** The account a presented key belongs to, or null when it is unknown, revoked or expired. */
-export async function accountForApiKey(
-  ctx: Ctx,
-  plaintext: string,
-): Promise<{ account: Account; keyId: string; scopes: string[] | null; lastUsedAt: number | null } | null> {
-  const { db } = ctx;
+export async function accountForApiKey(ctx: Ctx, plaintext: string): Promise<VerifiedKey | null> {
   if (!API_KEY_PATTERN.test(plaintext)) return null;
   const hash = await sha256Hex(plaintext);
-  const [row] = await db
-    .select({ key: apiKeys, account: accounts })
-    .from(apiKeys)
-    .innerJoin(accounts, eq(accounts.id, apiKeys.accountId))
-    .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)))
-    .limit(1);
+  const now = keyCache.clock();
+  const cached = keyCache.entries.get(hash);
+  let key: VerifiedKey | null;
+  if (cached && now - cached.at < keyCache.freshMs) {
+    key = cached.key;
+  } else {
+    key = await verifyFromDb(ctx, hash);
+    keyCache.entries.delete(hash);
+    if (key) {
+      if (keyCache.entries.size >= KEY_CACHE_MAX)
+        keyCache.entries.delete(keyCache.entries.keys().next().value as string);
+      keyCache.entries.set(hash, { key, at: now });
+    }
+  }
+  if (!key) return null;
+  if (key.expiresAt && key.expiresAt <= Math.floor(now / 1000)) return null;
+  return key;
+}
+
+async function verifyFromDb(ctx: Ctx, hash: string): Promise<VerifiedKey | null> {
+  const [row] = await keyByHash(ctx.db, hash);
   if (!row) return null;
-  if (row.key.expiresAt && row.key.expiresAt <= nowSeconds()) return null;
   return {
     account: toAccount(row.account),
     keyId: row.key.id,
     scopes: row.key.scopes ?? null,
     lastUsedAt: row.key.lastUsedAt,
+    expiresAt: row.key.expiresAt,
   };
 }
 

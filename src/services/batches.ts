@@ -1,7 +1,8 @@
 // Batch campaigns (README "Batch campaigns"): validated all-or-nothing, stored in D1 (the summary) and in the batch's
 // BatchDispatcher (the recipients), which dials them.
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
-import { batches, calls, type RedialPolicy } from '../db/schema';
+import { and, eq } from 'drizzle-orm';
+import { batchCallCounts } from '../db/hot-queries';
+import { batches, type RedialPolicy } from '../db/schema';
 import { notFound, unprocessable } from '../lib/errors';
 import { newId } from '../lib/ids';
 import type { CallingWindow } from '../lib/calling-window';
@@ -27,6 +28,8 @@ export interface BatchInput {
   redial?: RedialPolicy;
   agent_version?: number;
 }
+
+const STAGE_SLICE = 1000;
 
 export async function createBatch(ctx: AccountCtx, input: BatchInput, publicBaseUrl: string) {
   const { db, env, account } = ctx;
@@ -74,8 +77,13 @@ export async function createBatch(ctx: AccountCtx, input: BatchInput, publicBase
     updatedAt: now,
     completedAt: null,
   });
+  const dispatcher = dispatcherFor(env, id);
+  const staged = unique.map((r) => ({ phone: r.phone, variables: r.variables, zones: zonesFor(r.phone) }));
   try {
-    await dispatcherFor(env, id).init(
+    // Large batches cross to the dispatcher in slices (each a short call), then one init makes them pending.
+    for (let from = 0; from < staged.length; from += STAGE_SLICE)
+      await dispatcher.stage(from, staged.slice(from, from + STAGE_SLICE));
+    await dispatcher.init(
       {
         batchId: id,
         accountId: account.id,
@@ -89,7 +97,7 @@ export async function createBatch(ctx: AccountCtx, input: BatchInput, publicBase
         publicBaseUrl,
         redial,
       },
-      unique.map((r) => ({ phone: r.phone, variables: r.variables, zones: zonesFor(r.phone) })),
+      [],
     );
   } catch (err) {
     await db.delete(batches).where(eq(batches.id, id));
@@ -114,12 +122,7 @@ export async function batchSummary(ctx: AccountCtx<'id'>, id: string) {
   if (!batch) throw notFound('batch', 'id');
   const [recipientCounts, callRows] = await Promise.all([
     dispatcherFor(env, id).counts(),
-    db
-      .select({ status: calls.status, n: sql<number>`count(*)` })
-      .from(calls)
-      // A call followed by a redial is not counted: each recipient counts once, by its latest attempt.
-      .where(and(eq(calls.batchId, id), isNull(calls.nextAttemptAt)))
-      .groupBy(calls.status),
+    batchCallCounts(db, id),
   ]);
   const byStatus = Object.fromEntries(CALL_STATUSES.map((s) => [s, 0])) as Record<string, number>;
   for (const row of callRows) byStatus[row.status] = row.n;
@@ -162,8 +165,7 @@ export function listBatches(ctx: AccountCtx<'id'>, page: Page) {
   return paginate(
     db,
     batches,
-    eq(batches.accountId, accountId),
-    [desc(batches.createdAt), desc(batches.id)],
+    { scope: eq(batches.accountId, accountId), order: [batches.createdAt, batches.id] },
     page,
     presentBatch,
   );

@@ -243,7 +243,7 @@ export interface CallFilters extends Page {
 export function listCalls(ctx: AccountCtx<'id'>, f: CallFilters) {
   const { db } = ctx;
   const accountId = ctx.account.id;
-  const conds: (SQL | undefined)[] = [eq(calls.accountId, accountId)];
+  const conds: (SQL | undefined)[] = [];
   if (f.status) {
     const group = STATUS_GROUPS[f.status];
     conds.push(group ? inArray(calls.status, group) : eq(calls.status, f.status));
@@ -253,5 +253,11 @@ export function listCalls(ctx: AccountCtx<'id'>, f: CallFilters) {
   if (f.direction) conds.push(eq(calls.direction, f.direction));
   if (f.from !== undefined) conds.push(gte(calls.createdAt, f.from));
   if (f.to !== undefined) conds.push(lte(calls.createdAt, f.to));
-  return paginate(db, calls, and(...conds), [desc(calls.createdAt), desc(calls.id)], f, presentCall);
+  return paginate(
+    db,
+    calls,
+    { scope: eq(calls.accountId, accountId), where: and(...conds), order: [calls.createdAt, calls.id] },
+    f,
+    presentCall,
+  );
 }

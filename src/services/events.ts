@@ -1,6 +1,6 @@
 // Everything that happens becomes an event row first, then one delivery per matching endpoint, then a
 // queue message carrying only the delivery id (README "Webhooks"). Losing the queue send is repaired by the sweep.
-import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { deliveries, deliveryAttempts, events, webhookEndpoints } from '../db/schema';
 import { notFound } from '../lib/errors';
 import { hit } from '../lib/faults';
@@ -194,11 +194,12 @@ export function listEvents(ctx: AccountCtx<'id'>, f: Page & { type?: string; cal
   const { db } = ctx;
   const accountId = ctx.account.id;
   const where = and(
-    eq(events.accountId, accountId),
     f.type ? eq(events.type, f.type) : undefined,
     f.call_id ? eq(events.callId, f.call_id) : undefined,
   );
-  return paginate(db, events, where, [desc(events.createdAtMs), desc(sql`rowid`)], f, presentEvent);
+  // rowid breaks ties within a millisecond in insertion order (ids are random).
+  const order: [typeof events.createdAtMs, SQL] = [events.createdAtMs, sql`${events}.rowid`];
+  return paginate(db, events, { scope: eq(events.accountId, accountId), where, order }, f, presentEvent);
 }
 
 export async function getEvent(ctx: AccountCtx<'id'>, id: string) {

@@ -1,5 +1,6 @@
 // Incoming webhooks (README "Incoming webhooks"): lead data from /call-data and call events from an external voice runtime.
-import { and, eq, lt, or } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
+import { callForRuntimeEvent } from '../db/hot-queries';
 import type { Db } from '../db/client';
 import { calls, ingestEvents } from '../db/schema';
 import { notFound } from '../lib/errors';
@@ -126,12 +127,7 @@ export async function applyRuntimeEvent(
 ) {
   const { env, db, account } = ctx;
   const status = runtimeStatus(ev.call.status, ev.type);
-  let call = await db.query.calls.findFirst({
-    where: and(
-      eq(calls.accountId, account.id),
-      or(eq(calls.id, ev.call.id), eq(calls.providerCallId, ev.call.id)),
-    ),
-  });
+  let call = await callForRuntimeEvent(db, account.id, ev.call.id);
   if (!call && !(status && FIRST_STATUSES.includes(status))) throw notFound('call', 'event.data.call.id');
 
   return once(db, account.id, 'call-events', dedupeKey, async () => {

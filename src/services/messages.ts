@@ -1,5 +1,5 @@
 // WhatsApp messages (README "WhatsApp"): send through a provider, statuses only move forward, replies go to the agent.
-import { and, asc, desc, eq, inArray, isNotNull, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, type SQL } from 'drizzle-orm';
 import { messages, phoneNumbers, whatsappContacts } from '../db/schema';
 import { notFound, unprocessable } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -11,6 +11,7 @@ import { emitEvent, type EventType } from './events';
 import { paginate, type Page } from './pagination';
 import { assertNotSuppressed, isOptOutText, suppressAutomatically } from './suppressions';
 import { withAccount, type AccountCtx, type Ctx } from './context';
+import { messageByProviderId } from '../db/hot-queries';
 
 export type MessageRow = typeof messages.$inferSelect;
 export const FREE_FORM_WINDOW_SECONDS = 24 * 3600;
@@ -199,9 +200,7 @@ export async function receiveMessage(
   const { db } = ctx;
   const accountId = ctx.account.id;
   if (opts.providerMessageId) {
-    const dupe = await db.query.messages.findFirst({
-      where: and(eq(messages.accountId, accountId), eq(messages.providerMessageId, opts.providerMessageId)),
-    });
+    const dupe = await messageByProviderId(db, opts.providerMessageId, accountId);
     if (dupe) return dupe;
   }
   const now = nowSeconds();
@@ -291,7 +290,7 @@ export function listMessages(
 ) {
   const { db } = ctx;
   const accountId = ctx.account.id;
-  const conds: (SQL | undefined)[] = [eq(messages.accountId, accountId)];
+  const conds: (SQL | undefined)[] = [];
   if (f.contact) conds.push(eq(messages.contact, f.contact));
   if (f.direction) conds.push(eq(messages.direction, f.direction));
   if (f.status) conds.push(eq(messages.status, f.status));
@@ -299,8 +298,11 @@ export function listMessages(
   return paginate(
     db,
     messages,
-    and(...conds),
-    [desc(messages.createdAt), desc(messages.id)],
+    {
+      scope: eq(messages.accountId, accountId),
+      where: and(...conds),
+      order: [messages.createdAt, messages.id],
+    },
     f,
     presentMessage,
   );

@@ -79,8 +79,7 @@ export function listPhoneNumbers(ctx: AccountCtx<'id'>, page: Page) {
   return paginate(
     db,
     phoneNumbers,
-    eq(phoneNumbers.accountId, accountId),
-    [desc(phoneNumbers.createdAt), desc(phoneNumbers.id)],
+    { scope: eq(phoneNumbers.accountId, accountId), order: [phoneNumbers.createdAt, phoneNumbers.id] },
     page,
     presentNumber,
   );

@@ -187,8 +187,11 @@ export function listRtbEndpoints(ctx: AccountCtx<'id'>, page: Page, baseUrl: str
   return paginate(
     db,
     rtbEndpoints,
-    and(eq(rtbEndpoints.accountId, accountId), isNull(rtbEndpoints.deletedAt)),
-    [desc(rtbEndpoints.createdAt), desc(rtbEndpoints.id)],
+    {
+      scope: eq(rtbEndpoints.accountId, accountId),
+      where: isNull(rtbEndpoints.deletedAt),
+      order: [rtbEndpoints.createdAt, rtbEndpoints.id],
+    },
     page,
     (e) => presentEndpoint(e, baseUrl),
   );

@@ -170,7 +170,7 @@ export interface SuppressionFilters extends Page {
 }
 
 export function listSuppressions(ctx: AccountCtx<'id'>, f: SuppressionFilters) {
-  const conds: (SQL | undefined)[] = [eq(suppressions.accountId, ctx.account.id)];
+  const conds: (SQL | undefined)[] = [];
   if (f.phone) conds.push(eq(suppressions.phone, f.phone));
   if (f.channel) conds.push(eq(suppressions.channel, f.channel));
   if (f.reason) conds.push(eq(suppressions.reason, f.reason));
@@ -178,8 +178,11 @@ export function listSuppressions(ctx: AccountCtx<'id'>, f: SuppressionFilters) {
   return paginate(
     ctx.db,
     suppressions,
-    and(...conds),
-    [desc(suppressions.createdAt), desc(suppressions.id)],
+    {
+      scope: eq(suppressions.accountId, ctx.account.id),
+      where: and(...conds),
+      order: [suppressions.createdAt, suppressions.id],
+    },
     f,
     presentSuppression,
   );

@@ -95,8 +95,11 @@ export function listEndpoints(ctx: AccountCtx<'id'>, page: Page) {
   return paginate(
     db,
     webhookEndpoints,
-    and(eq(webhookEndpoints.accountId, accountId), isNull(webhookEndpoints.deletedAt)),
-    [desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id)],
+    {
+      scope: eq(webhookEndpoints.accountId, accountId),
+      where: isNull(webhookEndpoints.deletedAt),
+      order: [webhookEndpoints.createdAt, webhookEndpoints.id],
+    },
     page,
     (r) => presentEndpoint(r),
   );

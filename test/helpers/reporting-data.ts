@@ -1,5 +1,6 @@
 // A deterministic two-account call history for the Reporting AI tests, written straight into D1.
 import { env } from 'cloudflare:workers';
+import { keyCache } from '../../src/services/api-keys';
 import {
   BUSINESS_NUMBERS,
   EVAL_NOW,
@@ -240,6 +241,8 @@ async function writeHistory(accountId: string, h: History, prefix: string) {
     );
   }
   for (let i = 0; i < stmts.length; i += 100) await env.DB.batch(stmts.slice(i, i + 100));
+  // The account's zone was written behind the API's back: drop the verified keys that carry the old one.
+  keyCache.forgetAccount(accountId);
 }
 
 /**

@@ -219,7 +219,7 @@ describe('GET /v1/calls', () => {
   });
 
   it('is newest first with pagination', async () => {
-    const page1 = await request('GET', '/v1/calls?limit=2', { key: acct.key });
+    const page1 = await request('GET', '/v1/calls?limit=2&include_total=true', { key: acct.key });
     expect(page1.body).toMatchObject({ object: 'list', has_more: true, total: 5, limit: 2, offset: 0 });
     expect(page1.body.data.map((c: any) => c.id)).toEqual([ids[4], ids[3]]);
     const page3 = await request('GET', '/v1/calls?limit=2&offset=4', { key: acct.key });

@@ -86,6 +86,28 @@ describe('metadata, variables and per-recipient limits', () => {
     expect(r.status).toBe(400);
     expect(expectEnvelope(r).param).toBe('recipients[1].variables');
   });
+  it('a 10 000-recipient batch is checked in slices: a bad recipient deep in it is named by its index, nothing stored', async () => {
+    const recipients = Array.from({ length: 10_000 }, (_, i) => ({ phone: `+1415${String(7000000 + i)}` }));
+    recipients[7777] = { phone: 'not-a-number' };
+    const before = await env.DB.prepare('select count(*) as n from batches where account_id = ?')
+      .bind(a.id)
+      .first<{ n: number }>();
+    const r = await request('POST', '/v1/calls/batch', {
+      key: a.key,
+      body: { agent_id: a.agentId, recipients },
+    });
+    expect(r.status).toBe(400);
+    expect(expectEnvelope(r).param).toBe('recipients[7777].phone');
+    const extra = await request('POST', '/v1/calls/batch', {
+      key: a.key,
+      body: { agent_id: a.agentId, recipients: [{ phone: '+14155550101', nope: 1 }] },
+    });
+    expect(expectEnvelope(extra).param).toBe('recipients[0].nope');
+    const after = await env.DB.prepare('select count(*) as n from batches where account_id = ?')
+      .bind(a.id)
+      .first<{ n: number }>();
+    expect(after!.n).toBe(before!.n);
+  });
 });
 
 describe('date phrases', () => {

@@ -8,7 +8,7 @@ const PAGE = 20;
 export async function callsPage(root: HTMLElement) {
   const params = new URLSearchParams(location.search);
   const offset = Number(params.get('offset') ?? 0);
-  const q = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
+  const q = new URLSearchParams({ limit: String(PAGE), offset: String(offset), include_total: 'true' });
   for (const k of ['status', 'direction', 'agent_id', 'batch_id'])
     if (params.get(k)) q.set(k, params.get(k)!);
   const filters = h(

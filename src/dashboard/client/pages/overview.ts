@@ -6,10 +6,12 @@ import { badge, empty, h, type Kid, replace, table } from '../dom';
 
 async function allCallsSince(from: number) {
   const out: Json[] = [];
-  for (let offset = 0; offset < 1000; offset += 100) {
-    const page = await get(`/v1/calls?from=${from}&limit=100&offset=${offset}`);
+  let after = '';
+  for (let n = 0; n < 10; n++) {
+    const page = await get(`/v1/calls?from=${from}&limit=100${after}`);
     out.push(...page.data);
-    if (!page.has_more) break;
+    if (!page.has_more || !page.data.length) break;
+    after = `&starting_after=${encodeURIComponent(page.data[page.data.length - 1].id)}`;
   }
   return out;
 }
@@ -21,7 +23,7 @@ export async function overviewPage(root: HTMLElement) {
   const [account, today, live, endpoints] = await Promise.all([
     get('/v1/account'),
     allCallsSince(from),
-    get('/v1/calls?status=active&limit=100'),
+    get('/v1/calls?status=active&limit=100&include_total=true'),
     get('/v1/webhook_endpoints?limit=100'),
   ]);
   const answered = today.filter((c) => c.answered_at).length;
