@@ -111,6 +111,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/account/quiet_hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the account's quiet hours (the local times when calls may be placed) */
+        put: operations["PutV1AccountQuietHours"];
+        post?: never;
+        /** Turn quiet hours off */
+        delete: operations["DeleteV1AccountQuietHours"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/account/settings": {
         parameters: {
             query?: never;
@@ -1351,6 +1369,44 @@ export interface components {
             effective_limits: {
                 [key: string]: number;
             };
+            /** @description null: off (the default) */
+            quiet_hours: components["schemas"]["QuietHours"] | null;
+        };
+        QuietHours: {
+            /**
+             * @description Calls allowed from (local time of the recipient)
+             * @example 08:00
+             */
+            start: string;
+            /**
+             * @description until (exclusive); before start = overnight, equal to start = all day
+             * @example 21:00
+             */
+            end: string;
+            /** @description Days calls are allowed (default: every day) */
+            days?: ("sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat")[];
+            /** @enum {string} */
+            when_closed: "refuse" | "schedule";
+        };
+        /** @description When calls may be placed, in each recipient's own zone (by country, and area code in North America; a number whose country spans zones only when open in all). Applies to single calls, batches and redials. */
+        QuietHoursInput: {
+            /**
+             * @description Calls allowed from (local time of the recipient)
+             * @example 08:00
+             */
+            start: string;
+            /**
+             * @description until (exclusive); before start = overnight, equal to start = all day
+             * @example 21:00
+             */
+            end: string;
+            /** @description Days calls are allowed (default: every day) */
+            days?: ("sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat")[];
+            /**
+             * @description A single call outside them: refused with 422 (default), or scheduled to the next open time
+             * @enum {string}
+             */
+            when_closed?: "refuse" | "schedule";
         };
         AccountSettings: {
             /** @enum {string} */
@@ -1454,10 +1510,42 @@ export interface components {
             metadata: {
                 [key: string]: unknown;
             };
+            redial: components["schemas"]["RedialPolicy"] | null;
             /** @description The current version: each change to prompt, first message, voice or analysis schema adds one */
             version: number;
             created_at: number;
             updated_at: number;
+        };
+        /**
+         * @description Per outcome, how many more attempts and after how long. Attempts count every attempt after the first, whatever its outcome.
+         * @example {
+         *       "busy": {
+         *         "attempts": 2,
+         *         "after_seconds": 600
+         *       },
+         *       "no_answer": {
+         *         "attempts": 1,
+         *         "after_seconds": 3600
+         *       }
+         *     }
+         */
+        RedialPolicy: {
+            busy?: components["schemas"]["RedialRule"];
+            no_answer?: components["schemas"]["RedialRule"];
+            voicemail?: components["schemas"]["RedialRule"];
+            failed?: components["schemas"]["RedialRule"];
+        };
+        RedialRule: {
+            /**
+             * @description How many more attempts after the first (1–10)
+             * @example 2
+             */
+            attempts: number;
+            /**
+             * @description Seconds after the attempt ended (30 s – 7 days)
+             * @example 600
+             */
+            after_seconds: number;
         };
         CreateAgent: {
             /** @example Appointment reminder */
@@ -1485,6 +1573,7 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+            redial?: components["schemas"]["RedialPolicy"] & (Record<string, never> | null);
         };
         UpdateAgent: {
             /** @example Appointment reminder */
@@ -1512,6 +1601,7 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+            redial?: components["schemas"]["RedialPolicy"] & (Record<string, never> | null);
         };
         AgentVersion: {
             /** @enum {string} */
@@ -1665,6 +1755,7 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+            redial?: components["schemas"]["RedialPolicy"] & unknown;
             /** @description The agent version every call uses (default: the version current when the batch is created; editing the agent later never changes the batch) */
             agent_version?: number;
         };
@@ -1701,6 +1792,7 @@ export interface components {
             from_number: string | null;
             max_duration: number | null;
             calling_window: components["schemas"]["CallingWindow"] | null;
+            redial: components["schemas"]["RedialPolicy"] | null;
             total_recipients: number;
             duplicates_removed: number;
             created_at: number;
@@ -1714,7 +1806,7 @@ export interface components {
             call_id: string;
             id: string;
             /** @enum {string} */
-            status: "queued" | "initiated" | "ringing" | "in_progress" | "completed" | "busy" | "no_answer" | "failed" | "canceled";
+            status: "scheduled" | "queued" | "initiated" | "ringing" | "in_progress" | "completed" | "busy" | "no_answer" | "failed" | "canceled";
             agent_id: string;
             recipient_phone: string;
             created_at: number;
@@ -1743,6 +1835,12 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+            redial?: components["schemas"]["RedialPolicy"] & unknown;
+            /**
+             * @description Outside the account's quiet hours: refuse with 422 (the account's default) or schedule the call for the next open time (status scheduled)
+             * @enum {string}
+             */
+            when_closed?: "refuse" | "schedule";
             /** @description A version of the agent to use instead of its current one (default: current) */
             agent_version?: number;
         };
@@ -1758,7 +1856,7 @@ export interface components {
             to_number: string;
             recipient_phone: string | null;
             /** @enum {string} */
-            status: "queued" | "initiated" | "ringing" | "in_progress" | "completed" | "busy" | "no_answer" | "failed" | "canceled";
+            status: "scheduled" | "queued" | "initiated" | "ringing" | "in_progress" | "completed" | "busy" | "no_answer" | "failed" | "canceled";
             end_reason: string | null;
             max_duration: number;
             created_at: number;
@@ -1801,6 +1899,14 @@ export interface components {
             external: {
                 [key: string]: unknown;
             } | null;
+            /** @description 1 for the first call to a recipient, 2… for its redials */
+            attempt: number;
+            /** @description The first attempt of this recipient (null on the first attempt itself) */
+            first_call_id: string | null;
+            /** @description status scheduled: when it will be dialled (quiet hours or a redial) */
+            scheduled_at: number | null;
+            /** @description When the redial that follows this call is due (null: none) */
+            next_attempt_at: number | null;
         };
         WebhookEndpoint: {
             id: string;
@@ -1808,7 +1914,7 @@ export interface components {
             object: "webhook_endpoint";
             url: string;
             description: string | null;
-            events: ("*" | "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "suppression.created" | "webhook_endpoint.test")[];
+            events: ("*" | "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "call.redial_scheduled" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "suppression.created" | "webhook_endpoint.test")[];
             /** @enum {string} */
             status: "enabled" | "disabled";
             disabled_reason: string | null;
@@ -1832,7 +1938,7 @@ export interface components {
              *       "call.failure"
              *     ]
              */
-            events?: ("*" | "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "suppression.created" | "webhook_endpoint.test")[];
+            events?: ("*" | "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "call.redial_scheduled" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "suppression.created" | "webhook_endpoint.test")[];
             description?: string | null;
         };
         UpdateWebhookEndpoint: {
@@ -1850,7 +1956,7 @@ export interface components {
              *       "call.failure"
              *     ]
              */
-            events?: ("*" | "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "suppression.created" | "webhook_endpoint.test")[];
+            events?: ("*" | "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "call.redial_scheduled" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "suppression.created" | "webhook_endpoint.test")[];
             description?: string | null;
             /** @enum {string} */
             status?: "enabled" | "disabled";
@@ -1860,7 +1966,7 @@ export interface components {
             /** @enum {string} */
             object: "event";
             /** @enum {string} */
-            type: "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "suppression.created" | "webhook_endpoint.test";
+            type: "call.incoming" | "call.connected" | "call.on_5_secs_mark" | "call.on_15_secs_mark" | "call.on_30_secs_mark" | "call.on_45_secs_mark" | "call.on_60_secs_mark" | "call.hangup" | "call.converted" | "call.completed" | "call.failure" | "call.redial_scheduled" | "message.sent" | "message.delivered" | "message.read" | "message.failed" | "message.received" | "batch.completed" | "suppression.created" | "webhook_endpoint.test";
             created_at: number;
             data: {
                 [key: string]: unknown;
@@ -3037,6 +3143,178 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OwnAccount"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PutV1AccountQuietHours: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuietHoursInput"];
+            };
+        };
+        responses: {
+            /** @description The quiet hours now in force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuietHours"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    DeleteV1AccountQuietHours: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Quiet hours are off */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        quiet_hours: null;
+                    };
                 };
             };
             /** @description Invalid request: `param` names the input */
@@ -5796,6 +6074,7 @@ export interface operations {
                             from_number: string | null;
                             max_duration: number | null;
                             calling_window: components["schemas"]["CallingWindow"] | null;
+                            redial: components["schemas"]["RedialPolicy"] | null;
                             total_recipients: number;
                             duplicates_removed: number;
                             created_at: number;
@@ -6252,7 +6531,7 @@ export interface operations {
                 /** @description Count every matching item into `total` (a COUNT over the list; off by default) */
                 include_total?: "true" | "false";
                 /** @description A status, or a group: active, completed, failed */
-                status?: "active" | "failed" | "completed" | "queued" | "initiated" | "ringing" | "in_progress" | "busy" | "no_answer" | "canceled";
+                status?: "active" | "failed" | "completed" | "scheduled" | "queued" | "initiated" | "ringing" | "in_progress" | "busy" | "no_answer" | "canceled";
                 agent_id?: string;
                 batch_id?: string;
                 direction?: "inbound" | "outbound";

@@ -22,7 +22,8 @@ export const batchCallCounts = (db: Db, batchId: string) =>
   db
     .select({ status: calls.status, n: sql<number>`count(*)` })
     .from(calls)
-    .where(eq(calls.batchId, batchId))
+    // A call followed by a redial is not counted: each recipient counts once, by its latest attempt.
+    .where(and(eq(calls.batchId, batchId), isNull(calls.nextAttemptAt)))
     .groupBy(calls.status);
 
 /** The batch dispatcher, on every call end and poll: how many of the batch's calls are not terminal. */

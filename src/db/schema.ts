@@ -22,6 +22,17 @@ export type DialAgent = {
 
 const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>();
 
+/** A redial policy (README "Redials"): per outcome, how many more attempts and how long after. */
+export type RedialRule = { attempts: number; after_seconds: number };
+export type RedialPolicy = Partial<Record<'busy' | 'no_answer' | 'voicemail' | 'failed', RedialRule>>;
+/** The account's quiet hours (README "Quiet hours"): local times in the recipient's zone when calls may be placed. */
+export type QuietHours = {
+  start: string;
+  end: string;
+  days?: Array<'sun' | 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat'>;
+  when_closed: 'refuse' | 'schedule';
+};
+
 export const accounts = sqliteTable(
   'accounts',
   {
@@ -30,6 +41,8 @@ export const accounts = sqliteTable(
     plan: text('plan', { enum: ['starter', 'growth', 'business', 'enterprise'] }).notNull(),
     limits: json<Record<string, number>>('limits').notNull().default(sql`'{}'`),
     timezone: text('timezone').notNull().default('UTC'),
+    /** null = off. */
+    quietHours: json<QuietHours>('quiet_hours'),
     /** Retention overrides in days (services/retention.ts has the defaults); null keeps that data forever. */
     retention: json<RetentionOverrides>('retention').notNull().default(sql`'{}'`),
     webhookAuthKeyHash: text('webhook_auth_key_hash').notNull(),
@@ -118,6 +131,8 @@ export const agents = sqliteTable(
     maxDuration: integer('max_duration').notNull().default(1800),
     analysisSchema: json<AnalysisField[]>('analysis_schema').notNull().default(sql`'[]'`),
     metadata: json<Record<string, unknown>>('metadata').notNull().default(sql`'{}'`),
+    /** The default redial policy of calls and batches with this agent that set none. */
+    redial: json<RedialPolicy>('redial'),
     /** The current row of agent_versions (what new calls use). */
     version: integer('version').notNull().default(1),
     createdAt: integer('created_at').notNull(),
@@ -248,6 +263,15 @@ export const calls = sqliteTable(
     hangupBy: text('hangup_by'),
     /** What an external voice runtime reported beyond the call itself: detail URL, credits, report. */
     external: json<Record<string, unknown>>('external'),
+    /** 1 for the first call to a recipient, 2… for its redials; they share first_call_id (null on attempt 1). */
+    attempt: integer('attempt').notNull().default(1),
+    firstCallId: text('first_call_id'),
+    /** A single call's redial policy (a batch's calls follow the batch's). */
+    redial: json<RedialPolicy>('redial'),
+    /** status `scheduled`: when it will be dialled (quiet hours, or a redial). */
+    scheduledAt: integer('scheduled_at'),
+    /** When the redial that follows this call is (or was) due; set once it is scheduled. */
+    nextAttemptAt: integer('next_attempt_at'),
     /** The agent version this call used (null for inbound calls without an agent and external calls). */
     agentVersion: integer('agent_version'),
     updatedAt: integer('updated_at').notNull(),
@@ -259,6 +283,7 @@ export const calls = sqliteTable(
     index('calls_account_batch').on(t.accountId, t.batchId),
     index('calls_batch_status').on(t.batchId, t.status),
     index('calls_provider_call_id').on(t.providerCallId),
+    index('calls_scheduled').on(t.status, t.scheduledAt),
   ],
 );
 
@@ -418,6 +443,7 @@ export const batches = sqliteTable(
     maxDuration: integer('max_duration'),
     callingWindow: json<Record<string, unknown>>('calling_window'),
     metadata: json<Record<string, unknown>>('metadata').notNull().default(sql`'{}'`),
+    redial: json<RedialPolicy>('redial'),
     totalRecipients: integer('total_recipients').notNull(),
     duplicatesRemoved: integer('duplicates_removed').notNull(),
     /** The agent version every call of the batch uses: pinned, or the current one when it was created. */

@@ -32,6 +32,7 @@ export type KeyMode = 'live' | 'test';
 
 export type CallRow = typeof calls.$inferSelect;
 export const CALL_STATUSES = [
+  'scheduled',
   'queued',
   'initiated',
   'ringing',

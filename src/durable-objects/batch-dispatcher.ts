@@ -2,7 +2,7 @@
 // recipient's calling window, paced by the account's calls/min and concurrency (a batch waits, it never
 // fails on a 429). Every recipient's call id is fixed before dialling, so a restart never dials twice.
 import { DurableObject } from 'cloudflare:workers';
-import { and, eq, isNull, ne } from 'drizzle-orm';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import { liveBatchCalls } from '../db/hot-queries';
 import { getDb } from '../db/client';
 import { accounts, batches, calls } from '../db/schema';
@@ -12,7 +12,7 @@ import { hit } from '../lib/faults';
 import { migrateDurableObject, type DoMigrations } from '../lib/do-migrations';
 import { newId } from '../lib/ids';
 import { logger } from '../lib/log';
-import { nextOpening, windowOpen, type CallingWindow } from '../lib/calling-window';
+import { windowOpen, type CallingWindow } from '../lib/calling-window';
 import { nowSeconds } from '../lib/time';
 import { limiterFor } from './stubs';
 import { TERMINAL_STATUSES } from '../db/types';
@@ -23,6 +23,10 @@ import { emitEvent } from '../services/events';
 import { effectiveLimits, WINDOW_MS } from '../services/limits';
 import { leaseTtlMs } from '../services/concurrency';
 import { systemCtx, withAccount } from '../services/context';
+import type { QuietHours, RedialPolicy } from '../db/schema';
+import { mayDial } from '../services/may-dial';
+import { quietOpen, recipientZones } from '../services/quiet-hours';
+import { policyOutcomes, redialRule } from '../services/redial';
 
 export interface BatchConfig {
   batchId: string;
@@ -36,12 +40,25 @@ export interface BatchConfig {
   window: CallingWindow | null;
   metadata: Record<string, unknown>;
   publicBaseUrl: string;
+  /** The batch's redial policy (its own, else its agent's when created); absent = none. */
+  redial?: RedialPolicy | null;
 }
 export interface BatchRecipient {
   phone: string;
   variables?: Record<string, unknown>;
   zones: string[];
+  /** The recipient's own zones, for quiet hours (whatever the calling window's zone). */
+  rzones?: string[];
 }
+type Row = {
+  idx: number;
+  phone: string;
+  variables: string | null;
+  call_id: string | null;
+  attempt: number;
+  first_call_id: string | null;
+};
+const ROW = 'idx, phone, variables, call_id, attempt, first_call_id';
 type StoredConfig = BatchConfig & { canceled?: boolean; completed?: boolean; started?: boolean };
 type RecipientStatus = 'pending' | 'dialing' | 'dialed' | 'canceled' | 'not_dialed' | 'suppressed';
 
@@ -56,6 +73,14 @@ const MIGRATIONS: DoMigrations = [
       idx INTEGER PRIMARY KEY, phone TEXT NOT NULL, variables TEXT, zkey TEXT NOT NULL, status TEXT NOT NULL, call_id TEXT, note TEXT)`,
     'CREATE INDEX IF NOT EXISTS recipients_pending ON recipients (status, zkey, idx)',
   ],
+  // Redials (attempt, first call, due time) and quiet hours (the recipient's own zones, rzkey).
+  [
+    'ALTER TABLE recipients ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1',
+    'ALTER TABLE recipients ADD COLUMN first_call_id TEXT',
+    'ALTER TABLE recipients ADD COLUMN due_at INTEGER',
+    'ALTER TABLE recipients ADD COLUMN rzkey TEXT',
+    'CREATE INDEX IF NOT EXISTS recipients_phone ON recipients (phone)',
+  ],
 ];
 
 export class BatchDispatcher extends DurableObject<Env> {
@@ -67,6 +92,25 @@ export class BatchDispatcher extends DurableObject<Env> {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
       migrateDurableObject(ctx.storage, MIGRATIONS);
+      this.backfillRecipientZones();
+    });
+  }
+
+  /** Recipients stored before quiet hours existed get their own zones once (an account's zone is read at dial time). */
+  private backfillRecipientZones() {
+    const rows = this.ctx.storage.sql
+      .exec<{ idx: number; phone: string }>(
+        "SELECT idx, phone FROM recipients WHERE rzkey IS NULL AND status = 'pending'",
+      )
+      .toArray();
+    if (!rows.length) return;
+    this.ctx.storage.transactionSync(() => {
+      for (const r of rows)
+        this.ctx.storage.sql.exec(
+          'UPDATE recipients SET rzkey = ? WHERE idx = ?',
+          recipientZones(r.phone, '').filter(Boolean).join('|'),
+          r.idx,
+        );
     });
   }
 
@@ -107,11 +151,12 @@ export class BatchDispatcher extends DurableObject<Env> {
       this.ctx.storage.sql.exec("UPDATE recipients SET status = 'pending' WHERE status = 'staged'");
       recipients.forEach((r, idx) => {
         this.ctx.storage.sql.exec(
-          "INSERT INTO recipients (idx, phone, variables, zkey, status) VALUES (?, ?, ?, ?, 'pending')",
+          "INSERT INTO recipients (idx, phone, variables, zkey, rzkey, status) VALUES (?, ?, ?, ?, ?, 'pending')",
           idx,
           r.phone,
           r.variables ? JSON.stringify(r.variables) : null,
           r.zones.join('|'),
+          (r.rzones ?? recipientZones(r.phone, '')).filter(Boolean).join('|'),
         );
       });
       this.ctx.storage.kv.put('config', config);
@@ -185,8 +230,11 @@ export class BatchDispatcher extends DurableObject<Env> {
         .where(and(eq(batches.id, cfg.batchId), eq(batches.status, 'scheduled')));
     }
 
+    await this.settle(cfg);
+    const quiet = account.quietHours ?? null;
+    const quietZones = (rzkey: string | null) => (rzkey ? rzkey.split('|') : [account.timezone]);
     for (let dialed = 0; dialed < DIALS_PER_ALARM && !this.config()?.canceled; dialed++) {
-      const next = this.nextRecipient(cfg.window, this.clock());
+      const next = this.nextRecipient(cfg.window, this.clock(), quiet, quietZones);
       if (!next) break;
       if ('waitUntil' in next) {
         await this.ctx.storage.setAlarm(this.realTime(next.waitUntil));
@@ -203,59 +251,165 @@ export class BatchDispatcher extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(Date.now());
       return;
     }
-    if (await this.finished(cfg)) return;
+    const done = await this.finished(cfg);
+    if (done === 'redialed') {
+      await this.ctx.storage.setAlarm(Date.now());
+      return;
+    }
+    if (done) return;
     await this.ctx.storage.setAlarm(this.realTime(this.clock() + POLL_MS)); // waiting for calls to end (callEnded wakes us sooner)
   }
 
-  /** The first pending recipient whose window is open now, or when the next one opens. */
+  /**
+   * The first pending recipient that is due (a redial waits for its time) and whose calling window and
+   * quiet hours are both open now, or when the next one may be dialled.
+   */
   private nextRecipient(
     window: CallingWindow | null,
     now: number,
-  ):
-    | { idx: number; phone: string; variables: string | null; call_id: string | null }
-    | { waitUntil: number }
-    | null {
+    quiet: QuietHours | null,
+    quietZones: (rzkey: string | null) => string[],
+  ): Row | { waitUntil: number } | null {
     const sqlApi = this.ctx.storage.sql;
     const dialing = sqlApi
-      .exec<{ idx: number; phone: string; variables: string | null; call_id: string | null }>(
-        "SELECT idx, phone, variables, call_id FROM recipients WHERE status = 'dialing' ORDER BY idx LIMIT 1",
-      )
+      .exec<Row>(`SELECT ${ROW} FROM recipients WHERE status = 'dialing' ORDER BY idx LIMIT 1`)
       .toArray()[0];
     if (dialing) return dialing; // interrupted mid-dial: finish it with the same call id
-    const keys = sqlApi
-      .exec<{ zkey: string }>("SELECT DISTINCT zkey FROM recipients WHERE status = 'pending'")
-      .toArray()
-      .map((r) => r.zkey);
-    if (!keys.length) return null;
-    const open = keys.filter((k) => windowOpen(window, zonesOf(k, window), now));
+    const groups = sqlApi
+      .exec<{ zkey: string; rzkey: string | null }>(
+        "SELECT DISTINCT zkey, rzkey FROM recipients WHERE status = 'pending' AND coalesce(due_at, 0) <= ?",
+        now,
+      )
+      .toArray();
+    const laterDue = sqlApi
+      .exec<{ t: number | null }>(
+        "SELECT MIN(due_at) AS t FROM recipients WHERE status = 'pending' AND due_at > ?",
+        now,
+      )
+      .one().t;
+    if (!groups.length) return laterDue === null ? null : { waitUntil: laterDue };
+    const openAt = (g: { zkey: string; rzkey: string | null }, t: number) =>
+      windowOpen(window, zonesOf(g.zkey, window), t) && quietOpen(quiet, quietZones(g.rzkey), t);
+    const open = groups.filter((g) => openAt(g, now));
     if (!open.length) {
-      const times = keys
-        .map((k) => nextOpening(window!, zonesOf(k, window), now))
+      const times = groups
+        .map((g) => firstOpening((t) => openAt(g, t), now))
         .filter((t): t is number => t !== null);
+      if (laterDue !== null) times.push(laterDue);
       if (!times.length) {
         this.ctx.storage.sql.exec(
-          "UPDATE recipients SET status = 'not_dialed', note = 'calling window never opens' WHERE status = 'pending'",
+          "UPDATE recipients SET status = 'not_dialed', note = 'calling window never opens' WHERE status = 'pending' AND coalesce(due_at, 0) <= ?",
+          now,
         );
         return null;
       }
       return { waitUntil: Math.min(...times) };
     }
+    const cond = open.map(() => "(zkey = ? AND coalesce(rzkey, '') = ?)").join(' OR ');
     return (
       sqlApi
-        .exec<{ idx: number; phone: string; variables: string | null; call_id: string | null }>(
-          `SELECT idx, phone, variables, call_id FROM recipients WHERE status = 'pending' AND zkey IN (${open.map(() => '?').join(',')}) ORDER BY idx LIMIT 1`,
-          ...open,
+        .exec<Row>(
+          `SELECT ${ROW} FROM recipients WHERE status = 'pending' AND coalesce(due_at, 0) <= ? AND (${cond}) ORDER BY idx LIMIT 1`,
+          now,
+          ...open.flatMap((g) => [g.zkey, g.rzkey ?? '']),
         )
         .toArray()[0] ?? null
     );
+  }
+
+  /**
+   * Redials (README "Redials"): every ended attempt its policy redials, not yet followed by one, goes back
+   * to `pending` with `attempt + 1` and a due time, in one storage transaction; then the ended call is marked
+   * in D1 (`next_attempt_at`, so the batch counts the recipient once, by its final attempt). A crash between
+   * the two is repaired on the next alarm (the recipient has moved on: only the mark is written). Returns how
+   * many redials it scheduled.
+   */
+  private async settle(cfg: StoredConfig): Promise<number> {
+    const outcomes = policyOutcomes(cfg.redial);
+    if (!outcomes.length || cfg.canceled) return 0;
+    const db = getDb(this.env.DB);
+    const conds = outcomes.map(({ outcome, maxAttempt }) =>
+      outcome === 'voicemail'
+        ? sql`(${calls.status} = 'completed' AND (${calls.endReason} = 'voicemail' OR ${calls.outcome} = 'voicemail') AND ${calls.attempt} <= ${maxAttempt})`
+        : sql`(${calls.status} = ${outcome} AND ${calls.attempt} <= ${maxAttempt})`,
+    );
+    const ended = await db
+      .select({
+        id: calls.id,
+        phone: calls.toNumber,
+        status: calls.status,
+        endReason: calls.endReason,
+        outcome: calls.outcome,
+        attempt: calls.attempt,
+      })
+      .from(calls)
+      .where(
+        and(
+          eq(calls.batchId, cfg.batchId),
+          isNull(calls.nextAttemptAt),
+          sql`(${sql.join(conds, sql` OR `)})`,
+        ),
+      );
+    let scheduled = 0;
+    for (const c of ended) {
+      const rule = redialRule(cfg.redial, c);
+      if (!rule) continue;
+      const r = this.ctx.storage.sql
+        .exec<{
+          idx: number;
+          status: string;
+          call_id: string | null;
+          attempt: number;
+          due_at: number | null;
+        }>('SELECT idx, status, call_id, attempt, due_at FROM recipients WHERE phone = ?', c.phone)
+        .toArray()[0];
+      if (!r) continue;
+      let dueMs: number | null = null;
+      if (r.attempt > c.attempt)
+        dueMs = r.due_at ?? this.clock(); // recorded before a crash: only the mark is missing
+      else if (r.status === 'dialed' && r.call_id === c.id) {
+        await hit('batch-before-redial', this.ctx);
+        const due = this.clock() + rule.after_seconds * 1000;
+        let moved = 0;
+        this.ctx.storage.transactionSync(() => {
+          if (this.config()?.canceled) return; // a cancel that landed while D1 answered wins
+          moved = this.ctx.storage.sql.exec(
+            `UPDATE recipients SET status = 'pending', attempt = attempt + 1, first_call_id = coalesce(first_call_id, call_id),
+               call_id = NULL, due_at = ? WHERE idx = ? AND status = 'dialed' AND call_id = ?`,
+            due,
+            r.idx,
+            c.id,
+          ).rowsWritten;
+        });
+        if (!moved) continue;
+        scheduled++;
+        dueMs = due;
+        await this.ctx.storage.sync(); // the redial is on disk before D1 hears of it
+        await hit('batch-before-redial-mark', this.ctx);
+      }
+      if (dueMs !== null)
+        await db
+          .update(calls)
+          .set({ nextAttemptAt: Math.ceil(dueMs / 1000) })
+          .where(and(eq(calls.id, c.id), isNull(calls.nextAttemptAt)));
+    }
+    return scheduled;
   }
 
   /** Dials one recipient. Returns null when done, or how long (dispatcher ms) to wait before trying again. */
   private async dial(
     cfg: BatchConfig,
     account: typeof accounts.$inferSelect,
-    r: { idx: number; phone: string; variables: string | null; call_id: string | null },
+    r: Row,
   ): Promise<number | null> {
+    // A redial asks the one dial gate first (suppression list); a refused number is not dialled again.
+    if (r.attempt > 1 && !r.call_id && !(await mayDial(withAccount(systemCtx(this.env), account), r.phone))) {
+      this.ctx.storage.sql.exec(
+        "UPDATE recipients SET status = 'not_dialed', note = 'suppressed' WHERE idx = ? AND status = 'pending'",
+        r.idx,
+      );
+      return null;
+    }
     // The call id is fixed before anything can be placed under it; 'dialing' is set only once the slot and
     // the rate allow it (a cancel that lands meanwhile wins), and a 'dialing' row is resumed after a restart.
     const callId = r.call_id ?? newId('call');
@@ -306,7 +460,14 @@ export class BatchDispatcher extends DurableObject<Env> {
           max_duration: cfg.maxDuration,
           metadata: cfg.metadata,
         },
-        { publicBaseUrl: cfg.publicBaseUrl, batchId: cfg.batchId, callId, suppressionChecked: true },
+        {
+          publicBaseUrl: cfg.publicBaseUrl,
+          batchId: cfg.batchId,
+          callId,
+          suppressionChecked: true,
+          attempt: r.attempt,
+          firstCallId: r.first_call_id ?? undefined,
+        },
       );
       await hit('batch-after-create-call', this.ctx);
       this.ctx.storage.sql.exec("UPDATE recipients SET status = 'dialed' WHERE idx = ?", r.idx);
@@ -340,10 +501,12 @@ export class BatchDispatcher extends DurableObject<Env> {
    * with batch.completed, or canceled (no event). The configuration is read again after the awaits, so
    * a cancel() that arrived meanwhile is never overwritten by the state read when the alarm began.
    */
-  private async finished(started: StoredConfig) {
+  private async finished(started: StoredConfig): Promise<boolean | 'redialed'> {
     const db = getDb(this.env.DB);
     const [live] = await liveBatchCalls(db, started.batchId, TERMINAL_STATUSES);
     if (live.n > 0) return false;
+    // Every call has ended: one that ended since the alarm began may still need its redial.
+    if ((await this.settle(this.config() ?? started)) > 0) return 'redialed';
     await hit('batch-before-finish', this.ctx);
     const cfg = this.config() ?? started;
     if (cfg.completed) return true;
@@ -378,6 +541,14 @@ export class BatchDispatcher extends DurableObject<Env> {
     );
     return true;
   }
+}
+
+/** The first minute at or after `ms` when `open` holds, or null within 8 days. */
+function firstOpening(open: (t: number) => boolean, ms: number): number | null {
+  const minute = 60_000;
+  let t = Math.ceil(ms / minute) * minute;
+  for (let i = 0; i < 8 * 24 * 60; i++, t += minute) if (open(t)) return t;
+  return null;
 }
 
 function zonesOf(zkey: string, window: CallingWindow | null): string[] {

@@ -23,8 +23,11 @@ import { reportsOptOut, suppressAutomatically } from '../services/suppressions';
 import { dispatcherFor, exchangeFor } from './stubs';
 import { conversionAfterSeconds, type CallRtb } from '../services/rtb-match';
 import { systemCtx, withAccount } from '../services/context';
+import { admitScheduledCall, scheduleSingleRedial } from '../services/redial';
+import { newId } from '../lib/ids';
 
 const RANK: Record<CallStatus, number> = {
+  scheduled: -1,
   queued: 0,
   initiated: 1,
   ringing: 2,
@@ -41,6 +44,8 @@ const sec = (ms: number) => Math.floor(ms / 1000);
 
 type Timer =
   | { at: number; kind: 'dial' }
+  /** A `scheduled` call (quiet hours, a redial): at `at` it takes a slot and becomes `queued`. */
+  | { at: number; kind: 'scheduled' }
   | { at: number; kind: 'provider'; event: ProviderEvent }
   | { at: number; kind: 'mark'; mark: number }
   | { at: number; kind: 'max_duration' }
@@ -50,7 +55,9 @@ type Effect =
   | { kind: 'update'; set: Partial<CallRow> }
   | { kind: 'emit'; type: EventType; extra?: Record<string, unknown> }
   | { kind: 'finalize' }
-  | { kind: 'release' };
+  | { kind: 'release' }
+  /** A single call ended: its redial policy may place `nextId` later (services/redial.ts). */
+  | { kind: 'redial'; nextId: string };
 
 export interface SessionState {
   callId: string;
@@ -97,6 +104,8 @@ export interface StartSession {
   batchId?: string;
   /** The RTB bid this inbound call won: it converts by the route's payout condition. */
   rtb?: CallRtb;
+  /** A `scheduled` call: dialled at this time (after taking a slot), not now. */
+  scheduledAtMs?: number;
 }
 
 export class CallSession extends DurableObject<Env> {
@@ -142,7 +151,7 @@ export class CallSession extends DurableObject<Env> {
         direction: init.direction,
         batchId: init.batchId,
         rtb: init.rtb,
-        status: init.status ?? 'queued',
+        status: init.scheduledAtMs !== undefined ? 'scheduled' : (init.status ?? 'queued'),
         timeScale: init.timeScale,
         publicBaseUrl: init.publicBaseUrl,
         maxDuration: init.maxDuration,
@@ -151,13 +160,15 @@ export class CallSession extends DurableObject<Env> {
         endedAtMs: null,
         converted: false,
         timers:
-          init.direction === 'outbound' && init.dial !== false
-            ? [{ at: now, kind: 'dial' }]
-            : (init.script ?? []).map((x) => ({
-                at: now + x.afterMs,
-                kind: 'provider' as const,
-                event: x.event,
-              })),
+          init.scheduledAtMs !== undefined
+            ? [{ at: init.scheduledAtMs, kind: 'scheduled' }]
+            : init.direction === 'outbound' && init.dial !== false
+              ? [{ at: now, kind: 'dial' }]
+              : (init.script ?? []).map((x) => ({
+                  at: now + x.afterMs,
+                  kind: 'provider' as const,
+                  event: x.event,
+                })),
         outbox: init.direction === 'inbound' ? [{ kind: 'emit', type: 'call.incoming' }] : [],
       };
       await this.save(s);
@@ -330,8 +341,30 @@ export class CallSession extends DurableObject<Env> {
       if (s.status === 'in_progress') await this.hangupNow(s, 'max_duration', 'system');
       return;
     }
+    if (t.kind === 'scheduled') {
+      if (s.status === 'scheduled') await this.admitScheduled(s);
+      return;
+    }
     if (s.status !== 'queued') return;
     await this.dial(s, t);
+  }
+
+  /** A scheduled call's time: take a slot (or wait for one), then dial as any queued call. */
+  private async admitScheduled(s: SessionState) {
+    const ctx = withAccount(systemCtx(this.env), { id: s.accountId });
+    const admit = await admitScheduledCall(ctx, s.callId);
+    if (admit.kind === 'wait') {
+      s.timers.push({ at: Date.now() + admit.ms, kind: 'scheduled' });
+      return;
+    }
+    if (admit.kind === 'stop') {
+      this.transition(s, { status: 'canceled', endReason: admit.reason, hangupBy: 'system' });
+      return;
+    }
+    const now = Date.now();
+    s.status = 'queued';
+    s.outbox.push({ kind: 'update', set: { status: 'queued', updatedAt: sec(now) } });
+    s.timers.push({ at: now, kind: 'dial' });
   }
 
   /**
@@ -487,6 +520,7 @@ export class CallSession extends DurableObject<Env> {
       s.outbox.push({ kind: 'emit', type: 'call.failure', extra: { reason: set.endReason } });
     }
     s.outbox.push({ kind: 'release' });
+    if (s.direction === 'outbound' && !s.batchId) s.outbox.push({ kind: 'redial', nextId: newId('call') });
     return true;
   }
 
@@ -522,6 +556,16 @@ export class CallSession extends DurableObject<Env> {
         }
       } else if (effect.kind === 'finalize') {
         s.outbox.splice(1, 0, ...(await this.finalize(s)));
+      } else if (effect.kind === 'redial') {
+        await scheduleSingleRedial(
+          withAccount(systemCtx(this.env), { id: s.accountId }),
+          s.callId,
+          effect.nextId,
+          {
+            publicBaseUrl: s.publicBaseUrl,
+            faultCtx: this.ctx,
+          },
+        );
       } else {
         await releaseCallSlot(withAccount(systemCtx(this.env), { id: s.accountId }), s.callId);
         if (s.batchId) await dispatcherFor(this.env, s.batchId).callEnded();

@@ -14,7 +14,13 @@ export type FaultPoint =
   /** BatchDispatcher: a recipient's call is created, the recipient not yet marked dialled. */
   | 'batch-after-create-call'
   /** /call-data: just before the lead is written. */
-  | 'lead-before-write';
+  | 'lead-before-write'
+  /** CallSession outbox: a single call's redial row and session exist, its event not sent, the effect not done. */
+  | 'redial-mid-schedule'
+  /** BatchDispatcher: an attempt has ended and needs a redial, which is not yet recorded. */
+  | 'batch-before-redial'
+  /** BatchDispatcher: the redial is recorded in the dispatcher, the ended call not yet marked in D1. */
+  | 'batch-before-redial-mark';
 
 export type FaultAction =
   | { kind: 'throw' }

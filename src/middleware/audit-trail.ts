@@ -19,6 +19,7 @@ const RULES: Array<{ re: RegExp; resource: AuditedResource; verb?: AuditVerb }> 
   { re: /^\/v1\/rtb_endpoints\/[^/]+\/routes(\/[^/]+)?$/, resource: 'rtb_route' },
   { re: /^\/v1\/account\/credentials\/([^/]+)\/rotate$/, resource: 'account_credential', verb: 'rotated' },
   { re: /^\/v1\/provider_credentials(\/.*)?$/, resource: 'provider_credential' },
+  { re: /^\/v1\/account\/quiet_hours$/, resource: 'account_settings' },
 ];
 
 const VERBS: Record<string, AuditVerb> = {

@@ -62,6 +62,37 @@ export const MaxDuration = z
   .max(7200)
   .openapi({ description: 'Seconds (10–7200)', example: 1800 });
 
+const RedialRuleSchema = z
+  .strictObject({
+    attempts: z
+      .number()
+      .int()
+      .min(1)
+      .max(10)
+      .openapi({ description: 'How many more attempts after the first (1–10)', example: 2 }),
+    after_seconds: z
+      .number()
+      .int()
+      .min(30)
+      .max(7 * 86_400)
+      .openapi({ description: 'Seconds after the attempt ended (30 s – 7 days)', example: 600 }),
+  })
+  .openapi('RedialRule');
+
+/** Redials by outcome (README "Redials"); every attempt respects the calling window, pacing and quiet hours. */
+export const RedialPolicy = z
+  .strictObject({
+    busy: RedialRuleSchema.optional(),
+    no_answer: RedialRuleSchema.optional(),
+    voicemail: RedialRuleSchema.optional(),
+    failed: RedialRuleSchema.optional(),
+  })
+  .openapi('RedialPolicy', {
+    description:
+      'Per outcome, how many more attempts and after how long. Attempts count every attempt after the first, whatever its outcome.',
+    example: { busy: { attempts: 2, after_seconds: 600 }, no_answer: { attempts: 1, after_seconds: 3600 } },
+  });
+
 export const CallSchema = z
   .object({
     id: z.string(),
@@ -103,6 +134,19 @@ export const CallSchema = z
       .record(z.string(), z.any())
       .nullable()
       .openapi({ description: 'What an external voice runtime reported: detail_url, credits, report' }),
+    attempt: z.number().openapi({ description: '1 for the first call to a recipient, 2… for its redials' }),
+    first_call_id: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The first attempt of this recipient (null on the first attempt itself)' }),
+    scheduled_at: z
+      .number()
+      .nullable()
+      .openapi({ description: 'status scheduled: when it will be dialled (quiet hours or a redial)' }),
+    next_attempt_at: z
+      .number()
+      .nullable()
+      .openapi({ description: 'When the redial that follows this call is due (null: none)' }),
   })
   .openapi('Call');
 
@@ -122,6 +166,11 @@ export const CreateCallBody = z
     from_number: e164('from_number').optional(),
     max_duration: MaxDuration.optional(),
     metadata: Metadata.optional(),
+    redial: RedialPolicy.optional().openapi({ description: "Redials by outcome (default: the agent's)" }),
+    when_closed: z.enum(['refuse', 'schedule']).optional().openapi({
+      description:
+        "Outside the account's quiet hours: refuse with 422 (the account's default) or schedule the call for the next open time (status scheduled)",
+    }),
     agent_version: AgentVersionPin.optional(),
   })
   .openapi('CreateCall');

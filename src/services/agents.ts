@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
-import { agents, agentVersions, type AnalysisField } from '../db/schema';
+import { agents, agentVersions, type AnalysisField, type RedialPolicy } from '../db/schema';
 import { notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
@@ -22,6 +22,7 @@ export interface AgentInput {
   max_duration?: number;
   analysis_schema?: AnalysisField[];
   metadata?: Record<string, unknown>;
+  redial?: RedialPolicy | null;
 }
 
 export function presentAgent(a: AgentRow) {
@@ -37,6 +38,7 @@ export function presentAgent(a: AgentRow) {
     max_duration: a.maxDuration,
     analysis_schema: a.analysisSchema,
     metadata: a.metadata,
+    redial: a.redial ?? null,
     version: a.version,
     created_at: a.createdAt,
     updated_at: a.updatedAt,
@@ -99,6 +101,7 @@ export async function createAgent(ctx: AccountCtx<'id'>, input: AgentInput) {
     maxDuration: input.max_duration ?? 1800,
     analysisSchema: input.analysis_schema ?? [],
     metadata: input.metadata ?? {},
+    redial: input.redial ?? null,
     version: 1,
     createdAt: now,
     updatedAt: now,
@@ -141,6 +144,7 @@ export async function updateAgent(ctx: AccountCtx<'id'>, id: string, patch: Part
   if (patch.language !== undefined) set.language = patch.language;
   if (patch.status !== undefined) set.status = patch.status;
   if (patch.max_duration !== undefined) set.maxDuration = patch.max_duration;
+  if (patch.redial !== undefined) set.redial = patch.redial;
   if (patch.analysis_schema !== undefined) set.analysisSchema = patch.analysis_schema;
   if (patch.metadata !== undefined) set.metadata = patch.metadata;
   const changed = VERSIONED.some(

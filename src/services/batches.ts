@@ -2,7 +2,7 @@
 // BatchDispatcher (the recipients), which dials them.
 import { and, eq } from 'drizzle-orm';
 import { batchCallCounts } from '../db/hot-queries';
-import { batches } from '../db/schema';
+import { batches, type RedialPolicy } from '../db/schema';
 import { notFound, unprocessable } from '../lib/errors';
 import { newId } from '../lib/ids';
 import type { CallingWindow } from '../lib/calling-window';
@@ -24,6 +24,8 @@ export interface BatchInput {
   name?: string;
   calling_window?: CallingWindow;
   metadata?: Record<string, unknown>;
+  /** Redials by outcome (default: the agent's policy). */
+  redial?: RedialPolicy;
   agent_version?: number;
 }
 
@@ -52,6 +54,7 @@ export async function createBatch(ctx: AccountCtx, input: BatchInput, publicBase
     return [window.timezone ?? account.timezone];
   };
 
+  const redial = input.redial ?? agent.redial ?? null;
   const now = nowSeconds();
   const id = newId('batch');
   const scheduleAt = input.schedule_at ?? null; // a past time means now
@@ -66,6 +69,7 @@ export async function createBatch(ctx: AccountCtx, input: BatchInput, publicBase
     maxDuration: input.max_duration ?? null,
     callingWindow: window as Record<string, unknown> | null,
     metadata: input.metadata ?? {},
+    redial,
     totalRecipients: unique.length,
     duplicatesRemoved: input.recipients.length - unique.length,
     agentVersion,
@@ -91,6 +95,7 @@ export async function createBatch(ctx: AccountCtx, input: BatchInput, publicBase
         window,
         metadata: input.metadata ?? {},
         publicBaseUrl,
+        redial,
       },
       [],
     );
@@ -146,6 +151,7 @@ export function presentBatch(b: typeof batches.$inferSelect) {
     from_number: b.fromNumber,
     max_duration: b.maxDuration,
     calling_window: b.callingWindow as CallingWindow | null, // validated by routes/v1/batches.ts on create
+    redial: b.redial ?? null,
     total_recipients: b.totalRecipients,
     duplicates_removed: b.duplicatesRemoved,
     created_at: b.createdAt,

@@ -13,6 +13,8 @@ import { simulatorTimeScale } from '../providers/telephony';
 import { paginate, type Page } from './pagination';
 import { findOwnedNumber, type Provider } from './phone-numbers';
 import type { AccountCtx } from './context';
+import type { RedialPolicy } from '../db/schema';
+import { quietHoursGate, type WhenClosed } from './quiet-hours';
 
 export interface CreateCallInput {
   agent_id: string;
@@ -21,6 +23,10 @@ export interface CreateCallInput {
   from_number?: string;
   max_duration?: number;
   metadata?: Record<string, unknown>;
+  /** This call's redial policy (default: the agent's). Batch calls follow their batch's instead. */
+  redial?: RedialPolicy;
+  /** Outside the account's quiet hours: refuse (422) or schedule for the next open time. */
+  when_closed?: WhenClosed;
   /** Use this version of the agent instead of its current one. */
   agent_version?: number;
 }
@@ -60,6 +66,10 @@ export function presentCall(r: CallRow) {
     provider: r.provider,
     hangup_by: r.hangupBy,
     external: r.external,
+    attempt: r.attempt,
+    first_call_id: r.firstCallId,
+    scheduled_at: r.scheduledAt,
+    next_attempt_at: r.nextAttemptAt,
   };
 }
 
@@ -67,6 +77,9 @@ export interface CallContext {
   publicBaseUrl: string;
   batchId?: string /** A batch fixes its call ids up front, so a restarted dispatcher cannot dial twice. */;
   callId?: string;
+  /** A batch redial: its attempt number and the recipient's first call. */
+  attempt?: number;
+  firstCallId?: string;
   /** The request field that carried the recipient, for errors about it (CallAI says `to_number`). */
   recipientParam?: string;
   /** The batch dispatcher checked the suppression list itself just before (and counts a hit its own way). */
@@ -98,7 +111,11 @@ export async function createCall(ctx: AccountCtx, input: CreateCallInput, call: 
   const maxDuration = input.max_duration ?? agent.maxDuration;
   const lead = await findLead(ctx, input.recipient_phone);
   const id = call.callId ?? newId('call');
-  await acquireCallSlot(ctx, id, maxDuration);
+  // Quiet hours (services/quiet-hours.ts): a batch checks them itself before dialling.
+  const scheduledAtMs = call.batchId
+    ? null
+    : await quietHoursGate(ctx, input.recipient_phone, input.when_closed);
+  if (scheduledAtMs === null) await acquireCallSlot(ctx, id, maxDuration);
   const row: CallRow = {
     id,
     accountId,
@@ -107,7 +124,7 @@ export async function createCall(ctx: AccountCtx, input: CreateCallInput, call: 
     direction: 'outbound',
     fromNumber,
     toNumber: input.recipient_phone,
-    status: 'queued',
+    status: scheduledAtMs === null ? 'queued' : 'scheduled',
     endReason: null,
     provider,
     providerCallId: null,
@@ -131,6 +148,11 @@ export async function createCall(ctx: AccountCtx, input: CreateCallInput, call: 
     rtb: null,
     hangupBy: null,
     external: null,
+    attempt: call.attempt ?? 1,
+    firstCallId: call.firstCallId ?? null,
+    redial: call.batchId ? null : (input.redial ?? agent.redial ?? null),
+    scheduledAt: scheduledAtMs === null ? null : Math.ceil(scheduledAtMs / 1000),
+    nextAttemptAt: null,
     agentVersion: version.version,
     updatedAt: now,
   };
@@ -155,6 +177,7 @@ export async function createCall(ctx: AccountCtx, input: CreateCallInput, call: 
       publicBaseUrl: call.publicBaseUrl,
       batchId: call.batchId,
       timeScale: provider === 'simulator' ? simulatorTimeScale(env) : 1,
+      ...(row.scheduledAt !== null ? { scheduledAtMs: row.scheduledAt * 1000 } : {}),
     });
   } catch (err) {
     await db

@@ -21,6 +21,7 @@ export const CALL_EVENT_TYPES = [
   'call.converted',
   'call.completed',
   'call.failure',
+  'call.redial_scheduled',
 ] as const;
 export const MESSAGE_EVENT_TYPES = [
   'message.sent',

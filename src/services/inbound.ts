@@ -79,6 +79,11 @@ export async function receiveInboundCall(ctx: Ctx, input: InboundInput): Promise
     rtb: rtb as Record<string, unknown> | null,
     hangupBy: null,
     external: null,
+    attempt: 1,
+    firstCallId: null,
+    redial: null,
+    scheduledAt: null,
+    nextAttemptAt: null,
     agentVersion: agent && !agent.deletedAt ? agent.version : null,
     updatedAt: now,
   };

@@ -218,6 +218,11 @@ async function registerExternalCall(
     rtb: null,
     hangupBy: null,
     external: null,
+    attempt: 1,
+    firstCallId: null,
+    redial: null,
+    scheduledAt: null,
+    nextAttemptAt: null,
     agentVersion: null,
     updatedAt: now,
   };

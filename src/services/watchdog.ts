@@ -2,7 +2,7 @@
 // from alarms, but if D1 or the limiter stays down longer than the platform retries an alarm, the alarm
 // is gone and the object sleeps with work left. Every cron run wakes such objects; each wake-up is
 // idempotent (CallSession.wake, BatchDispatcher.wake, RtbExchange.wake), so waking too often is harmless.
-import { and, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, ne, notInArray, or, sql } from 'drizzle-orm';
 import { batches, calls, rtbEndpoints } from '../db/schema';
 import { TERMINAL_STATUSES } from '../db/types';
 import { dispatcherFor, exchangeFor, sessionFor } from '../durable-objects/stubs';
@@ -38,8 +38,13 @@ export async function wakeStalled(ctx: Ctx, publicBaseUrl = ctx.env.PUBLIC_BASE_
       and(
         notInArray(calls.status, [...TERMINAL_STATUSES]),
         or(
-          sql`${calls.createdAt} + ${calls.maxDuration} + ${margin} < ${now}`,
+          and(
+            ne(calls.status, 'scheduled'),
+            sql`${calls.createdAt} + ${calls.maxDuration} + ${margin} < ${now}`,
+          ),
           and(inArray(calls.status, ['queued', 'initiated', 'ringing']), lt(calls.updatedAt, now - margin)),
+          // A scheduled call (quiet hours, a redial) whose time passed: its alarm may have been lost.
+          and(eq(calls.status, 'scheduled'), lt(calls.scheduledAt, now - margin)),
         ),
       ),
     )

@@ -168,6 +168,76 @@ try {
   const ids = received.map((r) => r.headers['webhook-id']);
   check('one delivery per event (no duplicates)', new Set(ids).size === ids.length);
 
+  console.log('e2e: redials and quiet hours (issue #17)');
+  {
+    const redialed = await ok(
+      cp.POST('/v1/call', {
+        body: {
+          agent_id: agent.id,
+          recipient_phone: '+15005550002',
+          redial: { busy: { attempts: 1, after_seconds: 30 } },
+        },
+      }),
+    );
+    const scheduledEvent = (await waitFor(() =>
+      received
+        .map((r) => JSON.parse(r.body))
+        .find((e) => e.type === 'call.redial_scheduled' && e.data?.call?.id === redialed.call_id),
+    )) as { data: { call: { ended_at: number }; redial: { call_id: string; scheduled_at: number } } } | null;
+    check(
+      'single call: call.redial_scheduled delivered with the time',
+      !!scheduledEvent && scheduledEvent.data.redial.scheduled_at === scheduledEvent.data.call.ended_at + 30,
+      JSON.stringify(scheduledEvent?.data.redial),
+    );
+    const next = scheduledEvent
+      ? await ok(cp.GET('/v1/calls/{id}', { params: { path: { id: scheduledEvent.data.redial.call_id } } }))
+      : null;
+    check(
+      'single call: the redial is a scheduled call, attempt 2 of the same recipient',
+      next?.status === 'scheduled' && next.attempt === 2 && next.first_call_id === redialed.call_id,
+      JSON.stringify(next && { status: next.status, attempt: next.attempt }),
+    );
+    if (next) await ok(cp.POST('/v1/calls/{id}/cancel', { params: { path: { id: next.id } } }));
+
+    const qa = await ok(admin.POST('/admin/accounts', { body: { name: 'E2E quiet', plan: 'business' } }));
+    const q = createCallplaneClient(server.base, qa.api_key);
+    const qAgent = await ok(q.POST('/v1/agents', { body: { name: 'Quiet', prompt: 'Hello.' } }));
+    const nyParts = new Intl.DateTimeFormat('en-US', {
+      timeZone: 'America/New_York',
+      hourCycle: 'h23',
+      hour: 'numeric',
+      minute: 'numeric',
+    }).formatToParts(new Date());
+    const ny =
+      Number(nyParts.find((p) => p.type === 'hour')?.value) * 60 +
+      Number(nyParts.find((p) => p.type === 'minute')?.value);
+    const hhmm = (m: number) => {
+      const x = ((m % 1440) + 1440) % 1440;
+      return `${String(Math.floor(x / 60)).padStart(2, '0')}:${String(x % 60).padStart(2, '0')}`;
+    };
+    // Open for an hour either side of now in New York: Los Angeles (three hours behind) is outside.
+    await ok(q.PUT('/v1/account/quiet_hours', { body: { start: hhmm(ny - 60), end: hhmm(ny + 60) } }));
+    const refused = await q.POST('/v1/call', {
+      body: { agent_id: qAgent.id, recipient_phone: '+12135550161' },
+    });
+    check(
+      'quiet hours: a call outside them in the recipient zone is 422 naming recipient_phone',
+      refused.response.status === 422 && refused.error?.error.param === 'recipient_phone',
+      `${refused.response.status}`,
+    );
+    const later = await ok(
+      q.POST('/v1/call', {
+        body: { agent_id: qAgent.id, recipient_phone: '+12135550162', when_closed: 'schedule' },
+      }),
+    );
+    check('quiet hours: when_closed schedule queues it as scheduled', later.status === 'scheduled');
+    const inside = await ok(
+      q.POST('/v1/call', { body: { agent_id: qAgent.id, recipient_phone: '+12125550163' } }),
+    );
+    check('quiet hours: New York, inside them, is dialled now', inside.status === 'queued');
+    await ok(q.DELETE('/v1/account/quiet_hours'));
+  }
+
   console.log('e2e: seed examples with curl (host and key changed)');
   // Seed examples are untyped on purpose: they check the wire format the seeds promise, byte for byte.
   // biome-ignore lint/suspicious/noExplicitAny: parsed JSON from a curl the seed shows.

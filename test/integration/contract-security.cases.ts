@@ -76,6 +76,8 @@ export const SECURITY_CASES: Record<string, SecurityCase> = {
   GetV1AuditEvents: {},
   PostV1AccountCredentialsWebhookAuthKeyRotate: { fresh: () => createRoomyAccount() },
   PostV1AccountCredentialsIngestKeysRotate: { fresh: () => createRoomyAccount() },
+  PutV1AccountQuietHours: { setup: async () => ({ body: { start: '00:00', end: '00:00' } }) },
+  DeleteV1AccountQuietHours: {},
 
   // Provider credentials: fresh accounts, so one case's PUT by the other account cannot satisfy the next GET.
   GetV1ProviderCredentials: {},

@@ -2,7 +2,9 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { authOf } from '../../middleware/auth';
 import { presentAccount, rotateIngestKeys, rotateWebhookAuthKey } from '../../services/accounts';
 import { effectiveLimits } from '../../services/limits';
-import { errorResponses, jsonResponse, newRouter } from '../router';
+import { errorResponses, jsonBody, jsonResponse, newRouter, orNull } from '../router';
+import { DAYS } from '../../lib/calling-window';
+import { accountQuietHours, setQuietHours } from '../../services/quiet-hours';
 import { auditContext, ctxOf } from '../../middleware/auth';
 import { recordAudit } from '../../services/audit';
 import {
@@ -11,7 +13,6 @@ import {
   type RETENTION_KINDS,
   updateRetention,
 } from '../../services/retention';
-import { jsonBody } from '../router';
 
 const days = (what: string, dflt: number | null) =>
   z
@@ -62,10 +63,46 @@ export const AccountSchema = z
   })
   .openapi('Account');
 
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)');
+
+const QuietHoursInput = z
+  .strictObject({
+    start: hhmm.openapi({
+      example: '08:00',
+      description: 'Calls allowed from (local time of the recipient)',
+    }),
+    end: hhmm.openapi({
+      example: '21:00',
+      description: 'until (exclusive); before start = overnight, equal to start = all day',
+    }),
+    days: z
+      .array(z.enum(DAYS))
+      .min(1)
+      .max(7)
+      .optional()
+      .openapi({ description: 'Days calls are allowed (default: every day)' }),
+    when_closed: z.enum(['refuse', 'schedule']).optional().openapi({
+      description:
+        'A single call outside them: refused with 422 (default), or scheduled to the next open time',
+    }),
+  })
+  .openapi('QuietHoursInput', {
+    description:
+      "When calls may be placed, in each recipient's own zone (by country, and area code in North America; a number whose country spans zones only when open in all). Applies to single calls, batches and redials.",
+  });
+
+const QuietHours = z
+  .object({
+    ...QuietHoursInput.shape,
+    when_closed: z.enum(['refuse', 'schedule']),
+  })
+  .openapi('QuietHours');
+
 const OwnAccount = AccountSchema.extend({
   effective_limits: z
     .record(z.string(), z.number())
     .openapi({ description: "The plan's figures with this account's overrides applied" }),
+  quiet_hours: orNull(QuietHours).openapi({ description: 'null: off (the default)' }),
 }).openapi('OwnAccount');
 
 const tags = ['Account'];
@@ -80,9 +117,46 @@ export function accountRoutes() {
       summary: 'The account this credential belongs to',
       responses: { 200: jsonResponse(OwnAccount, 'The account'), ...errorResponses },
     }),
-    (c) => {
+    async (c) => {
       const account = authOf(c).account;
-      return c.json({ ...presentAccount(account), effective_limits: effectiveLimits(account) }, 200);
+      const { quietHours } = await accountQuietHours(ctxOf(c));
+      return c.json(
+        { ...presentAccount(account), effective_limits: effectiveLimits(account), quiet_hours: quietHours },
+        200,
+      );
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'put',
+      path: '/account/quiet_hours',
+      tags,
+      summary: "Set the account's quiet hours (the local times when calls may be placed)",
+      request: { body: jsonBody(QuietHoursInput) },
+      responses: { 200: jsonResponse(QuietHours, 'The quiet hours now in force'), ...errorResponses },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const set = await setQuietHours(ctxOf(c), { ...body, when_closed: body.when_closed ?? 'refuse' });
+      return c.json(set!, 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/account/quiet_hours',
+      tags,
+      summary: 'Turn quiet hours off',
+      responses: {
+        200: jsonResponse(z.object({ quiet_hours: z.null() }), 'Quiet hours are off'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      await setQuietHours(ctxOf(c), null);
+      return c.json({ quiet_hours: null }, 200);
     },
   );
 

@@ -18,10 +18,11 @@ import {
   jsonResponse,
   listOf,
   newRouter,
+  orNull,
   PaginationQuery,
   queryInt,
 } from '../router';
-import { MaxDuration, Metadata, nonBlank } from '../schemas';
+import { MaxDuration, Metadata, nonBlank, RedialPolicy } from '../schemas';
 import { ctxOf } from '../../middleware/auth';
 
 const AnalysisField = z.strictObject({
@@ -46,6 +47,9 @@ const fields = {
   max_duration: MaxDuration,
   analysis_schema: z.array(AnalysisField).max(50),
   metadata: Metadata,
+  redial: RedialPolicy.nullable().openapi({
+    description: 'Default redial policy of calls and batches with this agent that set none (null: none)',
+  }),
 };
 
 const CreateAgent = z
@@ -59,6 +63,7 @@ const CreateAgent = z
     max_duration: fields.max_duration.optional(),
     analysis_schema: fields.analysis_schema.optional(),
     metadata: fields.metadata.optional(),
+    redial: fields.redial.optional(),
   })
   .openapi('CreateAgent');
 const UpdateAgent = CreateAgent.partial().openapi('UpdateAgent');
@@ -76,6 +81,7 @@ const Agent = z
     max_duration: z.number(),
     analysis_schema: z.array(AnalysisField),
     metadata: z.record(z.string(), z.any()),
+    redial: orNull(RedialPolicy),
     version: z.number().int().openapi({
       description:
         'The current version: each change to prompt, first message, voice or analysis schema adds one',

@@ -15,7 +15,7 @@ import {
   PaginationQuery,
   validationError,
 } from '../router';
-import { AgentVersionPin, e164, MaxDuration, Metadata, TimeZone, Variables } from '../schemas';
+import { AgentVersionPin, e164, MaxDuration, Metadata, RedialPolicy, TimeZone, Variables } from '../schemas';
 import { publicBaseUrl } from '../../middleware/request-context';
 import { ctxOf } from '../../middleware/auth';
 
@@ -59,6 +59,9 @@ const batchFields = <R extends z.ZodType>(recipients: R) => ({
   name: z.string().max(200).optional(),
   calling_window: CallingWindow.optional(),
   metadata: Metadata.optional().openapi({ description: 'Copied onto every call of the batch' }),
+  redial: RedialPolicy.optional().openapi({
+    description: "Redials by outcome (default: the agent's); a recipient counts once, by its last attempt",
+  }),
   agent_version: AgentVersionPin.optional().openapi({
     description:
       'The agent version every call uses (default: the version current when the batch is created; editing the agent later never changes the batch)',
@@ -115,6 +118,7 @@ const BatchBase = z.object({
   from_number: z.string().nullable(),
   max_duration: z.number().nullable(),
   calling_window: orNull(CallingWindow),
+  redial: orNull(RedialPolicy),
   total_recipients: z.number(),
   duplicates_removed: z.number(),
   created_at: z.number(),
