@@ -970,7 +970,7 @@ export interface paths {
         put?: never;
         /**
          * Import a CSV of up to 100000 numbers
-         * @description Body: CSV (`Content-Type: text/csv`), one number a line, with an optional header `phone,channel,reason,source`. The query sets defaults for missing columns. Bad rows are skipped and reported; a file that is wrong as a whole (empty, unknown column, too many rows) is a 400 and nothing is stored. One `suppression.created` event summarises the import.
+         * @description Body: CSV (`Content-Type: text/csv`), one number a line, with an optional header `phone,channel,reason,source`. The query sets defaults for missing columns. Bad rows are skipped and reported; a file that is wrong as a whole (empty, unknown column, no phone column, too many rows) is a 422 naming `body` and nothing is stored. One `suppression.created` event summarises the import.
          */
         post: operations["PostV1SuppressionsImport"];
         delete?: never;
@@ -9809,6 +9809,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
                 };
             };
             /** @description Rate limited: retry after the Retry-After header */

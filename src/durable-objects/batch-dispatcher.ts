@@ -134,11 +134,13 @@ export class BatchDispatcher extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       recipients.forEach((r, k) => {
         this.ctx.storage.sql.exec(
-          "INSERT OR REPLACE INTO recipients (idx, phone, variables, zkey, status) VALUES (?, ?, ?, ?, 'staged')",
+          "INSERT OR REPLACE INTO recipients (idx, phone, variables, zkey, rzkey, status) VALUES (?, ?, ?, ?, ?, 'staged')",
           from + k,
           r.phone,
           r.variables ? JSON.stringify(r.variables) : null,
           r.zones.join('|'),
+          // Quiet hours are judged in the recipient's own zones, as init stores them.
+          (r.rzones ?? recipientZones(r.phone, '')).filter(Boolean).join('|'),
         );
       });
     });

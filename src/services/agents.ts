@@ -3,7 +3,7 @@ import { agents, agentVersions, type AnalysisField, type RedialPolicy } from '..
 import { notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
-import { paginate, type Page } from './pagination';
+import { listPage, paginate, type Page } from './pagination';
 import type { AccountCtx } from './context';
 
 export type AgentRow = typeof agents.$inferSelect;
@@ -201,17 +201,7 @@ export async function listAgentVersions(ctx: AccountCtx<'id'>, agentId: string, 
     rows = r;
     total = t[0]?.n ?? 0;
   } else rows = await rowsQuery;
-  const has_more = rows.length > page.limit;
-  rows = rows.slice(0, page.limit);
-  if (newer) rows.reverse();
-  return {
-    object: 'list' as const,
-    data: rows.map(presentAgentVersion),
-    has_more,
-    ...(total !== undefined ? { total } : {}),
-    limit: page.limit,
-    offset: page.offset,
-  };
+  return listPage(rows, page, newer, total, presentAgentVersion);
 }
 
 /** Version `n` of an agent of this account (null when it has no such version). */

@@ -78,13 +78,26 @@ export async function paginate<T extends Listed, R>(
   } else {
     rows = (await rowsQuery) as T['$inferSelect'][];
   }
-  const has_more = rows.length > page.limit;
-  rows = rows.slice(0, page.limit);
+  return listPage(rows, page, newer, total, present);
+}
+
+/**
+ * The list answer from `limit + 1` fetched rows (the extra one only tells `has_more`); rows fetched
+ * ascending for `ending_before` (`newer`) are turned back to newest first.
+ */
+export function listPage<T, R>(
+  fetched: T[],
+  page: Page,
+  newer: boolean,
+  total: number | undefined,
+  present: (row: T) => R,
+) {
+  const rows = fetched.slice(0, page.limit);
   if (newer) rows.reverse();
   return {
     object: 'list' as const,
     data: rows.map(present),
-    has_more,
+    has_more: fetched.length > page.limit,
     ...(total !== undefined ? { total } : {}),
     limit: page.limit,
     offset: page.offset,

@@ -242,10 +242,13 @@ function splitCsvLine(line: string): string[] {
   return out;
 }
 
+/** A file the document cannot judge (its content, not its shape): 422, nothing stored. */
+const wholeFile = (message: string, param: string) => new DomainError('unprocessable', message, param);
+
 /**
  * Parses a suppression CSV in chunks of PARSE_CHUNK_ROWS lines, yielding to the isolate between chunks.
  * A header row (`phone[,channel,reason,source]`, any order) is optional; without one, the first column is
- * the phone. Whole-file problems (empty, unknown columns, no phone column, too many rows) are a 400 and
+ * the phone. Whole-file problems (empty, unknown columns, no phone column, too many rows) are a 422 and
  * nothing is stored; a bad row is reported and skipped. `onChunk` is told each chunk's line count.
  */
 export async function parseSuppressionCsv(
@@ -253,10 +256,10 @@ export async function parseSuppressionCsv(
   defaults: { channel: SuppressionChannel; reason: SuppressionReason; source: string | null },
   onChunk: (lines: number) => void = () => {},
 ) {
-  if (text.includes('\u0000')) throw invalid('The file is not text (it contains NUL bytes)', 'body');
+  if (text.includes('\u0000')) throw wholeFile('The file is not text (it contains NUL bytes)', 'body');
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   while (lines.length && !lines[lines.length - 1].trim()) lines.pop();
-  if (!lines.length) throw invalid('The file is empty', 'body');
+  if (!lines.length) throw wholeFile('The file is empty', 'body');
 
   let order: string[] = ['phone'];
   let start = 0;
@@ -264,14 +267,14 @@ export async function parseSuppressionCsv(
   if (head.some((h) => /[a-z]/.test(h) && !normalizePhone(h))) {
     const unknown = head.find((h) => !(COLUMNS as readonly string[]).includes(h));
     if (unknown !== undefined)
-      throw invalid(`Unknown column "${unknown.slice(0, 40)}"; columns are ${COLUMNS.join(', ')}`, 'body');
-    if (!head.includes('phone')) throw invalid('The header has no phone column', 'body');
+      throw wholeFile(`Unknown column "${unknown.slice(0, 40)}"; columns are ${COLUMNS.join(', ')}`, 'body');
+    if (!head.includes('phone')) throw wholeFile('The header has no phone column', 'body');
     order = head;
     start = 1;
   }
   const dataRows = lines.length - start;
   if (dataRows > MAX_IMPORT_ROWS)
-    throw invalid(`The file has ${dataRows} rows; at most ${MAX_IMPORT_ROWS} are imported at once`, 'body');
+    throw wholeFile(`The file has ${dataRows} rows; at most ${MAX_IMPORT_ROWS} are imported at once`, 'body');
 
   const col = (name: (typeof COLUMNS)[number]) => order.indexOf(name);
   const [pi, ci, ri, si] = [col('phone'), col('channel'), col('reason'), col('source')];

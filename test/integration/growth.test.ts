@@ -353,6 +353,19 @@ describe('account deletion', () => {
     };
     const populate = async (acct: TestAccount) => {
       const hook = await made(acct, '/v1/webhook_endpoints', { url: receiverUrl('deletion') });
+      await made(acct, '/v1/suppressions', {
+        phone: uniqueNumber('+1415'),
+        channel: 'all',
+        reason: 'opted_out',
+      });
+      const creds = await request('PUT', '/v1/provider_credentials/twilio', {
+        key: acct.key,
+        body: {
+          account_sid: `AC${crypto.randomUUID().replaceAll('-', '')}`,
+          auth_token: 'deletion_test_token_0001',
+        },
+      });
+      if (creds.status >= 300) throw new Error(`provider_credentials: ${creds.status} ${creds.text}`);
       const call = await made(
         acct,
         '/v1/call',

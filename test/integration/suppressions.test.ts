@@ -88,9 +88,13 @@ describe('suppression list', () => {
     const del = await request('DELETE', `/v1/suppressions/${mine.id}`, { key: b.key });
     expect(del.status).toBe(404);
     expect(expectEnvelope(del).param).toBe('id');
-    const listed = await request('GET', `/v1/suppressions?phone=${encodeURIComponent(phone)}`, {
-      key: b.key,
-    });
+    const listed = await request(
+      'GET',
+      `/v1/suppressions?include_total=true&phone=${encodeURIComponent(phone)}`,
+      {
+        key: b.key,
+      },
+    );
     expect(listed.body.total).toBe(0);
     expect((await request('GET', `/v1/suppressions/${mine.id}`, { key: a.key })).status).toBe(200);
     const theirs = await request('POST', '/v1/call', {
@@ -117,13 +121,17 @@ describe('suppression list', () => {
     expect(call.status, call.text).toBe(201);
     const list = await request(
       'GET',
-      `/v1/suppressions?phone=${encodeURIComponent(phone)}&channel=whatsapp&reason=complained`,
+      `/v1/suppressions?include_total=true&phone=${encodeURIComponent(phone)}&channel=whatsapp&reason=complained`,
       { key: a.key },
     );
     expect(list.body.total).toBe(1);
-    const none = await request('GET', `/v1/suppressions?phone=${encodeURIComponent(phone)}&channel=call`, {
-      key: a.key,
-    });
+    const none = await request(
+      'GET',
+      `/v1/suppressions?include_total=true&phone=${encodeURIComponent(phone)}&channel=call`,
+      {
+        key: a.key,
+      },
+    );
     expect(none.body.total).toBe(0);
   });
 
@@ -182,11 +190,15 @@ describe('CSV import', () => {
     expect(r.status, r.text).toBe(200);
     expect(r.body).toMatchObject({ rows: 4, created: 1, existing: 1, invalid: 2 });
     expect(r.body.errors.map((e: any) => e.row)).toEqual([4, 5]);
-    const one = await request('GET', `/v1/suppressions?phone=${encodeURIComponent(good[0])}`, { key: a.key });
+    const one = await request(
+      'GET',
+      `/v1/suppressions?include_total=true&phone=${encodeURIComponent(good[0])}`,
+      { key: a.key },
+    );
     expect(one.body.data[0]).toMatchObject({ reason: 'opted_out', source: 'crm-export', channel: 'all' });
   });
 
-  it('a file that is wrong as a whole is a 400 and stores nothing', async () => {
+  it('a file that is wrong as a whole is a 422 naming body and stores nothing', async () => {
     const phone = uniqueNumber('+1649');
     for (const csv of [`phone,colour\n${phone},red\n`, `number\n${phone}\n`, '', '\n\n']) {
       const r = await request('POST', '/v1/suppressions/import', {
@@ -194,8 +206,9 @@ describe('CSV import', () => {
         raw: csv,
         headers: { 'Content-Type': 'text/csv' },
       });
-      expect(r.status, `${JSON.stringify(csv)} → ${r.text}`).toBe(400);
-      expectEnvelope(r);
+      // Well-formed by the document (any text/csv body), wrong by its content: 422, not 400.
+      expect(r.status, `${JSON.stringify(csv)} → ${r.text}`).toBe(422);
+      expect(expectEnvelope(r).param).toBe('body');
     }
     const tooMany = `${Array.from({ length: 100_001 }, (_, i) => `+1415${String(i).padStart(7, '0')}`).join('\n')}\n`;
     const big = await request('POST', '/v1/suppressions/import', {
@@ -203,7 +216,7 @@ describe('CSV import', () => {
       raw: tooMany,
       headers: { 'Content-Type': 'text/csv' },
     });
-    expect(big.status, big.text).toBe(400);
+    expect(big.status, big.text).toBe(422);
     const n = await env.DB.prepare('SELECT COUNT(*) AS n FROM suppressions WHERE account_id = ?')
       .bind(a.id)
       .first<{ n: number }>();
@@ -321,9 +334,13 @@ describe('automatic entries', () => {
       body: { from: phone, text: 'Stop.' },
     });
     expect(reply.status, reply.text).toBe(201);
-    const list = await request('GET', `/v1/suppressions?phone=${encodeURIComponent(phone)}`, {
-      key: acct.key,
-    });
+    const list = await request(
+      'GET',
+      `/v1/suppressions?include_total=true&phone=${encodeURIComponent(phone)}`,
+      {
+        key: acct.key,
+      },
+    );
     expect(list.body.data[0]).toMatchObject({
       channel: 'whatsapp',
       reason: 'opted_out',
@@ -344,8 +361,11 @@ describe('automatic entries', () => {
       body: { from: chatty, text: 'please stop by at noon' },
     });
     expect(
-      (await request('GET', `/v1/suppressions?phone=${encodeURIComponent(chatty)}`, { key: acct.key })).body
-        .total,
+      (
+        await request('GET', `/v1/suppressions?include_total=true&phone=${encodeURIComponent(chatty)}`, {
+          key: acct.key,
+        })
+      ).body.total,
     ).toBe(0);
   });
 
@@ -363,12 +383,17 @@ describe('automatic entries', () => {
     expect(call.status, call.text).toBe(201);
     await waitFor(
       async () =>
-        (await request('GET', `/v1/suppressions?phone=${encodeURIComponent(phone)}`, { key: acct.key })).body
-          .total === 1,
+        (
+          await request('GET', `/v1/suppressions?include_total=true&phone=${encodeURIComponent(phone)}`, {
+            key: acct.key,
+          })
+        ).body.total === 1,
       { timeout: 20_000, what: 'opt-out suppression' },
     );
     const entry = (
-      await request('GET', `/v1/suppressions?phone=${encodeURIComponent(phone)}`, { key: acct.key })
+      await request('GET', `/v1/suppressions?include_total=true&phone=${encodeURIComponent(phone)}`, {
+        key: acct.key,
+      })
     ).body.data[0];
     expect(entry).toMatchObject({ channel: 'call', reason: 'opted_out', source: 'call_analysis' });
     expectSuppressed(

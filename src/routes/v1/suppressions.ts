@@ -13,6 +13,7 @@ import {
   SUPPRESSION_REASONS,
 } from '../../services/suppressions';
 import {
+  errorResponse,
   errorResponses,
   IdParam,
   jsonBody,
@@ -151,7 +152,7 @@ export function suppressionRoutes() {
       tags,
       summary: `Import a CSV of up to ${MAX_IMPORT_ROWS} numbers`,
       description:
-        'Body: CSV (`Content-Type: text/csv`), one number a line, with an optional header `phone,channel,reason,source`. The query sets defaults for missing columns. Bad rows are skipped and reported; a file that is wrong as a whole (empty, unknown column, too many rows) is a 400 and nothing is stored. One `suppression.created` event summarises the import.',
+        'Body: CSV (`Content-Type: text/csv`), one number a line, with an optional header `phone,channel,reason,source`. The query sets defaults for missing columns. Bad rows are skipped and reported; a file that is wrong as a whole (empty, unknown column, no phone column, too many rows) is a 422 naming `body` and nothing is stored. One `suppression.created` event summarises the import.',
       request: {
         query: ImportQuery,
         body: {
@@ -162,7 +163,7 @@ export function suppressionRoutes() {
           },
         },
       },
-      responses: { 200: jsonResponse(ImportResult, 'Imported'), ...errorResponses },
+      responses: { 200: jsonResponse(ImportResult, 'Imported'), 422: errorResponse(422), ...errorResponses },
     }),
     async (c) => {
       const type = (c.req.header('Content-Type') ?? '').split(';')[0].trim().toLowerCase();
