@@ -24,7 +24,6 @@ import { effectiveLimits, WINDOW_MS } from '../services/limits';
 import { leaseTtlMs } from '../services/concurrency';
 import { systemCtx, withAccount } from '../services/context';
 import type { QuietHours, RedialPolicy } from '../db/schema';
-import { mayDial } from '../services/may-dial';
 import { quietOpen, recipientZones } from '../services/quiet-hours';
 import { policyOutcomes, redialRule } from '../services/redial';
 
@@ -404,14 +403,6 @@ export class BatchDispatcher extends DurableObject<Env> {
     account: typeof accounts.$inferSelect,
     r: Row,
   ): Promise<number | null> {
-    // A redial asks the one dial gate first (suppression list); a refused number is not dialled again.
-    if (r.attempt > 1 && !r.call_id && !(await mayDial(withAccount(systemCtx(this.env), account), r.phone))) {
-      this.ctx.storage.sql.exec(
-        "UPDATE recipients SET status = 'not_dialed', note = 'suppressed' WHERE idx = ? AND status = 'pending'",
-        r.idx,
-      );
-      return null;
-    }
     // The call id is fixed before anything can be placed under it; 'dialing' is set only once the slot and
     // the rate allow it (a cancel that lands meanwhile wins), and a 'dialing' row is resumed after a restart.
     const callId = r.call_id ?? newId('call');
@@ -424,7 +415,8 @@ export class BatchDispatcher extends DurableObject<Env> {
       return null;
     }
     const ctx = withAccount(systemCtx(this.env), account);
-    // Checked at dial time, so a number suppressed while the batch runs is skipped too (before it costs a slot).
+    // Checked at dial time, every attempt (redials too), so a number suppressed while the batch runs is
+    // skipped (before it costs a slot) and counted as suppressed.
     if (await isSuppressed(ctx, r.phone, 'call')) {
       this.ctx.storage.sql.exec(
         "UPDATE recipients SET status = 'suppressed', note = 'on the suppression list' WHERE idx = ? AND status IN ('pending', 'dialing')",

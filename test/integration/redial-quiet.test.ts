@@ -210,6 +210,26 @@ describe('batch redials', () => {
     expect((await batchOf(acct, batchId)).status).toBe('canceled');
   });
 
+  it('a number suppressed after a busy attempt is never redialled, and counts as suppressed', async () => {
+    const acct = await createRoomyAccount();
+    const batchId = await busyBatch(acct, { busy: { attempts: 3, after_seconds: 600 } });
+    const clock = { now: Date.now() + 3_600_000 };
+    await driveClock(batchId, clock);
+    await runDurableObjectAlarm(dispatcher(batchId));
+    await redialRecorded(acct, batchId, 1);
+    const added = await request('POST', '/v1/suppressions', {
+      key: acct.key,
+      body: { phone: BUSY, channel: 'call', reason: 'opted_out' },
+    });
+    expect(added.status, added.text).toBe(201);
+    clock.now += 600_000; // the redial falls due
+    await runDurableObjectAlarm(dispatcher(batchId));
+    await runDurableObjectAlarm(dispatcher(batchId));
+    await waitFor(async () => (await batchOf(acct, batchId)).status === 'completed', { what: 'completion' });
+    expect(await callsOf(batchId)).toHaveLength(1);
+    expect((await batchOf(acct, batchId)).counts).toMatchObject({ suppressed: 1, busy: 0, pending: 0 });
+  });
+
   for (const point of ['batch-before-redial', 'batch-before-redial-mark'] as FaultPoint[]) {
     it(`a crash at ${point} loses no redial and doubles none`, async () => {
       const acct = await createRoomyAccount();
