@@ -26,7 +26,7 @@ export async function benchSuppressions({ quick = false } = {}) {
     const importMs = performance.now() - t0;
     if (imported.created !== ENTRIES)
       throw new Error(`import: ${res.status} ${JSON.stringify(imported).slice(0, 300)}`);
-    const listed = await api(server.base, 'GET', '/v1/suppressions?limit=1', full.key);
+    const listed = await api(server.base, 'GET', '/v1/suppressions?limit=1&include_total=true', full.key);
     if (listed.total !== ENTRIES) throw new Error(`expected ${ENTRIES} entries, found ${listed.total}`);
 
     const n = quick ? 200 : 1000;
