@@ -15,42 +15,24 @@ import { RtbExchange as RtbExchangeObject } from './durable-objects/rtb-exchange
 import { countAlarm, countRequest, metered, readCounters, resetCounters } from './lib/metering';
 
 // The Durable Objects get their bindings through `metered` (counted only when BENCH_METRICS=on).
-export class AccountLimiter extends AccountLimiterObject {
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, metered(env));
-  }
-  override alarm() {
-    countAlarm('AccountLimiter');
-    return super.alarm();
-  }
+// biome-ignore lint/suspicious/noExplicitAny: a mixin's base must be constructible from any[]
+type DurableObjectClass = new (...args: any[]) => { alarm(): Promise<void> };
+function meteredObject<C extends DurableObjectClass>(Base: C, name: string) {
+  return class extends Base {
+    // biome-ignore lint/suspicious/noExplicitAny: a mixin's constructor must take any[]
+    constructor(...args: any[]) {
+      super(args[0] as DurableObjectState, metered(args[1] as Env));
+    }
+    override alarm() {
+      countAlarm(name);
+      return super.alarm();
+    }
+  };
 }
-export class BatchDispatcher extends BatchDispatcherObject {
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, metered(env));
-  }
-  override alarm() {
-    countAlarm('BatchDispatcher');
-    return super.alarm();
-  }
-}
-export class CallSession extends CallSessionObject {
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, metered(env));
-  }
-  override alarm() {
-    countAlarm('CallSession');
-    return super.alarm();
-  }
-}
-export class RtbExchange extends RtbExchangeObject {
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, metered(env));
-  }
-  override alarm() {
-    countAlarm('RtbExchange');
-    return super.alarm();
-  }
-}
+export const AccountLimiter = meteredObject(AccountLimiterObject, 'AccountLimiter');
+export const BatchDispatcher = meteredObject(BatchDispatcherObject, 'BatchDispatcher');
+export const CallSession = meteredObject(CallSessionObject, 'CallSession');
+export const RtbExchange = meteredObject(RtbExchangeObject, 'RtbExchange');
 
 const app = createApp();
 
