@@ -52,15 +52,18 @@ const receiver = http.createServer((req, res) => {
 });
 await new Promise((r) => receiver.listen(RECEIVER_PORT, '127.0.0.1', r));
 
-const migrate = spawnSync(
-  'npx',
-  ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist],
-  {
-    env,
-    encoding: 'utf8',
-  },
-);
-if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
+// Every D1 shard (wrangler.toml) gets the same migrations.
+for (const db of ['DB', 'DB_SHARD_1']) {
+  const migrate = spawnSync(
+    'npx',
+    ['wrangler', 'd1', 'migrations', 'apply', db, '--local', '--persist-to', persist],
+    {
+      env,
+      encoding: 'utf8',
+    },
+  );
+  if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
+}
 
 let child = null;
 async function start() {

@@ -28,11 +28,14 @@ const vars = Object.fromEntries(
     }),
 );
 
-const migrate = spawnSync('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local'], {
-  stdio: 'inherit',
-  env: { ...env, CI: 'true' },
-});
-if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+// Every D1 shard (wrangler.toml) gets the same migrations.
+for (const db of ['DB', 'DB_SHARD_1']) {
+  const migrate = spawnSync('npx', ['wrangler', 'd1', 'migrations', 'apply', db, '--local'], {
+    stdio: 'inherit',
+    env: { ...env, CI: 'true' },
+  });
+  if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+}
 
 const dev = spawn('npx', ['wrangler', 'dev', '--port', PORT, '--ip', '127.0.0.1', ...process.argv.slice(2)], {
   stdio: 'inherit',

@@ -6,7 +6,14 @@ import type { Account, ScriptedStep } from './db/types';
 
 /** The Worker's bindings (wrangler.toml) and secrets (.dev.vars / `wrangler secret put`). */
 export interface Env {
+  /** Shard 0 and the directory (placements, number claims): src/db/shards.ts. */
   DB: D1Database;
+  /** The second shard locally and in tests; a deployment lists its shard bindings in D1_SHARDS. */
+  DB_SHARD_1?: D1Database;
+  /** Comma-separated D1 bindings accounts are placed on (`DB` always included). Unset: `DB` alone. */
+  D1_SHARDS?: string;
+  /** Placement of new accounts: `hash` (stable hash of the id, default) or `fewest` (fewest placed accounts). */
+  D1_PLACEMENT?: string;
   KV: KVNamespace;
   ACCOUNT_LIMITER: DurableObjectNamespace<AccountLimiter>;
   CALL_SESSION: DurableObjectNamespace<CallSession>;
@@ -79,8 +86,8 @@ export interface Env {
 
 /** Queue messages: a webhook delivery to attempt, or a simulated WhatsApp step that is due. */
 export type EventQueueMessage =
-  | { delivery_id: string; kind?: undefined }
-  | { kind: 'whatsapp_step'; message_id: string; step: ScriptedStep };
+  | { delivery_id: string; kind?: undefined; account_id?: string }
+  | { kind: 'whatsapp_step'; message_id: string; step: ScriptedStep; account_id?: string };
 
 export interface AuthContext {
   account: Account;

@@ -6,7 +6,8 @@ import { purgeExpiredIdempotencyKeys } from './services/idempotency';
 import { purgeOldIngestKeys } from './services/ingest';
 import { purgeExpired } from './services/retention';
 import { wakeStalled } from './services/watchdog';
-import { systemCtx } from './services/context';
+import { onShard, systemCtx } from './services/context';
+import { eachShard } from './db/shards';
 
 import { AccountLimiter as AccountLimiterObject } from './durable-objects/account-limiter';
 import { BatchDispatcher as BatchDispatcherObject } from './durable-objects/batch-dispatcher';
@@ -60,11 +61,23 @@ export default {
   },
 
   async scheduled(_controller: ScheduledController, env: Env): Promise<void> {
-    const ctx = systemCtx(metered(env));
-    await purgeExpiredIdempotencyKeys(ctx);
-    await sweepStuckDeliveries(ctx);
-    await wakeStalled(ctx);
-    await purgeOldIngestKeys(ctx);
-    await purgeExpired(ctx);
+    const system = systemCtx(metered(env));
+    // Each job scans one database: the cron runs them on every D1 shard in turn (db/shards.ts); a shard
+    // that fails does not keep the others from their run.
+    let failed: unknown = null;
+    await eachShard(system.env, async (db, shard) => {
+      const ctx = onShard(system, db);
+      try {
+        await purgeExpiredIdempotencyKeys(ctx);
+        await sweepStuckDeliveries(ctx);
+        await wakeStalled(ctx);
+        await purgeOldIngestKeys(ctx);
+        await purgeExpired(ctx);
+      } catch (err) {
+        system.log.error('cron failed on a shard', { shard, error: String(err) });
+        failed = err;
+      }
+    });
+    if (failed) throw failed;
   },
 } satisfies ExportedHandler<Env, EventQueueMessage>;

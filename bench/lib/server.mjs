@@ -16,12 +16,15 @@ export const benchPort = (dflt, offset = 0) =>
 export async function startServer({ port, vars = {}, testScheduled = false }) {
   const persist = mkdtempSync(join(tmpdir(), 'callplane-bench-'));
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' };
-  const migrate = spawnSync(
-    'npx',
-    ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist],
-    { env, encoding: 'utf8' },
-  );
-  if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
+  // Every D1 shard (wrangler.toml) gets the same migrations.
+  for (const db of ['DB', 'DB_SHARD_1']) {
+    const migrate = spawnSync(
+      'npx',
+      ['wrangler', 'd1', 'migrations', 'apply', db, '--local', '--persist-to', persist],
+      { env, encoding: 'utf8' },
+    );
+    if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
+  }
   const allVars = { ADMIN_TOKEN, LOG_LEVEL: 'silent', ...vars };
   const args = [
     'wrangler',

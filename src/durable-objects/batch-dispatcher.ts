@@ -4,7 +4,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import { liveBatchCalls } from '../db/hot-queries';
-import { getDb } from '../db/client';
+import { accountDb } from '../db/shards';
 import { accounts, batches, calls } from '../db/schema';
 import type { Env } from '../env';
 import { isDomainError } from '../lib/errors';
@@ -220,7 +220,7 @@ export class BatchDispatcher extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(this.realTime(cfg.scheduleAtMs));
       return;
     }
-    const db = getDb(this.env.DB);
+    const db = accountDb(this.env, cfg.accountId);
     const account = await db.query.accounts.findFirst({ where: eq(accounts.id, cfg.accountId) });
     if (!account) return;
     if (!cfg.started && !cfg.canceled) {
@@ -328,7 +328,7 @@ export class BatchDispatcher extends DurableObject<Env> {
   private async settle(cfg: StoredConfig): Promise<number> {
     const outcomes = policyOutcomes(cfg.redial);
     if (!outcomes.length || cfg.canceled) return 0;
-    const db = getDb(this.env.DB);
+    const db = accountDb(this.env, cfg.accountId);
     const conds = outcomes.map(({ outcome, maxAttempt }) =>
       outcome === 'voicemail'
         ? sql`(${calls.status} = 'completed' AND (${calls.endReason} = 'voicemail' OR ${calls.outcome} = 'voicemail') AND ${calls.attempt} <= ${maxAttempt})`
@@ -408,7 +408,7 @@ export class BatchDispatcher extends DurableObject<Env> {
     const callId = r.call_id ?? newId('call');
     if (!r.call_id)
       this.ctx.storage.sql.exec('UPDATE recipients SET call_id = ? WHERE idx = ?', callId, r.idx);
-    else if (await this.placed(callId)) {
+    else if (await this.placed(account.id, callId)) {
       // Placed before a crash (its CallSession owns it and its slot, and it may have ended): taking a
       // lease for it now would hold a slot nobody releases until the lease expires.
       this.ctx.storage.sql.exec("UPDATE recipients SET status = 'dialed' WHERE idx = ?", r.idx);
@@ -482,8 +482,8 @@ export class BatchDispatcher extends DurableObject<Env> {
     return null;
   }
 
-  private async placed(callId: string) {
-    const row = await getDb(this.env.DB).query.calls.findFirst({
+  private async placed(accountId: string, callId: string) {
+    const row = await accountDb(this.env, accountId).query.calls.findFirst({
       where: eq(calls.id, callId),
       columns: { id: true },
     });
@@ -496,7 +496,7 @@ export class BatchDispatcher extends DurableObject<Env> {
    * a cancel() that arrived meanwhile is never overwritten by the state read when the alarm began.
    */
   private async finished(started: StoredConfig): Promise<boolean | 'redialed'> {
-    const db = getDb(this.env.DB);
+    const db = accountDb(this.env, started.accountId);
     const [live] = await liveBatchCalls(db, started.batchId, TERMINAL_STATUSES);
     if (live.n > 0) return false;
     // Every call has ended: one that ended since the alarm began may still need its redial.

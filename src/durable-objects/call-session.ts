@@ -4,7 +4,7 @@
 // the outbox on its next alarm, and events carry dedupe keys, so nothing is lost or sent twice.
 import { DurableObject } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
-import { getDb } from '../db/client';
+import { accountDb } from '../db/shards';
 import { calls } from '../db/schema';
 import type { Env } from '../env';
 import { hit, InjectedFault } from '../lib/faults';
@@ -539,7 +539,7 @@ export class CallSession extends DurableObject<Env> {
 
   /** Performs queued effects in order, saving after each, so a crash resumes where it stopped. */
   private async drain(s: SessionState) {
-    const db = getDb(this.env.DB);
+    const db = accountDb(this.env, s.accountId);
     while (s.outbox.length) {
       const effect = s.outbox[0];
       if (effect.kind === 'update') {
@@ -628,7 +628,7 @@ export class CallSession extends DurableObject<Env> {
   }
 
   private async callRow(s: SessionState) {
-    return getDb(this.env.DB).query.calls.findFirst({ where: eq(calls.id, s.callId) });
+    return accountDb(this.env, s.accountId).query.calls.findFirst({ where: eq(calls.id, s.callId) });
   }
 }
 

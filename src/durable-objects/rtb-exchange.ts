@@ -6,7 +6,7 @@
 // which waits for idle — can forget at most that last slice of holds and rate hits. Bid rows for
 // reporting are logged here and flushed to D1 in batches by the alarm, so a ping never waits on D1.
 import { DurableObject } from 'cloudflare:workers';
-import { getDb } from '../db/client';
+import { accountDb } from '../db/shards';
 import { rtbBids, type RtbCaps } from '../db/schema';
 import type { Env } from '../env';
 import { newId } from '../lib/ids';
@@ -466,7 +466,7 @@ export class RtbExchange extends DurableObject<Env> {
       return;
     }
     const rows = pending.map((p) => ({ ...JSON.parse(p.row), accountId }));
-    const db = getDb(this.env.DB);
+    const db = accountDb(this.env, accountId);
     const statements = [];
     for (let i = 0; i < rows.length; i += 6)
       statements.push(

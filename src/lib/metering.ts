@@ -164,6 +164,7 @@ export function metered(env: Env): Env {
     m = {
       ...env,
       DB: database(env.DB),
+      ...(env.DB_SHARD_1 ? { DB_SHARD_1: database(env.DB_SHARD_1) } : {}),
       KV: kv(env.KV),
       EVENTS: queue(env.EVENTS),
       ACCOUNT_LIMITER: namespace(env.ACCOUNT_LIMITER, 'AccountLimiter'),

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env';
-import { getDb, getSessionDb } from '../db/client';
+import { getSessionDb } from '../db/client';
+import { accountDb, cachedPlacement, placementOf, shardD1 } from '../db/shards';
 import { DomainError, forbidden, notFound, unauthorized } from '../lib/errors';
 import { grants, requiredScope } from '../lib/scopes';
 import type { AuditContext } from '../services/audit';
@@ -51,13 +52,13 @@ function requireScope(c: Context<AppEnv>) {
 
 /** last_used_at, off the request path and at most once a minute per key. */
 const touchedAt = new Map<string, number>(); // per isolate: a burst of requests writes once, not once each
-function touchLater(c: Context<AppEnv>, keyId: string, lastUsedAt: number | null) {
+function touchLater(c: Context<AppEnv>, accountId: string, keyId: string, lastUsedAt: number | null) {
   const now = nowSeconds();
   const last = Math.max(lastUsedAt ?? 0, touchedAt.get(keyId) ?? 0);
   if (now - last < LAST_USED_RESOLUTION_SECONDS) return;
   if (touchedAt.size > 10_000) touchedAt.clear();
   touchedAt.set(keyId, now);
-  const write = touchApiKey(systemCtx(c.env), keyId, now).catch((err) =>
+  const write = touchApiKey(withAccount(systemCtx(c.env), { id: accountId }), keyId, now).catch((err) =>
     requestLog(c).error('last_used_at write failed', { error: err }),
   );
   try {
@@ -77,7 +78,7 @@ async function authenticate(c: Context<AppEnv>, opts: { clerk: boolean }) {
     const found = await accountForApiKey(ctx, token);
     if (!found) throw unauthorized('Invalid API key');
     c.set('auth', { account: found.account, via: 'api_key', apiKeyId: found.keyId, scopes: found.scopes });
-    touchLater(c, found.keyId, found.lastUsedAt);
+    touchLater(c, found.account.id, found.keyId, found.lastUsedAt);
   } else if (opts.clerk && looksLikeJwt(token)) {
     const found = await accountForClerkToken(ctx, token);
     if (!found) throw unauthorized('Invalid, expired or unlinked session token');
@@ -85,7 +86,9 @@ async function authenticate(c: Context<AppEnv>, opts: { clerk: boolean }) {
   } else {
     throw unauthorized('Invalid API key');
   }
-  c.set('accountId', c.get('auth')!.account.id);
+  const accountId = c.get('auth')!.account.id;
+  c.set('accountId', accountId);
+  await placementOf(c.env, accountId); // memory after the first request: ctxOf opens the session on the shard
 }
 
 async function authenticateSession(c: Context<AppEnv>, cookie: string) {
@@ -101,6 +104,7 @@ async function authenticateSession(c: Context<AppEnv>, cookie: string) {
     scopes: session.scopes,
   });
   c.set('accountId', session.account.id);
+  await placementOf(c.env, session.account.id);
 }
 
 /** The operator surface. Without ADMIN_TOKEN configured it does not exist (404). */
@@ -127,7 +131,7 @@ export function auditContext(c: Context<AppEnv>, accountId?: string): AuditConte
       : { type: 'api_key' as const, id: auth.apiKeyId ?? null };
   const id = accountId ?? auth?.account.id;
   if (!id) throw unauthorized();
-  return { db: getDb(c.env.DB), accountId: id, actor, requestId: c.get('requestId') ?? null };
+  return { db: accountDb(c.env, id), accountId: id, actor, requestId: c.get('requestId') ?? null };
 }
 
 export function authOf(c: Context<AppEnv>) {
@@ -139,7 +143,8 @@ export function authOf(c: Context<AppEnv>) {
 const contexts = new WeakMap<Context<AppEnv>, AccountCtx>();
 /**
  * The request's service context, built once: bindings, D1, a logger with the request and account ids.
- * Its D1 handle is the request's D1 session (middleware/d1-session.ts) when the surface opened one.
+ * Its D1 handle is the account's shard (db/shards.ts), in the request's D1 session
+ * (middleware/d1-session.ts) when the surface opened one.
  */
 export function ctxOf(c: Context<AppEnv>): AccountCtx {
   let ctx = contexts.get(c);
@@ -147,8 +152,9 @@ export function ctxOf(c: Context<AppEnv>): AccountCtx {
     const account = authOf(c).account;
     ctx = withAccount(systemCtx(c.env, { request_id: c.get('requestId') }), account);
     const constraint = c.get('d1Constraint');
-    if (constraint) {
-      const { session, db } = getSessionDb(c.env.DB, constraint);
+    const shard = cachedPlacement(account.id); // known: authenticate resolved it
+    if (constraint && shard) {
+      const { session, db } = getSessionDb(shardD1(c.env, shard), constraint);
       c.set('d1Session', session);
       ctx = { ...ctx, db };
     }

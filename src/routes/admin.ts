@@ -18,6 +18,8 @@ import { ApiKey } from './v1/api-keys';
 import { systemCtx, withAccount } from '../services/context';
 import { reencryptCredentials } from '../services/provider-credentials';
 import { deleteAccount } from '../services/account-deletion';
+import { shardNames } from '../db/shards';
+import { invalid } from '../lib/errors';
 
 const Limits = z
   .strictObject(
@@ -33,9 +35,18 @@ const CreateAccount = z
     plan: z.enum(PLANS),
     limits: Limits.optional(),
     timezone: TimeZone.optional(),
+    shard: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/)
+      .optional()
+      .openapi({
+        description:
+          'Pin the new account to this D1 shard (a binding listed in D1_SHARDS); default: the placement policy',
+        example: 'DB_SHARD_1',
+      }),
   })
   .openapi('CreateAccount');
-const UpdateAccount = CreateAccount.partial().openapi('UpdateAccount');
+const UpdateAccount = CreateAccount.omit({ shard: true }).partial().openapi('UpdateAccount');
 
 const CreatedAccount = z
   .object({
@@ -44,6 +55,7 @@ const CreatedAccount = z
     webhook_auth_key: z.string(),
     ingest_public_key: z.string(),
     ingest_private_key: z.string(),
+    shard: z.string().openapi({ description: 'The D1 shard the account lives on', example: 'DB' }),
   })
   .openapi('CreatedAccount');
 
@@ -67,7 +79,10 @@ export function adminRoutes() {
     }),
     async (c) => {
       const mode = c.env.API_KEY_MODE === 'live' ? 'live' : 'test';
-      return c.json(await createAccount(systemCtx(c.env), c.req.valid('json'), mode), 201);
+      const { shard, ...input } = c.req.valid('json');
+      if (shard && !shardNames(c.env).includes(shard))
+        throw invalid(`shard must be one of ${shardNames(c.env).join(', ')}`, 'shard');
+      return c.json(await createAccount(systemCtx(c.env), input, mode, shard), 201);
     },
   );
 

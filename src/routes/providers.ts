@@ -3,8 +3,8 @@
 // the call, Meta phone_number_id), so a request signed with another account's secret is refused.
 import { Hono, type Context } from 'hono';
 import { eq } from 'drizzle-orm';
-import { callForProviderStatus, messageByProviderId, numberByWhatsappId } from '../db/hot-queries';
-import { getDb } from '../db/client';
+import { callForProviderStatus, messageByProviderId } from '../db/hot-queries';
+import { accountDb, findOnShards } from '../db/shards';
 import { agents, calls, phoneNumbers } from '../db/schema';
 import type { AppEnv } from '../env';
 import { DomainError, unauthorized } from '../lib/errors';
@@ -24,6 +24,7 @@ import { metaSignature, parseMetaWebhook } from '../providers/whatsapp/meta';
 import { timingSafeEqual } from '../lib/crypto';
 import { publicBaseUrl } from '../middleware/request-context';
 import { systemCtx, withAccount } from '../services/context';
+import { ownedNumber } from '../services/number-directory';
 
 const xml = (s: string) => s.replace(/[<>&'"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
@@ -67,8 +68,12 @@ export function providerRoutes() {
   r.post('/twilio/status', async (c) => {
     const p = await twilioForm(c);
     const callId = c.req.query('call_id');
-    const db = getDb(c.env.DB);
-    const call = await callForProviderStatus(db, callId, p.CallSid ?? '');
+    // Our call id or Twilio's CallSid names no account: every shard is asked at once.
+    const call = await findOnShards(
+      c.env,
+      (db) => callForProviderStatus(db, callId, p.CallSid ?? ''),
+      (row) => row.accountId,
+    );
     // An unknown call is a 404 only to a request the deployment's own Twilio account signed.
     await verifyTwilio(c, p, call ? await twilioCredsOf(c, call.accountId) : deploymentTwilio(c.env));
     if (!call) throw new DomainError('not_found', 'No such call');
@@ -87,15 +92,16 @@ export function providerRoutes() {
 
   r.post('/twilio/voice', async (c) => {
     const p = await twilioForm(c);
-    const db = getDb(c.env.DB);
     let callId = c.req.query('call_id');
-    // Whose call: an outbound call's own account, or the account holding the number called (To).
+    // Whose call: an outbound call's own account (any shard may hold it), or the account holding the
+    // number called (To), named by the directory.
     const owner = callId
-      ? await db.query.calls.findFirst({ where: eq(calls.id, callId), columns: { accountId: true } })
-      : await db.query.phoneNumbers.findFirst({
-          where: eq(phoneNumbers.number, p.To ?? ''),
-          columns: { accountId: true },
-        });
+      ? await findOnShards(
+          c.env,
+          (db) => db.query.calls.findFirst({ where: eq(calls.id, callId!), columns: { accountId: true } }),
+          (row) => row.accountId,
+        )
+      : await ownedNumber(systemCtx(c.env), 'number', p.To ?? '');
     await verifyTwilio(c, p, owner ? await twilioCredsOf(c, owner.accountId) : deploymentTwilio(c.env));
     if (!callId) {
       const inbound = await receiveInboundCall(systemCtx(c.env), {
@@ -110,6 +116,8 @@ export function providerRoutes() {
       callId = inbound.id;
       await sessionFor(c.env, callId).providerEvent({ status: 'in_progress' });
     }
+    if (!owner) return twiml(c, '<Hangup/>');
+    const db = accountDb(c.env, owner.accountId);
     const call = await db.query.calls.findFirst({ where: eq(calls.id, callId) });
     if (!call) return twiml(c, '<Hangup/>');
     const agent = call.agentId
@@ -154,7 +162,6 @@ export function providerRoutes() {
       // Judged after the signature: an unsigned body learns nothing.
     }
     const items = parseMetaWebhook(body);
-    const db = getDb(c.env.DB);
     const secrets = new Map<string, Promise<string | null>>();
     const secretOf = (accountId: string) => {
       let s = secrets.get(accountId);
@@ -170,7 +177,7 @@ export function providerRoutes() {
     const ids = [...new Set(items.map((i) => i.phoneNumberId).filter((x): x is string => !!x))].slice(0, 20);
     const numbers = new Map<string, { accountId: string; number: string }>();
     for (const id of ids) {
-      const n = await numberByWhatsappId(db, id);
+      const n = await ownedNumber(systemCtx(c.env), 'whatsapp_id', id);
       if (n) numbers.set(id, { accountId: n.accountId, number: n.number });
     }
     const candidates = new Set<string>();
@@ -192,9 +199,15 @@ export function providerRoutes() {
     const mine = async (accountId: string) => (await secretOf(accountId)) === signedWith;
     for (const item of items) {
       for (const st of item.statuses) {
-        const msg = await messageByProviderId(db, st.id);
+        const msg = await findOnShards(c.env, (db) => messageByProviderId(db, st.id));
         if (msg && st.status !== 'queued' && st.status !== 'received' && (await mine(msg.accountId)))
-          await applyMessageStatus(systemCtx(c.env), msg.id, st.status, st.error, st.timestamp ?? undefined);
+          await applyMessageStatus(
+            withAccount(systemCtx(c.env), { id: msg.accountId }),
+            msg.id,
+            st.status,
+            st.error,
+            st.timestamp ?? undefined,
+          );
       }
       const number = item.phoneNumberId ? numbers.get(item.phoneNumberId) : undefined;
       if (!item.messages.length || !number || !(await mine(number.accountId))) continue;

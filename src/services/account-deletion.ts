@@ -3,6 +3,8 @@
 // sessions), so nothing authenticates as the account while the rest goes; then its Durable Objects and
 // KV entries; then every D1 table that has an account_id column — found in sqlite_master, so a table
 // added later is not forgotten — children before parents (D1 enforces foreign keys); the account last.
+// Every one of those rows is on the account's D1 shard (ctx.db); its directory entries (number claims,
+// placement) on `DB` go at the very end.
 import { and, eq, gt, isNull, notInArray, or, sql } from 'drizzle-orm';
 import { apiKeys, batches, calls, clerkLinks, rtbEndpoints } from '../db/schema';
 import { TERMINAL_STATUSES } from '../db/types';
@@ -39,6 +41,8 @@ const ORDER = [
   'api_keys',
   'clerk_links',
 ];
+/** The directory's tables (db/shards.ts): on `DB` only, emptied after the shard's rows. */
+export const DIRECTORY_TABLES = ['number_claims', 'account_placements'];
 /** Rows per DELETE statement, so one statement never runs long on a large account. */
 const CHUNK = 5000;
 /** Durable Objects purged concurrently. */
@@ -56,7 +60,7 @@ export async function accountTables(ctx: AccountCtx<'id'>): Promise<string[]> {
     .all<{ name: string }>();
   const out: string[] = [];
   for (const { name } of results) {
-    if (name === 'accounts' || !/^[a-z0-9_]+$/.test(name)) continue;
+    if (name === 'accounts' || DIRECTORY_TABLES.includes(name) || !/^[a-z0-9_]+$/.test(name)) continue;
     const cols = await d1.prepare(`PRAGMA table_info(${name})`).all<{ name: string }>();
     if (cols.results.some((c) => c.name === 'account_id')) out.push(name);
   }
@@ -166,6 +170,13 @@ export async function deleteAccount(ctx: AccountCtx<'id'>) {
     pending = failed;
   }
   removed.accounts = changes(await db.run(sql`DELETE FROM accounts WHERE id = ${id}`));
+
+  // 5. The directory (on `DB`, whichever shard the account was on): its number claims, then its
+  // placement — last, so a deletion that stopped half-way and is run again still finds the shard.
+  for (const table of DIRECTORY_TABLES)
+    removed[table] = changes(
+      await env.DB.prepare(`DELETE FROM ${table} WHERE account_id = ?`).bind(id).run(),
+    );
   ctx.log.info('account deleted', { removed });
   return { id, object: 'account' as const, deleted: true as const, removed };
 }

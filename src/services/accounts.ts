@@ -6,7 +6,8 @@ import { newId, newSecret } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
 import { toAccount, type Account, type AccountRow, type KeyMode, type Limits, type Plan } from '../db/types';
 import { issueApiKey, keyCache } from './api-keys';
-import type { AccountCtx, Ctx } from './context';
+import { eachShard, findOnShards, placeAccount, placementOf } from '../db/shards';
+import { withAccount, type AccountCtx, type Ctx } from './context';
 
 export function presentAccount(a: Account) {
   return {
@@ -28,9 +29,11 @@ export interface NewAccountInput {
 }
 
 /** Creates an account with its first API key, webhook auth key and ingest key pair; secrets are returned once. */
-export async function createAccount(ctx: Ctx, input: NewAccountInput, mode: KeyMode) {
-  const { db } = ctx;
+export async function createAccount(ctx: Ctx, input: NewAccountInput, mode: KeyMode, shard?: string) {
   const id = newId('acct');
+  // Placed first (the directory row), then every row of the account goes to that shard.
+  const placed = await placeAccount(ctx.env, id, shard);
+  const { db } = withAccount(ctx, { id });
   const webhookAuthKey = newSecret('whk_');
   const ingestPublicKey = newSecret('pk_', 16);
   const ingestPrivateKey = newSecret('pvk_');
@@ -54,11 +57,12 @@ export async function createAccount(ctx: Ctx, input: NewAccountInput, mode: KeyM
     webhook_auth_key: webhookAuthKey,
     ingest_public_key: ingestPublicKey,
     ingest_private_key: ingestPrivateKey,
+    shard: placed,
   };
 }
 
 export async function getAccount(ctx: Ctx, id: string): Promise<AccountRow> {
-  const { db } = ctx;
+  const { db } = withAccount(ctx, { id });
   const row = await db.query.accounts.findFirst({ where: eq(accounts.id, id) });
   if (!row) throw notFound('account', 'id');
   return row;
@@ -69,7 +73,7 @@ export async function updateAccount(
   id: string,
   patch: { name?: string; plan?: Plan; limits?: Limits; timezone?: string },
 ) {
-  const { db } = ctx;
+  const { db } = withAccount(ctx, { id });
   await getAccount(ctx, id);
   const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
   if (Object.keys(set).length) await db.update(accounts).set(set).where(eq(accounts.id, id));
@@ -87,6 +91,11 @@ export async function linkClerkSubject(ctx: AccountCtx<'id'>, subject: string) {
     .insert(clerkLinks)
     .values({ subject, accountId, createdAt })
     .onConflictDoUpdate({ target: clerkLinks.subject, set: { accountId, createdAt } });
+  // A subject links one account: a link it had on another shard goes (the lookup asks every shard).
+  const home = await placementOf(ctx.env, accountId);
+  await eachShard(ctx.env, async (other, shard) => {
+    if (shard !== home) await other.delete(clerkLinks).where(eq(clerkLinks.subject, subject));
+  });
   return { object: 'clerk_link' as const, subject, account_id: accountId, created_at: createdAt };
 }
 
@@ -123,10 +132,14 @@ async function accountByHash(
   column: 'webhookAuthKeyHash' | 'ingestPublicKeyHash',
   secret?: string,
 ) {
-  const { db } = ctx;
   if (!secret || secret.length > MAX_SECRET_LENGTH) return null;
   const hash = await sha256Hex(secret);
-  return (await db.query.accounts.findFirst({ where: eq(accounts[column], hash) })) ?? null;
+  // A secret names no account: every shard is asked at once (unique index on each).
+  return findOnShards(
+    ctx.env,
+    (db) => db.query.accounts.findFirst({ where: eq(accounts[column], hash) }),
+    (row) => row.id,
+  );
 }
 
 /** The account whose /call-data auth key this is, or null. */

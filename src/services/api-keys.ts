@@ -6,6 +6,7 @@ import { newId, newSecret } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
 import { keyByHash } from '../db/hot-queries';
 import { toAccount, type Account, type KeyMode } from '../db/types';
+import { findOnShards } from '../db/shards';
 import type { Scope } from '../lib/scopes';
 import type { AccountCtx, Ctx } from './context';
 
@@ -216,7 +217,12 @@ export async function accountForApiKey(ctx: Ctx, plaintext: string): Promise<Ver
 }
 
 async function verifyFromDb(ctx: Ctx, hash: string): Promise<VerifiedKey | null> {
-  const [row] = await keyByHash(ctx.db, hash);
+  // A key names no account: every shard is asked (one indexed read each, at once); cached above.
+  const row = await findOnShards(
+    ctx.env,
+    async (db) => (await keyByHash(db, hash))[0],
+    (r) => r.account.id,
+  );
   if (!row) return null;
   return {
     account: toAccount(row.account),

@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import { accounts, clerkLinks } from '../db/schema';
 import { toAccount, type Account } from '../db/types';
 import { type Scope, scopesForOrgRole } from '../lib/scopes';
+import { findOnShards } from '../db/shards';
 import type { Ctx } from './context';
 
 type KeySource = Promise<CryptoKey> | ReturnType<typeof createRemoteJWKSet>;
@@ -60,7 +61,7 @@ export function orgClaims(payload: JWTPayload): { orgId?: string; role?: string 
 
 /** Verifies a Clerk token and returns the linked account, or null for any failure. */
 export async function accountForClerkToken(ctx: Ctx, token: string): Promise<ClerkSession | null> {
-  const { env, db } = ctx;
+  const { env } = ctx;
   const source = keySource(ctx);
   if (!source || !env.CLERK_ISSUER) return null;
   let payload: JWTPayload;
@@ -82,12 +83,20 @@ export async function accountForClerkToken(ctx: Ctx, token: string): Promise<Cle
   if (parties.length && (typeof payload.azp !== 'string' || !parties.includes(payload.azp))) return null;
   const { orgId, role } = orgClaims(payload);
   const subject = orgId ?? payload.sub!;
-  const [row] = await db
-    .select({ account: accounts })
-    .from(clerkLinks)
-    .innerJoin(accounts, eq(accounts.id, clerkLinks.accountId))
-    .where(eq(clerkLinks.subject, subject))
-    .limit(1);
+  // A Clerk subject names no account: every shard is asked at once (linkClerkSubject keeps it on one).
+  const row = await findOnShards(
+    env,
+    async (db) =>
+      (
+        await db
+          .select({ account: accounts })
+          .from(clerkLinks)
+          .innerJoin(accounts, eq(accounts.id, clerkLinks.accountId))
+          .where(eq(clerkLinks.subject, subject))
+          .limit(1)
+      )[0],
+    (r) => r.account.id,
+  );
   if (!row) return null;
   return {
     account: toAccount(row.account),

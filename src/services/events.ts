@@ -149,10 +149,12 @@ async function fanOut(ctx: Ctx, event: EventRow) {
 /** Sends delivery ids to the queue; if that fails the deliveries stay pending and the sweep picks them up. */
 export async function enqueueDeliveries(ctx: Ctx, ids: string[], delaySeconds = 0) {
   const { env } = ctx;
+  // The account names the consumer's shard (without it the consumer asks every shard).
+  const account_id = (ctx as Partial<AccountCtx<'id'>>).account?.id;
   for (let i = 0; i < ids.length; i += 100) {
     const chunk = ids
       .slice(i, i + 100)
-      .map((id) => ({ body: { delivery_id: id }, ...(delaySeconds ? { delaySeconds } : {}) }));
+      .map((id) => ({ body: { delivery_id: id, account_id }, ...(delaySeconds ? { delaySeconds } : {}) }));
     try {
       await env.EVENTS.sendBatch(chunk);
     } catch (err) {

@@ -1,6 +1,6 @@
 // Inbound calls: a call reaches a number some account owns (simulator or Twilio).
 import { eq } from 'drizzle-orm';
-import { accounts, agents, calls, phoneNumbers } from '../db/schema';
+import { accounts, agents, calls } from '../db/schema';
 import { newId } from '../lib/ids';
 import { nowSeconds } from '../lib/time';
 import { simulatorTimeScale } from '../providers/telephony';
@@ -12,6 +12,7 @@ import { acquireCallSlot } from './concurrency';
 import { findLead } from './leads';
 import { matchInboundCall } from './rtb-match';
 import { withAccount, type Ctx } from './context';
+import { ownedNumber } from './number-directory';
 
 export interface InboundInput {
   to: string;
@@ -28,9 +29,11 @@ export interface InboundInput {
  * owns the number. Over the account's concurrency cap the call is recorded as `busy` (the caller hears busy).
  */
 export async function receiveInboundCall(ctx: Ctx, input: InboundInput): Promise<CallRow | null> {
-  const { env, db } = ctx;
-  const number = await db.query.phoneNumbers.findFirst({ where: eq(phoneNumbers.number, input.to) });
+  const { env } = ctx;
+  // The directory names the number's account; everything after is on that account's shard.
+  const number = await ownedNumber(ctx, 'number', input.to);
   if (!number) return null;
+  const { db } = withAccount(ctx, { id: number.accountId });
   const account = await db.query.accounts.findFirst({ where: eq(accounts.id, number.accountId) });
   if (!account) return null;
   const scoped = withAccount(ctx, account);

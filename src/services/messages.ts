@@ -148,7 +148,12 @@ async function scheduleSteps(ctx: Ctx, messageId: string, steps: ScriptedStep[])
   if (!steps.length) return;
   await env.EVENTS.sendBatch(
     steps.map((step) => ({
-      body: { kind: 'whatsapp_step' as const, message_id: messageId, step },
+      body: {
+        kind: 'whatsapp_step' as const,
+        message_id: messageId,
+        step,
+        account_id: (ctx as Partial<AccountCtx<'id'>>).account?.id,
+      },
       ...(Math.round(step.afterMs / 1000) > 0 ? { delaySeconds: Math.round(step.afterMs / 1000) } : {}),
     })),
   );

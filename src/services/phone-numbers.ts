@@ -9,6 +9,8 @@ import { nowSeconds } from '../lib/time';
 import { getAgent } from './agents';
 import { paginate, type Page } from './pagination';
 import type { AccountCtx } from './context';
+import { hit } from '../lib/faults';
+import { claim, release, type ClaimKind } from './number-directory';
 
 export type PhoneNumberRow = typeof phoneNumbers.$inferSelect;
 export type Provider = 'simulator' | 'twilio';
@@ -82,14 +84,18 @@ async function refusal(
   provider: Provider,
   number: string | null,
   waId: string | null,
+  /** Known from the directory: another account's claim (possibly on another shard). */
+  known?: { accountId: string; number: string | null },
 ) {
-  const clash = await ctx.db.query.phoneNumbers.findFirst({
-    where: or(
-      number ? eq(phoneNumbers.number, number) : undefined,
-      waId ? eq(phoneNumbers.whatsappPhoneNumberId, waId) : undefined,
-    ),
-    columns: { accountId: true, number: true },
-  });
+  const clash =
+    known ??
+    (await ctx.db.query.phoneNumbers.findFirst({
+      where: or(
+        number ? eq(phoneNumbers.number, number) : undefined,
+        waId ? eq(phoneNumbers.whatsappPhoneNumberId, waId) : undefined,
+      ),
+      columns: { accountId: true, number: true },
+    }));
   const byNumber = !!number && clash?.number === number;
   if (clash?.accountId === ctx.account.id)
     return byNumber
@@ -138,12 +144,39 @@ export async function createPhoneNumber(
     variables: input.variables ?? {},
     createdAt: nowSeconds(),
   };
-  const [inserted] = await db
-    .insert(phoneNumbers)
-    .values(row)
-    .onConflictDoNothing()
-    .returning({ id: phoneNumbers.id });
-  if (!inserted) throw await refusal(ctx, provider, input.number, waId);
+  // Deployment-wide uniqueness: claimed in the directory first (services/number-directory.ts).
+  const wanted: [ClaimKind, string][] = [['number', input.number]];
+  if (waId) wanted.push(['whatsapp_id', waId]);
+  const made: [ClaimKind, string][] = [];
+  const releaseMade = () => Promise.all(made.map(([k, v]) => release(ctx, k, v)));
+  for (const [kind, value] of wanted) {
+    const c = await claim(ctx, kind, value);
+    if (c.outcome === 'claimed') made.push([kind, value]);
+    if (c.outcome === 'taken') {
+      await releaseMade();
+      const byNumber = kind === 'number';
+      throw await refusal(ctx, provider, byNumber ? input.number : null, byNumber ? null : waId, {
+        accountId: c.holder ?? '',
+        number: byNumber ? input.number : null,
+      });
+    }
+  }
+  let inserted: { id: string } | undefined;
+  try {
+    await hit('number-before-shard-insert');
+    [inserted] = await db
+      .insert(phoneNumbers)
+      .values(row)
+      .onConflictDoNothing()
+      .returning({ id: phoneNumbers.id });
+  } catch (err) {
+    await releaseMade();
+    throw err;
+  }
+  if (!inserted) {
+    await releaseMade();
+    throw await refusal(ctx, provider, input.number, waId);
+  }
   return presentNumber(row);
 }
 
@@ -182,6 +215,7 @@ export async function updatePhoneNumber(
   const { db } = ctx;
   const accountId = ctx.account.id;
   const row = await getPhoneNumber(ctx, id);
+  let newClaim = false;
   if (patch.provider) assertProviderAllowed(ctx, patch.provider);
   if (patch.agent_id) await getAgent(ctx, patch.agent_id, 'agent_id');
   if (patch.provider === 'twilio' && row.provider !== 'twilio') await verifyTwilio(ctx, row.number);
@@ -193,6 +227,10 @@ export async function updatePhoneNumber(
       columns: { id: true },
     });
     if (taken) throw await refusal(ctx, row.provider, null, waId);
+    const c = await claim(ctx, 'whatsapp_id', waId);
+    if (c.outcome === 'taken')
+      throw await refusal(ctx, row.provider, null, waId, { accountId: c.holder ?? '', number: null });
+    newClaim = c.outcome === 'claimed';
   }
   const set: Partial<PhoneNumberRow> = {};
   if (patch.agent_id !== undefined) set.agentId = patch.agent_id;
@@ -208,18 +246,24 @@ export async function updatePhoneNumber(
       .set(set)
       .where(scoped(accountId, id))
       .catch(async (err) => {
+        if (newClaim && waId) await release(ctx, 'whatsapp_id', waId);
         // Another account took the WhatsApp id between the check and the update.
         if (waId && isUniqueViolation(err)) throw await refusal(ctx, row.provider, null, waId);
         throw err;
       });
+  // The id it no longer uses is free for others.
+  if (patch.whatsapp_phone_number_id !== undefined && row.whatsappPhoneNumberId !== waId)
+    await release(ctx, 'whatsapp_id', row.whatsappPhoneNumberId);
   return presentNumber({ ...row, ...set });
 }
 
 export async function deletePhoneNumber(ctx: AccountCtx<'id'>, id: string) {
   const { db } = ctx;
   const accountId = ctx.account.id;
-  await getPhoneNumber(ctx, id);
+  const row = await getPhoneNumber(ctx, id);
   await db.delete(phoneNumbers).where(scoped(accountId, id));
+  await release(ctx, 'number', row.number);
+  await release(ctx, 'whatsapp_id', row.whatsappPhoneNumberId);
   return { id, object: 'phone_number' as const, deleted: true as const };
 }
 

@@ -12,7 +12,8 @@ import { telephonyFor } from '../providers/telephony';
 import type { TelephonyProvider } from '../providers/telephony/types';
 import { whatsappFor } from '../providers/whatsapp';
 import type { WhatsAppProvider } from '../providers/whatsapp/types';
-import type { AccountCtx, Ctx } from './context';
+import { onShard, type AccountCtx, type Ctx } from './context';
+import { eachShard } from '../db/shards';
 
 export type CredentialProvider = 'twilio' | 'whatsapp';
 type Row = typeof providerCredentials.$inferSelect;
@@ -255,17 +256,33 @@ export async function deleteCredential(ctx: AccountCtx<'id'>, provider: Credenti
 
 /**
  * Re-seals up to `limit` rows sealed under an older key with the current one. The only cross-account scan
- * of credentials (an operator action), kept here so it can later iterate the D1 shards.
+ * of credentials (an operator action): it walks the D1 shards in turn, `limit` rows in all.
  */
 export async function reencryptCredentials(ctx: Ctx, limit = 100) {
   const ring = await requireKeyring(ctx.env.PROVIDER_SECRETS_KEYS);
   const old = [...ring.keys.keys()].filter((k) => k !== ring.currentId);
   if (!old.length) return { reencrypted: 0, remaining: 0, key_id: ring.currentId };
+  let reencrypted = 0,
+    remaining = 0;
+  await eachShard(ctx.env, async (db) => {
+    const r = await reencryptOnShard(onShard(ctx, db), ring, old, limit - reencrypted);
+    reencrypted += r.reencrypted;
+    remaining += r.remaining;
+  });
+  return { reencrypted, remaining, key_id: ring.currentId };
+}
+
+async function reencryptOnShard(
+  ctx: Ctx,
+  ring: Awaited<ReturnType<typeof requireKeyring>>,
+  old: string[],
+  limit: number,
+) {
   const rows = await ctx.db
     .select()
     .from(providerCredentials)
     .where(inArray(providerCredentials.keyId, old))
-    .limit(limit);
+    .limit(Math.max(limit, 0));
   let done = 0;
   for (const row of rows) {
     const a = aad(row.accountId, row.provider, row.externalId);
@@ -288,5 +305,5 @@ export async function reencryptCredentials(ctx: Ctx, limit = 100) {
     .select({ n: sql<number>`count(*)` })
     .from(providerCredentials)
     .where(inArray(providerCredentials.keyId, old));
-  return { reencrypted: done, remaining: n, key_id: ring.currentId };
+  return { reencrypted: done, remaining: n };
 }

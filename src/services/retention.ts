@@ -56,10 +56,7 @@ export async function updateRetention(ctx: AccountCtx<'id'>, patch: RetentionOve
   return { before: effectiveRetention(row.retention), after: effectiveRetention(next) };
 }
 
-/**
- * The cron's one cross-account scan: every account's id and overrides. Kept alone so it can iterate
- * D1 shards once accounts live on several databases.
- */
+/** The cron's one cross-account scan: every account's id and overrides on ctx's shard (the cron runs per shard). */
 export async function accountsForRetention(ctx: Ctx) {
   return ctx.db.select({ id: accounts.id, retention: accounts.retention }).from(accounts).all();
 }

@@ -5,7 +5,8 @@ import { eq } from 'drizzle-orm';
 import { rtbEndpoints } from '../db/schema';
 import { buildCompiled, kvKey } from './rtb-config';
 import type { CompiledEndpoint } from './rtb-rules';
-import type { Ctx } from './context';
+import { withAccount, type Ctx } from './context';
+import { findOnShards } from '../db/shards';
 
 const compiledCache = new Map<string, CompiledEndpoint>();
 /** Unknown rtb ids are remembered briefly so a flood of guesses does not become a flood of KV reads. */
@@ -31,9 +32,14 @@ export async function loadRouteSet(ctx: Ctx, rtbId: string, fresh = false): Prom
 
 /** KV behind the object's version (eventual consistency across locations): build from D1 this once. */
 export async function loadRouteSetFromD1(ctx: Ctx, rtbId: string): Promise<CompiledEndpoint | null> {
-  const ep = await ctx.db.query.rtbEndpoints.findFirst({ where: eq(rtbEndpoints.rtbId, rtbId) });
+  // An rtb id names no account: every shard is asked at once; the rest is read on the account's shard.
+  const ep = await findOnShards(
+    ctx.env,
+    (db) => db.query.rtbEndpoints.findFirst({ where: eq(rtbEndpoints.rtbId, rtbId) }),
+    (row) => row.accountId,
+  );
   if (!ep) return null;
-  const compiled = await buildCompiled(ctx, ep);
+  const compiled = await buildCompiled(withAccount(ctx, { id: ep.accountId }), ep);
   compiledCache.set(rtbId, compiled);
   return compiled;
 }

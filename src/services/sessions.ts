@@ -3,6 +3,7 @@
 // is refused) and a revoked API key ends every session made from it (checked on each use).
 import { and, eq, isNull } from 'drizzle-orm';
 import { accounts, apiKeys } from '../db/schema';
+import { accountDb } from '../db/shards';
 import type { Env } from '../env';
 import { timingSafeEqual } from '../lib/crypto';
 import { newSecret } from '../lib/ids';
@@ -92,13 +93,13 @@ async function sessionId(ctx: Ctx, cookie: string): Promise<string | null> {
 
 /** The live session behind a cookie, or null when forged, expired, signed out or its API key was revoked. */
 export async function readSession(ctx: Ctx, cookie: string): Promise<Session | null> {
-  const { env, db } = ctx;
+  const { env } = ctx;
   const id = await sessionId(ctx, cookie);
   if (!id) return null;
   const stored = await env.KV.get<StoredSession>(kvKey(id), 'json');
   const now = nowSeconds();
   if (!stored || stored.expires_at <= now) return null;
-  const [row] = await db
+  const [row] = await accountDb(env, stored.account_id)
     .select({ account: accounts, key: apiKeys })
     .from(accounts)
     .leftJoin(
