@@ -17,7 +17,10 @@ async function onAccountShard(ctx: Ctx, body: EventQueueMessage): Promise<Ctx> {
     const row =
       body.kind === 'whatsapp_step'
         ? await findOnShards(ctx.env, (db) =>
-            db.query.messages.findFirst({ where: eq(messages.id, body.message_id), columns: { accountId: true } }),
+            db.query.messages.findFirst({
+              where: eq(messages.id, body.message_id),
+              columns: { accountId: true },
+            }),
           )
         : await findOnShards(ctx.env, (db) =>
             db.query.deliveries.findFirst({

@@ -74,7 +74,8 @@ export async function claim(
     if (!holder) continue; // released between the two statements: try again
     if (holder.account_id === me) return { outcome: 'mine' };
     if (now - holder.created_at < CLAIM_GRACE_SECONDS) return { outcome: 'taken', holder: holder.account_id };
-    if (await rowOf(env, holder.account_id, kind, value)) return { outcome: 'taken', holder: holder.account_id };
+    if (await rowOf(env, holder.account_id, kind, value))
+      return { outcome: 'taken', holder: holder.account_id };
     // Stale: take it over only if nobody else did meanwhile (compare-and-set on the holder).
     const took = await env.DB.prepare(
       'UPDATE number_claims SET account_id = ?, created_at = ? WHERE kind = ? AND value = ? AND account_id = ?',

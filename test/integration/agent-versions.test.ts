@@ -12,6 +12,7 @@ import {
   uniqueNumber,
 } from '../helpers/harness';
 import { waitFor } from '../helpers/receiver';
+import { shardsDb } from '../helpers/shards';
 
 const dispatcher = (id: string) => env.BATCH_DISPATCHER.get(env.BATCH_DISPATCHER.idFromName(id));
 
@@ -19,7 +20,8 @@ const dispatcher = (id: string) => env.BATCH_DISPATCHER.get(env.BATCH_DISPATCHER
 async function dialled(callIds: string[]) {
   const out = new Map<string, { version: number; prompt: string; first_message: string | null }>();
   for (const id of callIds) {
-    const row = await env.DB.prepare('SELECT agent FROM simulator_dials WHERE call_id = ?')
+    const row = await shardsDb
+      .prepare('SELECT agent FROM simulator_dials WHERE call_id = ?')
       .bind(id)
       .first<{ agent: string | null }>();
     if (row?.agent) out.set(id, JSON.parse(row.agent));
@@ -160,12 +162,13 @@ describe('agent versions', () => {
     await waitFor(
       async () => {
         await runDurableObjectAlarm(dispatcher(id));
-        const rows = await env.DB.prepare('SELECT id FROM calls WHERE batch_id = ?').bind(id).all();
+        const rows = await shardsDb.prepare('SELECT id FROM calls WHERE batch_id = ?').bind(id).all();
         return rows.results.length === 30;
       },
       { timeout: 30_000, what: 'all 30 calls placed' },
     );
-    const rows = await env.DB.prepare('SELECT id, agent_version FROM calls WHERE batch_id = ?')
+    const rows = await shardsDb
+      .prepare('SELECT id, agent_version FROM calls WHERE batch_id = ?')
       .bind(id)
       .all<{ id: string; agent_version: number }>();
     expect(new Set(rows.results.map((r) => r.agent_version))).toEqual(new Set([1]));

@@ -10,6 +10,7 @@ import {
   ADMIN_TOKEN,
   type TestAccount,
 } from '../helpers/harness';
+import { shardsDb } from '../helpers/shards';
 
 let owner: TestAccount, other: TestAccount, callId: string, keyId: string;
 
@@ -175,7 +176,7 @@ describe('operator surface', () => {
 
 describe('API keys', () => {
   it('are stored only as SHA-256 hashes', async () => {
-    const rows = await env.DB.prepare('SELECT * FROM api_keys WHERE account_id = ?').bind(owner.id).all();
+    const rows = await shardsDb.prepare('SELECT * FROM api_keys WHERE account_id = ?').bind(owner.id).all();
     expect(rows.results.length).toBeGreaterThan(0);
     const dump = JSON.stringify(rows.results);
     expect(dump).not.toContain(owner.key);
@@ -184,7 +185,7 @@ describe('API keys', () => {
     const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
     expect(rows.results.map((r) => r.key_hash)).toContain(hex);
     const accounts = JSON.stringify(
-      (await env.DB.prepare('SELECT * FROM accounts WHERE id = ?').bind(owner.id).all()).results,
+      (await shardsDb.prepare('SELECT * FROM accounts WHERE id = ?').bind(owner.id).all()).results,
     );
     expect(accounts).not.toContain(owner.webhookAuthKey);
     expect(accounts).not.toContain(owner.ingestPrivateKey);

@@ -11,15 +11,15 @@ import {
   type TestAccount,
 } from '../helpers/harness';
 import { waitFor } from '../helpers/receiver';
+import { shardsDb } from '../helpers/shards';
 
 const limiter = (id: string) => env.ACCOUNT_LIMITER.get(env.ACCOUNT_LIMITER.idFromName(id));
 const dispatcher = (id: string) => env.BATCH_DISPATCHER.get(env.BATCH_DISPATCHER.idFromName(id));
 const batchOf = async (acct: TestAccount, id: string) =>
   (await request('GET', `/v1/batches/${id}`, { key: acct.key })).body;
 const callsOf = async (acct: TestAccount, id: string) => {
-  const rows = await env.DB.prepare(
-    'SELECT id, to_number, status FROM calls WHERE account_id = ? AND batch_id = ?',
-  )
+  const rows = await shardsDb
+    .prepare('SELECT id, to_number, status FROM calls WHERE account_id = ? AND batch_id = ?')
     .bind(acct.id, id)
     .all<{ id: string; to_number: string; status: string }>();
   return rows.results;

@@ -8,6 +8,7 @@ import {
   uniqueNumber,
   type TestAccount,
 } from '../helpers/harness';
+import { shardsDb } from '../helpers/shards';
 
 let a: TestAccount;
 beforeAll(async () => {
@@ -203,7 +204,8 @@ describe('GET /v1/calls', () => {
     for (let i = 0; i < 5; i++) {
       const id = `call_list_${i}_${crypto.randomUUID().slice(0, 8)}`;
       ids.push(id);
-      await env.DB.prepare(`INSERT INTO calls (id, account_id, agent_id, direction, to_number, status, provider, max_duration, created_at, updated_at)
+      await shardsDb
+        .prepare(`INSERT INTO calls (id, account_id, agent_id, direction, to_number, status, provider, max_duration, created_at, updated_at)
         VALUES (?, ?, ?, 'outbound', ?, ?, 'simulator', 1800, ?, ?)`)
         .bind(
           id,

@@ -4,6 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { armFault, disarmFaults, timesReached } from '../../src/lib/faults';
 import { createRoomyAccount, env, request, type TestAccount } from '../helpers/harness';
 import { installReceiver, receiverUrl, waitFor } from '../helpers/receiver';
+import { shardsDb } from '../helpers/shards';
 
 const limiter = (id: string) => env.ACCOUNT_LIMITER.get(env.ACCOUNT_LIMITER.idFromName(id));
 const dispatcher = (id: string) => env.BATCH_DISPATCHER.get(env.BATCH_DISPATCHER.idFromName(id));
@@ -35,7 +36,8 @@ const startBatch = async (phone = BUSY) => {
   return r.body.batch_id as string;
 };
 const callOfBatch = (batchId: string) =>
-  env.DB.prepare('SELECT id, status FROM calls WHERE batch_id = ?')
+  shardsDb
+    .prepare('SELECT id, status FROM calls WHERE batch_id = ?')
     .bind(batchId)
     .first<{ id: string; status: string }>();
 const batchEvents = async (batchId: string) =>
@@ -74,7 +76,8 @@ describe('batch recovery leaks no slot', () => {
     await runDurableObjectAlarm(dispatcher(batchId)).catch(() => undefined);
     await waitFor(async () => (await batchOf(batchId)).status === 'completed', { what: 'batch completed' });
     expect(await limiter(a.id).activeLeases()).not.toContain(call.id);
-    const calls = await env.DB.prepare('SELECT COUNT(*) AS n FROM calls WHERE batch_id = ?')
+    const calls = await shardsDb
+      .prepare('SELECT COUNT(*) AS n FROM calls WHERE batch_id = ?')
       .bind(batchId)
       .first<{ n: number }>();
     expect(calls?.n).toBe(1);
@@ -88,7 +91,8 @@ const callData = (body: Record<string, unknown>, headers: Record<string, string>
   });
 const leadOf = async (phone: string) =>
   JSON.parse(
-    (await env.DB.prepare('SELECT data FROM leads WHERE account_id = ? AND phone = ?')
+    (await shardsDb
+      .prepare('SELECT data FROM leads WHERE account_id = ? AND phone = ?')
       .bind(a.id, phone)
       .first<{ data: string }>())!.data,
   );

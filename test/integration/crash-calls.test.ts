@@ -7,6 +7,7 @@ import { armFault, disarmFaults, timesReached } from '../../src/lib/faults';
 import { sessionFor } from '../../src/durable-objects/stubs';
 import { createRoomyAccount, env, request, type TestAccount } from '../helpers/harness';
 import { deliveriesTo, installReceiver, receiverUrl, verify, waitFor } from '../helpers/receiver';
+import { shardsDb } from '../helpers/shards';
 
 let a: TestAccount;
 let hookUrl: string;
@@ -37,7 +38,8 @@ const eventsOf = async (callId: string) =>
 const getCall = async (id: string) => (await request('GET', `/v1/calls/${id}`, { key: a.key })).body;
 const dialsOf = async (callId: string) =>
   (
-    await env.DB.prepare('SELECT COUNT(*) AS n FROM simulator_dials WHERE call_id = ?')
+    await shardsDb
+      .prepare('SELECT COUNT(*) AS n FROM simulator_dials WHERE call_id = ?')
       .bind(callId)
       .first<{ n: number }>()
   )?.n;
@@ -60,7 +62,8 @@ describe('event written, deliveries never created', () => {
       const detail = (await request('GET', `/v1/events/${e.id}`, { key: a.key })).body;
       expect(detail.deliveries, `${e.type} has a delivery`).toHaveLength(1);
     }
-    await env.DB.prepare('UPDATE deliveries SET next_attempt_at_ms = 0 WHERE status = ?')
+    await shardsDb
+      .prepare('UPDATE deliveries SET next_attempt_at_ms = 0 WHERE status = ?')
       .bind('pending')
       .run();
     await cron();

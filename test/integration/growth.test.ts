@@ -18,6 +18,7 @@ import {
   uniqueNumber,
 } from '../helpers/harness';
 import { installReceiver, receiverUrl, waitFor } from '../helpers/receiver';
+import { shardsDb } from '../helpers/shards';
 
 beforeAll(() => installReceiver());
 
@@ -25,7 +26,8 @@ const DAY = 86_400;
 const now = () => Math.floor(Date.now() / 1000);
 const q = async <T = Record<string, unknown>>(sqlText: string, ...binds: unknown[]) =>
   (
-    await env.DB.prepare(sqlText)
+    await shardsDb
+      .prepare(sqlText)
       .bind(...binds)
       .all<T>()
   ).results;
@@ -90,23 +92,33 @@ async function seed(accountId: string, endpointId: string, tag: string, ageDays:
   const at = now() - ageDays * DAY;
   const id = (p: string) => `${p}_${tag}_${crypto.randomUUID().slice(0, 8)}`;
   const ids = { event: id('evt'), delivery: id('dlv'), attempt: id('att'), bid: id('bid'), call: id('call') };
-  await env.DB.batch([
-    env.DB.prepare(
-      `INSERT INTO events (id, account_id, type, data, created_at, created_at_ms) VALUES (?, ?, 'call.completed', '{}', ?, ?)`,
-    ).bind(ids.event, accountId, at, at * 1000),
-    env.DB.prepare(
-      `INSERT INTO deliveries (id, account_id, event_id, endpoint_id, status, attempts, created_at) VALUES (?, ?, ?, ?, ?, 1, ?)`,
-    ).bind(ids.delivery, accountId, ids.event, endpointId, pending ? 'pending' : 'succeeded', at),
-    env.DB.prepare(
-      `INSERT INTO delivery_attempts (id, delivery_id, attempted_at, status_code, latency_ms) VALUES (?, ?, ?, 200, 5)`,
-    ).bind(ids.attempt, ids.delivery, at),
-    env.DB.prepare(
-      `INSERT INTO rtb_bids (id, account_id, endpoint_id, eligible_count, created_at) VALUES (?, ?, 'rtbe_x', 1, ?)`,
-    ).bind(ids.bid, accountId, at),
-    env.DB.prepare(
-      `INSERT INTO calls (id, account_id, direction, to_number, status, provider, max_duration, created_at, ended_at, updated_at)
+  await shardsDb.batch([
+    shardsDb
+      .prepare(
+        `INSERT INTO events (id, account_id, type, data, created_at, created_at_ms) VALUES (?, ?, 'call.completed', '{}', ?, ?)`,
+      )
+      .bind(ids.event, accountId, at, at * 1000),
+    shardsDb
+      .prepare(
+        `INSERT INTO deliveries (id, account_id, event_id, endpoint_id, status, attempts, created_at) VALUES (?, ?, ?, ?, ?, 1, ?)`,
+      )
+      .bind(ids.delivery, accountId, ids.event, endpointId, pending ? 'pending' : 'succeeded', at),
+    shardsDb
+      .prepare(
+        `INSERT INTO delivery_attempts (id, delivery_id, attempted_at, status_code, latency_ms) VALUES (?, ?, ?, 200, 5)`,
+      )
+      .bind(ids.attempt, ids.delivery, at),
+    shardsDb
+      .prepare(
+        `INSERT INTO rtb_bids (id, account_id, endpoint_id, eligible_count, created_at) VALUES (?, ?, 'rtbe_x', 1, ?)`,
+      )
+      .bind(ids.bid, accountId, at),
+    shardsDb
+      .prepare(
+        `INSERT INTO calls (id, account_id, direction, to_number, status, provider, max_duration, created_at, ended_at, updated_at)
        VALUES (?, ?, 'outbound', '+14155550000', 'completed', 'simulator', 60, ?, ?, ?)`,
-    ).bind(ids.call, accountId, at, at + 60, at),
+      )
+      .bind(ids.call, accountId, at, at + 60, at),
   ]);
   return ids;
 }

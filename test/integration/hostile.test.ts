@@ -2,6 +2,7 @@
 // limit, all enforced before anything is stored; absurd date phrases declined. Never a 5xx.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRoomyAccount, env, expectEnvelope, request, type TestAccount } from '../helpers/harness';
+import { shardsDb } from '../helpers/shards';
 
 let a: TestAccount;
 beforeAll(async () => {
@@ -12,7 +13,7 @@ const deep = (n: number) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
 const manyKeys = (n: number, value = '"v"') =>
   `{${Array.from({ length: n }, (_, i) => `"k${i}":${value}`).join(',')}}`;
 const agentCount = async () =>
-  ((await env.DB.prepare('select count(*) as n from agents where account_id = ?').bind(a.id).first())
+  ((await shardsDb.prepare('select count(*) as n from agents where account_id = ?').bind(a.id).first())
     ?.n as number) ?? 0;
 
 describe('JSON shape', () => {
@@ -40,7 +41,8 @@ describe('JSON shape', () => {
     expect(r.status).toBe(400);
     expect(expectEnvelope(r).param).toBe('metadata');
     expect(Date.now() - started).toBeLessThan(5000);
-    const batches = await env.DB.prepare('select count(*) as n from batches where account_id = ?')
+    const batches = await shardsDb
+      .prepare('select count(*) as n from batches where account_id = ?')
       .bind(a.id)
       .first();
     expect(batches?.n).toBe(0);
@@ -89,7 +91,8 @@ describe('metadata, variables and per-recipient limits', () => {
   it('a 10 000-recipient batch is checked in slices: a bad recipient deep in it is named by its index, nothing stored', async () => {
     const recipients = Array.from({ length: 10_000 }, (_, i) => ({ phone: `+1415${String(7000000 + i)}` }));
     recipients[7777] = { phone: 'not-a-number' };
-    const before = await env.DB.prepare('select count(*) as n from batches where account_id = ?')
+    const before = await shardsDb
+      .prepare('select count(*) as n from batches where account_id = ?')
       .bind(a.id)
       .first<{ n: number }>();
     const r = await request('POST', '/v1/calls/batch', {
@@ -103,7 +106,8 @@ describe('metadata, variables and per-recipient limits', () => {
       body: { agent_id: a.agentId, recipients: [{ phone: '+14155550101', nope: 1 }] },
     });
     expect(expectEnvelope(extra).param).toBe('recipients[0].nope');
-    const after = await env.DB.prepare('select count(*) as n from batches where account_id = ?')
+    const after = await shardsDb
+      .prepare('select count(*) as n from batches where account_id = ?')
       .bind(a.id)
       .first<{ n: number }>();
     expect(after!.n).toBe(before!.n);
@@ -129,7 +133,8 @@ describe('provider credentials and provider webhooks (hostile corpus)', () => {
   const sid = `AC${'c'.repeat(32)}`;
   const credRows = async () =>
     ((
-      await env.DB.prepare('select count(*) as n from provider_credentials where account_id = ?')
+      await shardsDb
+        .prepare('select count(*) as n from provider_credentials where account_id = ?')
         .bind(a.id)
         .first()
     )?.n as number) ?? 0;

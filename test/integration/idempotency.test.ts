@@ -7,6 +7,7 @@ import {
   request,
   type TestAccount,
 } from '../helpers/harness';
+import { shardsDb } from '../helpers/shards';
 
 let a: TestAccount;
 beforeAll(async () => {
@@ -14,7 +15,8 @@ beforeAll(async () => {
 });
 
 const countCalls = async (accountId: string) =>
-  (await env.DB.prepare('SELECT COUNT(*) AS n FROM calls WHERE account_id = ?')
+  (await shardsDb
+    .prepare('SELECT COUNT(*) AS n FROM calls WHERE account_id = ?')
     .bind(accountId)
     .first<{ n: number }>())!.n;
 
@@ -125,9 +127,9 @@ describe('Idempotency-Key', () => {
       body,
       headers: { 'Idempotency-Key': 'k-old' },
     });
-    await env.DB.prepare(
-      "UPDATE idempotency_keys SET created_at = created_at - 86401 WHERE key = 'k-old'",
-    ).run();
+    await shardsDb
+      .prepare("UPDATE idempotency_keys SET created_at = created_at - 86401 WHERE key = 'k-old'")
+      .run();
     const second = await request('POST', '/v1/call', {
       key: a.key,
       body,
@@ -141,16 +143,18 @@ describe('Idempotency-Key', () => {
     const body = { agent_id: a.agentId, recipient_phone: '+14155550118' };
     const now = Math.floor(Date.now() / 1000);
     const { sha256Hex, canonicalJson } = await import('../../src/lib/crypto');
-    await env.DB.prepare(
-      "INSERT INTO idempotency_keys (account_id, route, key, body_hash, state, created_at, locked_until) VALUES (?, 'calls.create', 'k-stuck', ?, 'in_flight', ?, ?)",
-    )
+    await shardsDb
+      .prepare(
+        "INSERT INTO idempotency_keys (account_id, route, key, body_hash, state, created_at, locked_until) VALUES (?, 'calls.create', 'k-stuck', ?, 'in_flight', ?, ?)",
+      )
       .bind(a.id, await sha256Hex(canonicalJson(body)), now, now + 60)
       .run();
     expect(
       (await request('POST', '/v1/call', { key: a.key, body, headers: { 'Idempotency-Key': 'k-stuck' } }))
         .status,
     ).toBe(409);
-    await env.DB.prepare("UPDATE idempotency_keys SET locked_until = ? WHERE key = 'k-stuck'")
+    await shardsDb
+      .prepare("UPDATE idempotency_keys SET locked_until = ? WHERE key = 'k-stuck'")
       .bind(now - 1)
       .run();
     expect(

@@ -10,6 +10,7 @@ import {
   type TestAccount,
 } from '../helpers/harness';
 import { waitFor } from '../helpers/receiver';
+import { shardsDb } from '../helpers/shards';
 
 let a: TestAccount;
 beforeAll(async () => {
@@ -157,7 +158,7 @@ describe('POST /call-data', () => {
   it('after a call: attached to the most recent call of the last 24 h', async () => {
     const older = await place('+14155550165', { talk_seconds: 5 });
     const recent = await place('+14155550165', { talk_seconds: 5 });
-    await env.DB.prepare('UPDATE calls SET created_at = created_at - 10 WHERE id = ?').bind(older).run();
+    await shardsDb.prepare('UPDATE calls SET created_at = created_at - 10 WHERE id = ?').bind(older).run();
     await waitFor(
       async () =>
         (await getCall(recent)).status === 'completed' && (await getCall(older)).status === 'completed',
@@ -353,7 +354,7 @@ describe('POST /v2/webhooks/call-events', () => {
 
 describe('fuzz', () => {
   const count = async (sql: string, id: string) =>
-    (await env.DB.prepare(sql).bind(id).first<{ n: number }>())!.n;
+    (await shardsDb.prepare(sql).bind(id).first<{ n: number }>())!.n;
   const state = async (id: string) => [
     await count('SELECT COUNT(*) AS n FROM leads WHERE account_id = ?', id),
     await count('SELECT COUNT(*) AS n FROM ingest_events WHERE account_id = ?', id),

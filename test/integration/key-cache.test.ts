@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { env } from 'cloudflare:workers';
 import { ADMIN_TOKEN, createAccount, request } from '../helpers/harness';
 import { KEY_CACHE_FRESH_MS, keyCache } from '../../src/services/api-keys';
+import { shardsDb } from '../helpers/shards';
 
 const realClock = keyCache.clock;
 afterEach(() => {
@@ -72,7 +73,8 @@ describe('key verification cache', () => {
     const a = await createAccount('starter');
     expect((await request('GET', '/v1/agents', { key: a.key })).status).toBe(200);
     const id = await ownKeyId(a.key);
-    await env.DB.prepare('update api_keys set revoked_at = ? where id = ?')
+    await shardsDb
+      .prepare('update api_keys set revoked_at = ? where id = ?')
       .bind(Math.floor(Date.now() / 1000), id)
       .run();
     // Inside the window the stale entry still answers: this is the documented bound, not a leak.
@@ -102,7 +104,7 @@ describe('key verification cache', () => {
     const a = await createAccount('starter');
     const id = await ownKeyId(a.key);
     const lastUsed = async () =>
-      (await env.DB.prepare('select last_used_at as t from api_keys where id = ?').bind(id).first<{
+      (await shardsDb.prepare('select last_used_at as t from api_keys where id = ?').bind(id).first<{
         t: number | null;
       }>())!.t;
     const until = async (ok: (v: number | null) => boolean) => {

@@ -3,6 +3,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { env } from 'cloudflare:workers';
 import { createAccount, expectEnvelope, request, ADMIN_TOKEN } from '../helpers/harness';
+import { shardsDb } from '../helpers/shards';
 
 async function keysOf(key: string) {
   return (await request('GET', '/v1/api_keys', { key })).body.data as any[];
@@ -87,7 +88,7 @@ describe('operator recovery key', () => {
 
 describe('last_used_at', () => {
   async function lastUsed(keyId: string) {
-    const row = await env.DB.prepare('select last_used_at from api_keys where id = ?').bind(keyId).first();
+    const row = await shardsDb.prepare('select last_used_at from api_keys where id = ?').bind(keyId).first();
     return row?.last_used_at as number | null;
   }
   async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean) {
@@ -108,7 +109,8 @@ describe('last_used_at', () => {
     );
     expect(Math.abs(first! - Date.now() / 1000)).toBeLessThan(5);
     // Pretend the write happened 30 s ago: another request inside the minute writes nothing.
-    await env.DB.prepare('update api_keys set last_used_at = ? where id = ?')
+    await shardsDb
+      .prepare('update api_keys set last_used_at = ? where id = ?')
       .bind(first! - 30, id)
       .run();
     await request('GET', '/v1/agents', { key: a.key });

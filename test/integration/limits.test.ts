@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
 import type { AccountLimiter } from '../../src/durable-objects/account-limiter';
 import { ADMIN_TOKEN, createAccount, env, expectEnvelope, randomIp, request } from '../helpers/harness';
+import { shardsDb } from '../helpers/shards';
 
 const limiter = (name: string) => env.ACCOUNT_LIMITER.get(env.ACCOUNT_LIMITER.idFromName(name));
 
@@ -163,7 +164,8 @@ describe('concurrency', () => {
     expect(
       replies.some((r) => r.body?.error?.message?.includes('Concurrent call limit reached: 3 of 3')),
     ).toBe(true);
-    const rows = await env.DB.prepare('SELECT id FROM calls WHERE account_id = ?')
+    const rows = await shardsDb
+      .prepare('SELECT id FROM calls WHERE account_id = ?')
       .bind(a.id)
       .all<{ id: string }>();
     expect(rows.results.map((r) => r.id).sort()).toEqual(created.map((r) => r.body.call_id).sort());
@@ -285,7 +287,8 @@ describe('when the limiter cannot be reached', () => {
     const r = await send('/v1/call', a.key, { agent_id: a.agentId, recipient_phone: '+14155550100' });
     expect(r.status).toBe(429);
     expect(r.headers.get('Retry-After')).toBe('1');
-    const n = await env.DB.prepare('SELECT COUNT(*) AS n FROM calls WHERE account_id = ?')
+    const n = await shardsDb
+      .prepare('SELECT COUNT(*) AS n FROM calls WHERE account_id = ?')
       .bind(a.id)
       .first<{ n: number }>();
     expect(n!.n).toBe(0);

@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
 import { createAccount, expectEnvelope, request, type TestAccount } from '../helpers/harness';
+import { shardsDb } from '../helpers/shards';
 
 let a: TestAccount;
 const ids: string[] = []; // newest first, as the list orders them
@@ -16,17 +17,14 @@ beforeAll(async () => {
     const id = `call_pg_${i}_${crypto.randomUUID().slice(0, 8)}`;
     const createdAt = now - 1000 + Math.floor(i / 3) * 10;
     stmts.push(
-      env.DB.prepare(`INSERT INTO calls (id, account_id, direction, to_number, status, provider, max_duration, created_at, updated_at)
-        VALUES (?, ?, 'outbound', '+14155550100', 'completed', 'simulator', 1800, ?, ?)`).bind(
-        id,
-        a.id,
-        createdAt,
-        createdAt,
-      ),
+      shardsDb
+        .prepare(`INSERT INTO calls (id, account_id, direction, to_number, status, provider, max_duration, created_at, updated_at)
+        VALUES (?, ?, 'outbound', '+14155550100', 'completed', 'simulator', 1800, ?, ?)`)
+        .bind(id, a.id, createdAt, createdAt),
     );
     ids.push(`${createdAt}|${id}`);
   }
-  await env.DB.batch(stmts);
+  await shardsDb.batch(stmts);
   ids.sort().reverse();
   ids.splice(0, ids.length, ...ids.map((s) => s.split('|')[1]));
 });
@@ -63,7 +61,8 @@ describe('cursor pagination', () => {
     const first = await list('limit=3');
     const newest = `call_pg_new_${crypto.randomUUID().slice(0, 8)}`;
     const t = Math.floor(Date.now() / 1000);
-    await env.DB.prepare(`INSERT INTO calls (id, account_id, direction, to_number, status, provider, max_duration, created_at, updated_at)
+    await shardsDb
+      .prepare(`INSERT INTO calls (id, account_id, direction, to_number, status, provider, max_duration, created_at, updated_at)
       VALUES (?, ?, 'outbound', '+14155550100', 'completed', 'simulator', 1800, ?, ?)`)
       .bind(newest, a.id, t, t)
       .run();
@@ -73,7 +72,7 @@ describe('cursor pagination', () => {
       const byOffset = await list('limit=3&offset=3');
       expect(byOffset.body.data[0].id).toBe(ids[2]); // offset pages shift by the new row
     } finally {
-      await env.DB.prepare('DELETE FROM calls WHERE id = ?').bind(newest).run();
+      await shardsDb.prepare('DELETE FROM calls WHERE id = ?').bind(newest).run();
     }
   });
 

@@ -26,6 +26,7 @@ import {
 } from '../helpers/harness';
 import { lookups, ownershipFixture, twilioFixtureAccount, wabaFixture } from '../helpers/provider-fixtures';
 import { installReceiver, onHost, waitFor } from '../helpers/receiver';
+import { shardsDb } from '../helpers/shards';
 
 interface Party {
   acct: TestAccount;
@@ -164,7 +165,8 @@ describe('provider credentials', () => {
       expect(list.text).not.toContain(secret);
       expect(list.text).not.toContain(secret.slice(0, 12));
     }
-    const rows = await env.DB.prepare('SELECT * FROM provider_credentials WHERE account_id = ?')
+    const rows = await shardsDb
+      .prepare('SELECT * FROM provider_credentials WHERE account_id = ?')
       .bind(B.acct.id)
       .all<Json>();
     expect(rows.results).toHaveLength(2);
@@ -279,13 +281,14 @@ describe('verified ownership', () => {
       body: { whatsapp_phone_number_id: B.phoneNumberId },
     });
     expect(sansRequestId(patched)).toEqual({ ...expected, message: expected.message });
-    const dup = env.DB.prepare(
-      "INSERT INTO phone_numbers (id, account_id, number, provider, whatsapp_phone_number_id, variables, created_at) VALUES ('pn_dup', ?, '+19995550000', 'simulator', ?, '{}', 0)",
-    ).bind(A.acct.id, B.phoneNumberId);
+    const dup = shardsDb
+      .prepare(
+        "INSERT INTO phone_numbers (id, account_id, number, provider, whatsapp_phone_number_id, variables, created_at) VALUES ('pn_dup', ?, '+19995550000', 'simulator', ?, '{}', 0)",
+      )
+      .bind(A.acct.id, B.phoneNumberId);
     await expect(dup.run()).rejects.toThrow(/UNIQUE/);
-    const plan = await env.DB.prepare(
-      'EXPLAIN QUERY PLAN SELECT account_id FROM phone_numbers WHERE whatsapp_phone_number_id = ?',
-    )
+    const plan = await shardsDb
+      .prepare('EXPLAIN QUERY PLAN SELECT account_id FROM phone_numbers WHERE whatsapp_phone_number_id = ?')
       .bind(B.phoneNumberId)
       .all<Json>();
     expect(JSON.stringify(plan.results)).toContain('phone_numbers_whatsapp_id');
@@ -497,7 +500,7 @@ describe('key rotation', () => {
     expect(r.status, r.text).toBe(200);
     expect(r.body).toMatchObject({ object: 'reencryption', remaining: 0, key_id: 'k2' });
     expect(r.body.reencrypted).toBeGreaterThanOrEqual(4);
-    const keys = await env.DB.prepare('SELECT DISTINCT key_id FROM provider_credentials').all<Json>();
+    const keys = await shardsDb.prepare('SELECT DISTINCT key_id FROM provider_credentials').all<Json>();
     expect(keys.results.map((k) => k.key_id)).toEqual(['k2']);
     // With only the new key, A's webhook still verifies with A's token; the old keyring can open nothing.
     const params = { ...inboundVoice, AccountSid: A.sid, To: A.number, Called: A.number, CallSid: 'CArot' };

@@ -8,13 +8,15 @@ import { env } from 'cloudflare:workers';
 import { getDb } from '../../src/db/client';
 import * as hot from '../../src/db/hot-queries';
 import { createAccount, request } from '../helpers/harness';
+import { shardsDb } from '../helpers/shards';
 
 interface Built {
   toSQL(): { sql: string; params: unknown[] };
 }
 
 async function plan(sql: string, params: unknown[]): Promise<string[]> {
-  const rows = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+  const rows = await shardsDb
+    .prepare(`EXPLAIN QUERY PLAN ${sql}`)
     .bind(...params.map((p) => (p === undefined ? null : p)))
     .all<{ detail: string }>();
   return rows.results.map((r) => r.detail);
@@ -64,7 +66,8 @@ describe('hot query plans', () => {
   }
 
   it('every statement the list operations issue (each filter, cursor and total) avoids full scans', async () => {
-    const a = await createAccount('business');
+    // On DB, where the spies below listen (every shard has the same schema and indexes).
+    const a = await createAccount('business', { shard: 'DB' });
     const agents = (await request('GET', '/v1/agents', { key: a.key })).body.data;
     const seen = new Map<string, unknown[]>();
     const spy = vi.spyOn(env.DB, 'prepare');

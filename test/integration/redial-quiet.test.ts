@@ -10,6 +10,7 @@ import { wakeStalled } from '../../src/services/watchdog';
 import { zonedParts } from '../../src/lib/zoned-time';
 import { createRoomyAccount, env, expectEnvelope, request, type TestAccount } from '../helpers/harness';
 import { waitFor } from '../helpers/receiver';
+import { shardsDb } from '../helpers/shards';
 
 const BUSY = '+15005550002';
 const dispatcher = (id: string) => env.BATCH_DISPATCHER.get(env.BATCH_DISPATCHER.idFromName(id));
@@ -25,9 +26,10 @@ const batchOf = async (acct: TestAccount, id: string) =>
   (await request('GET', `/v1/batches/${id}`, { key: acct.key })).body;
 const callsOf = async (batchId: string) =>
   (
-    await env.DB.prepare(
-      'SELECT id, status, attempt, first_call_id, next_attempt_at FROM calls WHERE batch_id = ? ORDER BY attempt',
-    )
+    await shardsDb
+      .prepare(
+        'SELECT id, status, attempt, first_call_id, next_attempt_at FROM calls WHERE batch_id = ? ORDER BY attempt',
+      )
       .bind(batchId)
       .all<{
         id: string;
@@ -309,7 +311,8 @@ describe('single-call redials', () => {
     );
     // Its one attempt is used up: no third call.
     await new Promise((res) => setTimeout(res, 200));
-    const all = await env.DB.prepare('SELECT COUNT(*) AS n FROM calls WHERE id = ? OR first_call_id = ?')
+    const all = await shardsDb
+      .prepare('SELECT COUNT(*) AS n FROM calls WHERE id = ? OR first_call_id = ?')
       .bind(first, first)
       .first<{ n: number }>();
     expect(all?.n).toBe(2);
@@ -330,7 +333,8 @@ describe('single-call redials', () => {
     await runDurableObjectAlarm(session(first)).catch(() => undefined); // the platform's retry
     await runDurableObjectAlarm(session(first)).catch(() => undefined); // and a duplicate one
     const rows = await waitFor(async () => {
-      const q = await env.DB.prepare('SELECT id, status, attempt FROM calls WHERE first_call_id = ?')
+      const q = await shardsDb
+        .prepare('SELECT id, status, attempt FROM calls WHERE first_call_id = ?')
         .bind(first)
         .all<{ id: string; status: string; attempt: number }>();
       return q.results.length > 0 && q.results;
@@ -370,7 +374,8 @@ describe('quiet hours', () => {
     const la = await call('+12135550171'); // Los Angeles
     expect(la.status).toBe(422);
     expect(expectEnvelope(la).param).toBe('recipient_phone');
-    const before = await env.DB.prepare('SELECT COUNT(*) AS n FROM calls WHERE account_id = ?')
+    const before = await shardsDb
+      .prepare('SELECT COUNT(*) AS n FROM calls WHERE account_id = ?')
       .bind(acct.id)
       .first<{ n: number }>();
     expect(before?.n).toBe(1); // the refused call stored nothing
@@ -389,7 +394,8 @@ describe('quiet hours', () => {
       await state.storage.put('state', s);
       await state.storage.deleteAlarm();
     });
-    await env.DB.prepare('UPDATE calls SET scheduled_at = ? WHERE id = ?')
+    await shardsDb
+      .prepare('UPDATE calls SET scheduled_at = ? WHERE id = ?')
       .bind(Math.floor(Date.now() / 1000) - 3600, row.id)
       .run();
     await wakeStalled(systemCtx(env));
@@ -460,7 +466,8 @@ describe('quiet hours', () => {
     await driveClock(batchId, clock);
     const dialled = async () =>
       (
-        await env.DB.prepare('SELECT to_number FROM calls WHERE batch_id = ? ORDER BY to_number')
+        await shardsDb
+          .prepare('SELECT to_number FROM calls WHERE batch_id = ? ORDER BY to_number')
           .bind(batchId)
           .all<{ to_number: string }>()
       ).results.map((c) => c.to_number);

@@ -5,12 +5,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createAccount, type TestAccount } from '../helpers/harness';
 import { type Dataset, seedEvalDataset } from '../helpers/reporting-data';
 import { zoned } from '../reporting-eval/time';
+import { shardsDb } from '../helpers/shards';
 
 let a: TestAccount;
 let b: TestAccount;
 let d: Dataset;
 const one = async (sql: string, ...args: unknown[]) =>
-  (await env.DB.prepare(sql)
+  (await shardsDb
+    .prepare(sql)
     .bind(...args)
     .first()) as Record<string, number | string>;
 

@@ -7,6 +7,7 @@ import { systemCtx, withAccount } from '../../src/services/context';
 import { runQuestion } from '../../src/services/reporting';
 import { createAccount, env, expectEnvelope, request, type TestAccount } from '../helpers/harness';
 import { NOW, seedReporting, type Row } from '../helpers/reporting-data';
+import { shardsDb } from '../helpers/shards';
 
 const TZ = 'America/New_York';
 let a: TestAccount, b: TestAccount;
@@ -108,7 +109,7 @@ describe('the guard', () => {
     const sql = boundSql('SELECT call_id FROM call_logs', views);
     expect(sql).toContain('WHERE c.account_id = ?1');
     expect(sql).toMatch(/LIMIT 1000$/);
-    const rows = (await env.DB.prepare(sql).bind(a.id).all<{ call_id: string }>()).results;
+    const rows = (await shardsDb.prepare(sql).bind(a.id).all<{ call_id: string }>()).results;
     expect(rows.length).toBe(400);
     expect(rows.every((r) => r.call_id.startsWith('call_a_'))).toBe(true);
   });
@@ -173,9 +174,10 @@ describe('the endpoints', () => {
     const acct = await createAccount('growth');
     const lastWeek = resolveDates('last week', Date.now(), 'UTC')!;
     for (let i = 0; i < 7; i++) {
-      await env.DB.prepare(
-        "INSERT INTO calls (id, account_id, direction, from_number, to_number, status, provider, max_duration, created_at, updated_at, variables, metadata) VALUES (?, ?, 'inbound', '+12125550199', '+14155550100', 'completed', 'simulator', 1800, ?, ?, '{}', '{}')",
-      )
+      await shardsDb
+        .prepare(
+          "INSERT INTO calls (id, account_id, direction, from_number, to_number, status, provider, max_duration, created_at, updated_at, variables, metadata) VALUES (?, ?, 'inbound', '+12125550199', '+14155550100', 'completed', 'simulator', 1800, ?, ?, '{}', '{}')",
+        )
         .bind(`call_moja_${i}_${acct.id}`, acct.id, Math.floor(lastWeek.start / 1000) + i * 3600, 0)
         .run();
     }
@@ -343,11 +345,13 @@ describe('local time across DST changes', () => {
     const times: number[] = [];
     for (let t = Date.parse(from) / 1000; t < Date.parse(to) / 1000; t += 1200) times.push(t);
     const stmts = times.map((t, i) =>
-      env.DB.prepare(
-        "INSERT INTO calls (id, account_id, direction, to_number, status, provider, max_duration, created_at, updated_at, variables, metadata) VALUES (?, ?, 'outbound', '+14155550100', 'completed', 'simulator', 1800, ?, ?, '{}', '{}')",
-      ).bind(`call_dst_${i}_${acct.id}`, acct.id, t, t),
+      shardsDb
+        .prepare(
+          "INSERT INTO calls (id, account_id, direction, to_number, status, provider, max_duration, created_at, updated_at, variables, metadata) VALUES (?, ?, 'outbound', '+14155550100', 'completed', 'simulator', 1800, ?, ?, '{}', '{}')",
+        )
+        .bind(`call_dst_${i}_${acct.id}`, acct.id, t, t),
     );
-    for (let i = 0; i < stmts.length; i += 100) await env.DB.batch(stmts.slice(i, i + 100));
+    for (let i = 0; i < stmts.length; i += 100) await shardsDb.batch(stmts.slice(i, i + 100));
     const ask = async (q: string) => {
       const res = await runQuestion(withAccount(systemCtx(env), { id: acct.id, timezone: TZ }), q, null, NOW);
       const label = res.query!.dimension!;
@@ -378,7 +382,7 @@ describe('local time across DST changes', () => {
 describe('speed without losing exactness (README "Reporting AI", latency)', () => {
   it('the area-code table (migration 0060) is exactly src/data/nanp-area-codes.json', async () => {
     const table = (
-      await env.DB.prepare('SELECT code, country, state FROM nanp_area_codes ORDER BY code').all<{
+      await shardsDb.prepare('SELECT code, country, state FROM nanp_area_codes ORDER BY code').all<{
         code: string;
         country: string;
         state: string | null;
@@ -407,18 +411,20 @@ describe('speed without losing exactness (README "Reporting AI", latency)', () =
       '+442071838750',
       '+19995550100',
     ];
-    await env.DB.batch(
+    await shardsDb.batch(
       contacts.map((n, i) =>
-        env.DB.prepare(
-          "INSERT INTO calls (id, account_id, direction, from_number, to_number, status, provider, max_duration, created_at, updated_at, variables, metadata) VALUES (?, ?, 'inbound', ?, '+14155550100', 'completed', 'simulator', 1800, ?, ?, '{}', '{}')",
-        ).bind(`call_area_${i}_${acct.id}`, acct.id, n, 1_700_000_000 + i, 0),
+        shardsDb
+          .prepare(
+            "INSERT INTO calls (id, account_id, direction, from_number, to_number, status, provider, max_duration, created_at, updated_at, variables, metadata) VALUES (?, ?, 'inbound', ?, '+14155550100', 'completed', 'simulator', 1800, ?, ?, '{}', '{}')",
+          )
+          .bind(`call_area_${i}_${acct.id}`, acct.id, n, 1_700_000_000 + i, 0),
       ),
     );
     const sql = boundSql(
       'SELECT contact, country, state FROM call_logs ORDER BY contact',
       checkSql('SELECT contact, country, state FROM call_logs ORDER BY contact'),
     );
-    const rows = (await env.DB.prepare(sql).bind(acct.id).all()).results;
+    const rows = (await shardsDb.prepare(sql).bind(acct.id).all()).results;
     expect(Object.fromEntries(rows.map((r) => [r.contact, [r.country, r.state]]))).toEqual({
       '+12125550100': ['US', 'NY'],
       '+14165550100': ['CA', null],
@@ -444,7 +450,8 @@ describe('speed without losing exactness (README "Reporting AI", latency)', () =
     const res = await runQuestion(withAccount(systemCtx(env), { id: a.id, timezone: TZ }), q, null, NOW);
     expect(res.sql, q).toBeTruthy();
     const plan = (
-      await env.DB.prepare(`EXPLAIN QUERY PLAN ${boundSql(res.sql!, checkSql(res.sql!))}`)
+      await shardsDb
+        .prepare(`EXPLAIN QUERY PLAN ${boundSql(res.sql!, checkSql(res.sql!))}`)
         .bind(a.id)
         .all<{ detail: string }>()
     ).results.map((r) => r.detail);
@@ -472,14 +479,18 @@ describe('speed without losing exactness (README "Reporting AI", latency)', () =
     // runs in the same D1 batch as reading them; here the guess (Texas the state) must be thrown away.
     const acct = await createAccount('growth');
     const agent = (id: string, name: string) =>
-      env.DB.prepare(
-        "INSERT INTO agents (id, account_id, name, prompt, language, status, max_duration, analysis_schema, metadata, created_at, updated_at) VALUES (?, ?, ?, 'p', 'en-US', 'active', 1800, '[]', '{}', 0, 0)",
-      ).bind(id, acct.id, name);
+      shardsDb
+        .prepare(
+          "INSERT INTO agents (id, account_id, name, prompt, language, status, max_duration, analysis_schema, metadata, created_at, updated_at) VALUES (?, ?, ?, 'p', 'en-US', 'active', 1800, '[]', '{}', 0, 0)",
+        )
+        .bind(id, acct.id, name);
     const call = (i: number, agentId: string, from: string) =>
-      env.DB.prepare(
-        "INSERT INTO calls (id, account_id, agent_id, direction, from_number, to_number, status, provider, max_duration, created_at, updated_at, variables, metadata) VALUES (?, ?, ?, 'inbound', ?, '+14155550100', 'completed', 'simulator', 1800, ?, 0, '{}', '{}')",
-      ).bind(`call_tx_${i}_${acct.id}`, acct.id, agentId, from, 1_700_000_000 + i);
-    await env.DB.batch([
+      shardsDb
+        .prepare(
+          "INSERT INTO calls (id, account_id, agent_id, direction, from_number, to_number, status, provider, max_duration, created_at, updated_at, variables, metadata) VALUES (?, ?, ?, 'inbound', ?, '+14155550100', 'completed', 'simulator', 1800, ?, 0, '{}', '{}')",
+        )
+        .bind(`call_tx_${i}_${acct.id}`, acct.id, agentId, from, 1_700_000_000 + i);
+    await shardsDb.batch([
       agent(`agent_tx_${acct.id}`, 'Texas'),
       agent(`agent_ot_${acct.id}`, 'Other'),
       call(1, `agent_tx_${acct.id}`, '+12125550101'),
@@ -552,16 +563,20 @@ describe('bare state codes, status breakdowns and geo rejections (issue 14, stil
     acct = await createAccount('growth', { timezone: TZ });
     const oct = Date.parse('2026-10-10T15:00:00Z') / 1000;
     const nov = Date.parse('2026-11-10T15:00:00Z') / 1000;
-    await env.DB.batch([
+    await shardsDb.batch([
       ...CALLS.map(([n, status], i) =>
-        env.DB.prepare(
-          "INSERT INTO calls (id, account_id, direction, from_number, to_number, status, provider, max_duration, created_at, updated_at, variables, metadata) VALUES (?, ?, 'inbound', ?, '+14155550100', ?, 'simulator', 1800, ?, ?, '{}', '{}')",
-        ).bind(`call_st_${i}_${acct.id}`, acct.id, n, status, oct + i * 3600, 0),
+        shardsDb
+          .prepare(
+            "INSERT INTO calls (id, account_id, direction, from_number, to_number, status, provider, max_duration, created_at, updated_at, variables, metadata) VALUES (?, ?, 'inbound', ?, '+14155550100', ?, 'simulator', 1800, ?, ?, '{}', '{}')",
+          )
+          .bind(`call_st_${i}_${acct.id}`, acct.id, n, status, oct + i * 3600, 0),
       ),
       ...REASONS.map((reason, i) =>
-        env.DB.prepare(
-          "INSERT INTO rtb_bids (id, account_id, endpoint_id, zip, state, publisher_id, payout, eligible_count, reject_reason, call_id, created_at, expires_at) VALUES (?, ?, 'rtbe_none', '73301', 'TX', NULL, 0, 1, ?, NULL, ?, ?)",
-        ).bind(`bid_st_${i}_${acct.id}`, acct.id, reason, nov + i * 60, nov + i * 60 + 60),
+        shardsDb
+          .prepare(
+            "INSERT INTO rtb_bids (id, account_id, endpoint_id, zip, state, publisher_id, payout, eligible_count, reject_reason, call_id, created_at, expires_at) VALUES (?, ?, 'rtbe_none', '73301', 'TX', NULL, 0, 1, ?, NULL, ?, ?)",
+          )
+          .bind(`bid_st_${i}_${acct.id}`, acct.id, reason, nov + i * 60, nov + i * 60 + 60),
       ),
     ]);
   });

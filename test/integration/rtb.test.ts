@@ -11,6 +11,7 @@ import {
   type TestAccount,
 } from '../helpers/harness';
 import { waitFor } from '../helpers/receiver';
+import { shardsDb } from '../helpers/shards';
 
 const exchange = (accountId: string) => env.RTB_EXCHANGE.get(env.RTB_EXCHANGE.idFromName(accountId));
 
@@ -342,7 +343,8 @@ describe('reporting rows', () => {
     const none = await ping(ep.rtb_id, 'zip=10001'); // no caller: still answered, still recorded
     await runDurableObjectAlarm(exchange(acct.id));
     const rows = (
-      await env.DB.prepare('SELECT * FROM rtb_bids WHERE account_id = ? ORDER BY created_at')
+      await shardsDb
+        .prepare('SELECT * FROM rtb_bids WHERE account_id = ? ORDER BY created_at')
         .bind(acct.id)
         .all<any>()
     ).results;

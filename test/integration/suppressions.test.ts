@@ -11,12 +11,14 @@ import {
   uniqueNumber,
 } from '../helpers/harness';
 import { waitFor } from '../helpers/receiver';
+import { shardsDb } from '../helpers/shards';
 
 const suppress = (a: TestAccount, body: Record<string, unknown>) =>
   request('POST', '/v1/suppressions', { key: a.key, body });
 const callsTo = async (a: TestAccount, phone: string) =>
   (
-    await env.DB.prepare('SELECT COUNT(*) AS n FROM calls WHERE account_id = ? AND to_number = ?')
+    await shardsDb
+      .prepare('SELECT COUNT(*) AS n FROM calls WHERE account_id = ? AND to_number = ?')
       .bind(a.id, phone)
       .first<{ n: number }>()
   )?.n ?? 0;
@@ -144,18 +146,18 @@ describe('suppression list', () => {
     expect(expectEnvelope(bad).param).toBe('suppressions[1].phone');
     const wrongReason = await suppress(a, { phone: uniqueNumber('+1647'), reason: 'because' });
     expect(expectEnvelope(wrongReason).param).toBe('reason');
-    const count = await env.DB.prepare(
-      "SELECT COUNT(*) AS n FROM suppressions WHERE account_id = ? AND phone LIKE '+1647%'",
-    )
+    const count = await shardsDb
+      .prepare("SELECT COUNT(*) AS n FROM suppressions WHERE account_id = ? AND phone LIKE '+1647%'")
       .bind(a.id)
       .first<{ n: number }>();
     expect(count?.n).toBe(0);
   });
 
   it('the check reads the unique (account_id, phone, channel) index, never scans the list', async () => {
-    const plan = await env.DB.prepare(
-      "EXPLAIN QUERY PLAN SELECT id FROM suppressions WHERE account_id = ? AND phone = ? AND channel IN (?, 'all') LIMIT 1",
-    )
+    const plan = await shardsDb
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT id FROM suppressions WHERE account_id = ? AND phone = ? AND channel IN (?, 'all') LIMIT 1",
+      )
       .bind(a.id, '+14155550100', 'call')
       .all<{ detail: string }>();
     const details = plan.results.map((r) => r.detail).join(' | ');
@@ -217,7 +219,8 @@ describe('CSV import', () => {
       headers: { 'Content-Type': 'text/csv' },
     });
     expect(big.status, big.text).toBe(422);
-    const n = await env.DB.prepare('SELECT COUNT(*) AS n FROM suppressions WHERE account_id = ?')
+    const n = await shardsDb
+      .prepare('SELECT COUNT(*) AS n FROM suppressions WHERE account_id = ?')
       .bind(a.id)
       .first<{ n: number }>();
     expect(n?.n).toBe(2); // only the first test's entries
@@ -271,9 +274,10 @@ describe('batches skip suppressed numbers', () => {
     // Every recipient dialled or skipped, and every dial on the simulator's ledger (the provider's record).
     const ledger = async () =>
       (
-        await env.DB.prepare(
-          'SELECT d.to_number AS phone FROM simulator_dials d JOIN calls c ON c.id = d.call_id WHERE c.batch_id = ?',
-        )
+        await shardsDb
+          .prepare(
+            'SELECT d.to_number AS phone FROM simulator_dials d JOIN calls c ON c.id = d.call_id WHERE c.batch_id = ?',
+          )
           .bind(r.body.batch_id)
           .all<{ phone: string }>()
       ).results;

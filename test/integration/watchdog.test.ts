@@ -7,6 +7,7 @@ import { dispatcherFor, exchangeFor, sessionFor } from '../../src/durable-object
 import worker from '../../src/index';
 import { createRoomyAccount, env, request, type TestAccount } from '../helpers/harness';
 import { waitFor } from '../helpers/receiver';
+import { shardsDb } from '../helpers/shards';
 
 let a: TestAccount;
 beforeAll(async () => {
@@ -30,7 +31,8 @@ const dropAlarm = (stub: DurableObjectStub) =>
     await (serial ? serial(drop) : drop());
   });
 const age = (table: string, id: string, seconds: number) =>
-  env.DB.prepare(`UPDATE ${table} SET created_at = created_at - ?, updated_at = updated_at - ? WHERE id = ?`)
+  shardsDb
+    .prepare(`UPDATE ${table} SET created_at = created_at - ?, updated_at = updated_at - ? WHERE id = ?`)
     .bind(seconds, seconds, id)
     .run();
 
@@ -68,10 +70,11 @@ describe('cron watchdog', () => {
   it('a call whose session never started fails as session_lost, with call.failure, and frees its slot', async () => {
     const id = `call_lost${crypto.randomUUID().replace(/-/g, '').slice(0, 16)}`;
     const old = Math.floor(Date.now() / 1000) - 4000;
-    await env.DB.prepare(
-      `INSERT INTO calls (id, account_id, agent_id, direction, to_number, status, provider, max_duration, created_at, updated_at, variables, metadata, converted)
+    await shardsDb
+      .prepare(
+        `INSERT INTO calls (id, account_id, agent_id, direction, to_number, status, provider, max_duration, created_at, updated_at, variables, metadata, converted)
        VALUES (?, ?, ?, 'outbound', '+14155550302', 'queued', 'simulator', 1800, ?, ?, '{}', '{}', 0)`,
-    )
+      )
       .bind(id, a.id, a.agentId, old, old)
       .run();
     await cron();
@@ -125,7 +128,7 @@ describe('cron watchdog', () => {
     });
     await cron();
     await waitFor(
-      async () => !!(await env.DB.prepare('SELECT id FROM rtb_bids WHERE id = ?').bind(bidId).first()),
+      async () => !!(await shardsDb.prepare('SELECT id FROM rtb_bids WHERE id = ?').bind(bidId).first()),
       { what: 'bid flushed' },
     );
   });

@@ -11,6 +11,7 @@ import {
   type TestAccount,
 } from '../helpers/harness';
 import { deliveriesTo, installReceiver, receiverUrl, verify, waitFor } from '../helpers/receiver';
+import { shardsDb } from '../helpers/shards';
 
 let a: TestAccount;
 beforeAll(async () => {
@@ -227,9 +228,10 @@ describe('queue consumer', () => {
     for (const [i, id] of ids.entries()) {
       const evt = `evt_${id}`;
       // The middle event's data is not JSON: reading it throws inside the consumer.
-      await env.DB.prepare(
-        'INSERT INTO events (id, account_id, type, data, created_at, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)',
-      )
+      await shardsDb
+        .prepare(
+          'INSERT INTO events (id, account_id, type, data, created_at, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)',
+        )
         .bind(
           evt,
           a.id,
@@ -239,9 +241,10 @@ describe('queue consumer', () => {
           now,
         )
         .run();
-      await env.DB.prepare(
-        "INSERT INTO deliveries (id, account_id, event_id, endpoint_id, status, attempts, next_attempt_at_ms, created_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)",
-      )
+      await shardsDb
+        .prepare(
+          "INSERT INTO deliveries (id, account_id, event_id, endpoint_id, status, attempts, next_attempt_at_ms, created_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)",
+        )
         .bind(id, a.id, evt, ep.id, now, Math.floor(now / 1000))
         .run();
     }
@@ -255,7 +258,8 @@ describe('queue consumer', () => {
     expect(result.explicitAcks.sort()).toEqual(['m0', 'm2']);
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(['m1']);
     const status = async (id: string) =>
-      (await env.DB.prepare('SELECT status FROM deliveries WHERE id = ?')
+      (await shardsDb
+        .prepare('SELECT status FROM deliveries WHERE id = ?')
         .bind(id)
         .first<{ status: string }>())!.status;
     expect(await status(ids[0])).toBe('succeeded');
@@ -263,7 +267,7 @@ describe('queue consumer', () => {
     expect(await status(ids[2])).toBe('succeeded');
 
     // The retried message arrives again after the data is repaired: delivered.
-    await env.DB.prepare('UPDATE events SET data = ? WHERE id = ?').bind('{"n":2}', `evt_${ids[1]}`).run();
+    await shardsDb.prepare('UPDATE events SET data = ? WHERE id = ?').bind('{"n":2}', `evt_${ids[1]}`).run();
     const retry = createMessageBatch('callplane-events', [
       { id: 'm1', timestamp: new Date(), attempts: 2, body: { delivery_id: ids[1] } },
     ]);
@@ -289,14 +293,16 @@ describe('queue consumer', () => {
     const url = receiverUrl('lost');
     const ep = await endpoint(url, { events: ['batch.completed'] });
     const now = Date.now() - 5 * 60_000;
-    await env.DB.prepare(
-      'INSERT INTO events (id, account_id, type, data, created_at, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)',
-    )
+    await shardsDb
+      .prepare(
+        'INSERT INTO events (id, account_id, type, data, created_at, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)',
+      )
       .bind('evt_lost', a.id, 'batch.completed', '{}', Math.floor(now / 1000), now)
       .run();
-    await env.DB.prepare(
-      "INSERT INTO deliveries (id, account_id, event_id, endpoint_id, status, attempts, next_attempt_at_ms, created_at) VALUES ('del_lost', ?, 'evt_lost', ?, 'pending', 0, ?, ?)",
-    )
+    await shardsDb
+      .prepare(
+        "INSERT INTO deliveries (id, account_id, event_id, endpoint_id, status, attempts, next_attempt_at_ms, created_at) VALUES ('del_lost', ?, 'evt_lost', ?, 'pending', 0, ?, ?)",
+      )
       .bind(a.id, ep.id, now, Math.floor(now / 1000))
       .run();
     await worker.scheduled(
