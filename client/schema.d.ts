@@ -1206,6 +1206,11 @@ export interface components {
             webhook_auth_key: string;
             ingest_public_key: string;
             ingest_private_key: string;
+            /**
+             * @description The D1 shard the account lives on
+             * @example DB
+             */
+            shard: string;
         };
         Account: {
             id: string;
@@ -1296,6 +1301,11 @@ export interface components {
             plan: "starter" | "growth" | "business" | "enterprise";
             limits?: components["schemas"]["AccountLimits"];
             timezone?: components["schemas"]["TimeZone"];
+            /**
+             * @description Pin the new account to this D1 shard (a binding listed in D1_SHARDS); default: the placement policy
+             * @example DB_SHARD_1
+             */
+            shard?: string;
         };
         AccountLimits: {
             calls_per_minute?: number;
