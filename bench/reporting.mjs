@@ -52,7 +52,7 @@ export async function benchReporting({ quick = false } = {}) {
     // Batches of 100 000 rows: the asking account first, then nine others (1 000 000 in all).
     for (const [k, a] of [acct, ...others].entries()) {
       writeFileSync(file, insertCalls(a.account.id, a.agentId, `bench${k}`, perAccount, 0));
-      server.sql(file);
+      server.sql(file, a.shard);
     }
     const seedSeconds = (performance.now() - t0) / 1000;
     const rows = [];

@@ -86,7 +86,7 @@ export async function benchWebhooks({ quick = false } = {}) {
         ),
       ].join('\n'),
     );
-    server.sql(file);
+    server.sql(file, acct.shard);
     const startCount = count;
     const allIn = new Promise((resolve) => {
       onCount = (c) => {

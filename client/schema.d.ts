@@ -1275,6 +1275,16 @@ export interface components {
                 request_id: string;
             };
         };
+        Error422: {
+            error: {
+                /** @enum {string} */
+                code: "unprocessable" | "suppressed";
+                message: string;
+                /** @description The input that was wrong: `recipients[3].phone` */
+                param?: string;
+                request_id: string;
+            };
+        };
         Error429: {
             error: {
                 /** @enum {string} */
@@ -1363,16 +1373,6 @@ export interface components {
             scopes: ("*" | "*:read" | "calls:read" | "calls:write" | "agents:read" | "agents:write" | "numbers:read" | "numbers:write" | "messages:read" | "messages:write" | "webhooks:read" | "webhooks:write" | "rtb:read" | "rtb:write" | "reporting:read" | "reporting:write" | "keys:read" | "keys:write" | "credentials:read" | "credentials:write" | "audit:read" | "audit:write" | "suppressions:read" | "suppressions:write")[] | null;
             /** @description The plaintext key; only in the answer that creates it */
             key?: string;
-        };
-        Error422: {
-            error: {
-                /** @enum {string} */
-                code: "unprocessable" | "suppressed";
-                message: string;
-                /** @description The input that was wrong: `recipients[3].phone` */
-                param?: string;
-                request_id: string;
-            };
         };
         OwnAccount: components["schemas"]["Account"] & {
             /** @description The plan's figures with this account's overrides applied */
@@ -2556,6 +2556,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error422"];
                 };
             };
             /** @description Rate limited: retry after the Retry-After header */

@@ -69,11 +69,11 @@ export async function startServer({ port, vars = {}, testScheduled = false }) {
     rmSync(persist, { recursive: true, force: true });
   };
   process.on('exit', stop);
-  /** Runs SQL against this server's local D1 (to stage data a benchmark needs). */
-  const sql = (file) => {
+  /** Runs SQL against this server's local D1 (to stage data a benchmark needs), on the account's shard. */
+  const sql = (file, shard = 'DB') => {
     const r = spawnSync(
       'npx',
-      ['wrangler', 'd1', 'execute', 'DB', '--local', '--persist-to', persist, '--file', file],
+      ['wrangler', 'd1', 'execute', shard, '--local', '--persist-to', persist, '--file', file],
       { env, encoding: 'utf8' },
     );
     if (r.status !== 0) throw new Error(`d1 execute failed: ${r.stderr}`);

@@ -19,7 +19,7 @@ import { systemCtx, withAccount } from '../services/context';
 import { reencryptCredentials } from '../services/provider-credentials';
 import { deleteAccount } from '../services/account-deletion';
 import { shardNames } from '../db/shards';
-import { invalid } from '../lib/errors';
+import { unprocessable } from '../lib/errors';
 
 const Limits = z
   .strictObject(
@@ -75,13 +75,18 @@ export function adminRoutes() {
       security,
       summary: 'Create an account and its first credentials (shown once)',
       request: { body: jsonBody(CreateAccount) },
-      responses: { 201: jsonResponse(CreatedAccount, 'The account with its secrets'), ...errorResponses },
+      responses: {
+        201: jsonResponse(CreatedAccount, 'The account with its secrets'),
+        422: errorResponse(422),
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const mode = c.env.API_KEY_MODE === 'live' ? 'live' : 'test';
       const { shard, ...input } = c.req.valid('json');
       if (shard && !shardNames(c.env).includes(shard))
-        throw invalid(`shard must be one of ${shardNames(c.env).join(', ')}`, 'shard');
+        // The document cannot know the deployment's bindings: a well-formed name that is not one is 422.
+        throw unprocessable(`shard must be one of ${shardNames(c.env).join(', ')}`, 'shard');
       return c.json(await createAccount(systemCtx(c.env), input, mode, shard), 201);
     },
   );

@@ -4,6 +4,7 @@
 // statement runs on every shard — reads are merged (first row found, all rows concatenated), writes
 // (an UPDATE or DELETE by row id) change the shard holding the row. Never used by the Worker itself.
 import { env } from 'cloudflare:workers';
+import { getDb } from '../../src/db/client';
 
 export const SHARDS = ['DB', 'DB_SHARD_1'] as const;
 export type ShardName = (typeof SHARDS)[number];
@@ -45,11 +46,22 @@ export class ShardStatement {
     return this.params.length ? s.bind(...this.params) : s;
   }
   async first<T = Record<string, unknown>>(col?: string): Promise<T | null> {
-    for (const d1 of await targets(this.sql, this.params)) {
-      const row = (col === undefined ? await this.on(d1).first() : await this.on(d1).first(col)) as T | null;
-      if (row !== null && row !== undefined) return row;
-    }
-    return null;
+    const dbs = await targets(this.sql, this.params);
+    const rows = (await Promise.all(dbs.map((d1) => this.on(d1).first<Record<string, unknown>>()))).filter(
+      (r): r is Record<string, unknown> => r !== null && r !== undefined,
+    );
+    if (!rows.length) return null;
+    // A COUNT asked of every shard is the sum of the shards' counts.
+    const row =
+      rows.length > 1 && /\bcount\s*\(/i.test(this.sql)
+        ? Object.fromEntries(
+            Object.keys(rows[0]).map((k) => [
+              k,
+              typeof rows[0][k] === 'number' ? rows.reduce((n, r) => n + Number(r[k] ?? 0), 0) : rows[0][k],
+            ]),
+          )
+        : rows[0];
+    return (col === undefined ? row : (row[col] ?? null)) as T | null;
   }
   async all<T = Record<string, unknown>>(): Promise<D1Result<T>> {
     const rs = await Promise.all((await targets(this.sql, this.params)).map((d1) => this.on(d1).all<T>()));
@@ -79,3 +91,7 @@ export const shardsDb = {
     return rs[0];
   },
 };
+
+/** The same service ctx once per shard (the cron runs its jobs per shard: src/index.ts `scheduled`). */
+export const perShard = <C extends { db: unknown }>(ctx: C): C[] =>
+  SHARDS.map((n) => ({ ...ctx, db: getDb(shardDb(n)) }));

@@ -10,7 +10,7 @@ import { wakeStalled } from '../../src/services/watchdog';
 import { zonedParts } from '../../src/lib/zoned-time';
 import { createRoomyAccount, env, expectEnvelope, request, type TestAccount } from '../helpers/harness';
 import { waitFor } from '../helpers/receiver';
-import { shardsDb } from '../helpers/shards';
+import { perShard, shardsDb } from '../helpers/shards';
 
 const BUSY = '+15005550002';
 const dispatcher = (id: string) => env.BATCH_DISPATCHER.get(env.BATCH_DISPATCHER.idFromName(id));
@@ -398,7 +398,7 @@ describe('quiet hours', () => {
       .prepare('UPDATE calls SET scheduled_at = ? WHERE id = ?')
       .bind(Math.floor(Date.now() / 1000) - 3600, row.id)
       .run();
-    await wakeStalled(systemCtx(env));
+    for (const ctx of perShard(systemCtx(env))) await wakeStalled(ctx);
     await waitFor(
       async () =>
         (await request('GET', `/v1/calls/${row.id}`, { key: acct.key })).body.status === 'completed',

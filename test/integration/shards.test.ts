@@ -144,7 +144,7 @@ describe('placement', () => {
     }
   });
 
-  it('an operator pins a new account to a shard; an unknown shard is a 400 naming shard, nothing stored', async () => {
+  it('an operator pins a new account to a shard; an unknown shard is a 422 naming shard, nothing stored', async () => {
     for (const s of SHARDS) expect((await newAccount(s)).shard).toBe(s);
     const before = await env.DB.prepare('SELECT count(*) AS n FROM account_placements').first<{
       n: number;
@@ -153,7 +153,7 @@ describe('placement', () => {
       key: ADMIN_TOKEN,
       body: { name: 'x', plan: 'starter', shard: 'DB_SHARD_9' },
     });
-    expect(r.status).toBe(400);
+    expect(r.status).toBe(422);
     expectEnvelope(r);
     expect(r.body.error.param).toBe('shard');
     const after = await env.DB.prepare('SELECT count(*) AS n FROM account_placements').first<{ n: number }>();
