@@ -20,7 +20,9 @@ export type FaultPoint =
   /** BatchDispatcher: an attempt has ended and needs a redial, which is not yet recorded. */
   | 'batch-before-redial'
   /** BatchDispatcher: the redial is recorded in the dispatcher, the ended call not yet marked in D1. */
-  | 'batch-before-redial-mark';
+  | 'batch-before-redial-mark'
+  /** insertMany (suppressions): an earlier D1 batch of a large import is stored, the next not yet sent. */
+  | 'suppressions-between-batches';
 
 export type FaultAction =
   | { kind: 'throw' }
