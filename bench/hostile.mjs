@@ -26,7 +26,9 @@ let failed = 0;
   parentPort.postMessage('ready');
   while (!done) {
     const t0 = performance.now();
-    await probe().catch(() => (failed++, probe()));
+    await probe()
+      .catch(() => (failed++, probe()))
+      .catch(() => failed++);
     times.push(performance.now() - t0);
     await new Promise((r) => setTimeout(r, 5));
   }
