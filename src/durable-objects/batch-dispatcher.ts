@@ -125,15 +125,17 @@ export class BatchDispatcher extends DurableObject<Env> {
   }
 
   /**
-   * Stores recipients `from`… ahead of `init`, as `staged` (never dialled, not counted), so a large batch
-   * crosses in several short calls instead of one long block. Re-staging an index replaces it.
+   * Stores recipients `from`… ahead of `init`, so a large batch crosses in several short calls instead of one
+   * long block. They are stored as pending, but nothing is dialled or counted until `init` stores the config
+   * (no config: no alarm, counts are zero), so `init` stays O(1) instead of rewriting every row. A batch whose
+   * creation fails before `init` leaves inert rows. Re-staging an index replaces it.
    */
   stage(from: number, recipients: BatchRecipient[]) {
     if (this.config()) return;
     this.ctx.storage.transactionSync(() => {
       recipients.forEach((r, k) => {
         this.ctx.storage.sql.exec(
-          "INSERT OR REPLACE INTO recipients (idx, phone, variables, zkey, rzkey, status) VALUES (?, ?, ?, ?, ?, 'staged')",
+          "INSERT OR REPLACE INTO recipients (idx, phone, variables, zkey, rzkey, status) VALUES (?, ?, ?, ?, ?, 'pending')",
           from + k,
           r.phone,
           r.variables ? JSON.stringify(r.variables) : null,
@@ -145,11 +147,10 @@ export class BatchDispatcher extends DurableObject<Env> {
     });
   }
 
-  /** Stores the batch (idempotent): staged recipients and `recipients` become pending; sets the first alarm. */
+  /** Stores the batch (idempotent): staged recipients and `recipients` become live; sets the first alarm. */
   async init(config: BatchConfig, recipients: BatchRecipient[]) {
     if (this.config()) return;
     this.ctx.storage.transactionSync(() => {
-      this.ctx.storage.sql.exec("UPDATE recipients SET status = 'pending' WHERE status = 'staged'");
       recipients.forEach((r, idx) => {
         this.ctx.storage.sql.exec(
           "INSERT INTO recipients (idx, phone, variables, zkey, rzkey, status) VALUES (?, ?, ?, ?, ?, 'pending')",
@@ -200,6 +201,7 @@ export class BatchDispatcher extends DurableObject<Env> {
       not_dialed: 0,
       suppressed: 0,
     };
+    if (!this.config()) return out; // staged, not yet a batch
     for (const row of this.ctx.storage.sql.exec<{ status: RecipientStatus; n: number }>(
       'SELECT status, COUNT(*) AS n FROM recipients GROUP BY status',
     ))

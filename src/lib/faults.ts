@@ -22,7 +22,9 @@ export type FaultPoint =
   /** BatchDispatcher: the redial is recorded in the dispatcher, the ended call not yet marked in D1. */
   | 'batch-before-redial-mark'
   /** createPhoneNumber: the number is claimed in the directory, its row not yet written on the shard. */
-  | 'number-before-shard-insert';
+  | 'number-before-shard-insert'
+  /** insertMany (suppressions): an earlier D1 batch of a large import is stored, the next not yet sent. */
+  | 'suppressions-between-batches';
 
 export type FaultAction =
   | { kind: 'throw' }

@@ -2,6 +2,8 @@
 // number of keys in any one object, so a body nested 100 000 deep or carrying 100 000 metadata keys is a
 // 400 naming where, instead of a parse (or a save) that ends in a stack overflow or a long block.
 
+import { yieldToIsolate } from './yield';
+
 export const MAX_JSON_DEPTH = 20;
 /** No object in any request has legitimately more keys than this (metadata and variables allow 50). */
 export const MAX_OBJECT_KEYS = 1000;
@@ -32,7 +34,7 @@ const QUOTE = 34,
 const pathOf = (stack: Frame[]) => stack.slice(1).map((f) => f.at as string | number);
 
 /** Characters scanned between yields to the event loop (~a few ms each), so a 16 MiB body never blocks long. */
-export const SHAPE_SLICE = 1 << 19;
+export const SHAPE_SLICE = 1 << 18;
 
 /**
  * The first depth or width problem in `text`, or null. Malformed JSON is left to the parser. A long
@@ -49,7 +51,7 @@ export async function jsonShapeProblem(
   for (let i = 0; i < text.length; i++) {
     if (i >= nextYield) {
       nextYield = i + SHAPE_SLICE;
-      await new Promise((r) => setTimeout(r, 0));
+      await yieldToIsolate();
     }
     const ch = text.charCodeAt(i);
     if (ch === QUOTE) {

@@ -14,6 +14,7 @@ import { CALL_STATUSES } from '../db/types';
 import { paginate, type Page } from './pagination';
 import { findOwnedNumber } from './phone-numbers';
 import type { AccountCtx } from './context';
+import { yieldToIsolate } from '../lib/yield';
 
 export interface BatchInput {
   agent_id: string;
@@ -29,7 +30,7 @@ export interface BatchInput {
   agent_version?: number;
 }
 
-const STAGE_SLICE = 1000;
+const STAGE_SLICE = 500;
 
 export async function createBatch(ctx: AccountCtx, input: BatchInput, publicBaseUrl: string) {
   const { db, env, account } = ctx;
@@ -81,8 +82,10 @@ export async function createBatch(ctx: AccountCtx, input: BatchInput, publicBase
   const staged = unique.map((r) => ({ phone: r.phone, variables: r.variables, zones: zonesFor(r.phone) }));
   try {
     // Large batches cross to the dispatcher in slices (each a short call), then one init makes them pending.
-    for (let from = 0; from < staged.length; from += STAGE_SLICE)
+    for (let from = 0; from < staged.length; from += STAGE_SLICE) {
+      if (from) await yieldToIsolate();
       await dispatcher.stage(from, staged.slice(from, from + STAGE_SLICE));
+    }
     await dispatcher.init(
       {
         batchId: id,

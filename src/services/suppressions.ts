@@ -4,9 +4,11 @@
 import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { suppressions } from '../db/schema';
 import { DomainError, invalid, notFound } from '../lib/errors';
+import { hit } from '../lib/faults';
 import { newId } from '../lib/ids';
 import { normalizePhone } from '../lib/phone';
 import { nowSeconds } from '../lib/time';
+import { yieldToIsolate } from '../lib/yield';
 import { emitEvent } from './events';
 import { paginate, type Page } from './pagination';
 import type { AccountCtx } from './context';
@@ -93,14 +95,14 @@ const emitCreated = (ctx: AccountCtx<'id'>, row: SuppressionRow) =>
     { dedupeKey: `${row.id}:created` },
   );
 
-const yieldToIsolate = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
 /** Rows per INSERT … SELECT FROM json_each(?): one bound parameter, far below D1's statement limits. */
-const INSERT_CHUNK = 2_000;
+const INSERT_CHUNK = 1_000;
 
 /**
- * Adds entries; an entry already on the list (same phone and channel) is left as it was. All chunks go in
- * one D1 batch, so either every new entry is stored or none is. Returns the rows that were new.
+ * Adds entries; an entry already on the list (same phone and channel) is left as it was. Each chunk is its own
+ * D1 statement with a yield between them: a 100 000-row import sent as one D1 batch held the (local) database,
+ * and the isolate with it, for 1.5 s. Either every new entry is stored or none is: when a later chunk fails,
+ * what the earlier ones added is deleted (fault point `suppressions-between-batches`). Returns the new rows.
  */
 async function insertMany(ctx: AccountCtx<'id'>, entries: SuppressionInput[]) {
   const now = nowSeconds();
@@ -124,8 +126,29 @@ async function insertMany(ctx: AccountCtx<'id'>, entries: SuppressionInput[]) {
     );
     if (entries.length > INSERT_CHUNK) await yieldToIsolate(); // a 100 000-row import builds in slices too
   }
-  const results = await ctx.db.batch(statements as [(typeof statements)[0], ...typeof statements]);
-  const created = new Set(results.flatMap((r) => r.map((x) => x.id)));
+  const created = new Set<string>();
+  try {
+    for (let i = 0; i < statements.length; i++) {
+      if (i) {
+        await yieldToIsolate();
+        await hit('suppressions-between-batches');
+      }
+      for (const x of await statements[i]) created.add(x.id);
+    }
+  } catch (err) {
+    for (let i = 0, ids = [...created]; i < ids.length; i += INSERT_CHUNK) {
+      const chunk = JSON.stringify(ids.slice(i, i + INSERT_CHUNK));
+      await ctx.db
+        .delete(suppressions)
+        .where(
+          and(
+            eq(suppressions.accountId, ctx.account.id),
+            sql`${suppressions.id} IN (SELECT value FROM json_each(${chunk}))`,
+          ),
+        );
+    }
+    throw err;
+  }
   return rows.filter((r) => created.has(r.id));
 }
 
@@ -150,7 +173,12 @@ export async function addSuppression(ctx: AccountCtx<'id'>, input: SuppressionIn
 /** Many entries (validated by the route): each new one emits `suppression.created`. */
 export async function addSuppressions(ctx: AccountCtx<'id'>, entries: SuppressionInput[]) {
   const created = await insertMany(ctx, dedupe(entries));
-  for (const row of created) await emitCreated(ctx, row);
+  // One event per new entry: 1 000 in a row are seconds of in-process D1 work, which under wrangler dev held
+  // /healthz for 5 s, so every few events the isolate is handed back (lib/yield.ts).
+  for (let i = 0; i < created.length; i++) {
+    if (i && i % 5 === 0) await yieldToIsolate();
+    await emitCreated(ctx, created[i]);
+  }
   return { created: created.length, existing: entries.length - created.length, data: created };
 }
 
@@ -160,6 +188,22 @@ function dedupe(entries: SuppressionInput[]) {
     const k = `${e.phone}|${e.channel ?? 'all'}`;
     return !seen.has(k) && seen.add(k);
   });
+}
+
+/** dedupe() for a 100 000-row import: the same, a slice at a time. */
+async function dedupeInSlices(entries: SuppressionInput[]) {
+  const seen = new Set<string>();
+  const out: SuppressionInput[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    if (i && i % PARSE_CHUNK_ROWS === 0) await yieldToIsolate();
+    const e = entries[i];
+    const k = `${e.phone}|${e.channel ?? 'all'}`;
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(e);
+    }
+  }
+  return out;
 }
 
 export interface SuppressionFilters extends Page {
@@ -208,7 +252,7 @@ export async function removeSuppression(ctx: AccountCtx<'id'>, id: string) {
 
 export const MAX_IMPORT_ROWS = 100_000;
 /** Lines parsed between yields: a few ms of work, far below the 50 ms an isolate may block. */
-export const PARSE_CHUNK_ROWS = 2_000;
+export const PARSE_CHUNK_ROWS = 1_000;
 const MAX_ROW_ERRORS = 100;
 const COLUMNS = ['phone', 'channel', 'reason', 'source'] as const;
 
@@ -327,7 +371,7 @@ export async function importSuppressions(
   defaults: { channel: SuppressionChannel; reason: SuppressionReason; source: string | null },
 ) {
   const parsed = await parseSuppressionCsv(text, defaults);
-  const unique = dedupe(parsed.entries);
+  const unique = await dedupeInSlices(parsed.entries);
   const created = await insertMany(ctx, unique);
   const summary = {
     object: 'suppression_import' as const,

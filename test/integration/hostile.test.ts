@@ -114,6 +114,69 @@ describe('metadata, variables and per-recipient limits', () => {
   });
 });
 
+describe('the largest batch body', () => {
+  const big = (agentId: string) => {
+    const value = 'x'.repeat(480);
+    return JSON.stringify({
+      agent_id: agentId,
+      recipients: Array.from({ length: 10_000 }, (_, i) => ({
+        phone: `+1415${String(7000000 + i)}`,
+        variables: { a: value, b: value, c: value.slice(0, 200) },
+      })),
+    });
+  };
+  const batchCount = async () =>
+    (
+      await env.DB.prepare('select count(*) as n from batches where account_id = ?')
+        .bind(a.id)
+        .first<{ n: number }>()
+    )?.n;
+
+  it('12 MiB that break off at the end (malformed JSON) are a 400, nothing stored', async () => {
+    const before = await batchCount();
+    const text = big(a.agentId);
+    const r = await request('POST', '/v1/calls/batch', {
+      key: a.key,
+      raw: text.slice(0, -3),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(r.status).toBe(400);
+    expect(expectEnvelope(r).message).toContain('Malformed JSON');
+    expect(await batchCount()).toBe(before);
+  }, 60_000);
+
+  it('12 MiB whose last recipient is invalid are a 400 naming it, nothing stored; the same body fixed is accepted whole', async () => {
+    const before = await batchCount();
+    const text = big(a.agentId);
+    const bad = await request('POST', '/v1/calls/batch', {
+      key: a.key,
+      raw: text.replace('"+14157009999"', '"+1 not a phone"'),
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'big-batch-1' },
+    });
+    expect(bad.status).toBe(400);
+    expect(expectEnvelope(bad).param).toBe('recipients[9999].phone');
+    expect(await batchCount()).toBe(before);
+    const ok = await request('POST', '/v1/calls/batch', {
+      key: a.key,
+      raw: text,
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'big-batch-1' },
+    });
+    expect(ok.status, ok.text.slice(0, 200)).toBe(201);
+    expect(ok.body.total_recipients).toBe(10_000);
+    const summary = await request('GET', `/v1/batches/${ok.body.batch_id}`, { key: a.key });
+    expect(summary.body.counts.pending).toBe(10_000);
+    // A retry with the same key and body replays (its hash, taken in slices, is the same).
+    const replay = await request('POST', '/v1/calls/batch', {
+      key: a.key,
+      raw: text,
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'big-batch-1' },
+    });
+    expect(replay.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(replay.body.batch_id).toBe(ok.body.batch_id);
+    await request('POST', `/v1/batches/${ok.body.batch_id}/cancel`, { key: a.key });
+  }, 120_000);
+});
+
 describe('date phrases', () => {
   it.each([
     'How many calls in the last 99999999999 days?',

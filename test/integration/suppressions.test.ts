@@ -1,5 +1,6 @@
 // The suppression list: enforced on every outbound path, per account, filled by hand, by CSV and by opt-outs.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { armFault, disarmFaults, timesReached } from '../../src/lib/faults';
 import { isOptOutText, PARSE_CHUNK_ROWS, parseSuppressionCsv } from '../../src/services/suppressions';
 import {
   createAccount,
@@ -251,6 +252,46 @@ describe('CSV import', () => {
     });
     expectSuppressed(blocked, 'recipient_phone');
   }, 120_000);
+});
+
+describe('a large import stores all or nothing', () => {
+  afterEach(() => disarmFaults());
+
+  it('a D1 failure after earlier chunks are stored deletes them: nothing of the import is left', async () => {
+    const acct = await createRoomyAccount();
+    const csv = Array.from({ length: 5000 }, (_, i) => `+1213${String(i).padStart(7, '0')}`).join('\n');
+    // The third chunk never reaches D1; the first two (2 000 rows) are already stored by then.
+    let hits = 0;
+    armFault(
+      env,
+      'suppressions-between-batches',
+      {
+        kind: 'run',
+        fn: () => {
+          if (++hits === 2) throw new Error('D1 went away mid-import');
+        },
+      },
+      5,
+    );
+    const r = await request('POST', '/v1/suppressions/import', {
+      key: acct.key,
+      raw: csv,
+      headers: { 'Content-Type': 'text/csv' },
+    });
+    expect(r.status).toBe(500);
+    expect(timesReached('suppressions-between-batches')).toBe(2);
+    const n = await env.DB.prepare('SELECT COUNT(*) AS n FROM suppressions WHERE account_id = ?')
+      .bind(acct.id)
+      .first<{ n: number }>();
+    expect(n?.n).toBe(0);
+    // And a retry of the same file stores every row.
+    const again = await request('POST', '/v1/suppressions/import', {
+      key: acct.key,
+      raw: csv,
+      headers: { 'Content-Type': 'text/csv' },
+    });
+    expect(again.body).toMatchObject({ rows: 5000, created: 5000 });
+  }, 60_000);
 });
 
 describe('batches skip suppressed numbers', () => {

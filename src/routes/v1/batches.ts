@@ -18,6 +18,7 @@ import {
 import { AgentVersionPin, e164, MaxDuration, Metadata, RedialPolicy, TimeZone, Variables } from '../schemas';
 import { publicBaseUrl } from '../../middleware/request-context';
 import { ctxOf } from '../../middleware/auth';
+import { yieldToIsolate } from '../../lib/yield';
 
 export const MAX_RECIPIENTS = 10_000;
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)');
@@ -77,12 +78,12 @@ const CreateBatch = z
  * (10 000 recipients, ~12 MiB) never blocks the isolate for more than a slice (README "Security").
  */
 const CreateBatchShallow = z.strictObject(batchFields(z.array(z.unknown()).min(1).max(MAX_RECIPIENTS)));
-const RECIPIENT_SLICE = 500;
+const RECIPIENT_SLICE = 250;
 
 async function recipientsInChunks(items: unknown[]) {
   const out: Array<z.infer<typeof Recipient>> = [];
   for (let start = 0; start < items.length; start += RECIPIENT_SLICE) {
-    if (start) await new Promise((r) => setTimeout(r, 0));
+    if (start) await yieldToIsolate();
     const slice = z.array(Recipient).safeParse(items.slice(start, start + RECIPIENT_SLICE));
     if (!slice.success) {
       const issues = slice.error.issues.map((i) => ({
