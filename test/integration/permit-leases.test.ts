@@ -129,6 +129,31 @@ describe('permit leases', () => {
     // 40 − (2 + 3 + 19 + 1) = 15: every permit of the window is spent, none twice.
     expect(after).toBe(15);
   });
+  it('a lease whose holder vanishes frees its permits a window after its deadline, not before', async () => {
+    const { clock, isolate, spend } = await setup();
+    const a = isolate();
+    const b = isolate();
+    const limit = 20;
+    const t0 = clock.now;
+    expect((await spend(a, limit)).allowed).toBe(true);
+    clock.now += 1;
+    expect((await spend(a, limit)).allowed).toBe(true); // brings a lease of 9; A then disappears
+    let got = 0;
+    for (let i = 0; i < 30; i++) if ((await spend(b, limit)).allowed) got++;
+    expect(got).toBe(9); // 20 − 2 − 9 leased to A
+    // A window later A's two requests and B's nine leave it; A's nine leased permits do not.
+    clock.now = t0 + 1 + WINDOW;
+    got = 0;
+    for (let i = 0; i < 30; i++) if ((await spend(b, limit)).allowed) got++;
+    expect(got).toBe(11);
+    // A's 9 could have been spent until t0 + 1 + 1 s, so they count until a window after that.
+    clock.now = t0 + 1 + LEASE_TTL_MS + WINDOW - 1;
+    expect((await spend(b, limit)).allowed).toBe(false);
+    clock.now += 1;
+    got = 0;
+    for (let i = 0; i < 30; i++) if ((await spend(b, limit)).allowed) got++;
+    expect(got).toBe(9);
+  });
 });
 
 describe('permit leases over HTTP', () => {
