@@ -1,6 +1,6 @@
 // Starts a real `wrangler dev` for a benchmark, in its own process group, and stops it by that group.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,15 +13,22 @@ export const ADMIN_TOKEN = 'bench_admin_token';
 export const benchPort = (dflt, offset = 0) =>
   process.env.BENCH_PORT_BASE ? Number(process.env.BENCH_PORT_BASE) + offset : dflt;
 
-export async function startServer({ port, vars = {}, testScheduled = false }) {
+/**
+ * `cwd`: the checkout to serve (default this one). `BENCH_BASELINE=<dir>` benches name a second checkout
+ * (a clone of main) to run beside this one for an interleaved A/B.
+ */
+export async function startServer({ port, vars = {}, testScheduled = false, cwd = process.cwd() }) {
   const persist = mkdtempSync(join(tmpdir(), 'callplane-bench-'));
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' };
-  // Every D1 shard (wrangler.toml) gets the same migrations.
-  for (const db of ['DB', 'DB_SHARD_1']) {
+  // Every D1 shard the checkout's wrangler.toml declares gets the same migrations (a baseline
+  // checkout from before shards has DB only).
+  const toml = readFileSync(join(cwd, 'wrangler.toml'), 'utf8');
+  const dbs = ['DB', 'DB_SHARD_1'].filter((db) => toml.includes(`binding = "${db}"`));
+  for (const db of dbs) {
     const migrate = spawnSync(
       'npx',
       ['wrangler', 'd1', 'migrations', 'apply', db, '--local', '--persist-to', persist],
-      { env, encoding: 'utf8' },
+      { env, encoding: 'utf8', cwd },
     );
     if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
   }
@@ -42,6 +49,7 @@ export async function startServer({ port, vars = {}, testScheduled = false }) {
   ];
   const child = spawn('npx', args, {
     env,
+    cwd,
     detached: true,
     stdio: ['ignore', process.env.BENCH_STDOUT ? 'inherit' : 'ignore', 'pipe'],
   });

@@ -1,12 +1,29 @@
 // One object per account (and one per client IP for unauthenticated traffic).
-// Rate windows are exact sliding logs; concurrency slots are leases that expire on their own.
+// Rate windows are exact sliding logs; concurrency slots are leases that expire on their own. Hot classes
+// (`api`) are spent from permit leases (`take`): a batch of permits an isolate spends without a round trip.
 // Every method runs without awaiting, so each decision is atomic: the object handles one call at a time.
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
 import { migrateDurableObject, type DoMigrations } from '../lib/do-migrations';
-import { SLIDING_WINDOW_SCHEMA, SlidingWindows, type RateDecision } from '../lib/sliding-window';
+import {
+  PERMIT_LEASE_SCHEMA,
+  SLIDING_WINDOW_SCHEMA,
+  SlidingWindows,
+  type RateDecision,
+} from '../lib/sliding-window';
 
 export type { RateDecision };
+
+/** What `take` answers: the decision for the request that asked, plus the permits leased beyond it. */
+export interface TakeDecision extends RateDecision {
+  /** Extra permits the caller may spend, until `ttlMs` after it sent the request; 0 = no lease. */
+  permits: number;
+  leaseId: string | null;
+  ttlMs: number;
+}
+
+/** A lease never takes more than this share of what the window has left, so other isolates keep some. */
+export const LEASE_SHARE = 0.5;
 
 export interface LeaseDecision {
   acquired: boolean;
@@ -15,12 +32,13 @@ export interface LeaseDecision {
   retryAfter: number;
 }
 
-/** This object's storage schema by version (lib/do-migrations.ts); 1 is the schema before versioning. */
-const MIGRATIONS: DoMigrations = [
+/** This object's storage schema by version (lib/do-migrations.ts); 1 is the schema before versioning, 2 permit leases. */
+export const LIMITER_MIGRATIONS: DoMigrations = [
   [
     ...SLIDING_WINDOW_SCHEMA,
     'CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)',
   ],
+  [...PERMIT_LEASE_SCHEMA],
 ];
 
 export class AccountLimiter extends DurableObject<Env> {
@@ -33,8 +51,8 @@ export class AccountLimiter extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
-      migrateDurableObject(ctx.storage, MIGRATIONS);
-      this.windows = new SlidingWindows(ctx.storage.sql);
+      migrateDurableObject(ctx.storage, LIMITER_MIGRATIONS);
+      this.windows = new SlidingWindows(ctx.storage.sql, undefined, true);
     });
   }
 
@@ -42,8 +60,8 @@ export class AccountLimiter extends DurableObject<Env> {
   async purge() {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
-    migrateDurableObject(this.ctx.storage, MIGRATIONS);
-    this.windows = new SlidingWindows(this.ctx.storage.sql);
+    migrateDurableObject(this.ctx.storage, LIMITER_MIGRATIONS);
+    this.windows = new SlidingWindows(this.ctx.storage.sql, undefined, true);
   }
 
   /** Counts one request of `cls` if fewer than `limit` were admitted in the last `windowMs`. */
@@ -51,6 +69,32 @@ export class AccountLimiter extends DurableObject<Env> {
     const decision = this.windows.hit(cls, limit, windowMs, this.clock());
     if (decision.allowed) this.observe('hit', cls, decision);
     return decision;
+  }
+
+  /**
+   * Permit leases (README "Rate limits"): settles the caller's previous lease of `cls` (`done`: its id and
+   * how many of its permits were spent), counts this request like `hit`, and when admitted leases up to
+   * `want` − 1 more permits — at most LEASE_SHARE of what the window still has — that the caller may spend
+   * for `ttlMs`. They count as if spent at the lease's deadline, so the window can never admit more than
+   * `limit`, whichever isolate spends them.
+   */
+  take(
+    cls: string,
+    limit: number,
+    windowMs: number,
+    want: number,
+    ttlMs: number,
+    done?: { id: string; used: number },
+  ): TakeDecision {
+    const now = this.clock();
+    if (done) this.windows.settle(cls, done.id, done.used, now);
+    const decision = this.windows.hit(cls, limit, windowMs, now);
+    if (!decision.allowed) return { ...decision, permits: 0, leaseId: null, ttlMs };
+    this.observe('hit', cls, decision);
+    const n = Math.min(Math.floor(want) - 1, Math.floor(decision.remaining * LEASE_SHARE));
+    const leaseId = n >= 1 ? crypto.randomUUID() : null;
+    const permits = leaseId ? this.windows.reserve(leaseId, cls, n, now + ttlMs) : 0;
+    return { ...decision, permits, leaseId: permits ? leaseId : null, ttlMs };
   }
 
   /** Takes a concurrency slot for `id` (idempotent: the same id never takes two). */

@@ -4,6 +4,7 @@ import { DomainError } from '../lib/errors';
 import type { RateDecision } from '../durable-objects/account-limiter';
 import { limiterFor } from '../durable-objects/stubs';
 import { requestLog } from './request-context';
+import { PermitLeases } from './permit-leases';
 import {
   ANONYMOUS_PER_MINUTE,
   classify,
@@ -12,6 +13,23 @@ import {
   WINDOW_MS,
   type RateClass,
 } from '../services/limits';
+
+/**
+ * Classes counted from permit leases (one limiter round trip per lease, not per request): the hot
+ * authenticated reads and writes. `calls` stays one round trip per request (a call costs far more than
+ * that, and its window is shared with the batch dispatcher and redials); `anonymous` too.
+ */
+export const LEASED_CLASSES: ReadonlySet<RateClass> = new Set(['api']);
+const leasesByLimiter = new WeakMap<object, PermitLeases>();
+/**
+ * This isolate's leases from the limiter namespace `ns` (module scope: one set per isolate). A lease is
+ * only spent against the namespace that granted it: a request served with another binding goes to it.
+ */
+export function leasesFor(ns: object): PermitLeases {
+  let leases = leasesByLimiter.get(ns);
+  if (!leases) leasesByLimiter.set(ns, (leases = new PermitLeases()));
+  return leases;
+}
 
 export const clientIp = (c: Context) =>
   c.req.header('CF-Connecting-IP') ?? c.req.header('X-Real-IP') ?? 'unknown';
@@ -39,7 +57,9 @@ export async function enforceRate(
   if (c.env.RATE_LIMITS === 'off') return {};
   let decision: RateDecision;
   try {
-    decision = await limiterFor(c.env, key).hit(cls, limit, WINDOW_MS);
+    decision = LEASED_CLASSES.has(cls)
+      ? await leasesFor(c.env.ACCOUNT_LIMITER).spend(key, cls, limit, WINDOW_MS, () => limiterFor(c.env, key))
+      : await limiterFor(c.env, key).hit(cls, limit, WINDOW_MS);
   } catch (err) {
     requestLog(c).warn('rate limiter unreachable; failing open', { error: String(err) });
     return {};
@@ -61,7 +81,7 @@ export async function countAnonymous(c: Context<AppEnv>): Promise<Record<string,
   return enforceRate(c, `ip:${clientIp(c)}`, 'anonymous', ANONYMOUS_PER_MINUTE);
 }
 
-/** Runs after authentication: one limiter round trip per request, headers on every answer of a limited class. */
+/** Runs after authentication: a limiter round trip per request or per lease, headers on every answer of a limited class. */
 export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
   const cls = classify(c.req.method, c.req.path);
   if (!cls) return next();

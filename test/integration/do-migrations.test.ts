@@ -1,6 +1,6 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import type { AccountLimiter } from '../../src/durable-objects/account-limiter';
+import { type AccountLimiter, LIMITER_MIGRATIONS } from '../../src/durable-objects/account-limiter';
 import { limiterFor } from '../../src/durable-objects/stubs';
 import { migrateDurableObject } from '../../src/lib/do-migrations';
 
@@ -12,8 +12,9 @@ describe('Durable Object storage migrations', () => {
     const stub = limiterFor(env, `mig-${crypto.randomUUID()}`);
     expect((await stub.hit('api', 5)).allowed).toBe(true);
     await runInDurableObject(stub, (_: AccountLimiter, state) => {
-      expect(versions(state.storage)).toEqual([{ version: 1 }]);
+      expect(versions(state.storage)).toEqual(LIMITER_MIGRATIONS.map((_m, i) => ({ version: i + 1 })));
       expect(state.storage.sql.exec('SELECT COUNT(*) AS n FROM hits').one().n).toBe(1);
+      expect(state.storage.sql.exec('SELECT COUNT(*) AS n FROM permit_leases').one().n).toBe(0);
     });
   });
 
@@ -36,10 +37,10 @@ describe('Durable Object storage migrations', () => {
   it('a failing migration leaves no trace and is retried next time', async () => {
     const stub = limiterFor(env, `mig-${crypto.randomUUID()}`);
     await runInDurableObject(stub, (_: AccountLimiter, state) => {
-      const v1 = ['CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)'];
       const bad = ['CREATE TABLE half (x INTEGER)', 'THIS IS NOT SQL'];
-      expect(() => migrateDurableObject(state.storage, [v1, bad])).toThrow();
-      expect(versions(state.storage)).toEqual([{ version: 1 }]);
+      const current = LIMITER_MIGRATIONS.map((_m, i) => ({ version: i + 1 }));
+      expect(() => migrateDurableObject(state.storage, [...LIMITER_MIGRATIONS, bad])).toThrow();
+      expect(versions(state.storage)).toEqual(current);
       expect(state.storage.sql.exec("SELECT name FROM sqlite_master WHERE name = 'half'").toArray()).toEqual(
         [],
       );
