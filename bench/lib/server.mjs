@@ -13,13 +13,13 @@ export const ADMIN_TOKEN = 'bench_admin_token';
 export const benchPort = (dflt, offset = 0) =>
   process.env.BENCH_PORT_BASE ? Number(process.env.BENCH_PORT_BASE) + offset : dflt;
 
-export async function startServer({ port, vars = {}, testScheduled = false }) {
+export async function startServer({ port, vars = {}, testScheduled = false, cwd = process.cwd() }) {
   const persist = mkdtempSync(join(tmpdir(), 'callplane-bench-'));
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' };
   const migrate = spawnSync(
     'npx',
     ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist],
-    { env, encoding: 'utf8' },
+    { env, encoding: 'utf8', cwd },
   );
   if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
   const allVars = { ADMIN_TOKEN, LOG_LEVEL: 'silent', ...vars };
@@ -39,6 +39,7 @@ export async function startServer({ port, vars = {}, testScheduled = false }) {
   ];
   const child = spawn('npx', args, {
     env,
+    cwd,
     detached: true,
     stdio: ['ignore', process.env.BENCH_STDOUT ? 'inherit' : 'ignore', 'pipe'],
   });
@@ -71,7 +72,7 @@ export async function startServer({ port, vars = {}, testScheduled = false }) {
     const r = spawnSync(
       'npx',
       ['wrangler', 'd1', 'execute', 'DB', '--local', '--persist-to', persist, '--file', file],
-      { env, encoding: 'utf8' },
+      { env, encoding: 'utf8', cwd },
     );
     if (r.status !== 0) throw new Error(`d1 execute failed: ${r.stderr}`);
   };

@@ -429,33 +429,7 @@ describe('speed without losing exactness (README "Reporting AI", latency)', () =
     });
   });
 
-  // The benchmark's questions (bench/reporting.mjs): each reads calls through the index that starts
-  // with (account_id, created_at) — never a scan of the table, never the whole view copied first.
-  it.each([
-    'How many calls did we receive last week?',
-    'What was our answer rate by agent this month?',
-    'Median call duration in minutes for the last 7 days',
-    'Payout per converted call by campaign last month',
-    'Calls this week compared to last week',
-    'calls by hour of day in the last 30 days',
-    'conversion rate by state last month',
-    'how many calls longer than 2 minutes yesterday',
-  ])('query plan: %s', async (q) => {
-    const res = await runQuestion(withAccount(systemCtx(env), { id: a.id, timezone: TZ }), q, null, NOW);
-    expect(res.sql, q).toBeTruthy();
-    const plan = (
-      await env.DB.prepare(`EXPLAIN QUERY PLAN ${boundSql(res.sql!, checkSql(res.sql!))}`)
-        .bind(a.id)
-        .all<{ detail: string }>()
-    ).results.map((r) => r.detail);
-    const readsOfCalls = plan.filter((d) => /\b(?:SCAN|SEARCH) c\b/.test(d));
-    expect(readsOfCalls.length, plan.join('\n')).toBeGreaterThan(0);
-    for (const d of readsOfCalls)
-      expect(d, plan.join('\n')).toMatch(
-        /^SEARCH c USING (?:COVERING )?INDEX calls_account_created \(account_id=\? AND created_at>\? AND created_at<\?\)$/,
-      );
-    expect(plan.join('\n')).not.toMatch(/MATERIALIZE call_logs/);
-  });
+  // The benchmark's questions' query plans: test/integration/query-plans.test.ts.
 
   it('the guard remembers only what it accepted, and its answer cannot be changed by a caller', () => {
     for (let round = 0; round < 2; round++)
