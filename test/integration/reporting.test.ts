@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import areaCodes from '../../src/data/nanp-area-codes.json';
 import { resolveDates } from '../../src/reporting/dates';
-import { boundSql, checkSql, GuardError } from '../../src/reporting/guard';
+import { boundSql, checkSql, GuardError, shapeOf } from '../../src/reporting/guard';
 import { systemCtx, withAccount } from '../../src/services/context';
 import { runQuestion } from '../../src/services/reporting';
 import { createAccount, env, expectEnvelope, request, type TestAccount } from '../helpers/harness';
@@ -439,6 +439,27 @@ describe('speed without losing exactness (README "Reporting AI", latency)', () =
     const first = checkSql(sql);
     first.push('rtb_bids');
     expect(checkSql(sql)).toEqual(['call_logs']);
+  });
+
+  it('the guard remembers an accepted shape whatever its numbers, and never a refused one', () => {
+    // A rolling period puts the current second into the SQL: the remembered verdict is keyed by the
+    // statement with its numbers as 0, so the next second's query is not parsed again.
+    const at = (t: number) =>
+      `SELECT COUNT(*) AS calls FROM call_logs WHERE created_at >= ${t} AND duration > 2.5`;
+    expect(checkSql(at(1_700_000_000))).toEqual(['call_logs']);
+    expect(shapeOf(at(1_700_000_001))).toBe(shapeOf(at(1_700_000_000)));
+    expect(checkSql(at(1_700_000_001))).toEqual(['call_logs']);
+    // Strings and quoted names are part of the shape; a different table or function is a different shape.
+    expect(shapeOf("SELECT 1 FROM call_logs WHERE agent_name = 'a1'")).toBe(
+      "SELECT 0 FROM call_logs WHERE agent_name = 'a1'",
+    );
+    for (const sql of [
+      'SELECT COUNT(*) AS calls FROM calls WHERE created_at >= 1700000000 AND duration > 2.5',
+      'SELECT COUNT(*) AS calls FROM call_logs WHERE created_at >= 1700000000 AND duration > 2.5; DROP TABLE calls',
+      'SELECT COUNT(*) AS calls FROM call_logs WHERE created_at >= load_extension(1) AND duration > 2.5',
+      'SELECT COUNT(*) AS calls FROM "calls" WHERE created_at >= 1700000000 AND duration > 2.5',
+    ])
+      expect(() => checkSql(sql), sql).toThrow(GuardError);
   });
 
   it('a name that is also a word wins over the guess made before the names were read', async () => {
