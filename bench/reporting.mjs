@@ -13,8 +13,7 @@ import { fmt, latency, table } from './lib/measure.mjs';
 import { benchPort, seedAccount, startServer } from './lib/server.mjs';
 
 /** One INSERT of `n` calls for `account` spread over the last 400 days, statuses and payouts varied. */
-export function insertCalls(account, agentId, prefix, n, offset) {
-  const now = Math.floor(Date.now() / 1000);
+export function insertCalls(account, agentId, prefix, n, offset, now = Math.floor(Date.now() / 1000)) {
   return `INSERT INTO calls (id, account_id, agent_id, direction, from_number, to_number, status, outcome, sentiment, duration, answered_at, converted, payout, provider, max_duration, created_at, updated_at, variables, metadata)
 WITH RECURSIVE n(i) AS (SELECT ${offset} UNION ALL SELECT i + 1 FROM n WHERE i < ${offset + n - 1})
 SELECT '${prefix}_' || i, '${account}', ${agentId ? `'${agentId}'` : 'NULL'},
@@ -34,6 +33,9 @@ FROM n;`;
 
 const QUESTIONS = JSON.parse(readFileSync(new URL('./reporting-questions.json', import.meta.url), 'utf8'));
 
+// One reference second for both servers, so their data (and so their answers) are the same.
+const SEEDED_AT = Math.floor(Date.now() / 1000);
+
 async function seeded(port, cwd) {
   const server = await startServer({ port, cwd });
   const limits = { reporting_per_minute: 1_000_000, api_per_minute: 1_000_000 };
@@ -43,7 +45,7 @@ async function seeded(port, cwd) {
   const file = join(tmpdir(), `callplane-bench-reporting-${process.pid}-${port}.sql`);
   // Batches of 100 000 rows: the asking account first, then nine others (1 000 000 in all).
   for (const [k, a] of accounts.entries()) {
-    writeFileSync(file, insertCalls(a.account.id, a.agentId, `bench${k}`, PER_ACCOUNT, 0));
+    writeFileSync(file, insertCalls(a.account.id, a.agentId, `bench${k}`, PER_ACCOUNT, 0, SEEDED_AT));
     server.sql(file);
   }
   return { server, acct: accounts[0], seedSeconds: (performance.now() - t0) / 1000 };
