@@ -82,7 +82,7 @@ export async function startServer({ port, vars = {}, testScheduled = false, cwd 
     const r = spawnSync(
       'npx',
       ['wrangler', 'd1', 'execute', shard, '--local', '--persist-to', persist, '--file', file],
-      { env, encoding: 'utf8' },
+      { env, encoding: 'utf8', cwd },
     );
     if (r.status !== 0) throw new Error(`d1 execute failed: ${r.stderr}`);
   };

@@ -277,7 +277,24 @@ export const calls = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
-    index('calls_account_created').on(t.accountId, t.createdAt),
+    // Leads with (account_id, created_at) for lists and cursors, and carries the columns the reporting
+    // views read so a question over a period never looks up the table (migration 0061).
+    index('calls_account_created_covering').on(
+      t.accountId,
+      t.createdAt,
+      t.direction,
+      t.status,
+      t.answeredAt,
+      t.duration,
+      t.converted,
+      t.payout,
+      t.outcome,
+      t.sentiment,
+      t.agentId,
+      t.batchId,
+      t.fromNumber,
+      t.toNumber,
+    ),
     index('calls_account_status').on(t.accountId, t.status),
     index('calls_account_agent').on(t.accountId, t.agentId),
     index('calls_account_batch').on(t.accountId, t.batchId),

@@ -28,37 +28,46 @@ const CALLING_CODES: Array<[string, string]> = [
   ['27', 'ZA'],
 ];
 // A +1 number's area code finds its US state or Canada in `nanp_area_codes` (migration 0060, from
-// src/data/nanp-area-codes.json) with one primary-key lookup; SQLite drops the join when a query reads
-// neither column.
-const nanpJoin = (alias: string, col: string) =>
-  `LEFT JOIN main.nanp_area_codes ${alias} ON ${alias}.code = (CASE WHEN ${col} LIKE '+1%' THEN substr(${col}, 3, 3) END)`;
-const country = (col: string, alias: string) =>
-  `CASE WHEN ${col} LIKE '+1%' THEN COALESCE(${alias}.country, 'other') ${CALLING_CODES.map(([cc, iso]) => `WHEN ${col} LIKE '+${cc}%' THEN '${iso}'`).join(' ')} ELSE 'other' END`;
+// src/data/nanp-area-codes.json) with one primary-key lookup.
+//
+// Speed (README "Reporting AI", issue 14): every name or place a view offers is a correlated lookup in
+// its own column, not a LEFT JOIN. SQLite never drops an unused LEFT JOIN from an aggregate query, so a
+// joined view paid four lookups (agent, batch, RTB endpoint, area code) on every row of every question;
+// a column that a question does not read is dropped with its lookup when the view is flattened. Each
+// lookup is by a unique key, so it returns what the LEFT JOIN did: the one matching row's value or NULL.
+const areaCode = (col: string) => `CASE WHEN ${col} LIKE '+1%' THEN substr(${col}, 3, 3) END`;
+const nanp = (field: 'country' | 'state', col: string) =>
+  `(SELECT ac.${field} FROM main.nanp_area_codes ac WHERE ac.code = ${areaCode(col)})`;
+const country = (col: string) =>
+  `CASE WHEN ${col} LIKE '+1%' THEN COALESCE(${nanp('country', col)}, 'other') ${CALLING_CODES.map(([cc, iso]) => `WHEN ${col} LIKE '+${cc}%' THEN '${iso}'`).join(' ')} ELSE 'other' END`;
+const agentName = (col: string) =>
+  `COALESCE((SELECT a.name FROM main.agents a WHERE a.id = ${col}), 'no agent')`;
 
 // `contact` is the other party: the caller of an inbound call, the callee of an outbound one.
-const CONTACT = "CASE WHEN c.direction = 'inbound' THEN c.from_number ELSE c.to_number END";
+const CONTACT = "(CASE WHEN c.direction = 'inbound' THEN c.from_number ELSE c.to_number END)";
 export const VIEWS: Record<View, string> = {
-  call_logs: `SELECT c.id AS call_id, c.agent_id, COALESCE(a.name, 'no agent') AS agent_name,
-      COALESCE(b.name, e.campaign_name, 'none') AS campaign_name, c.direction, c.status, COALESCE(c.outcome, 'unknown') AS outcome,
+  call_logs: `SELECT c.id AS call_id, c.agent_id, ${agentName('c.agent_id')} AS agent_name,
+      COALESCE((SELECT b.name FROM main.batches b WHERE b.id = c.batch_id),
+        (SELECT e.campaign_name FROM main.rtb_endpoints e WHERE e.id = json_extract(c.rtb, '$.endpoint_id')), 'none') AS campaign_name,
+      c.direction, c.status, COALESCE(c.outcome, 'unknown') AS outcome,
       COALESCE(c.sentiment, 'unknown') AS sentiment, c.from_number, c.to_number,
       CASE WHEN c.direction = 'inbound' THEN c.to_number ELSE c.from_number END AS number,
-      ${CONTACT} AS contact, CASE WHEN (${CONTACT}) LIKE '+1%' THEN substr(${CONTACT}, 3, 3) END AS area_code,
-      ${country(`(${CONTACT})`, 'ac')} AS country, ac.state AS state,
+      ${CONTACT} AS contact, ${areaCode(CONTACT)} AS area_code,
+      ${country(CONTACT)} AS country, ${nanp('state', CONTACT)} AS state,
       COALESCE(c.duration, 0) AS duration, CASE WHEN c.answered_at IS NOT NULL THEN 1 ELSE 0 END AS answered,
       c.converted, CASE WHEN c.outcome = 'voicemail' THEN 1 ELSE 0 END AS voicemail, COALESCE(c.payout, 0) AS payout,
       c.created_at, c.ended_at, c.batch_id
-    FROM main.calls c LEFT JOIN main.agents a ON a.id = c.agent_id LEFT JOIN main.batches b ON b.id = c.batch_id
-      LEFT JOIN main.rtb_endpoints e ON e.id = json_extract(c.rtb, '$.endpoint_id') ${nanpJoin('ac', `(${CONTACT})`)}
-    WHERE c.account_id = ?1`,
-  messages: `SELECT m.id AS message_id, m.agent_id, COALESCE(a.name, 'no agent') AS agent_name, m.direction, m.status, m.message_type,
-      m.contact, CASE WHEN m.contact LIKE '+1%' THEN substr(m.contact, 3, 3) END AS area_code, ${country('m.contact', 'ac')} AS country,
-      ac.state AS state, m.created_at FROM main.messages m LEFT JOIN main.agents a ON a.id = m.agent_id
-      ${nanpJoin('ac', 'm.contact')}
+    FROM main.calls c WHERE c.account_id = ?1`,
+  messages: `SELECT m.id AS message_id, m.agent_id, ${agentName('m.agent_id')} AS agent_name, m.direction, m.status, m.message_type,
+      m.contact, ${areaCode('m.contact')} AS area_code, ${country('m.contact')} AS country,
+      ${nanp('state', 'm.contact')} AS state, m.created_at FROM main.messages m
     WHERE m.account_id = ?1`,
-  rtb_bids: `SELECT b.id AS bid_id, b.endpoint_id, COALESCE(e.campaign_name, e.name, 'none') AS campaign_name, b.route_id, COALESCE(b.payout, 0) AS payout,
+  rtb_bids: `SELECT b.id AS bid_id, b.endpoint_id,
+      COALESCE((SELECT COALESCE(e.campaign_name, e.name) FROM main.rtb_endpoints e WHERE e.id = b.endpoint_id), 'none') AS campaign_name,
+      b.route_id, COALESCE(b.payout, 0) AS payout,
       b.eligible_count, COALESCE(b.reject_reason, 'none') AS reject_reason, CASE WHEN b.reject_reason IS NULL THEN 0 ELSE 1 END AS rejected,
       b.state, b.zip, b.publisher_id, CASE WHEN b.call_id IS NOT NULL THEN 1 ELSE 0 END AS won, b.created_at
-    FROM main.rtb_bids b LEFT JOIN main.rtb_endpoints e ON e.id = b.endpoint_id WHERE b.account_id = ?1`,
+    FROM main.rtb_bids b WHERE b.account_id = ?1`,
 };
 
 /** The columns a condition or dimension may name, per view (anything else never reaches SQL). */
