@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
 import type { AccountLimiter } from '../../src/durable-objects/account-limiter';
@@ -248,7 +248,6 @@ describe('concurrency', () => {
   it('windows survive the object being evicted', async () => {
     const a = await createAccount('starter', { limits: { concurrent_calls: 100 } });
     for (let i = 0; i < 10; i++) await call(a.key, a.agentId);
-    const { evictDurableObject } = await import('cloudflare:test');
     await evictDurableObject(limiter(a.id));
     expect((await call(a.key, a.agentId)).status).toBe(429);
   });
