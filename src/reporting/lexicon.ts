@@ -262,7 +262,15 @@ export const STATE_CODES = [...new Set(Object.values(US_STATES))].filter(
 
 // "in French", "in Spanish" name a language, not where the number is: an adjective after "in" is not
 // read as a country (it stays unplaced, so the question is declined rather than answered for France).
+// An adjective that is also a language ("Spanish calls", "French callers") may mean the language
+// spoken, which is no field: it names a country only before "numbers" ("Spanish numbers").
 const notLanguage = '(?<!\\bin )(?<!\\bin the )';
+const LANGUAGES = new Set(['english', 'french', 'spanish', 'german', 'italian', 'dutch']);
+const adjective = (words: string) =>
+  words
+    .split('|')
+    .map((w) => (LANGUAGES.has(w) ? `${w}(?= (?:phone )?numbers?\\b)` : w))
+    .join('|');
 export const COUNTRIES: Array<[string, RegExp]> = (
   [
     ['US', '(?:the us|usa|u\\.s\\.a?\\.?|(?:the )?united states|america)', 'american'],
@@ -281,7 +289,7 @@ export const COUNTRIES: Array<[string, RegExp]> = (
   ] as const
 ).map(([iso, names, adjectives]) => [
   iso,
-  new RegExp(`\\b(?:${names})\\b|${notLanguage}\\b(?:${adjectives})\\b`),
+  new RegExp(`\\b(?:${names})\\b|${notLanguage}\\b(?:${adjective(adjectives)})\\b`),
 ]);
 
 export const NUMBER_WORDS: Record<string, number> = Object.fromEntries(

@@ -4,7 +4,15 @@
 // suggesting the question it can answer instead. Follow-ups start from the session's previous query.
 import { resolveDates, shiftBack } from './dates';
 import { readPlaces, readThresholds } from './conditions';
-import { AMBIGUOUS_STATE_CODES, DIMENSIONS, GRAIN_ADVERBS, NUMBER_WORDS, US_STATES } from './lexicon';
+import {
+  AMBIGUOUS_STATE_CODES,
+  DIMENSIONS,
+  GRAIN_ADVERBS,
+  NUMBER_WORDS,
+  PROPERTIES,
+  SHARE_WORDS,
+  US_STATES,
+} from './lexicon';
 import { type Found, keyOf, readMeasure } from './measures';
 import {
   type Cond,
@@ -55,6 +63,7 @@ const ASKED_PERCENT =
   /\b(?:percent(?:age)? change|change in percent|(?:change|growth|grow|grew|go up or down|went up or down|up or down)(?:\s+(?:from|to|in|of|the|our|and|between|calls?|conversions?|payouts?|rates?|number))*\s+(?:in|as an?|by what) percent(?:age)?|by what percent(?:age)?)\b/;
 const EXCLUDE =
   '(?:excluding|exclude|except(?: for)?|other than|besides|without|apart from|aside from|but not|not by|not from|not for|not handled by|not including|leaving out|leave out|not counting|minus(?: the ones from)?|outside of|outside|everyone but|all but|but)';
+const property = (name: string) => PROPERTIES.find((p) => p.name === name)!;
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const decline = (reason: string, suggestions = SUGGESTIONS): Translation => ({
   ok: false,
@@ -68,6 +77,14 @@ export function translate(question: string, ctx: TranslateContext): Translation 
   if (SQLISH.test(text) || OUT_OF_SCOPE.test(text) || COMMAND.test(text))
     return decline(
       "I can't answer that yet: I answer questions about your own calls, messages and bids over past periods.",
+    );
+  // "busy hours", "busiest days": the peak of traffic or the calls that got a busy signal? A guess
+  // either way, so it is asked back.
+  const peak = text.match(/\bbus(?:y|iest) (?:hours?|hrs?|times?|periods?|days?|weeks?|months?)\b/);
+  if (peak)
+    return decline(
+      `I can't answer that yet: "${peak[0]}" could mean the times with the most calls or calls that got a busy signal. Ask "calls by hour of day" or "busy calls by hour".`,
+      ['Calls by hour of day last week', 'Busy calls by hour last week', ...SUGGESTIONS.slice(0, 1)],
     );
   const code = ambiguousStateCode(question);
   if (code)
@@ -94,6 +111,7 @@ export function translate(question: string, ctx: TranslateContext): Translation 
   for (let i = 0; i < 2; i++) {
     const r = resolveDates(s.rest, ctx.now, ctx.timezone);
     if (!r) break;
+    if (r.error) return decline(`I can't answer that yet: ${r.error}`);
     ranges.push({ ...r, pos: s.rest.indexOf(r.matched) });
     s.consume(r.matched, 'period');
   }
@@ -114,13 +132,15 @@ export function translate(question: string, ctx: TranslateContext): Translation 
       conds.push({
         cond: [{ column, op: neg ? '!=' : '=', value: name }],
         pos: m.index,
+        end: m.index + m[0].length,
         name: `${neg ? 'not ' : ''}${name}`,
       });
     }
   }
   s.takeAll(/\bwith (?:a |the )?(?:call |message )?status(?: of)?\b/, 'filter');
   readPlaces(s, conds);
-  readThresholds(s, conds);
+  const ambiguousThreshold = readThresholds(s, conds);
+  if (ambiguousThreshold) return decline(ambiguousThreshold);
   let range: Range | null = ranges[0] ?? null;
   const askedPercent = !!s.take(ASKED_PERCENT, 'comparison');
   const askedDifference = !askedPercent && !!s.take(ASKED_DIFFERENCE, 'comparison');
@@ -229,6 +249,7 @@ export function translate(question: string, ctx: TranslateContext): Translation 
   }
 
   // What to compute: one measure, or several joined by "and" / commas.
+  takeListFilters(s, view, conds);
   const chunks = splitMeasures(s, view);
   const reads = chunks.map((c) => ({ c, r: readMeasure(c, view) }));
   for (const { c } of reads)
@@ -262,10 +283,26 @@ export function translate(question: string, ctx: TranslateContext): Translation 
         /\b(?:as an? (?:percentage|percent|share|fraction|proportion) of|among|out of)\b/,
       );
       const before = of >= 0 ? all.filter((c) => c.pos < of) : [];
-      const numerator = before.length ? before[before.length - 1] : all[all.length - 1];
+      // "voicemail share of answered calls", "answer % for calls from FL": the yes/no property written
+      // just before the share word is the numerator; what follows "of"/"for" is the base. (A name or
+      // place there is a heading: "Spring Promo: percentage of calls converted".)
+      const shareAt = text.search(SHARE_WORDS);
+      const named = r.props.find(
+        (c) => c.end !== undefined && c.end <= shareAt && !text.slice(c.end, shareAt).trim(),
+      );
+      let numerator = named ?? (before.length ? before[before.length - 1] : all[all.length - 1]);
+      const base: Cond[] = [];
+      // "% of answered calls that did not convert": the share of the answered calls (the noun phrase
+      // after "of") that did not convert — not the share of all calls that were answered-but-unconverted.
+      const phrase = numerator?.end !== undefined ? text.slice(numerator.pos, numerator.end) : '';
+      const split = phrase.match(/^\s*(answered|completed|finished) calls? (?!but\b|and\b)/);
+      if (numerator && split && shareAt >= 0 && shareAt < numerator.pos) {
+        base.push(...property(split[1] === 'answered' ? 'answered' : 'completed').cond);
+        numerator = { cond: property('not converted').cond, pos: numerator.pos, name: 'not converted' };
+      }
       if (numerator) {
         filters.length = 0;
-        filters.push(...all.filter((c) => c !== numerator).flatMap((c) => c.cond));
+        filters.push(...base, ...all.filter((c) => c.pos !== numerator.pos).flatMap((c) => c.cond));
         measures.push({
           key: 'percent',
           label: `share that were ${numerator.name}`,
@@ -409,6 +446,44 @@ function notUnderstood(words: string[], understood: StructuredQuery | null): Tra
     `I can't answer that yet: I did not understand ${list}, and I will not answer a question with part of it ignored.${alt ? ` Without it I could answer: ${alt}.` : ''}`,
     alt ? [alt, ...SUGGESTIONS.slice(0, 2)] : SUGGESTIONS,
   );
+}
+
+const LIST = /\s(?:and|as well as|plus|&|along with|together with)\s|,/;
+/**
+ * A condition set off from a list of measures applies to every measure in it: "for inbound calls:
+ * calls, answered calls and conversions", "calls, answered calls and conversions for inbound",
+ * "…, conversions (inbound only)". Written inside one item ("calls, answered calls, inbound
+ * conversions") it stays that item's.
+ */
+function takeListFilters(s: Scanner, view: View, conds: Found[]) {
+  if (!LIST.test(s.rest)) return;
+  const props = PROPERTIES.filter((p) => p.views.includes(view));
+  const one = props.map((p) => `(?:${p.re.source})`).join('|');
+  const noun = '(?: (?:calls?|messages?|texts?|bids?))?';
+  const props2 = `(?:${one})(?: (?:${one}))?${noun}`;
+  // Before the list "of inbound calls: …" too; after it, "of" would read "number of conversions".
+  const phrase = (of: string) =>
+    `(?:(?:for|among|amongst|across${of}) (?:all |the |our )?${props2}(?: only)?|(?:only )?(?:${one})${noun} only)`;
+  for (const re of [
+    new RegExp(`^[\\s,-]*${phrase('|of')}(?=[\\s,-])`),
+    new RegExp(`(?<=[\\s,])${phrase('')}(?=[\\s,-]*$)`),
+  ]) {
+    const m = s.rest.match(re);
+    // Only while a list remains once it is taken out.
+    if (!m || m.index === undefined) continue;
+    const rest = s.rest.slice(0, m.index) + ' '.repeat(m[0].length) + s.rest.slice(m.index + m[0].length);
+    if (!LIST.test(rest.replace(/^[\s,-]+|[\s,-]+$/g, ''))) continue;
+    const taken = s.take(re, 'filter')!;
+    const sub = new Scanner(taken[0]);
+    for (const p of props)
+      for (const x of sub.takeAll(p.re, 'filter'))
+        conds.push({
+          cond: p.cond,
+          pos: taken.index + x.index,
+          end: taken.index + x.index + x[0].length,
+          name: p.name,
+        });
+  }
 }
 
 /** Splits what is left at "and" / commas when each side names something to measure. */
