@@ -173,7 +173,7 @@ const RULES: Rule[] = [
     },
   ],
   [
-    /\b(?:so far )?today(?: so far)?\b/,
+    /\b(?:so far )?(?:today|since midnight(?: today| last night)?)(?: so far)?\b/,
     (_m, c) => ({ start: localMidnight(c.today, c.tz), end: c.now, label: 'today', unit: 'day', count: 1 }),
   ],
   [
@@ -333,6 +333,26 @@ const CALENDAR_RULES: Rule[] = [
     (m, c) => {
       const wd = weekdayIndex(m[1] ?? m[2]);
       const day = m[2] ? addDays(addDays(monday(c.today), -7), wd) : lastWeekday(c.today, wd);
+      return oneDay(day, c.tz, `last ${cap(WEEKDAYS[wd])} (${iso(day)})`);
+    },
+  ],
+  // "this Monday" is the Monday of this week (declined as not yet happened if it is still ahead);
+  // a weekday named alone ("calls Monday", "Monday's call count") is the most recent one before today,
+  // like "last Monday" (README: named days). Abbreviations alone ("sat", "sun") stay words.
+  [
+    new RegExp(`\\bthis ${WEEKDAY_RE}\\b`),
+    (m, c) => {
+      const wd = weekdayIndex(m[1]);
+      const day = addDays(monday(c.today), wd);
+      return oneDay(day, c.tz, `${cap(WEEKDAYS[wd])} (${iso(day)})`);
+    },
+  ],
+  [
+    // Not one end of a range of weekdays ("from Monday to Friday" is no single day).
+    /(?<!\b(?:from|between|to|through|thru|until|and|or|-) (?:the )?)\b(?:the )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b(?! s? ?(?:of|in|during)\b)(?! (?:to|through|thru|until|and|or|-) )/,
+    (m, c) => {
+      const wd = weekdayIndex(m[1]);
+      const day = lastWeekday(c.today, wd);
       return oneDay(day, c.tz, `last ${cap(WEEKDAYS[wd])} (${iso(day)})`);
     },
   ],

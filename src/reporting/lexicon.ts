@@ -197,14 +197,15 @@ export const PROPERTIES: Property[] = [
 ];
 
 /** "X rate" names: the property whose share is asked. */
+// The negated names first: "no answer rate" is not the answer rate.
 export const RATE_NAMES: Array<[string, RegExp]> = [
+  ['not answered', /\b(?:miss(?:ed)?(?: call)?|unanswered) (?:rates?|ratios?|percentages?)\b/],
+  ['no answer', /\bno[- ]answer (?:rates?|ratios?|percentages?)\b/],
   ['answered', /\b(?:answer|pick ?up|pickup|connect(?:ion)?) (?:rates?|ratios?|percentages?)\b/],
   ['converted', /\b(?:conversion|convert|close|closing|sales?) (?:rates?|ratios?|percentages?)\b/],
   ['voicemail', /\bvoicemail (?:rates?|ratios?|percentages?)\b/],
-  ['failed', /\b(?:failure|fail) (?:rates?|ratios?|percentages?)\b/],
+  ['failed', /\b(?:failure|failed|fail) (?:rates?|ratios?|percentages?)\b/],
   ['busy', /\bbusy (?:rates?|ratios?|percentages?)\b/],
-  ['not answered', /\b(?:miss(?:ed)?(?: call)?|unanswered) (?:rates?|ratios?|percentages?)\b/],
-  ['no answer', /\bno[- ]answer (?:rates?|ratios?|percentages?)\b/],
   ['won', /\bwin (?:rates?|ratios?|percentages?)\b/],
   ['rejected', /\breject(?:ion)? (?:rates?|ratios?|percentages?)\b/],
   ['delivered', /\bdelivery (?:rates?|ratios?|percentages?)\b/],
