@@ -138,7 +138,8 @@ const RULES: Rule[] = [
   ],
   [
     new RegExp(
-      `\\bsince (?:the (?:start|beginning) of )?${MONTH_RE}(?: ${DAY_OF_MONTH})?(?: ?,)?(?: (\\d{4}))?\\b`,
+      // "since the 1st of November" reads "since the november 1" (scanner.ts puts the month first).
+      `\\bsince (?:the (?:start|beginning) of |the (?=[a-z]+ \\d))?${MONTH_RE}(?: ${DAY_OF_MONTH})?(?: ?,)?(?: (\\d{4}))?\\b`,
     ),
     (m, c) => {
       const from = recent(c, monthIndex(m[1]) + 1, m[2] ? Number(m[2]) : 1, m[3]);

@@ -54,7 +54,7 @@ export const PROPERTIES: Property[] = [
   },
   {
     name: 'not answered',
-    re: /\b(?:unanswered|(?:did )?not (?:get |been |be )?(?:answered|answer|picked up|pick up)|never (?:got )?answered|missed|(?:nobody|no one|no-one|noone) (?:answered|answer|picked up|pick up|picked)|not picked up|went unanswered|without (?:an )?answer)\b/,
+    re: /\b(?:unanswered|(?:did )?not (?:get |been |be )?(?:answered|answer|picked up|pick up)|never (?:got )?answered|missed|(?<=\b(?:did|do|we|you) )miss|(?:nobody|no one|no-one|noone) (?:answered|answer|picked up|pick up|picked)|not picked up|went unanswered|without (?:an )?answer)\b/,
     cond: eq('answered', 0),
     views: CALLS,
     rate: 'missed-call rate',
@@ -186,6 +186,13 @@ export const PROPERTIES: Property[] = [
     cond: eq('won', 1),
     views: ['rtb_bids'],
     rate: 'win rate',
+  },
+  {
+    name: 'accepted',
+    re: /\b(?:accepted|not rejected)\b/,
+    cond: eq('rejected', 0),
+    views: ['rtb_bids'],
+    rate: 'acceptance rate',
   },
   {
     name: 'rejected',

@@ -124,11 +124,13 @@ export function translate(question: string, ctx: TranslateContext): Translation 
   for (const [column, name] of names) {
     if (!name) continue;
     const kind = column === 'agent_name' ? 'agents?' : '(?:campaigns?|batch(?:es)?)';
+    // "excluding the Renewals campaign", "Renewals excluded": the name with its exclusion, either side.
     const re = new RegExp(
-      `(?:\\b${EXCLUDE} )?(?:\\b(?:the )?${kind} )?\\b${escapeRe(name.toLowerCase())}(?: s)?\\b(?: ${kind}\\b)?`,
+      `(?:\\b${EXCLUDE} (?:the )?)?(?:\\b(?:the )?${kind} )?\\b${escapeRe(name.toLowerCase())}(?: s)?\\b(?: ${kind}\\b)?(?: (?:excluded|left out|not included)\\b)?`,
     );
     for (const m of s.takeAll(re, column === 'agent_name' ? 'agent' : 'campaign')) {
-      const neg = new RegExp(`^\\s*${EXCLUDE}`).test(m[0]);
+      const neg =
+        new RegExp(`^\\s*${EXCLUDE}`).test(m[0]) || / (?:excluded|left out|not included)$/.test(m[0]);
       conds.push({
         cond: [{ column, op: neg ? '!=' : '=', value: name }],
         pos: m.index,
@@ -144,8 +146,9 @@ export function translate(question: string, ctx: TranslateContext): Translation 
   let range: Range | null = ranges[0] ?? null;
   const askedPercent = !!s.take(ASKED_PERCENT, 'comparison');
   const askedDifference = !askedPercent && !!s.take(ASKED_DIFFERENCE, 'comparison');
+  // "compare last month against the month before": every comparison word is read, the first kept.
   const compareWord =
-    s.take(COMPARE, 'comparison') ??
+    s.takeAll(COMPARE, 'comparison')[0] ??
     s.take(
       /\b(?:change|changed|growth|grew|grow|go up or down|went up or down|up or down|difference)\b/,
       'comparison',
