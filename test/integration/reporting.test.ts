@@ -1021,4 +1021,70 @@ describe('kinds of wording the blind-3 set revealed (issue 14): right or decline
     const res = await ask(q);
     expect(res.sql, res.answer).toContain(sql);
   });
+
+  it.each([
+    ['hw many calls last wk', lastWeek, (rs: Row[]) => rs.length],
+    ['# of answered calls last month', lastMonth, (rs: Row[]) => measures.answered(rs)],
+    ['last weeks conversions', lastWeek, (rs: Row[]) => measures.conversions(rs)],
+    ['conv rate last month', lastMonth, (rs: Row[]) => (100 * measures.conversions(rs)!) / rs.length],
+    ['calls > 3 min last week', lastWeek, (rs: Row[]) => rs.filter((r) => r.duration > 180).length],
+    ['# of calls >= 2 mins last month', lastMonth, (rs: Row[]) => rs.filter((r) => r.duration >= 120).length],
+    [
+      'longest answered call last wk in secs',
+      lastWeek,
+      (rs: Row[]) => Math.max(...rs.filter((r) => r.answered).map((r) => r.duration)),
+    ],
+    ['calls/day last week on average', lastWeek, (rs: Row[]) => rs.length / 7],
+    ['payout / call last month', lastMonth, (rs: Row[]) => measures.payout(rs)! / rs.length],
+    ['answered calls Nov 9-15', lastWeek, (rs: Row[]) => measures.answered(rs)],
+    [
+      'no-answer rate last month',
+      lastMonth,
+      (rs: Row[]) => (100 * rs.filter((r) => r.status === 'no_answer').length) / rs.length,
+    ],
+    [
+      'outbound failed rate last week',
+      (r: Row) => lastWeek(r) && r.direction === 'outbound',
+      (rs: Row[]) => (100 * rs.filter((r) => r.status === 'failed').length) / rs.length,
+    ],
+    [
+      'conversions last month excluding the Renewals campaign',
+      (r: Row) => lastMonth(r) && r.campaign !== 'Renewals',
+      (rs: Row[]) => measures.conversions(rs),
+    ],
+    [
+      'answered calls last week, Spring Promo excluded',
+      (r: Row) => lastWeek(r) && r.campaign !== 'Spring Promo',
+      (rs: Row[]) => measures.answered(rs),
+    ],
+    [
+      'how many outbound calls did we miss last week',
+      (r: Row) => lastWeek(r) && r.direction === 'outbound',
+      (rs: Row[]) => rs.filter((r) => !r.answered).length,
+    ],
+  ])('honest shorthand is read, not declined: %s', async (q, p, m) => {
+    const res = await ask(q);
+    expect(res.sql, res.answer).not.toBeNull();
+    expect(only(res.data)).toBeCloseTo(m(rows(p))!, 6);
+  });
+  it.each([
+    ['calls on Tuesday', '2026-11-17'],
+    ["monday's call count", '2026-11-16'],
+    ['conversions this Monday', '2026-11-16'],
+    ['answered calls Thursday', '2026-11-12'],
+    ['calls since midnight', '2026-11-18'],
+    ['conversions since the 9th of November', null],
+  ])('a weekday alone is the most recent one before today; "since midnight" is today: %s', async (q, day) => {
+    const res = await ask(q);
+    const p = day ? (r: Row) => local(r) === day : between('2026-11-09', '2026-11-18');
+    const m = /conversions/.test(q) ? 'conversions' : /answered/.test(q) ? 'answered' : 'calls';
+    expect(only(res.data), res.answer).toBe(measures[m](rows((r) => p(r) && r.created_at * 1000 < NOW)));
+  });
+  it.each([
+    'calls from Monday to Friday',
+    'calls between tuesday and thursday last month',
+    'calls this Friday',
+  ])('a weekday range or a day still ahead stays declined: %s', async (q) => {
+    expect((await ask(q)).sql).toBeNull();
+  });
 });
