@@ -28,6 +28,7 @@ export function normalize(question: string): string {
     .replace(/\bwk(s?)\b/g, 'week$1')
     .replace(/\bconv(?= (?:rates?|%|percent(?:age)?s?)\b)/g, 'conversion')
     .replace(/\bconvs\b/g, 'conversions')
+    .replace(/(\d)(secs?|mins?|hrs?)\b/g, '$1 $2')
     .replace(/\bsecs?\b/g, 'seconds')
     .replace(/\bhrs\b/g, 'hours')
     .replace(/\bhr\b/g, 'hour')

@@ -413,7 +413,34 @@ export function translate(question: string, ctx: TranslateContext): Translation 
       'I can\'t answer that yet: a per-day average needs a period, e.g. "calls per day last month".',
     );
   if (unknown.length) return notUnderstood(unknown, query);
+  const clash = contradiction(query.filters, view);
+  if (clash) return decline(`I can't answer that yet: ${clash}`);
   return { ok: true, query, notes: [] };
+}
+
+/**
+ * Filters no row can meet, which would answer 0 for a question that meant something else: two values
+ * of one column ("inbound and outbound calls": each, or either?), or an answered call (a voicemail is
+ * answered) that was busy or rang out — those were never answered.
+ */
+function contradiction(filters: Cond[], view: View): string | null {
+  const one = view === 'call_logs' ? 'a call' : view === 'messages' ? 'a message' : 'a bid';
+  for (const [i, f] of filters.entries()) {
+    const g = filters.find((x, j) => j < i && x.column === f.column && x.op === '=' && f.op === '=');
+    if (g && g.value !== f.value) {
+      const col = f.column.replace(/_/g, ' ');
+      return `${one} has one ${col}, so none is both "${String(g.value)}" and "${String(f.value)}". Ask for each ("by ${col}") or for one of them.`;
+    }
+  }
+  const answered = filters.some(
+    (f) => (f.column === 'answered' || f.column === 'voicemail') && f.op === '=' && f.value === 1,
+  );
+  const never = filters.find(
+    (f) => f.column === 'status' && f.op === '=' && (f.value === 'busy' || f.value === 'no_answer'),
+  );
+  return answered && never
+    ? `a call that was ${String(never.value).replace('_', ' ')} was never answered, so none is both. Ask for one of them.`
+    : null;
 }
 
 const STATE_NAMES: Record<string, string> = Object.fromEntries(
@@ -468,7 +495,8 @@ function takeListFilters(s: Scanner, view: View, conds: Found[]) {
   const phrase = (of: string) =>
     `(?:(?:for|among|amongst|across${of}) (?:all |the |our )?${props2}(?: only)?|(?:only )?(?:${one})${noun} only)`;
   for (const re of [
-    new RegExp(`^[\\s,-]*${phrase('|of')}(?=[\\s,-])`),
+    // Not the first of two joined conditions ("for inbound and outbound calls: …").
+    new RegExp(`^[\\s,-]*${phrase('|of')}(?=[\\s,-])(?! (?:and|or|&|plus|as well as)\\b)`),
     new RegExp(`(?<=[\\s,])${phrase('')}(?=[\\s,-]*$)`),
   ]) {
     const m = s.rest.match(re);

@@ -1087,4 +1087,20 @@ describe('kinds of wording the blind-3 set revealed (issue 14): right or decline
   ])('a weekday range or a day still ahead stays declined: %s', async (q) => {
     expect((await ask(q)).sql).toBeNull();
   });
+
+  it.each([
+    'inbound and outbound calls last week',
+    'for inbound and outbound calls: calls and conversions last week',
+    'answered calls that were busy last month',
+  ])('two values of one column as filters would count nothing: declined, never 0: %s', async (q) => {
+    const res = await ask(q);
+    expect(res.sql, res.answer).toBeNull();
+  });
+  it.each([
+    ['calls past 24hrs', 24 * 3600_000],
+    ['calls in the past 2hrs', 2 * 3600_000],
+  ])('a unit glued to its number is read: %s', async (q, ms) => {
+    const res = await ask(q);
+    expect(res.query!.range!.end - res.query!.range!.start, res.answer).toBe(ms);
+  });
 });
