@@ -423,7 +423,7 @@ export function translate(question: string, ctx: TranslateContext): Translation 
  * of one column ("inbound and outbound calls": each, or either?), or an answered call (a voicemail is
  * answered) that was busy or rang out — those were never answered.
  */
-function contradiction(filters: Cond[], view: View): string | null {
+export function contradiction(filters: Cond[], view: View): string | null {
   const one = view === 'call_logs' ? 'a call' : view === 'messages' ? 'a message' : 'a bid';
   for (const [i, f] of filters.entries()) {
     const g = filters.find((x, j) => j < i && x.column === f.column && x.op === '=' && f.op === '=');

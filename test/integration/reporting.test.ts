@@ -305,6 +305,40 @@ describe('the LLM translator (recorded responses)', () => {
       (await runQuestion(withAccount(systemCtx(llmEnv), { id: a.id, timezone: TZ }), 'anything', null, NOW))
         .sql,
     ).toBeNull();
+    // A period the calendar does not have, or filters no call can meet: declined, as by the built-in
+    // translator, never answered with the rolled-over day or 0.
+    const fixture = JSON.parse(recorded.choices[0].message.content);
+    for (const [patch, why] of [
+      [{ date_phrase: 'February 30' }, /no February 30/],
+      [{ date_phrase: 'from March 10 to March 1' }, /before it starts/],
+      [
+        {
+          filters: [
+            { column: 'direction', op: '=', value: 'inbound' },
+            { column: 'direction', op: '=', value: 'outbound' },
+          ],
+        },
+        /one direction/,
+      ],
+    ] as const) {
+      reply = {
+        ...recorded,
+        choices: [
+          {
+            ...recorded.choices[0],
+            message: { role: 'assistant', content: JSON.stringify({ ...fixture, ...patch }) },
+          },
+        ],
+      };
+      const r = await runQuestion(
+        withAccount(systemCtx(llmEnv), { id: a.id, timezone: TZ }),
+        'anything',
+        null,
+        NOW,
+      );
+      expect(r.sql, r.answer).toBeNull();
+      expect(r.answer).toMatch(why);
+    }
     reply = {
       ...recorded,
       choices: [{ ...recorded.choices[0], message: { role: 'assistant', content: 'not json' } }],
