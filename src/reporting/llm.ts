@@ -7,7 +7,8 @@ import { resolveDates } from './dates';
 import { keyOf } from './measures';
 import { CATEGORIES, COLUMNS, type MeasureSpec, type StructuredQuery, TIME_GRAINS, type View } from './model';
 import type { TranslateContext, Translation } from './translator';
-import { contradiction, SUGGESTIONS } from './translator';
+import { contradiction } from './clauses';
+import { SUGGESTIONS } from './translator';
 
 const Cond = z.object({
   column: z.string().max(40),
