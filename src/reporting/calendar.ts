@@ -8,6 +8,8 @@ export interface DateRange {
   label: string;
   unit: 'day' | 'week' | 'month' | 'quarter' | 'year' | 'hour' | 'custom';
   count: number;
+  /** Set when the words name no real period ("February 30", a range that ends before it starts). */
+  error?: string;
 }
 export interface YMD {
   y: number;

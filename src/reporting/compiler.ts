@@ -59,9 +59,11 @@ export function localTime(tz: string, from: number, to: number): string {
 
 /**
  * The rows a statistic looks at: durations of answered calls (an unanswered call has no length) and
- * payouts of converted calls (only a conversion pays) — unless the question divides by calls itself.
+ * payouts of converted calls (only a conversion pays) — unless the question divides by calls itself;
+ * payouts of accepted bids (a rejected ping offered no payout: it is not a $0 bid).
  */
 function base(view: View, m: MeasureSpec): string {
+  if (view === 'rtb_bids') return m.field === 'payout' && m.stat !== 'sum' ? 'rejected = 0' : '';
   if (view !== 'call_logs') return '';
   if (m.field === 'duration') return 'answered = 1';
   if (m.field === 'payout' && m.stat !== 'sum') return 'converted = 1';

@@ -29,6 +29,7 @@ export function readPlaces(s: Scanner, conds: Found[]) {
     conds.push({
       cond: [{ column: 'country', op: '=', value: byCode[cc[1]] }],
       pos: cc.index,
+      end: cc.index + cc[0].length,
       name: `+${cc[1]} numbers`,
     });
   const acNumbers = s.take(/\b(?:with |from )?(\d{3}) (?:phone )?numbers?\b/, 'place');
@@ -36,6 +37,7 @@ export function readPlaces(s: Scanner, conds: Found[]) {
     conds.push({
       cond: [{ column: 'area_code', op: '=', value: acNumbers[1] }],
       pos: acNumbers.index,
+      end: acNumbers.index + acNumbers[0].length,
       name: `area code ${acNumbers[1]}`,
     });
   const ac = s.take(
@@ -46,6 +48,7 @@ export function readPlaces(s: Scanner, conds: Found[]) {
     conds.push({
       cond: [{ column: 'area_code', op: '=', value: ac[1] ?? ac[2] ?? ac[3] }],
       pos: ac.index,
+      end: ac.index + ac[0].length,
       name: `area code ${ac[1] ?? ac[2] ?? ac[3]}`,
     });
   const names = Object.keys(US_STATES).sort((a, b) => b.length - a.length);
@@ -58,6 +61,7 @@ export function readPlaces(s: Scanner, conds: Found[]) {
       conds.push({
         cond: [{ column: 'state', op: /outside|not/.test(m[0]) ? '!=' : '=', value: US_STATES[n] }],
         pos: m.index,
+        end: m.index + m[0].length,
         name: n,
       });
   }
@@ -69,6 +73,7 @@ export function readPlaces(s: Scanner, conds: Found[]) {
     conds.push({
       cond: [{ column: 'state', op: /outside|not/.test(m[0]) ? '!=' : '=', value: m[1].toUpperCase() }],
       pos: m.index,
+      end: m.index + m[0].length,
       name: m[1].toUpperCase(),
     });
   const intl = s.take(
@@ -79,11 +84,18 @@ export function readPlaces(s: Scanner, conds: Found[]) {
     conds.push({
       cond: [{ column: 'country', op: '!=', value: 'US' }],
       pos: intl.index,
+      end: intl.index + intl[0].length,
       name: 'outside the US',
     });
   for (const [iso, re] of COUNTRIES) {
     const m = s.take(re, 'place');
-    if (m) conds.push({ cond: [{ column: 'country', op: '=', value: iso }], pos: m.index, name: iso });
+    if (m)
+      conds.push({
+        cond: [{ column: 'country', op: '=', value: iso }],
+        pos: m.index,
+        end: m.index + m[0].length,
+        name: iso,
+      });
   }
 }
 
@@ -93,11 +105,16 @@ const OPS: Array<[string, '>' | '>=' | '<' | '<=']> = [
   ['longer|more|greater|over|above|exceeding|exceeded|exceeds|beyond|bigger|higher|larger|past', '>'],
   ['shorter|less|under|below|fewer|lower|smaller', '<'],
 ];
-export function readThresholds(s: Scanner, conds: Found[]) {
+/**
+ * Reads duration and payout thresholds; returns why the question is declined when a payout threshold
+ * is written "per call" ("total payout from calls paying more than $30 per call"): whether "per call"
+ * bounds each call or divides the total is a guess.
+ */
+export function readThresholds(s: Scanner, conds: Found[]): string | null {
   for (const [words, op] of OPS) {
     const dur = s.take(
       new RegExp(
-        `\\b(?:(?:that |which )?(?:lasted|lasting|last|went|ran|were|was|with (?:a )?duration(?: of)?) )?(?:${words})(?: than)? (\\d+(?:\\.\\d+)?|${NUMBER_ALT})(?:(?: |-)?(seconds?|secs?|minutes?|mins?|hours?|hrs?)|(s|m|h))\\b`,
+        `\\b(?:(?:that |which )?(?:lasted|lasting|last|went|ran|were|was|with (?:a )?duration(?: of)?) )?(?:${words})(?: than)? (\\d+(?:\\.\\d+)?|${NUMBER_ALT})(?:(?: |-)?(seconds?|secs?|minutes?|mins?|hours?|hrs?)|(s|m|h))\\b(?: long\\b)?`,
       ),
       'threshold',
     );
@@ -109,18 +126,32 @@ export function readThresholds(s: Scanner, conds: Found[]) {
       conds.push({
         cond: [{ column: 'duration', op, value: n * mult }],
         pos: dur.index,
+        end: dur.index + dur[0].length,
         name: `${op} ${n} ${unit}`,
       });
     }
     const pay = s.take(
       new RegExp(
-        `\\b(?:(?:with |that |which )?(?:a )?(?:payouts?|paying|paid|worth|earning|value)(?: of)? )?(?:${words})(?: than)? (?:\\$ ?(\\d+(?:\\.\\d+)?)|(\\d+(?:\\.\\d+)?) ?(?:dollars|usd|\\$))(?: (?:in )?payouts?)?`,
+        `\\b(?:(?:with |that |which )?(?:a )?(?:payouts?|paying|paid|worth|earning|value)(?: of)? )?(?:${words})(?: than)? (?:\\$ ?(\\d+(?:\\.\\d+)?)|(\\d+(?:\\.\\d+)?) ?(?:dollars|usd|\\$))(?: (?:in )?payouts?)?\\b(?! (?:per|a|each|for each|on each) (?:single )?(?:call|conversion|sale)\\b)`,
       ),
       'threshold',
     );
+    if (
+      !pay &&
+      new RegExp(
+        `\\b(?:${words})(?: than)? \\$ ?\\d+(?:\\.\\d+)? (?:per|a|each|for each|on each) (?:single )?(?:call|conversion|sale)\\b`,
+      ).test(s.rest)
+    )
+      return `I can't answer that yet: with a payout threshold written "per call", I can't tell whether each call's payout is bounded or the total is divided by calls. Ask for "total payout from calls with a payout over $N" or "payout per call".`;
     if (pay) {
       const v = Number(pay[1] ?? pay[2]);
-      conds.push({ cond: [{ column: 'payout', op, value: v }], pos: pay.index, name: `payout ${op} $${v}` });
+      conds.push({
+        cond: [{ column: 'payout', op, value: v }],
+        pos: pay.index,
+        end: pay.index + pay[0].length,
+        name: `payout ${op} $${v}`,
+      });
     }
   }
+  return null;
 }

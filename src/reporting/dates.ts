@@ -7,6 +7,7 @@ import {
   addMonthsKeepDay,
   type DateRange,
   iso,
+  weekday,
   lastWeekday,
   localMidnight,
   MONTH_RE,
@@ -30,6 +31,14 @@ const weekdayIndex = (s: string) => WEEKDAYS.findIndex((w) => w.startsWith(s.sli
 const DAY_OF_MONTH = '(\\d{1,2})(?:st|nd|rd|th)?';
 const cap = (s: string) => `${s[0].toUpperCase()}${s.slice(1)}`;
 
+/**
+ * "past" names a period ("calls in the past 24 hrs", "calls past 24 hrs") except after a verb of
+ * lasting, where it is a length ("calls that went past 5 minutes" = longer than 5 minutes,
+ * conditions.ts): then the date reader leaves it alone.
+ */
+const PAST =
+  '(?<!\\b(?:went|go|goes|going|gone|ran|run|runs|running|lasted|lasting|lasts|last|were|was|is|are|be|been|got|get|gets|getting) )past';
+
 type Rule = [RegExp, (m: RegExpMatchArray, c: Ctx) => DateRange | null];
 interface Ctx {
   now: number;
@@ -47,6 +56,48 @@ function recent(c: Ctx, month: number, day = 1, year?: string): YMD {
   if (!year && (month > c.today.m || (month === c.today.m && day > c.today.d))) y -= 1;
   return { y, m: month, d: day };
 }
+const longDate = (d: YMD, withYear: boolean) => `${cap(MONTHS[d.m - 1])} ${d.d}${withYear ? `, ${d.y}` : ''}`;
+/** A period the words name but the calendar does not have: declined naming it, never rolled over. */
+const invalid = (c: Ctx, error: string): DateRange => ({
+  start: c.now,
+  end: c.now,
+  label: error,
+  unit: 'custom',
+  count: 1,
+  error,
+});
+/** "February 30", "November 31", "October 32" (and February 29 outside a leap year) do not exist. */
+function noSuchDay(d: YMD, yearNamed: boolean): string | null {
+  if (d.d >= 1 && d.d <= new Date(Date.UTC(d.y, d.m, 0)).getUTCDate()) return null;
+  const leap = d.m === 2 && d.d === 29;
+  return `there is no ${longDate(d, yearNamed || leap)}, so I will not guess which day you meant.`;
+}
+/** One day, checked: a real date, and the weekday named with it (if any) is that date's weekday. */
+function checkedDay(c: Ctx, d: YMD, yearNamed: boolean, weekdayNamed?: string): DateRange {
+  const bad = noSuchDay(d, yearNamed);
+  if (bad) return invalid(c, bad);
+  if (weekdayNamed !== undefined) {
+    const wd = weekdayIndex(weekdayNamed);
+    if (weekday(d) !== wd)
+      return invalid(
+        c,
+        `${longDate(d, true)} was a ${cap(WEEKDAYS[weekday(d)])}, not a ${cap(WEEKDAYS[wd])}; which day did you mean?`,
+      );
+    return oneDay(d, c.tz, `${cap(WEEKDAYS[wd])} ${iso(d)}`);
+  }
+  return oneDay(d, c.tz);
+}
+/** An explicit range: both days real, and the first not after the last. */
+function checkedSpan(c: Ctx, a: YMD, b: YMD, yearNamed: boolean): DateRange {
+  const bad = noSuchDay(a, yearNamed) ?? noSuchDay(b, yearNamed);
+  if (bad) return invalid(c, bad);
+  if (iso(a) > iso(b))
+    return invalid(
+      c,
+      `that range ends (${longDate(b, true)}) before it starts (${longDate(a, true)}); name it from the earlier day to the later one.`,
+    );
+  return span(a, addDays(b, 1), c.tz, `${iso(a)} to ${iso(b)}`, 'custom');
+}
 const sinceUntilNow = (from: YMD, c: Ctx, label: string): DateRange => ({
   start: localMidnight(from, c.tz),
   end: c.now,
@@ -56,9 +107,16 @@ const sinceUntilNow = (from: YMD, c: Ctx, label: string): DateRange => ({
 });
 
 const RULES: Rule[] = [
+  // "Sunday November 1", "on Sun, Nov 1 2026": one day, named twice; declined if they disagree.
+  [
+    new RegExp(
+      `\\b(?:on )?(?:the )?${WEEKDAY_RE}(?: ,)? (?:the )?${MONTH_RE} ${DAY_OF_MONTH}(?: ?,)?(?: (\\d{4}))?\\b(?! (?:and|to|until|through|thru|-) )`,
+    ),
+    (m, c) => checkedDay(c, recent(c, monthIndex(m[2]) + 1, Number(m[3]), m[4]), !!m[4], m[1]),
+  ],
   [
     /\b(?:between|from) (\d{4}-\d\d-\d\d) (?:and|to|until|through|-) (\d{4}-\d\d-\d\d)\b/,
-    (m, c) => span(ymd(m[1]), addDays(ymd(m[2]), 1), c.tz, `${m[1]} to ${m[2]}`, 'custom'),
+    (m, c) => checkedSpan(c, ymd(m[1]), ymd(m[2]), true),
   ],
   [
     new RegExp(
@@ -68,17 +126,25 @@ const RULES: Rule[] = [
       const a = recent(c, monthIndex(m[1]) + 1, Number(m[2]), m[3] ?? m[6]);
       const bm = m[4] ? monthIndex(m[4]) + 1 : a.m;
       const b = { y: m[6] ? Number(m[6]) : bm < a.m ? a.y + 1 : a.y, m: bm, d: Number(m[5]) };
-      return span(a, addDays(b, 1), c.tz, `${iso(a)} to ${iso(b)}`, 'custom');
+      return checkedSpan(c, a, b, !!(m[3] ?? m[6]));
     },
   ],
-  [/\bsince (\d{4}-\d\d-\d\d)\b/, (m, c) => sinceUntilNow(ymd(m[1]), c, `since ${m[1]}`)],
+  [
+    /\bsince (\d{4}-\d\d-\d\d)\b/,
+    (m, c) => {
+      const bad = noSuchDay(ymd(m[1]), true);
+      return bad ? invalid(c, bad) : sinceUntilNow(ymd(m[1]), c, `since ${m[1]}`);
+    },
+  ],
   [
     new RegExp(
-      `\\bsince (?:the (?:start|beginning) of )?${MONTH_RE}(?: ${DAY_OF_MONTH})?(?: ?,)?(?: (\\d{4}))?\\b`,
+      // "since the 1st of November" reads "since the november 1" (scanner.ts puts the month first).
+      `\\bsince (?:the (?:start|beginning) of |the (?=[a-z]+ \\d))?${MONTH_RE}(?: ${DAY_OF_MONTH})?(?: ?,)?(?: (\\d{4}))?\\b`,
     ),
     (m, c) => {
       const from = recent(c, monthIndex(m[1]) + 1, m[2] ? Number(m[2]) : 1, m[3]);
-      return sinceUntilNow(from, c, `since ${iso(from)}`);
+      const bad = noSuchDay(from, !!m[3]);
+      return bad ? invalid(c, bad) : sinceUntilNow(from, c, `since ${iso(from)}`);
     },
   ],
   [
@@ -88,7 +154,7 @@ const RULES: Rule[] = [
       return sinceUntilNow(from, c, `since ${cap(WEEKDAYS[weekdayIndex(m[1])])} ${iso(from)}`);
     },
   ],
-  [/\b(?:on )?(\d{4})-(\d\d)-(\d\d)\b/, (m, c) => oneDay(ymd(`${m[1]}-${m[2]}-${m[3]}`), c.tz)],
+  [/\b(?:on )?(\d{4})-(\d\d)-(\d\d)\b/, (m, c) => checkedDay(c, ymd(`${m[1]}-${m[2]}-${m[3]}`), true)],
   [
     /\b(?:on )?(?:the )?day before yesterday\b/,
     (_m, c) => oneDay(addDays(c.today, -2), c.tz, 'the day before yesterday'),
@@ -108,11 +174,13 @@ const RULES: Rule[] = [
     },
   ],
   [
-    /\b(?:so far )?today(?: so far)?\b/,
+    /\b(?:so far )?(?:today|since midnight(?: today| last night)?)(?: so far)?\b/,
     (_m, c) => ({ start: localMidnight(c.today, c.tz), end: c.now, label: 'today', unit: 'day', count: 1 }),
   ],
   [
-    /\b(?:in the |over the |during the |for the )?(?:last|past|previous) (\d+) (?:minutes|mins)\b/,
+    new RegExp(
+      `\\b(?:in the |over the |during the |for the )?(?:last|${PAST}|previous) (\\d+) (?:minutes|mins?)\\b`,
+    ),
     (m, c) => ({
       start: c.now - Number(m[1]) * 60_000,
       end: c.now,
@@ -122,11 +190,13 @@ const RULES: Rule[] = [
     }),
   ],
   [
-    /\b(?:in the |over the |during the |for the )?(?:last|past|previous) hour\b/,
+    new RegExp(`\\b(?:in the |over the |during the |for the )?(?:last|${PAST}|previous) (?:hour|hr)\\b`),
     (_m, c) => ({ start: c.now - 3600_000, end: c.now, label: 'the last hour', unit: 'hour', count: 1 }),
   ],
   [
-    /\b(?:in the |over the |during the |for the )?(?:last|past|previous) (\d+|[a-z]+) hours?\b/,
+    new RegExp(
+      `\\b(?:in the |over the |during the |for the )?(?:last|${PAST}|previous) (\\d+|[a-z]+) (?:hours?|hrs?)\\b`,
+    ),
     (m, c) => {
       const n = c.num(m[1]);
       if (Number.isNaN(n)) return null;
@@ -140,7 +210,9 @@ const RULES: Rule[] = [
     },
   ],
   [
-    /\b(?:in the |over the |during the |for the )?(?:last|past|previous|trailing|rolling) (\d+|[a-z]+) (day|week|month)s?\b/,
+    new RegExp(
+      `\\b(?:in the |over the |during the |for the )?(?:last|${PAST}|previous|trailing|rolling) (\\d+|[a-z]+) (day|week|month)s?\\b`,
+    ),
     (m, c) => {
       const n = c.num(m[1]);
       if (Number.isNaN(n)) return null;
@@ -265,6 +337,26 @@ const CALENDAR_RULES: Rule[] = [
       return oneDay(day, c.tz, `last ${cap(WEEKDAYS[wd])} (${iso(day)})`);
     },
   ],
+  // "this Monday" is the Monday of this week (declined as not yet happened if it is still ahead);
+  // a weekday named alone ("calls Monday", "Monday's call count") is the most recent one before today,
+  // like "last Monday" (README: named days). Abbreviations alone ("sat", "sun") stay words.
+  [
+    new RegExp(`\\bthis ${WEEKDAY_RE}\\b`),
+    (m, c) => {
+      const wd = weekdayIndex(m[1]);
+      const day = addDays(monday(c.today), wd);
+      return oneDay(day, c.tz, `${cap(WEEKDAYS[wd])} (${iso(day)})`);
+    },
+  ],
+  [
+    // Not one end of a range of weekdays ("from Monday to Friday" is no single day).
+    /(?<!\b(?:from|between|to|through|thru|until|and|or|-) (?:the )?)\b(?:the )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b(?! s? ?(?:of|in|during)\b)(?! (?:to|through|thru|until|and|or|-) )/,
+    (m, c) => {
+      const wd = weekdayIndex(m[1]);
+      const day = lastWeekday(c.today, wd);
+      return oneDay(day, c.tz, `last ${cap(WEEKDAYS[wd])} (${iso(day)})`);
+    },
+  ],
   [
     /\b(?:in |during |for )?(?:the )?(?:last|previous|prior) week\b/,
     (_m, c) => span(addDays(monday(c.today), -7), monday(c.today), c.tz, 'last week', 'week'),
@@ -308,7 +400,7 @@ const CALENDAR_RULES: Rule[] = [
   ],
   [
     new RegExp(`\\b(?:on )?(?:the )?${MONTH_RE} ${DAY_OF_MONTH}(?: ?,)?(?: (\\d{4}))?\\b`),
-    (m, c) => oneDay(recent(c, monthIndex(m[1]) + 1, Number(m[2]), m[3]), c.tz),
+    (m, c) => checkedDay(c, recent(c, monthIndex(m[1]) + 1, Number(m[2]), m[3]), !!m[3]),
   ],
   [
     new RegExp(`\\b(?:in |during |for )?(?:the month of )?${MONTH_RE}(?: (\\d{4}))?\\b`),

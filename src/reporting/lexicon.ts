@@ -54,7 +54,7 @@ export const PROPERTIES: Property[] = [
   },
   {
     name: 'not answered',
-    re: /\b(?:unanswered|(?:did )?not (?:get |been |be )?(?:answered|answer|picked up|pick up)|never (?:got )?answered|missed|(?:nobody|no one|no-one|noone) (?:answered|answer|picked up|pick up|picked)|not picked up|went unanswered|without (?:an )?answer)\b/,
+    re: /\b(?:unanswered|(?:did )?not (?:get |been |be )?(?:answered|answer|picked up|pick up)|never (?:got )?answered|missed|(?<=\b(?:did|do|we|you) )miss|(?:nobody|no one|no-one|noone) (?:answered|answer|picked up|pick up|picked)|not picked up|went unanswered|without (?:an )?answer)\b/,
     cond: eq('answered', 0),
     views: CALLS,
     rate: 'missed-call rate',
@@ -188,6 +188,13 @@ export const PROPERTIES: Property[] = [
     rate: 'win rate',
   },
   {
+    name: 'accepted',
+    re: /\b(?:accepted|not rejected)\b/,
+    cond: eq('rejected', 0),
+    views: ['rtb_bids'],
+    rate: 'acceptance rate',
+  },
+  {
     name: 'rejected',
     re: /\b(?:rejected|rejections?|reject|declined)\b/,
     cond: eq('rejected', 1),
@@ -197,14 +204,15 @@ export const PROPERTIES: Property[] = [
 ];
 
 /** "X rate" names: the property whose share is asked. */
+// The negated names first: "no answer rate" is not the answer rate.
 export const RATE_NAMES: Array<[string, RegExp]> = [
+  ['not answered', /\b(?:miss(?:ed)?(?: call)?|unanswered) (?:rates?|ratios?|percentages?)\b/],
+  ['no answer', /\bno[- ]answer (?:rates?|ratios?|percentages?)\b/],
   ['answered', /\b(?:answer|pick ?up|pickup|connect(?:ion)?) (?:rates?|ratios?|percentages?)\b/],
   ['converted', /\b(?:conversion|convert|close|closing|sales?) (?:rates?|ratios?|percentages?)\b/],
   ['voicemail', /\bvoicemail (?:rates?|ratios?|percentages?)\b/],
-  ['failed', /\b(?:failure|fail) (?:rates?|ratios?|percentages?)\b/],
+  ['failed', /\b(?:failure|failed|fail) (?:rates?|ratios?|percentages?)\b/],
   ['busy', /\bbusy (?:rates?|ratios?|percentages?)\b/],
-  ['not answered', /\b(?:miss(?:ed)?(?: call)?|unanswered) (?:rates?|ratios?|percentages?)\b/],
-  ['no answer', /\bno[- ]answer (?:rates?|ratios?|percentages?)\b/],
   ['won', /\bwin (?:rates?|ratios?|percentages?)\b/],
   ['rejected', /\breject(?:ion)? (?:rates?|ratios?|percentages?)\b/],
   ['delivered', /\bdelivery (?:rates?|ratios?|percentages?)\b/],
@@ -262,7 +270,15 @@ export const STATE_CODES = [...new Set(Object.values(US_STATES))].filter(
 
 // "in French", "in Spanish" name a language, not where the number is: an adjective after "in" is not
 // read as a country (it stays unplaced, so the question is declined rather than answered for France).
+// An adjective that is also a language ("Spanish calls", "French callers") may mean the language
+// spoken, which is no field: it names a country only before "numbers" ("Spanish numbers").
 const notLanguage = '(?<!\\bin )(?<!\\bin the )';
+const LANGUAGES = new Set(['english', 'french', 'spanish', 'german', 'italian', 'dutch']);
+const adjective = (words: string) =>
+  words
+    .split('|')
+    .map((w) => (LANGUAGES.has(w) ? `${w}(?= (?:phone )?numbers?\\b)` : w))
+    .join('|');
 export const COUNTRIES: Array<[string, RegExp]> = (
   [
     ['US', '(?:the us|usa|u\\.s\\.a?\\.?|(?:the )?united states|america)', 'american'],
@@ -281,7 +297,7 @@ export const COUNTRIES: Array<[string, RegExp]> = (
   ] as const
 ).map(([iso, names, adjectives]) => [
   iso,
-  new RegExp(`\\b(?:${names})\\b|${notLanguage}\\b(?:${adjectives})\\b`),
+  new RegExp(`\\b(?:${names})\\b|${notLanguage}\\b(?:${adjective(adjectives)})\\b`),
 ]);
 
 export const NUMBER_WORDS: Record<string, number> = Object.fromEntries(

@@ -7,6 +7,7 @@ import { resolveDates } from './dates';
 import { keyOf } from './measures';
 import { CATEGORIES, COLUMNS, type MeasureSpec, type StructuredQuery, TIME_GRAINS, type View } from './model';
 import type { TranslateContext, Translation } from './translator';
+import { contradiction } from './clauses';
 import { SUGGESTIONS } from './translator';
 
 const Cond = z.object({
@@ -123,6 +124,12 @@ export async function translateWithLlm(
       reason: "I can't answer that yet: I did not understand the period.",
       suggestions: SUGGESTIONS,
     };
+  // "February 30", a backwards range: declined naming it, as the built-in translator does.
+  const wrongDate = range?.error ?? compare?.error;
+  if (wrongDate)
+    return { ok: false, reason: `I can't answer that yet: ${wrongDate}`, suggestions: SUGGESTIONS };
+  const clash = contradiction(parsed.filters, parsed.view as View);
+  if (clash) return { ok: false, reason: `I can't answer that yet: ${clash}`, suggestions: SUGGESTIONS };
   const view = parsed.view as View;
   const measures: MeasureSpec[] = parsed.measures.map((m) => {
     const label = `${m.stat === 'percentile' ? `p${m.p ?? 50}` : m.stat} ${m.field ?? (m.stat === 'rate' ? 'rate' : 'rows')}${m.per ? ` per ${m.per}` : ''}`;

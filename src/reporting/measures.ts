@@ -8,6 +8,8 @@ import type { Scanner } from './scanner';
 export interface Found {
   cond: Cond[];
   pos: number;
+  /** Where the words read end (a share's numerator is the property written just before "share"). */
+  end?: number;
   name: string;
 }
 export interface MeasureRead {
@@ -26,8 +28,10 @@ const STATS: Array<[Stat, RegExp]> = [
   ['max', /\b(?:longest|maximum|max|highest|biggest|largest|most|top)\b/],
   ['min', /\b(?:shortest|minimum|min|lowest|smallest|least|quickest|briefest)\b/],
 ];
+// Bare "long"/"short" ("how many calls were long") is not here: unquantified it is a guess, so it
+// stays unread and the question is declined; "5 minutes long" is read with its threshold.
 const DURATION =
-  /\b(?:(?:call |talk |talking |conversation )?(?:durations?|lengths?)|talk ?time|talking time|time (?:spent )?(?:on (?:the )?(?:phone|calls?)|talking)|on the phone|call time|talk|talked|talking|airtime|how long|how short|long|short|lasted|last|lasting)\b/;
+  /\b(?:(?:call |talk |talking |conversation )?(?:durations?|lengths?)|talk ?time|talking time|time (?:spent )?(?:on (?:the )?(?:phone|calls?)|talking)|on the phone|call time|talk|talked|talking|airtime|how long|how short|lasted|last|lasting)\b/;
 const DURATION_UNIT =
   /\b(?:in|as|into) (seconds|secs?|minutes|mins?|hours|hrs?)\b|\b(seconds|minutes|hours)\b/;
 const PAYOUT =
@@ -70,7 +74,7 @@ export function readMeasure(s: Scanner, view: View): MeasureRead {
   for (const prop of PROPERTIES) {
     if (!prop.views.includes(view)) continue;
     for (const m of s.takeAll(prop.re, 'filter'))
-      props.push({ cond: prop.cond, pos: m.index, name: prop.name });
+      props.push({ cond: prop.cond, pos: m.index, end: m.index + m[0].length, name: prop.name });
   }
   props.sort((a, b) => a.pos - b.pos);
   let noun = false;

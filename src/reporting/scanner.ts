@@ -22,6 +22,27 @@ export function normalize(question: string): string {
       /\b(answer|conversion|voicemail|failure|busy|delivery|read|win|rejection) and (answer|conversion|voicemail|failure|busy|delivery|read|win|rejection) (rates|percentages)\b/g,
       '$1 $3 and $2 $3',
     )
+    // Honest shorthand, spelled out: "hw many", "last wk", "conv rate", "secs", "hrs", "# of calls",
+    // "> 5 min", "calls/day", "payout / call".
+    .replace(/\bhw (many|much|long|often)\b/g, 'how $1')
+    .replace(/\bwk(s?)\b/g, 'week$1')
+    .replace(/\bconv(?= (?:rates?|%|percent(?:age)?s?)\b)/g, 'conversion')
+    .replace(/\bconvs\b/g, 'conversions')
+    .replace(/(\d)(secs?|mins?|hrs?)\b/g, '$1 $2')
+    .replace(/\bsecs?\b/g, 'seconds')
+    .replace(/\bhrs\b/g, 'hours')
+    .replace(/\bhr\b/g, 'hour')
+    .replace(/#(?= ?(?:of )?[a-z])/g, ' number ')
+    .replace(/>=|≥/g, ' at least ')
+    .replace(/<=|≤/g, ' at most ')
+    .replace(/>(?= ?[$\d])/g, ' more than ')
+    .replace(/<(?= ?[$\d])/g, ' less than ')
+    .replace(/([a-z]) ?\/ ?(day|hour|call|conversion|sale|week|month|agent|campaign)\b/g, '$1 per $2')
+    // "yesterdays total", "last weeks calls", "this mornings count": a possessive without its apostrophe.
+    .replace(
+      /(?<!\bthe )\b(yesterday|today|(?:this|last|previous) (?:week|month|quarter|year|morning|afternoon|evening))s\b/g,
+      '$1 s',
+    )
     .replace(/\bwon't\b/g, 'will not')
     .replace(/n't\b/g, ' not')
     .replace(/'s\b/g, ' s')
@@ -35,6 +56,8 @@ export function normalize(question: string): string {
       '$3 $1 to $3 $2',
     )
     .replace(new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)? (?:of )?${MONTHS}`, 'g'), '$2 $1')
+    // "Nov 2-8", "Mar 7-9": a range of days in one month.
+    .replace(new RegExp(`\\b${MONTHS} (\\d{1,2})-(\\d{1,2})\\b`, 'g'), '$1 $2 - $3')
     .replace(/[.:](\s|$)/g, ' $1')
     .replace(/\s+/g, ' ')
     .trim()} `;

@@ -3,8 +3,17 @@
 // the measure each take their words; any word left over makes it decline, naming the word and
 // suggesting the question it can answer instead. Follow-ups start from the session's previous query.
 import { resolveDates, shiftBack } from './dates';
+import { contradiction, takeListFilters } from './clauses';
 import { readPlaces, readThresholds } from './conditions';
-import { AMBIGUOUS_STATE_CODES, DIMENSIONS, GRAIN_ADVERBS, NUMBER_WORDS, US_STATES } from './lexicon';
+import {
+  AMBIGUOUS_STATE_CODES,
+  DIMENSIONS,
+  GRAIN_ADVERBS,
+  NUMBER_WORDS,
+  PROPERTIES,
+  SHARE_WORDS,
+  US_STATES,
+} from './lexicon';
 import { type Found, keyOf, readMeasure } from './measures';
 import {
   type Cond,
@@ -55,6 +64,7 @@ const ASKED_PERCENT =
   /\b(?:percent(?:age)? change|change in percent|(?:change|growth|grow|grew|go up or down|went up or down|up or down)(?:\s+(?:from|to|in|of|the|our|and|between|calls?|conversions?|payouts?|rates?|number))*\s+(?:in|as an?|by what) percent(?:age)?|by what percent(?:age)?)\b/;
 const EXCLUDE =
   '(?:excluding|exclude|except(?: for)?|other than|besides|without|apart from|aside from|but not|not by|not from|not for|not handled by|not including|leaving out|leave out|not counting|minus(?: the ones from)?|outside of|outside|everyone but|all but|but)';
+const property = (name: string) => PROPERTIES.find((p) => p.name === name)!;
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const decline = (reason: string, suggestions = SUGGESTIONS): Translation => ({
   ok: false,
@@ -68,6 +78,14 @@ export function translate(question: string, ctx: TranslateContext): Translation 
   if (SQLISH.test(text) || OUT_OF_SCOPE.test(text) || COMMAND.test(text))
     return decline(
       "I can't answer that yet: I answer questions about your own calls, messages and bids over past periods.",
+    );
+  // "busy hours", "busiest days": the peak of traffic or the calls that got a busy signal? A guess
+  // either way, so it is asked back.
+  const peak = text.match(/\bbus(?:y|iest) (?:hours?|hrs?|times?|periods?|days?|weeks?|months?)\b/);
+  if (peak)
+    return decline(
+      `I can't answer that yet: "${peak[0]}" could mean the times with the most calls or calls that got a busy signal. Ask "calls by hour of day" or "busy calls by hour".`,
+      ['Calls by hour of day last week', 'Busy calls by hour last week', ...SUGGESTIONS.slice(0, 1)],
     );
   const code = ambiguousStateCode(question);
   if (code)
@@ -94,6 +112,7 @@ export function translate(question: string, ctx: TranslateContext): Translation 
   for (let i = 0; i < 2; i++) {
     const r = resolveDates(s.rest, ctx.now, ctx.timezone);
     if (!r) break;
+    if (r.error) return decline(`I can't answer that yet: ${r.error}`);
     ranges.push({ ...r, pos: s.rest.indexOf(r.matched) });
     s.consume(r.matched, 'period');
   }
@@ -106,26 +125,31 @@ export function translate(question: string, ctx: TranslateContext): Translation 
   for (const [column, name] of names) {
     if (!name) continue;
     const kind = column === 'agent_name' ? 'agents?' : '(?:campaigns?|batch(?:es)?)';
+    // "excluding the Renewals campaign", "Renewals excluded": the name with its exclusion, either side.
     const re = new RegExp(
-      `(?:\\b${EXCLUDE} )?(?:\\b(?:the )?${kind} )?\\b${escapeRe(name.toLowerCase())}(?: s)?\\b(?: ${kind}\\b)?`,
+      `(?:\\b${EXCLUDE} (?:the )?)?(?:\\b(?:the )?${kind} )?\\b${escapeRe(name.toLowerCase())}(?: s)?\\b(?: ${kind}\\b)?(?: (?:excluded|left out|not included)\\b)?`,
     );
     for (const m of s.takeAll(re, column === 'agent_name' ? 'agent' : 'campaign')) {
-      const neg = new RegExp(`^\\s*${EXCLUDE}`).test(m[0]);
+      const neg =
+        new RegExp(`^\\s*${EXCLUDE}`).test(m[0]) || / (?:excluded|left out|not included)$/.test(m[0]);
       conds.push({
         cond: [{ column, op: neg ? '!=' : '=', value: name }],
         pos: m.index,
+        end: m.index + m[0].length,
         name: `${neg ? 'not ' : ''}${name}`,
       });
     }
   }
   s.takeAll(/\bwith (?:a |the )?(?:call |message )?status(?: of)?\b/, 'filter');
   readPlaces(s, conds);
-  readThresholds(s, conds);
+  const ambiguousThreshold = readThresholds(s, conds);
+  if (ambiguousThreshold) return decline(ambiguousThreshold);
   let range: Range | null = ranges[0] ?? null;
   const askedPercent = !!s.take(ASKED_PERCENT, 'comparison');
   const askedDifference = !askedPercent && !!s.take(ASKED_DIFFERENCE, 'comparison');
+  // "compare last month against the month before": every comparison word is read, the first kept.
   const compareWord =
-    s.take(COMPARE, 'comparison') ??
+    s.takeAll(COMPARE, 'comparison')[0] ??
     s.take(
       /\b(?:change|changed|growth|grew|grow|go up or down|went up or down|up or down|difference)\b/,
       'comparison',
@@ -229,6 +253,7 @@ export function translate(question: string, ctx: TranslateContext): Translation 
   }
 
   // What to compute: one measure, or several joined by "and" / commas.
+  takeListFilters(s, view, conds);
   const chunks = splitMeasures(s, view);
   const reads = chunks.map((c) => ({ c, r: readMeasure(c, view) }));
   for (const { c } of reads)
@@ -262,10 +287,26 @@ export function translate(question: string, ctx: TranslateContext): Translation 
         /\b(?:as an? (?:percentage|percent|share|fraction|proportion) of|among|out of)\b/,
       );
       const before = of >= 0 ? all.filter((c) => c.pos < of) : [];
-      const numerator = before.length ? before[before.length - 1] : all[all.length - 1];
+      // "voicemail share of answered calls", "answer % for calls from FL": the yes/no property written
+      // just before the share word is the numerator; what follows "of"/"for" is the base. (A name or
+      // place there is a heading: "Spring Promo: percentage of calls converted".)
+      const shareAt = text.search(SHARE_WORDS);
+      const named = r.props.find(
+        (c) => c.end !== undefined && c.end <= shareAt && !text.slice(c.end, shareAt).trim(),
+      );
+      let numerator = named ?? (before.length ? before[before.length - 1] : all[all.length - 1]);
+      const base: Cond[] = [];
+      // "% of answered calls that did not convert": the share of the answered calls (the noun phrase
+      // after "of") that did not convert — not the share of all calls that were answered-but-unconverted.
+      const phrase = numerator?.end !== undefined ? text.slice(numerator.pos, numerator.end) : '';
+      const split = phrase.match(/^\s*(answered|completed|finished) calls? (?!but\b|and\b)/);
+      if (numerator && split && shareAt >= 0 && shareAt < numerator.pos) {
+        base.push(...property(split[1] === 'answered' ? 'answered' : 'completed').cond);
+        numerator = { cond: property('not converted').cond, pos: numerator.pos, name: 'not converted' };
+      }
       if (numerator) {
         filters.length = 0;
-        filters.push(...all.filter((c) => c !== numerator).flatMap((c) => c.cond));
+        filters.push(...base, ...all.filter((c) => c.pos !== numerator.pos).flatMap((c) => c.cond));
         measures.push({
           key: 'percent',
           label: `share that were ${numerator.name}`,
@@ -373,6 +414,8 @@ export function translate(question: string, ctx: TranslateContext): Translation 
       'I can\'t answer that yet: a per-day average needs a period, e.g. "calls per day last month".',
     );
   if (unknown.length) return notUnderstood(unknown, query);
+  const clash = contradiction(query.filters, view);
+  if (clash) return decline(`I can't answer that yet: ${clash}`);
   return { ok: true, query, notes: [] };
 }
 

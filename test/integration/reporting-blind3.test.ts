@@ -86,21 +86,23 @@ describe('the blind-3 set itself', () => {
 // (2.4 %, the ≤ 1 % goal not met); 9 of 119 must-decline questions answered (listed below); 0 of 994
 // mutated questions answered. (One of the first run's 12 wrong was an ambiguous phrasing of this set,
 // since replaced by an unambiguous one that is also answered wrong: the figure is unchanged.)
+// The nine leaked then: 'answer rate for Spanish calls last week', 'busy hours', 'how many calls were
+// long last week', 'total payout from calls paying more than $30 per call last month', 'sum of payouts
+// for calls over $25 per call this month', 'calls on February 30', 'how many calls on November 31',
+// 'calls between November 10 and November 5', 'calls on the 32nd of October'.
+//
+// AFTER FIXING FROM IT (2026-12-05, by kind: share bases, the share of a negated property, "past",
+// weekday + date, impossible dates and backwards ranges, a filter set off from a measure list, bid
+// payout over accepted bids, language adjectives, "busy hours", bare "long", a payout threshold "per
+// call"; then honest shorthand): right 486 (97.8 %), declined 11 (2.2 %), wrong 0; 0 of 119
+// must-decline answered; 0 of 994 mutated answered. That figure is an UPPER BOUND — the set is no
+// longer blind, since its failures were read — and only a new set written away from the code measures
+// the translator honestly again.
 // These guard against regression only: lower them as the translator improves, never raise them or
 // loosen an oracle, and fix from a failure's kind, never by adding a listed phrasing.
-const RECORDED_WRONG = 12;
-/** Must-decline questions answered on the blind run: no other may be answered. */
-const RECORDED_LEAKS = [
-  'answer rate for Spanish calls last week',
-  'busy hours',
-  'how many calls were long last week',
-  'total payout from calls paying more than $30 per call last month',
-  'sum of payouts for calls over $25 per call this month',
-  'calls on February 30',
-  'how many calls on November 31',
-  'calls between November 10 and November 5',
-  'calls on the 32nd of October',
-];
+const RECORDED_WRONG = 0;
+/** Must-decline questions answered (none since the fixes): no other may be answered. */
+const RECORDED_LEAKS: string[] = [];
 const RECORDED_MUTATIONS_ANSWERED = 0;
 
 let a: TestAccount;

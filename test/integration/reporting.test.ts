@@ -305,6 +305,40 @@ describe('the LLM translator (recorded responses)', () => {
       (await runQuestion(withAccount(systemCtx(llmEnv), { id: a.id, timezone: TZ }), 'anything', null, NOW))
         .sql,
     ).toBeNull();
+    // A period the calendar does not have, or filters no call can meet: declined, as by the built-in
+    // translator, never answered with the rolled-over day or 0.
+    const fixture = JSON.parse(recorded.choices[0].message.content);
+    for (const [patch, why] of [
+      [{ date_phrase: 'February 30' }, /no February 30/],
+      [{ date_phrase: 'from March 10 to March 1' }, /before it starts/],
+      [
+        {
+          filters: [
+            { column: 'direction', op: '=', value: 'inbound' },
+            { column: 'direction', op: '=', value: 'outbound' },
+          ],
+        },
+        /one direction/,
+      ],
+    ] as const) {
+      reply = {
+        ...recorded,
+        choices: [
+          {
+            ...recorded.choices[0],
+            message: { role: 'assistant', content: JSON.stringify({ ...fixture, ...patch }) },
+          },
+        ],
+      };
+      const r = await runQuestion(
+        withAccount(systemCtx(llmEnv), { id: a.id, timezone: TZ }),
+        'anything',
+        null,
+        NOW,
+      );
+      expect(r.sql, r.answer).toBeNull();
+      expect(r.answer).toMatch(why);
+    }
     reply = {
       ...recorded,
       choices: [{ ...recorded.choices[0], message: { role: 'assistant', content: 'not json' } }],
@@ -799,5 +833,308 @@ describe('classes of wording the held-out set revealed (issue 14): right or decl
       measures.answered(rs),
       measures.conversions(rs),
     ]);
+  });
+});
+
+describe('kinds of wording the blind-3 set revealed (issue 14): right or declined, never a wrong number', () => {
+  // Account A's seeded rows at NOW (Wed 2026-11-18 10:00 New York); expectations counted from the rows.
+  const dayOf = new Intl.DateTimeFormat('en-CA', {
+    timeZone: TZ,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
+  const local = (r: Row) => dayOf.format(new Date(r.created_at * 1000));
+  const between = (from: string, to: string) => (r: Row) => local(r) >= from && local(r) <= to;
+  const lastWeek = between('2026-11-09', '2026-11-15');
+  const lastMonth = between('2026-10-01', '2026-10-31');
+  const ask = (q: string) =>
+    runQuestion(withAccount(systemCtx(env), { id: a.id, timezone: TZ }), q, null, NOW);
+  const rows = (p: (r: Row) => boolean) => rowsA.filter(p);
+  const pct = (part: Row[], whole: Row[]) => (100 * part.length) / whole.length;
+  const only = (data: unknown) => Object.values(data as Record<string, number>)[0];
+  const voicemail = (r: Row) => r.outcome === 'voicemail' && !!r.answered;
+
+  it.each([
+    ['voicemail share of answered calls last month', lastMonth, (r: Row) => !!r.answered, voicemail],
+    [
+      'answer % for inbound calls last week',
+      lastWeek,
+      (r: Row) => r.direction === 'inbound',
+      (r: Row) => !!r.answered,
+    ],
+    ['voicemail percent for answered calls last week', lastWeek, (r: Row) => !!r.answered, voicemail],
+    [
+      'answered share of outbound calls last month',
+      lastMonth,
+      (r: Row) => r.direction === 'outbound',
+      (r: Row) => !!r.answered,
+    ],
+    [
+      'Spring Promo: percentage of calls converted last month',
+      lastMonth,
+      (r: Row) => r.campaign === 'Spring Promo',
+      (r: Row) => !!r.converted,
+    ],
+  ])(
+    'the property written before the share word is its numerator, what follows of/for the base: %s',
+    async (q, p, baseOf, part) => {
+      const res = await ask(q);
+      const base = rows((r) => p(r) && baseOf(r));
+      expect(only(res.data), res.answer).toBeCloseTo(pct(base.filter(part), base), 6);
+    },
+  );
+
+  it.each([
+    'what percent of answered calls did not convert last month',
+    "% of answered calls which didn't convert, last month",
+    'share of completed calls that never converted last month',
+  ])('the share of answered calls that did not convert is over the answered calls: %s', async (q) => {
+    const res = await ask(q);
+    const base = rows((r) => lastMonth(r) && !!r.answered);
+    expect(only(res.data), res.answer).toBeCloseTo(
+      pct(
+        base.filter((r) => !r.converted),
+        base,
+      ),
+      6,
+    );
+  });
+  it('…while the share of calls answered but not converted stays over every call', async () => {
+    const res = await ask('what percent of calls were answered but not converted last month');
+    const base = rows(lastMonth);
+    expect(only(res.data), res.answer).toBeCloseTo(
+      pct(
+        base.filter((r) => !!r.answered && !r.converted),
+        base,
+      ),
+      6,
+    );
+  });
+
+  it.each([
+    ['how many calls went past 5 minutes last week', lastWeek, 300],
+    ['calls that ran past 2 mins last month', lastMonth, 120],
+    ['number of calls lasting past 1 hour last month', lastMonth, 3600],
+  ])('"past" after a verb of lasting is a length, not a period: %s', async (q, p, s) => {
+    const res = await ask(q);
+    expect(res.query?.compare ?? null, res.answer).toBeNull();
+    expect(only(res.data)).toBe(rows((r) => p(r) && r.duration > s).length);
+  });
+  it.each([
+    ['calls past 24 hrs', 24],
+    ['answered calls in the past 3 hrs', 3],
+    ['how many calls over the past hr', 1],
+  ])('"past N hrs" alone is the last N hours: %s', async (q, h) => {
+    const res = await ask(q);
+    expect(res.sql, res.answer).not.toContain('duration');
+    expect(res.query!.range!.end - res.query!.range!.start).toBe(h * 3600_000);
+    expect(res.query!.range!.end).toBe(NOW);
+  });
+
+  it.each([
+    ['number of calls on Sunday November 1', '2026-11-01', 'calls'],
+    ['conversions on Fri, Oct 30', '2026-10-30', 'conversions'],
+    ['answered calls on Wednesday the 4th of November', '2026-11-04', 'answered'],
+  ])('a weekday with a date is that one day: %s', async (q, day, m) => {
+    const res = await ask(q);
+    expect(res.query?.compare ?? null, res.answer).toBeNull();
+    expect(only(res.data)).toBe(measures[m](rows((r) => local(r) === day)));
+  });
+  it.each([
+    ['calls on Monday November 1', /Sunday, not a Monday/],
+    ['conversions on Tuesday Oct 30', /Friday, not a Tuesday/],
+    ['calls on February 30', /no February 30/],
+    ['answered calls on November 31', /no November 31/],
+    ['calls on the 31st of September', /no September 31/],
+    ['calls on the 32nd of October', /no October 32/],
+    ['calls on 2026-02-29', /no February 29, 2026/],
+    ['calls since April 31', /no April 31/],
+    ['calls from March 10 to March 1', /ends .*before it starts/],
+    ['conversions between November 10 and November 5', /ends .*before it starts/],
+    ['calls between 2026-10-20 and 2026-10-10', /ends .*before it starts/],
+  ])(
+    "a day the calendar does not have, a weekday that is not the date's, a backwards range: declined naming it: %s",
+    async (q, why) => {
+      const res = await ask(q);
+      expect(res.sql, res.answer).toBeNull();
+      expect(res.answer).toMatch(why);
+    },
+  );
+
+  it.each([
+    [
+      'for inbound calls last week: calls, answered calls and conversions',
+      (r: Row) => lastWeek(r) && r.direction === 'inbound',
+    ],
+    [
+      'calls, answered calls and conversions for outbound last month',
+      (r: Row) => lastMonth(r) && r.direction === 'outbound',
+    ],
+    [
+      'last week: calls, answered calls, conversions (inbound only)',
+      (r: Row) => lastWeek(r) && r.direction === 'inbound',
+    ],
+    [
+      'among outbound calls last month, calls, answered calls and conversions',
+      (r: Row) => lastMonth(r) && r.direction === 'outbound',
+    ],
+  ])('a filter set off from a measure list applies to every measure: %s', async (q, p) => {
+    const res = await ask(q);
+    const rs = rows(p);
+    expect(Object.values(res.data as Record<string, number>), res.answer).toEqual([
+      rs.length,
+      measures.answered(rs),
+      measures.conversions(rs),
+    ]);
+  });
+  it("…and one written inside an item stays that item's", async () => {
+    const res = await ask('calls, answered calls, inbound conversions last week');
+    const rs = rows(lastWeek);
+    expect(Object.values(res.data as Record<string, number>), res.answer).toEqual([
+      rs.length,
+      measures.answered(rs),
+      measures.conversions(rs.filter((r) => r.direction === 'inbound')),
+    ]);
+  });
+
+  it('bid payout statistics are over accepted bids: a rejected ping is no $0 bid', async () => {
+    const t = Math.floor(Date.parse('2026-10-15T15:00:00Z') / 1000);
+    await shardsDb.batch([
+      shardsDb
+        .prepare(
+          "INSERT INTO rtb_endpoints (id, rtb_id, account_id, name, campaign_name, status, created_at, updated_at) VALUES (?, ?, ?, 'b3', 'B3 Buyers', 'enabled', ?, ?)",
+        )
+        .bind('b3_rtbe', `b3_rtbe_${a.id}`, a.id, t, t),
+      ...[
+        [10, null],
+        [20, null],
+        [30, null],
+        [null, 'geo'],
+        [null, 'caps'],
+        [null, 'schedule'],
+      ].map(([payout, reason], i) =>
+        shardsDb
+          .prepare(
+            'INSERT INTO rtb_bids (id, account_id, endpoint_id, zip, state, publisher_id, payout, eligible_count, reject_reason, call_id, created_at, expires_at) VALUES (?, ?, ?, NULL, NULL, NULL, ?, 1, ?, NULL, ?, ?)',
+          )
+          .bind(`b3_bid_${i}`, a.id, 'b3_rtbe', payout, reason, t + i, t + i + 60),
+      ),
+    ]);
+    for (const [q, want] of [
+      ['average bid payout last month', 20],
+      ['mean payout of bids last month', 20],
+      ['lowest bid payout last month', 10],
+      ['median bid payout last month', 20],
+      ['total bid payout last month', 60],
+    ] as const)
+      expect(only((await ask(q)).data), q).toBeCloseTo(want, 6);
+  });
+
+  it.each([
+    'answer rate for Spanish calls last week',
+    'German calls last month',
+    'how many French callers yesterday',
+    'busy hours',
+    'our busiest days last month',
+    'busy times last week',
+    'how many calls were long last week',
+    'short calls yesterday',
+    'total payout from calls paying more than $30 per call last month',
+    'sum of payouts for calls over $25 each call this month',
+  ])('a guess is declined, never answered: %s', async (q) => {
+    const res = await ask(q);
+    expect(res.sql, res.answer).toBeNull();
+  });
+  it.each([
+    ['calls from Spanish numbers last month', 'country'],
+    ['busy calls last week', 'busy'],
+    ['calls more than 5 minutes long last week', 'duration > 300'],
+    ['calls with a payout over $30 last month', 'payout > 30'],
+  ])('…while the same words with what they need still answer: %s', async (q, sql) => {
+    const res = await ask(q);
+    expect(res.sql, res.answer).toContain(sql);
+  });
+
+  it.each([
+    ['hw many calls last wk', lastWeek, (rs: Row[]) => rs.length],
+    ['# of answered calls last month', lastMonth, (rs: Row[]) => measures.answered(rs)],
+    ['last weeks conversions', lastWeek, (rs: Row[]) => measures.conversions(rs)],
+    ['conv rate last month', lastMonth, (rs: Row[]) => (100 * measures.conversions(rs)!) / rs.length],
+    ['calls > 3 min last week', lastWeek, (rs: Row[]) => rs.filter((r) => r.duration > 180).length],
+    ['# of calls >= 2 mins last month', lastMonth, (rs: Row[]) => rs.filter((r) => r.duration >= 120).length],
+    [
+      'longest answered call last wk in secs',
+      lastWeek,
+      (rs: Row[]) => Math.max(...rs.filter((r) => r.answered).map((r) => r.duration)),
+    ],
+    ['calls/day last week on average', lastWeek, (rs: Row[]) => rs.length / 7],
+    ['payout / call last month', lastMonth, (rs: Row[]) => measures.payout(rs)! / rs.length],
+    ['answered calls Nov 9-15', lastWeek, (rs: Row[]) => measures.answered(rs)],
+    [
+      'no-answer rate last month',
+      lastMonth,
+      (rs: Row[]) => (100 * rs.filter((r) => r.status === 'no_answer').length) / rs.length,
+    ],
+    [
+      'outbound failed rate last week',
+      (r: Row) => lastWeek(r) && r.direction === 'outbound',
+      (rs: Row[]) => (100 * rs.filter((r) => r.status === 'failed').length) / rs.length,
+    ],
+    [
+      'conversions last month excluding the Renewals campaign',
+      (r: Row) => lastMonth(r) && r.campaign !== 'Renewals',
+      (rs: Row[]) => measures.conversions(rs),
+    ],
+    [
+      'answered calls last week, Spring Promo excluded',
+      (r: Row) => lastWeek(r) && r.campaign !== 'Spring Promo',
+      (rs: Row[]) => measures.answered(rs),
+    ],
+    [
+      'how many outbound calls did we miss last week',
+      (r: Row) => lastWeek(r) && r.direction === 'outbound',
+      (rs: Row[]) => rs.filter((r) => !r.answered).length,
+    ],
+  ])('honest shorthand is read, not declined: %s', async (q, p, m) => {
+    const res = await ask(q);
+    expect(res.sql, res.answer).not.toBeNull();
+    expect(only(res.data)).toBeCloseTo(m(rows(p))!, 6);
+  });
+  it.each([
+    ['calls on Tuesday', '2026-11-17'],
+    ["monday's call count", '2026-11-16'],
+    ['conversions this Monday', '2026-11-16'],
+    ['answered calls Thursday', '2026-11-12'],
+    ['calls since midnight', '2026-11-18'],
+    ['conversions since the 9th of November', null],
+  ])('a weekday alone is the most recent one before today; "since midnight" is today: %s', async (q, day) => {
+    const res = await ask(q);
+    const p = day ? (r: Row) => local(r) === day : between('2026-11-09', '2026-11-18');
+    const m = /conversions/.test(q) ? 'conversions' : /answered/.test(q) ? 'answered' : 'calls';
+    expect(only(res.data), res.answer).toBe(measures[m](rows((r) => p(r) && r.created_at * 1000 < NOW)));
+  });
+  it.each([
+    'calls from Monday to Friday',
+    'calls between tuesday and thursday last month',
+    'calls this Friday',
+  ])('a weekday range or a day still ahead stays declined: %s', async (q) => {
+    expect((await ask(q)).sql).toBeNull();
+  });
+
+  it.each([
+    'inbound and outbound calls last week',
+    'for inbound and outbound calls: calls and conversions last week',
+    'answered calls that were busy last month',
+  ])('two values of one column as filters would count nothing: declined, never 0: %s', async (q) => {
+    const res = await ask(q);
+    expect(res.sql, res.answer).toBeNull();
+  });
+  it.each([
+    ['calls past 24hrs', 24 * 3600_000],
+    ['calls in the past 2hrs', 2 * 3600_000],
+  ])('a unit glued to its number is read: %s', async (q, ms) => {
+    const res = await ask(q);
+    expect(res.query!.range!.end - res.query!.range!.start, res.answer).toBe(ms);
   });
 });
