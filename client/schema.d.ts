@@ -408,7 +408,7 @@ export interface paths {
         get?: never;
         /**
          * Set the Twilio account this account calls through
-         * @description Creates or replaces them. Calls and inbound webhooks of this account's Twilio numbers use them from then on; changing the Account SID while Twilio numbers are registered is refused (409).
+         * @description Creates or replaces them, once Twilio accepts them: the Account resource is fetched with the auth token (and with the API key pair when given). A secret Twilio refuses, an unknown account or one that is not `active` is a 400 naming the field; Twilio unreachable is a 503 `provider_unavailable`. Either way nothing is stored and credentials saved before keep working. Calls and inbound webhooks of this account's Twilio numbers use them from then on; changing the Account SID while Twilio numbers are registered is refused (409).
          */
         put: operations["PutV1ProviderCredentialsTwilio"];
         post?: never;
@@ -428,7 +428,7 @@ export interface paths {
         get?: never;
         /**
          * Set the WhatsApp Business Account this account messages through
-         * @description Creates or replaces them. Messages and Meta webhooks of this account's WhatsApp numbers use them; changing the WABA while WhatsApp numbers are registered is refused (409).
+         * @description Creates or replaces them, once Meta accepts them: the WABA is read with the token and its appsecret_proof, and every phone_number_id the account registered must still be listed in it. A refusal is a 400 naming the field; Meta unreachable is a 503 `provider_unavailable`. Either way nothing is stored and credentials saved before keep working. Messages and Meta webhooks of this account's WhatsApp numbers use them; changing the WABA while WhatsApp numbers are registered is refused (409).
          */
         put: operations["PutV1ProviderCredentialsWhatsapp"];
         post?: never;
@@ -1706,6 +1706,16 @@ export interface components {
             app_secret_last4: string | null;
             created_at: number;
             updated_at: number;
+        };
+        Error503: {
+            error: {
+                /** @enum {string} */
+                code: "provider_unavailable";
+                message: string;
+                /** @description The input that was wrong: `recipients[3].phone` */
+                param?: string;
+                request_id: string;
+            };
         };
         /** @description Your Twilio account: its Account SID and auth token (which verifies the webhooks Twilio signs), and optionally an API key pair for REST calls. */
         TwilioCredentialsInput: {
@@ -5648,6 +5658,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
+            /** @description `provider_unavailable`: Twilio or Meta could not be asked; nothing was stored, retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
         };
     };
     PutV1ProviderCredentialsWhatsapp: {
@@ -5751,6 +5770,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description `provider_unavailable`: Twilio or Meta could not be asked; nothing was stored, retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
                 };
             };
         };

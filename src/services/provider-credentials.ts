@@ -5,12 +5,12 @@
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { phoneNumbers, providerCredentials } from '../db/schema';
 import type { Env } from '../env';
-import { conflict, notFound } from '../lib/errors';
+import { conflict, DomainError, invalid, notFound } from '../lib/errors';
 import { open, requireKeyring, seal } from '../lib/secret-box';
 import { nowSeconds } from '../lib/time';
-import { telephonyFor } from '../providers/telephony';
+import { type CredentialVerdict, telephonyFor, twilioCredentialChecker } from '../providers/telephony';
 import type { TelephonyProvider } from '../providers/telephony/types';
-import { whatsappFor } from '../providers/whatsapp';
+import { metaCredentialChecker, whatsappFor } from '../providers/whatsapp';
 import type { WhatsAppProvider } from '../providers/whatsapp/types';
 import { onShard, type AccountCtx, type Ctx } from './context';
 import { eachShard } from '../db/shards';
@@ -190,6 +190,8 @@ export async function putCredential(
       `Numbers of this account are verified against ${provider === 'twilio' ? 'Twilio account' : 'WABA'} ${existing.externalId}; release them before changing it`,
       provider === 'twilio' ? 'account_sid' : 'waba_id',
     );
+  // Asked of the provider before anything is written: refused or unanswered, the stored row (if any) stays.
+  await verifyWithProvider(ctx, provider, input);
   const sealed = await seal(ring, aad(ctx.account.id, provider, externalId), JSON.stringify(secrets));
   const now = nowSeconds();
   const row: Row = {
@@ -210,6 +212,38 @@ export async function putCredential(
       set: { externalId, details, keyId: row.keyId, ciphertext: row.ciphertext, updatedAt: now },
     });
   return presentCredential(row);
+}
+
+/** Twilio's or Meta's verdict on credentials about to be saved: 400 naming the field, or 503; never stored. */
+async function verifyWithProvider(
+  ctx: AccountCtx<'id'>,
+  provider: CredentialProvider,
+  input: TwilioInput | WhatsAppInput,
+) {
+  let verdict: CredentialVerdict;
+  if (provider === 'twilio') {
+    const t = input as TwilioInput;
+    verdict = await twilioCredentialChecker(ctx.env, ctx.db).verifyCredentials({
+      accountSid: t.account_sid,
+      authToken: t.auth_token,
+      apiKey: t.api_key,
+    });
+  } else {
+    const w = input as WhatsAppInput;
+    const registered = await ctx.db
+      .select({ id: phoneNumbers.whatsappPhoneNumberId })
+      .from(phoneNumbers)
+      .where(and(eq(phoneNumbers.accountId, ctx.account.id), isNotNull(phoneNumbers.whatsappPhoneNumberId)));
+    verdict = await metaCredentialChecker(ctx.env).verifyCredentials({
+      wabaId: w.waba_id,
+      token: w.access_token,
+      appSecret: w.app_secret,
+      phoneNumberIds: registered.map((r) => r.id).filter((id): id is string => !!id),
+    });
+  }
+  if (verdict.status === 'refused') throw invalid(verdict.message, verdict.param);
+  if (verdict.status === 'unavailable')
+    throw new DomainError('provider_unavailable', verdict.message, undefined, { 'Retry-After': '10' });
 }
 
 async function inUse(ctx: AccountCtx<'id'>, provider: CredentialProvider) {

@@ -109,12 +109,13 @@ export function providerCredentialRoutes() {
       tags,
       summary: 'Set the Twilio account this account calls through',
       description:
-        "Creates or replaces them. Calls and inbound webhooks of this account's Twilio numbers use them from then on; changing the Account SID while Twilio numbers are registered is refused (409).",
+        "Creates or replaces them, once Twilio accepts them: the Account resource is fetched with the auth token (and with the API key pair when given). A secret Twilio refuses, an unknown account or one that is not `active` is a 400 naming the field; Twilio unreachable is a 503 `provider_unavailable`. Either way nothing is stored and credentials saved before keep working. Calls and inbound webhooks of this account's Twilio numbers use them from then on; changing the Account SID while Twilio numbers are registered is refused (409).",
       request: { body: jsonBody(TwilioInput) },
       responses: {
         200: jsonResponse(TwilioCredential, 'Stored (encrypted)'),
         409: errorResponse(409),
         422: errorResponse(422),
+        503: errorResponse(503),
         ...errorResponses,
       },
     }),
@@ -132,12 +133,13 @@ export function providerCredentialRoutes() {
       tags,
       summary: 'Set the WhatsApp Business Account this account messages through',
       description:
-        "Creates or replaces them. Messages and Meta webhooks of this account's WhatsApp numbers use them; changing the WABA while WhatsApp numbers are registered is refused (409).",
+        "Creates or replaces them, once Meta accepts them: the WABA is read with the token and its appsecret_proof, and every phone_number_id the account registered must still be listed in it. A refusal is a 400 naming the field; Meta unreachable is a 503 `provider_unavailable`. Either way nothing is stored and credentials saved before keep working. Messages and Meta webhooks of this account's WhatsApp numbers use them; changing the WABA while WhatsApp numbers are registered is refused (409).",
       request: { body: jsonBody(WhatsAppInput) },
       responses: {
         200: jsonResponse(WhatsAppCredential, 'Stored (encrypted)'),
         409: errorResponse(409),
         422: errorResponse(422),
+        503: errorResponse(503),
         ...errorResponses,
       },
     }),
