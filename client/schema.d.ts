@@ -459,6 +459,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/provider_credentials/whatsapp/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your Meta app's webhook settings: this account's callback URL and verify token
+         * @description Meta's subscription handshake (GET with hub.mode=subscribe, hub.verify_token, hub.challenge) at callback_url is answered with the challenge only when hub.verify_token is this verify token. The token is generated at the first save of the WhatsApp credentials and kept by later ones.
+         */
+        get: operations["GetV1ProviderCredentialsWhatsappWebhook"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/calls/batch": {
         parameters: {
             query?: never;
@@ -1704,6 +1724,10 @@ export interface components {
             waba_id: string;
             access_token_last4: string | null;
             app_secret_last4: string | null;
+            /** @description The Callback URL to enter in your Meta app's WhatsApp webhook configuration (this account's own) */
+            webhook_callback_url: string;
+            /** @description The Verify token to enter beside it: shown in the answer to the save that generated it (the first), else null; GET /v1/provider_credentials/whatsapp/webhook shows it again */
+            webhook_verify_token: string | null;
             created_at: number;
             updated_at: number;
         };
@@ -1737,6 +1761,13 @@ export interface components {
             access_token: string;
             /** @description The Meta app's secret (signs webhooks); write-only (answers show its last four characters) */
             app_secret: string;
+        };
+        MetaWebhook: {
+            /** @enum {string} */
+            object: "meta_webhook";
+            callback_url: string;
+            /** @description This account's own hub.verify_token for Meta's GET subscription handshake at callback_url (no other account's token verifies it) */
+            verify_token: string;
         };
         CreatedBatch: {
             batch_id: string;
@@ -5938,6 +5969,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1ProviderCredentialsWhatsappWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The callback URL and verify token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaWebhook"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
                 };
             };
             /** @description Request body too large */

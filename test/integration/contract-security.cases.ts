@@ -119,6 +119,15 @@ export const SECURITY_CASES: Record<string, SecurityCase> = {
       return { params: { provider: 'whatsapp' } };
     },
   },
+  GetV1ProviderCredentialsWhatsappWebhook: {
+    fresh: () => createRoomyAccount(),
+    // Another account without WhatsApp credentials has no webhook settings: 404.
+    tenancy: 'owned',
+    setup: async (_f, owner) => {
+      await putCreds(owner, 'whatsapp', whatsappCreds());
+      return {};
+    },
+  },
   PostAdminProviderCredentialsReencrypt: { tenancy: 'none', setup: async () => ({ body: {} }) },
 
   PostV1ApiKeys: { setup: async () => ({ body: { name: 'ci' } }) },

@@ -703,6 +703,124 @@ describe('credentials are checked with the provider when saved', () => {
   });
 });
 
+describe('each account’s own Meta webhook verify token', () => {
+  const webhookOf = async (p: TestAccount) =>
+    (await request('GET', '/v1/provider_credentials/whatsapp/webhook', { key: p.key })).body as {
+      callback_url: string;
+      verify_token: string;
+    };
+  const handshake = (path: string, token: string, mode = 'subscribe') =>
+    request(
+      'GET',
+      `${path}?${new URLSearchParams({ 'hub.mode': mode, 'hub.verify_token': token, 'hub.challenge': '1158201444' })}`,
+    );
+
+  it('is made at the first save, shown in that answer, kept by later saves, and stored only sealed and hashed', async () => {
+    const c = await createRoomyAccount();
+    const creds = {
+      waba_id: '4440004',
+      access_token: `meta_token_${'4'.repeat(20)}`,
+      app_secret: `app_secret_${'4'.repeat(20)}`,
+    };
+    wabaFixture(creds.waba_id, creds.access_token, [], creds.app_secret);
+    const first = await request('PUT', '/v1/provider_credentials/whatsapp', { key: c.key, body: creds });
+    expect(first.status, first.text).toBe(200);
+    const token = first.body.webhook_verify_token as string;
+    expect(token).toMatch(/^cpvt_[0-9a-f]{64}$/);
+    expect(first.body.webhook_callback_url).toBe(`${BASE}/providers/whatsapp/${c.id}`);
+    const hook = await webhookOf(c);
+    expect(hook).toMatchObject({
+      object: 'meta_webhook',
+      callback_url: first.body.webhook_callback_url,
+      verify_token: token,
+    });
+    // A later save (a rotated token) keeps it and does not show it again.
+    const again = await request('PUT', '/v1/provider_credentials/whatsapp', { key: c.key, body: creds });
+    expect(again.body.webhook_verify_token).toBeNull();
+    expect((await webhookOf(c)).verify_token).toBe(token);
+    const listed = await request('GET', '/v1/provider_credentials', { key: c.key });
+    expect(listed.text).not.toContain(token);
+    const [row] = (
+      await shardsDb
+        .prepare("SELECT * FROM provider_credentials WHERE account_id = ? AND provider = 'whatsapp'")
+        .bind(c.id)
+        .all<Json>()
+    ).results;
+    expect(JSON.stringify(row)).not.toContain(token.slice(5, 25));
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
+    expect(row.verify_token_hash).toBe([...digest].map((b) => b.toString(16).padStart(2, '0')).join(''));
+    // Unique: no second row (here the same account's, so on the same shard) may carry the same hash.
+    const dup = shardsDb
+      .prepare(
+        `INSERT INTO provider_credentials (account_id, provider, external_id, details, key_id, ciphertext,
+           created_at, updated_at, verify_token_hash) VALUES (?, 'twilio', 'x', '{}', 'k1', 'x', 0, 0, ?)`,
+      )
+      .bind(c.id, row.verify_token_hash);
+    await expect(dup.run()).rejects.toThrow(/UNIQUE/);
+  });
+
+  it("Meta's handshake at an account's callback URL answers the challenge for that account's token only", async () => {
+    const a = await webhookOf(A.acct);
+    const b = await webhookOf(B.acct);
+    expect(a.verify_token).not.toBe(b.verify_token);
+    const pathA = new URL(a.callback_url).pathname;
+    const pathB = new URL(b.callback_url).pathname;
+    const ok = await handshake(pathA, a.verify_token);
+    expect(ok.status, ok.text).toBe(200);
+    expect(ok.text).toBe('1158201444');
+    expect((await handshake(pathB, b.verify_token)).text).toBe('1158201444');
+    // A's token at B's URL, B's at A's, the deployment's at either, a wrong mode, an unknown account: 403 alike.
+    const refusals = [
+      await handshake(pathB, a.verify_token),
+      await handshake(pathA, b.verify_token),
+      await handshake(pathA, 'test_meta_verify_token'),
+      await handshake(pathA, a.verify_token, 'unsubscribe'),
+      await handshake(pathA, ''),
+      await handshake('/providers/whatsapp/acct_doesnotexist000000000', a.verify_token),
+    ];
+    for (const r of refusals) {
+      expect(r.status, r.text).toBe(403);
+      expect(r.text).not.toContain('1158201444');
+      expect(sansRequestId(r)).toEqual(sansRequestId(refusals[0]));
+    }
+    // The shared URL takes the deployment's token, not an account's.
+    expect((await handshake('/providers/whatsapp', a.verify_token)).status).toBe(403);
+    expect((await handshake('/providers/whatsapp', 'test_meta_verify_token')).status).toBe(200);
+    // Another account cannot read A's token.
+    const other = await createRoomyAccount();
+    expect(
+      (await request('GET', '/v1/provider_credentials/whatsapp/webhook', { key: other.key })).status,
+    ).toBe(404);
+  });
+
+  it("an account's callback URL takes only that account's own signed messages", async () => {
+    const payload = structuredClone(inboundWebhook) as any;
+    const value = payload.entry[0].changes[0].value;
+    value.metadata.phone_number_id = A.phoneNumberId;
+    value.messages[0].id = 'wamid.own-url';
+    value.messages[0].text.body = 'via my own URL';
+    const raw = JSON.stringify(payload);
+    const post = async (accountId: string, secret: string) =>
+      request('POST', `/providers/whatsapp/${accountId}`, {
+        raw,
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Hub-Signature-256': await metaSignature(secret, raw),
+        },
+      });
+    // A's message, signed by A, sent to B's URL: B's secret judges, so it is refused and nothing lands.
+    expect((await post(B.acct.id, A.appSecret)).status).toBe(401);
+    expect((await post(B.acct.id, B.appSecret)).status).toBe(200);
+    const inboxA = async () =>
+      ((await request('GET', '/v1/messages?direction=inbound', { key: A.acct.key })).body.data as Json[]).map(
+        (m) => m.content,
+      );
+    expect(await inboxA()).not.toContain('via my own URL');
+    expect((await post(A.acct.id, A.appSecret)).status).toBe(200);
+    expect(await inboxA()).toContain('via my own URL');
+  });
+});
+
 describe('key rotation', () => {
   const NEW_KEY = btoa('fedcba9876543210fedcba9876543210');
   it('the operator re-seals every row under the new key; the old key can then go', async () => {
