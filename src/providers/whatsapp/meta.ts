@@ -166,8 +166,9 @@ async function wabaPhoneNumbersById(
     } catch {
       throw new MetaError(502, `unreadable phone_numbers answer: ${text.slice(0, 100)}`);
     }
+    // The first listing of an id counts (as a reader going down the pages would find it).
     for (const n of Array.isArray(body.data) ? body.data : [])
-      if (typeof n?.id === 'string') out.set(n.id, String(n.display_phone_number ?? ''));
+      if (typeof n?.id === 'string' && !out.has(n.id)) out.set(n.id, String(n.display_phone_number ?? ''));
     const next = typeof body.paging?.next === 'string' ? body.paging.next : null;
     url = next && next.startsWith(`${origin}/`) ? next : null;
   }
