@@ -62,6 +62,8 @@ export async function healthDuring(base, work) {
   };
 }
 
+let madeCases = 0;
+
 /** The largest request each endpoint accepts, and hostile ones; [name, path, body, headers]. */
 export function cases(acct) {
   const auth = { Authorization: `Bearer ${acct.key}` };
@@ -83,8 +85,10 @@ export function cases(acct) {
     { length: 100_000 },
     (_, i) => `+1212${String(5000000 + i)},all,do_not_call,crm-export-2026-12`,
   ).join('\n')}\n`;
+  // New numbers on every call: a batch of numbers already on the list writes no rows and no events.
+  const fresh = 5000000 + 1000 * (madeCases++ % 4000);
   const suppressionBatch = JSON.stringify({
-    suppressions: Array.from({ length: 1000 }, (_, i) => ({ phone: `+1646${String(5000000 + i)}` })),
+    suppressions: Array.from({ length: 1000 }, (_, i) => ({ phone: `+1646${String(fresh + i)}` })),
   });
   const metadata = Object.fromEntries(
     Array.from({ length: 50 }, (_, i) => [`key_${String(i).padStart(36, '0')}`, 'v'.repeat(500)]),
@@ -135,36 +139,51 @@ export function cases(acct) {
 }
 
 export async function benchHostile({ quick = false } = {}) {
-  const server = await startServer({ port: PORT });
-  try {
-    const acct = await seedAccount(server.base, {
-      limits: { api_per_minute: 1_000_000, calls_per_minute: 100_000 },
+  // BENCH_BASELINE=<checkout> serves a second checkout (a clone of main) beside this one; each run then goes
+  // to both, alternating which goes first, so a loaded machine weighs on both alike (an interleaved A/B).
+  const targets = [{ label: 'this', server: await startServer({ port: PORT }) }];
+  if (process.env.BENCH_BASELINE)
+    targets.push({
+      label: 'baseline',
+      server: await startServer({ port: PORT + 1, cwd: process.env.BENCH_BASELINE }),
     });
-    const runs = quick ? 1 : 3;
+  try {
+    for (const t of targets)
+      t.acct = await seedAccount(t.server.base, {
+        limits: { api_per_minute: 1_000_000, calls_per_minute: 100_000 },
+      });
+    const runs = Number(process.env.HOSTILE_RUNS) || (quick ? 1 : 3);
     const rows = [];
     const worst = new Map();
     // HOSTILE_CASE=csv runs only the cases whose name contains it.
     const pick = process.env.HOSTILE_CASE;
-    for (const [name, path, body, headers] of cases(acct).filter(([n]) => !pick || n.includes(pick))) {
+    const names = cases(targets[0].acct).map(([n]) => n);
+    for (const [k, name] of names.entries()) {
+      if (pick && !name.includes(pick)) continue;
       for (let i = 0; i < runs; i++) {
-        const send = async () => {
-          const h = { ...headers };
-          if (h['Idempotency-Key'] === 'fresh') h['Idempotency-Key'] = `bench-${Date.now()}-${i}`;
-          const r = await fetch(`${server.base}${path}`, { method: 'POST', headers: h, body });
-          await r.arrayBuffer();
-          return r.status;
-        };
-        const r = await healthDuring(server.base, send);
-        worst.set(name, Math.max(worst.get(name) ?? 0, r.max));
-        rows.push({
-          measure: name,
-          status: r.status,
-          'request ms': fmt(r.workMs, 0),
-          'healthz p50 ms': fmt(r.p50, 1),
-          'healthz max ms': fmt(r.max, 1),
-          polls: r.n,
-          'probe retries': r.failed,
-        });
+        const order = i % 2 ? [...targets].reverse() : targets;
+        for (const { label, server, acct } of order) {
+          const [, path, body, headers] = cases(acct)[k];
+          const measure = targets.length > 1 ? `${name} [${label}]` : name;
+          const send = async () => {
+            const h = { ...headers };
+            if (h['Idempotency-Key'] === 'fresh') h['Idempotency-Key'] = `bench-${Date.now()}-${i}`;
+            const r = await fetch(`${server.base}${path}`, { method: 'POST', headers: h, body });
+            await r.arrayBuffer();
+            return r.status;
+          };
+          const r = await healthDuring(server.base, send);
+          worst.set(measure, Math.max(worst.get(measure) ?? 0, r.max));
+          rows.push({
+            measure,
+            status: r.status,
+            'request ms': fmt(r.workMs, 0),
+            'healthz p50 ms': fmt(r.p50, 1),
+            'healthz max ms': fmt(r.max, 1),
+            polls: r.n,
+            'probe retries': r.failed,
+          });
+        }
       }
     }
     console.log(
@@ -174,6 +193,6 @@ export async function benchHostile({ quick = false } = {}) {
     console.log('\nWorst /healthz answer per endpoint:');
     table([...worst].map(([measure, max]) => ({ measure, 'worst healthz ms': fmt(max, 1) })));
   } finally {
-    await server.stop();
+    for (const t of targets) await t.server.stop();
   }
 }

@@ -408,7 +408,7 @@ export interface paths {
         get?: never;
         /**
          * Set the Twilio account this account calls through
-         * @description Creates or replaces them. Calls and inbound webhooks of this account's Twilio numbers use them from then on; changing the Account SID while Twilio numbers are registered is refused (409).
+         * @description Creates or replaces them, once Twilio accepts them: the Account resource is fetched with the auth token (and with the API key pair when given). A secret Twilio refuses, an unknown account or one that is not `active` is a 400 naming the field; Twilio unreachable is a 503 `provider_unavailable`. Either way nothing is stored and credentials saved before keep working. Calls and inbound webhooks of this account's Twilio numbers use them from then on; changing the Account SID while Twilio numbers are registered is refused (409).
          */
         put: operations["PutV1ProviderCredentialsTwilio"];
         post?: never;
@@ -428,7 +428,7 @@ export interface paths {
         get?: never;
         /**
          * Set the WhatsApp Business Account this account messages through
-         * @description Creates or replaces them. Messages and Meta webhooks of this account's WhatsApp numbers use them; changing the WABA while WhatsApp numbers are registered is refused (409).
+         * @description Creates or replaces them, once Meta accepts them: the WABA is read with the token and its appsecret_proof, and every phone_number_id the account registered must still be listed in it. A refusal is a 400 naming the field; Meta unreachable is a 503 `provider_unavailable`. Either way nothing is stored and credentials saved before keep working. Messages and Meta webhooks of this account's WhatsApp numbers use them; changing the WABA while WhatsApp numbers are registered is refused (409).
          */
         put: operations["PutV1ProviderCredentialsWhatsapp"];
         post?: never;
@@ -454,6 +454,26 @@ export interface paths {
          * @description Refused (409) while phone numbers of the account still use them.
          */
         delete: operations["DeleteV1ProviderCredentialsProvider"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/provider_credentials/whatsapp/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your Meta app's webhook settings: this account's callback URL and verify token
+         * @description Meta's subscription handshake (GET with hub.mode=subscribe, hub.verify_token, hub.challenge) at callback_url is answered with the challenge only when hub.verify_token is this verify token. The token is generated at the first save of the WhatsApp credentials and kept by later ones.
+         */
+        get: operations["GetV1ProviderCredentialsWhatsappWebhook"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1704,8 +1724,22 @@ export interface components {
             waba_id: string;
             access_token_last4: string | null;
             app_secret_last4: string | null;
+            /** @description The Callback URL to enter in your Meta app's WhatsApp webhook configuration (this account's own) */
+            webhook_callback_url: string;
+            /** @description The Verify token to enter beside it: shown in the answer to the save that generated it (the first), else null; GET /v1/provider_credentials/whatsapp/webhook shows it again */
+            webhook_verify_token: string | null;
             created_at: number;
             updated_at: number;
+        };
+        Error503: {
+            error: {
+                /** @enum {string} */
+                code: "provider_unavailable";
+                message: string;
+                /** @description The input that was wrong: `recipients[3].phone` */
+                param?: string;
+                request_id: string;
+            };
         };
         /** @description Your Twilio account: its Account SID and auth token (which verifies the webhooks Twilio signs), and optionally an API key pair for REST calls. */
         TwilioCredentialsInput: {
@@ -1727,6 +1761,13 @@ export interface components {
             access_token: string;
             /** @description The Meta app's secret (signs webhooks); write-only (answers show its last four characters) */
             app_secret: string;
+        };
+        MetaWebhook: {
+            /** @enum {string} */
+            object: "meta_webhook";
+            callback_url: string;
+            /** @description This account's own hub.verify_token for Meta's GET subscription handshake at callback_url (no other account's token verifies it) */
+            verify_token: string;
         };
         CreatedBatch: {
             batch_id: string;
@@ -5648,6 +5689,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
+            /** @description `provider_unavailable`: Twilio or Meta could not be asked; nothing was stored, retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
         };
     };
     PutV1ProviderCredentialsWhatsapp: {
@@ -5751,6 +5801,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description `provider_unavailable`: Twilio or Meta could not be asked; nothing was stored, retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
                 };
             };
         };
@@ -5910,6 +5969,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error409"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    GetV1ProviderCredentialsWhatsappWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The callback URL and verify token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaWebhook"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
                 };
             };
             /** @description Request body too large */

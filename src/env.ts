@@ -50,6 +50,8 @@ export interface Env {
   PUBLIC_BASE_URL?: string;
   /** `on`: an account without its own provider credentials uses the deployment's TWILIO_* / META_* ones. Default off. */
   PROVIDER_DEFAULT_CREDENTIALS?: string;
+  /** `simulator`: saved Twilio/Meta credentials are judged by the simulator (only its documented test credentials pass). Default: the provider is asked. */
+  PROVIDER_CREDENTIAL_CHECK?: string;
   /** Keyring sealing provider secrets: `id:base64(32 bytes)`, comma-separated, the first encrypts (lib/secret-box.ts). */
   PROVIDER_SECRETS_KEYS?: string;
   TWILIO_ACCOUNT_SID?: string;

@@ -222,8 +222,14 @@ export const providerCredentials = sqliteTable(
     ciphertext: text('ciphertext').notNull(),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /** WhatsApp: SHA-256 (hex) of the account's Meta webhook verify token (the token is sealed in ciphertext). */
+    verifyTokenHash: text('verify_token_hash'),
   },
-  (t) => [primaryKey({ columns: [t.accountId, t.provider] }), index('provider_credentials_key').on(t.keyId)],
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.provider] }),
+    index('provider_credentials_key').on(t.keyId),
+    uniqueIndex('provider_credentials_verify_token').on(t.verifyTokenHash),
+  ],
 );
 
 export const calls = sqliteTable(

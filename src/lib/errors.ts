@@ -13,6 +13,8 @@ export const ERROR_STATUS = {
   suppressed: 422,
   rate_limited: 429,
   server_error: 500,
+  /** A provider (Twilio, Meta) could not be asked (network failure or its 5xx): nothing was stored; retry. */
+  provider_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -24,7 +24,9 @@ export type FaultPoint =
   /** createPhoneNumber: the number is claimed in the directory, its row not yet written on the shard. */
   | 'number-before-shard-insert'
   /** insertMany (suppressions): an earlier D1 batch of a large import is stored, the next not yet sent. */
-  | 'suppressions-between-batches';
+  | 'suppressions-between-batches'
+  /** insertWithEvents (suppressions): the rows' and events' D1 batch is built, not yet sent. */
+  | 'suppressions-before-event-batch';
 
 export type FaultAction =
   | { kind: 'throw' }

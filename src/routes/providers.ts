@@ -12,6 +12,7 @@ import {
   deploymentMeta,
   deploymentTwilio,
   metaCredentialsFor,
+  metaVerifyTokenMatches,
   twilioCredentialsFor,
   type TwilioCreds,
 } from '../services/provider-credentials';
@@ -136,7 +137,8 @@ export function providerRoutes() {
     return twiml(c, greeting + stream);
   });
 
-  // Meta's subscription handshake.
+  // Meta's subscription handshake (hub.mode=subscribe, hub.verify_token, hub.challenge): the shared URL
+  // answers the deployment's META_VERIFY_TOKEN only.
   r.get('/whatsapp', (c) => {
     const expected = c.env.META_VERIFY_TOKEN;
     if (!expected) throw new DomainError('not_found', 'WhatsApp (Meta) is not configured');
@@ -149,77 +151,104 @@ export function providerRoutes() {
     return c.text(c.req.query('hub.challenge') ?? '');
   });
 
+  // An account's own Meta app (README "Provider credentials"): its callback URL names the account, and the
+  // handshake is answered only for that account's own verify token. An unknown account and a wrong token get
+  // the same 403, so the URL reveals nothing.
+  r.get('/whatsapp/:account', async (c) => {
+    const account = c.req.param('account');
+    const ok =
+      c.req.query('hub.mode') === 'subscribe' &&
+      /^acct_[A-Za-z0-9]{1,64}$/.test(account) &&
+      (await metaVerifyTokenMatches(
+        withAccount(systemCtx(c.env), { id: account }),
+        c.req.query('hub.verify_token') ?? '',
+      ));
+    if (!ok) throw new DomainError('forbidden', 'hub.verify_token does not match');
+    return c.text(c.req.query('hub.challenge') ?? '');
+  });
+
   // Statuses of sent messages and messages from customers. The phone_number_ids in the payload lead to
   // accounts (unique index); the signature must match one of their app secrets (or the deployment's, when
-  // enabled), and only what belongs to an account with that same secret is applied.
-  r.post('/whatsapp', async (c) => {
-    const raw = await c.req.text();
-    const given = c.req.header('X-Hub-Signature-256') ?? '';
-    let body: unknown = null;
-    try {
-      body = JSON.parse(raw);
-    } catch {
-      // Judged after the signature: an unsigned body learns nothing.
-    }
-    const items = parseMetaWebhook(body);
-    const secrets = new Map<string, Promise<string | null>>();
-    const secretOf = (accountId: string) => {
-      let s = secrets.get(accountId);
-      if (!s) {
-        s = metaCredentialsFor(withAccount(systemCtx(c.env), { id: accountId })).then(
-          (m) => m?.appSecret ?? null,
-          () => null,
-        );
-        secrets.set(accountId, s);
-      }
-      return s;
-    };
-    const ids = [...new Set(items.map((i) => i.phoneNumberId).filter((x): x is string => !!x))].slice(0, 20);
-    const numbers = new Map<string, { accountId: string; number: string }>();
-    for (const id of ids) {
-      const n = await ownedNumber(systemCtx(c.env), 'whatsapp_id', id);
-      if (n) numbers.set(id, { accountId: n.accountId, number: n.number });
-    }
-    const candidates = new Set<string>();
-    for (const n of numbers.values()) {
-      const s = await secretOf(n.accountId);
-      if (s) candidates.add(s);
-    }
-    // The deployment's secret (when enabled) speaks only for ids no account registered (its own number).
-    const fallback = deploymentMeta(c.env)?.appSecret;
-    if (fallback && (!ids.length || ids.some((id) => !numbers.has(id)))) candidates.add(fallback);
-    let signedWith: string | null = null;
-    for (const s of candidates)
-      if (given && timingSafeEqual(given, await metaSignature(s, raw))) signedWith = s;
-    if (!signedWith) {
-      if (!candidates.size) throw new DomainError('not_found', 'WhatsApp (Meta) is not configured');
-      throw unauthorized('Invalid X-Hub-Signature-256');
-    }
-    if (body === null) throw new DomainError('invalid_request', 'Malformed JSON in request body');
-    const mine = async (accountId: string) => (await secretOf(accountId)) === signedWith;
-    for (const item of items) {
-      for (const st of item.statuses) {
-        const msg = await findOnShards(c.env, (db) => messageByProviderId(db, st.id));
-        if (msg && st.status !== 'queued' && st.status !== 'received' && (await mine(msg.accountId)))
-          await applyMessageStatus(
-            withAccount(systemCtx(c.env), { id: msg.accountId }),
-            msg.id,
-            st.status,
-            st.error,
-            st.timestamp ?? undefined,
-          );
-      }
-      const number = item.phoneNumberId ? numbers.get(item.phoneNumberId) : undefined;
-      if (!item.messages.length || !number || !(await mine(number.accountId))) continue;
-      for (const m of item.messages) {
-        await receiveMessage(withAccount(systemCtx(c.env), { id: number.accountId }), m.from, m.text, {
-          providerMessageId: m.id,
-          channel: number.number,
-          provider: 'meta',
-        });
-      }
-    }
-    return c.text('ok');
-  });
+  // enabled), and only what belongs to an account with that same secret is applied. At an account's own
+  // callback URL only that account's numbers and messages are considered.
+  r.post('/whatsapp', (c) => metaWebhook(c, null));
+  r.post('/whatsapp/:account', (c) => metaWebhook(c, c.req.param('account')));
   return r;
+}
+
+async function metaWebhook(c: Context<AppEnv>, onlyAccount: string | null) {
+  const raw = await c.req.text();
+  const given = c.req.header('X-Hub-Signature-256') ?? '';
+  let body: unknown = null;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    // Judged after the signature: an unsigned body learns nothing.
+  }
+  const items = parseMetaWebhook(body);
+  const secrets = new Map<string, Promise<string | null>>();
+  const secretOf = (accountId: string) => {
+    let s = secrets.get(accountId);
+    if (!s) {
+      s = metaCredentialsFor(withAccount(systemCtx(c.env), { id: accountId })).then(
+        (m) => m?.appSecret ?? null,
+        () => null,
+      );
+      secrets.set(accountId, s);
+    }
+    return s;
+  };
+  const ids = [...new Set(items.map((i) => i.phoneNumberId).filter((x): x is string => !!x))].slice(0, 20);
+  const numbers = new Map<string, { accountId: string; number: string }>();
+  for (const id of ids) {
+    const n = await ownedNumber(systemCtx(c.env), 'whatsapp_id', id);
+    if (n && (!onlyAccount || n.accountId === onlyAccount))
+      numbers.set(id, { accountId: n.accountId, number: n.number });
+  }
+  const candidates = new Set<string>();
+  // At an account's own callback URL its app secret always judges (a payload naming only other accounts'
+  // numbers is then a 401, not "not configured").
+  const own =
+    onlyAccount && /^acct_[A-Za-z0-9]{1,64}$/.test(onlyAccount) ? await secretOf(onlyAccount) : null;
+  if (own) candidates.add(own);
+  for (const n of numbers.values()) {
+    const s = await secretOf(n.accountId);
+    if (s) candidates.add(s);
+  }
+  // The deployment's secret (when enabled) speaks only for ids no account registered (its own number).
+  const fallback = onlyAccount ? null : deploymentMeta(c.env)?.appSecret;
+  if (fallback && (!ids.length || ids.some((id) => !numbers.has(id)))) candidates.add(fallback);
+  let signedWith: string | null = null;
+  for (const s of candidates)
+    if (given && timingSafeEqual(given, await metaSignature(s, raw))) signedWith = s;
+  if (!signedWith) {
+    if (!candidates.size) throw new DomainError('not_found', 'WhatsApp (Meta) is not configured');
+    throw unauthorized('Invalid X-Hub-Signature-256');
+  }
+  if (body === null) throw new DomainError('invalid_request', 'Malformed JSON in request body');
+  const mine = async (accountId: string) =>
+    (!onlyAccount || accountId === onlyAccount) && (await secretOf(accountId)) === signedWith;
+  for (const item of items) {
+    for (const st of item.statuses) {
+      const msg = await findOnShards(c.env, (db) => messageByProviderId(db, st.id));
+      if (msg && st.status !== 'queued' && st.status !== 'received' && (await mine(msg.accountId)))
+        await applyMessageStatus(
+          withAccount(systemCtx(c.env), { id: msg.accountId }),
+          msg.id,
+          st.status,
+          st.error,
+          st.timestamp ?? undefined,
+        );
+    }
+    const number = item.phoneNumberId ? numbers.get(item.phoneNumberId) : undefined;
+    if (!item.messages.length || !number || !(await mine(number.accountId))) continue;
+    for (const m of item.messages) {
+      await receiveMessage(withAccount(systemCtx(c.env), { id: number.accountId }), m.from, m.text, {
+        providerMessageId: m.id,
+        channel: number.number,
+        provider: 'meta',
+      });
+    }
+  }
+  return c.text('ok');
 }

@@ -5,12 +5,13 @@
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { phoneNumbers, providerCredentials } from '../db/schema';
 import type { Env } from '../env';
-import { conflict, notFound } from '../lib/errors';
+import { conflict, DomainError, invalid, notFound } from '../lib/errors';
+import { sha256Hex, timingSafeEqual } from '../lib/crypto';
 import { open, requireKeyring, seal } from '../lib/secret-box';
 import { nowSeconds } from '../lib/time';
-import { telephonyFor } from '../providers/telephony';
+import { type CredentialVerdict, telephonyFor, twilioCredentialChecker } from '../providers/telephony';
 import type { TelephonyProvider } from '../providers/telephony/types';
-import { whatsappFor } from '../providers/whatsapp';
+import { metaCredentialChecker, whatsappFor } from '../providers/whatsapp';
 import type { WhatsAppProvider } from '../providers/whatsapp/types';
 import { onShard, type AccountCtx, type Ctx } from './context';
 import { eachShard } from '../db/shards';
@@ -124,7 +125,15 @@ export async function whatsappForAccount(ctx: AccountCtx<'id'>, name: string): P
   return whatsappFor(ctx.env, name, name === 'meta' ? await metaCredentialsFor(ctx) : null);
 }
 
-export function presentCredential(row: Row) {
+/** Where an account's own Meta app sends its webhooks (and its GET subscription handshake). */
+export const metaCallbackUrl = (base: string, accountId: string) => `${base}/providers/whatsapp/${accountId}`;
+
+/** A new Meta webhook verify token: 32 random bytes, hex, recognisable by its prefix. */
+const newVerifyToken = () =>
+  `cpvt_${[...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+
+/** `base`: the deployment's public origin, for the account's Meta callback URL. */
+export function presentCredential(row: Row, base = '', verifyToken: string | null = null) {
   const object = 'provider_credential' as const;
   const d = row.details;
   const times = { created_at: row.createdAt, updated_at: row.updatedAt };
@@ -144,6 +153,9 @@ export function presentCredential(row: Row) {
     waba_id: row.externalId,
     access_token_last4: d.access_token_last4 ?? null,
     app_secret_last4: d.app_secret_last4 ?? null,
+    webhook_callback_url: metaCallbackUrl(base, row.accountId),
+    /** Only in the answer that generated it; GET …/whatsapp/webhook shows it again. */
+    webhook_verify_token: verifyToken,
     ...times,
   };
 }
@@ -164,6 +176,7 @@ export async function putCredential(
   ctx: AccountCtx<'id'>,
   provider: CredentialProvider,
   input: TwilioInput | WhatsAppInput,
+  base = '',
 ) {
   const ring = await requireKeyring(ctx.env.PROVIDER_SECRETS_KEYS);
   let externalId: string;
@@ -190,6 +203,18 @@ export async function putCredential(
       `Numbers of this account are verified against ${provider === 'twilio' ? 'Twilio account' : 'WABA'} ${existing.externalId}; release them before changing it`,
       provider === 'twilio' ? 'account_sid' : 'waba_id',
     );
+  // Asked of the provider before anything is written: refused or unanswered, the stored row (if any) stays.
+  await verifyWithProvider(ctx, provider, input);
+  // WhatsApp: the account's Meta webhook verify token, made at the first save and kept by later ones.
+  let verifyTokenHash: string | null = null;
+  let shownToken: string | null = null;
+  if (provider === 'whatsapp') {
+    const kept = existing?.verifyTokenHash ? (await secretsOf(ctx.env, existing)).verify_token : undefined;
+    const token = kept ?? newVerifyToken();
+    if (!kept) shownToken = token;
+    secrets.verify_token = token;
+    verifyTokenHash = await sha256Hex(token);
+  }
   const sealed = await seal(ring, aad(ctx.account.id, provider, externalId), JSON.stringify(secrets));
   const now = nowSeconds();
   const row: Row = {
@@ -201,15 +226,55 @@ export async function putCredential(
     ciphertext: sealed.ciphertext,
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
+    verifyTokenHash,
   };
   await ctx.db
     .insert(providerCredentials)
     .values(row)
     .onConflictDoUpdate({
       target: [providerCredentials.accountId, providerCredentials.provider],
-      set: { externalId, details, keyId: row.keyId, ciphertext: row.ciphertext, updatedAt: now },
+      set: {
+        externalId,
+        details,
+        keyId: row.keyId,
+        ciphertext: row.ciphertext,
+        updatedAt: now,
+        verifyTokenHash,
+      },
     });
-  return presentCredential(row);
+  return presentCredential(row, base, shownToken);
+}
+
+/** Twilio's or Meta's verdict on credentials about to be saved: 400 naming the field, or 503; never stored. */
+async function verifyWithProvider(
+  ctx: AccountCtx<'id'>,
+  provider: CredentialProvider,
+  input: TwilioInput | WhatsAppInput,
+) {
+  let verdict: CredentialVerdict;
+  if (provider === 'twilio') {
+    const t = input as TwilioInput;
+    verdict = await twilioCredentialChecker(ctx.env, ctx.db).verifyCredentials({
+      accountSid: t.account_sid,
+      authToken: t.auth_token,
+      apiKey: t.api_key,
+    });
+  } else {
+    const w = input as WhatsAppInput;
+    const registered = await ctx.db
+      .select({ id: phoneNumbers.whatsappPhoneNumberId })
+      .from(phoneNumbers)
+      .where(and(eq(phoneNumbers.accountId, ctx.account.id), isNotNull(phoneNumbers.whatsappPhoneNumberId)));
+    verdict = await metaCredentialChecker(ctx.env).verifyCredentials({
+      wabaId: w.waba_id,
+      token: w.access_token,
+      appSecret: w.app_secret,
+      phoneNumberIds: registered.map((r) => r.id).filter((id): id is string => !!id),
+    });
+  }
+  if (verdict.status === 'refused') throw invalid(verdict.message, verdict.param);
+  if (verdict.status === 'unavailable')
+    throw new DomainError('provider_unavailable', verdict.message, undefined, { 'Retry-After': '10' });
 }
 
 async function inUse(ctx: AccountCtx<'id'>, provider: CredentialProvider) {
@@ -224,17 +289,46 @@ async function inUse(ctx: AccountCtx<'id'>, provider: CredentialProvider) {
   return !!used;
 }
 
-export async function getCredential(ctx: AccountCtx<'id'>, provider: CredentialProvider) {
+export async function getCredential(ctx: AccountCtx<'id'>, provider: CredentialProvider, base = '') {
   const row = await rowOf(ctx, provider);
   if (!row) throw notFound('provider credential', 'provider');
-  return presentCredential(row);
+  return presentCredential(row, base);
 }
 
-export async function listCredentials(ctx: AccountCtx<'id'>) {
+export async function listCredentials(ctx: AccountCtx<'id'>, base = '') {
   const rows = await ctx.db.query.providerCredentials.findMany({
     where: eq(providerCredentials.accountId, ctx.account.id),
   });
-  return { object: 'list' as const, data: rows.map(presentCredential), has_more: false };
+  return { object: 'list' as const, data: rows.map((r) => presentCredential(r, base)), has_more: false };
+}
+
+/** The account's Meta webhook settings: the callback URL and verify token to enter in its Meta app. */
+export async function getMetaWebhook(ctx: AccountCtx<'id'>, base = '') {
+  const row = await rowOf(ctx, 'whatsapp');
+  if (!row) throw notFound('provider credential', 'provider');
+  const token = row.verifyTokenHash ? (await secretsOf(ctx.env, row)).verify_token : undefined;
+  if (!token) throw notFound('verify token (PUT the WhatsApp credentials again to make one)', 'provider');
+  return {
+    object: 'meta_webhook' as const,
+    callback_url: metaCallbackUrl(base, ctx.account.id),
+    verify_token: token,
+  };
+}
+
+/**
+ * Meta's GET subscription handshake at /providers/whatsapp/{account_id}: whether `given` is that account's own
+ * verify token (compared as SHA-256, in constant time). Another account's token never matches: it hashes to
+ * that other account's row, and only this account's row is read.
+ */
+export async function metaVerifyTokenMatches(ctx: AccountCtx<'id'>, given: string) {
+  if (!given) return false;
+  const [row] = await ctx.db
+    .select({ hash: providerCredentials.verifyTokenHash })
+    .from(providerCredentials)
+    .where(
+      and(eq(providerCredentials.accountId, ctx.account.id), eq(providerCredentials.provider, 'whatsapp')),
+    );
+  return !!row?.hash && timingSafeEqual(await sha256Hex(given), row.hash);
 }
 
 /** Removes them; refused while numbers verified against them still route through them. */

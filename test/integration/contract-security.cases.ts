@@ -2,6 +2,7 @@
 // request succeed, made fresh where the operation destroys or rotates something. Keyed by operationId:
 // a new operation in /openapi.json without an entry here fails the suite.
 import { createRoomyAccount, type Json, request, type TestAccount, uniqueNumber } from '../helpers/harness';
+import { installProviderFixtures, twilioFixtureAccount, wabaFixture } from '../helpers/provider-fixtures';
 import { receiverUrl, waitFor } from '../helpers/receiver';
 
 export interface Fixtures {
@@ -42,8 +43,23 @@ const newCall = async (f: Fixtures, owner: TestAccount, simulate: Json = { ring_
   ).call_id as string;
 
 const hex = () => crypto.randomUUID().replace(/-/g, '');
-const twilioCreds = () => ({ account_sid: `AC${hex()}`, auth_token: `tok_${hex()}` });
-const whatsappCreds = () => ({ waba_id: '1234567', access_token: `EAA${hex()}`, app_secret: hex() });
+// Credentials are checked with the provider when saved: each set is an account the fixture servers know.
+const twilioCreds = () => {
+  installProviderFixtures();
+  const creds = { account_sid: `AC${hex()}`, auth_token: `tok_${hex()}` };
+  twilioFixtureAccount(creds.account_sid, [[creds.account_sid, creds.auth_token]]);
+  return creds;
+};
+const whatsappCreds = () => {
+  installProviderFixtures();
+  const creds = {
+    waba_id: String(1e14 + Math.floor(Math.random() * 1e13)),
+    access_token: `EAA${hex()}`,
+    app_secret: hex(),
+  };
+  wabaFixture(creds.waba_id, creds.access_token, [], creds.app_secret);
+  return creds;
+};
 async function putCreds(owner: TestAccount, provider: string, body: Json) {
   const r = await request('PUT', `/v1/provider_credentials/${provider}`, { key: owner.key, body });
   if (r.status !== 200) throw new Error(`credentials: ${r.status} ${r.text}`);
@@ -101,6 +117,15 @@ export const SECURITY_CASES: Record<string, SecurityCase> = {
     setup: async (_f, owner) => {
       await putCreds(owner, 'whatsapp', whatsappCreds());
       return { params: { provider: 'whatsapp' } };
+    },
+  },
+  GetV1ProviderCredentialsWhatsappWebhook: {
+    fresh: () => createRoomyAccount(),
+    // Another account without WhatsApp credentials has no webhook settings: 404.
+    tenancy: 'owned',
+    setup: async (_f, owner) => {
+      await putCreds(owner, 'whatsapp', whatsappCreds());
+      return {};
     },
   },
   PostAdminProviderCredentialsReencrypt: { tenancy: 'none', setup: async () => ({ body: {} }) },

@@ -17,6 +17,7 @@ import {
   type TestAccount,
   uniqueNumber,
 } from '../helpers/harness';
+import { installProviderFixtures, twilioFixtureAccount } from '../helpers/provider-fixtures';
 import { installReceiver, receiverUrl, waitFor } from '../helpers/receiver';
 import { perShard, shardsDb } from '../helpers/shards';
 import { DIRECTORY_TABLES } from '../../src/services/account-deletion';
@@ -388,12 +389,12 @@ describe('account deletion', () => {
         channel: 'all',
         reason: 'opted_out',
       });
+      const sid = `AC${crypto.randomUUID().replaceAll('-', '')}`;
+      installProviderFixtures();
+      twilioFixtureAccount(sid, [[sid, 'deletion_test_token_0001']]);
       const creds = await request('PUT', '/v1/provider_credentials/twilio', {
         key: acct.key,
-        body: {
-          account_sid: `AC${crypto.randomUUID().replaceAll('-', '')}`,
-          auth_token: 'deletion_test_token_0001',
-        },
+        body: { account_sid: sid, auth_token: 'deletion_test_token_0001' },
       });
       if (creds.status >= 300) throw new Error(`provider_credentials: ${creds.status} ${creds.text}`);
       const call = await made(

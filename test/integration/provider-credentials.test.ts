@@ -24,7 +24,16 @@ import {
   type TestAccount,
   uniqueNumber,
 } from '../helpers/harness';
-import { lookups, ownershipFixture, twilioFixtureAccount, wabaFixture } from '../helpers/provider-fixtures';
+import {
+  lookups,
+  ownershipFixture,
+  twilioFixtureAccount,
+  twilioFixtureStatus,
+  wabaFixture,
+  wabaFixtureRemove,
+} from '../helpers/provider-fixtures';
+import { SIMULATOR_TWILIO_CREDENTIALS } from '../../src/providers/telephony/simulator';
+import { SIMULATOR_META_CREDENTIALS } from '../../src/providers/whatsapp/simulator';
 import { installReceiver, onHost, waitFor } from '../helpers/receiver';
 import { shardsDb } from '../helpers/shards';
 
@@ -42,6 +51,8 @@ interface Party {
 
 const twilioCalls: Array<{ url: string; auth: string | null; form: URLSearchParams }> = [];
 const graphSends: Array<{ url: string; auth: string | null }> = [];
+/** Makes both fixture servers unreachable (a thrown fetch) or answer 5xx. */
+let outage: 'network' | '5xx' | null = null;
 let A: Party;
 let B: Party;
 const DEPLOYMENT_SID = 'AC00000000000000000000000000000001';
@@ -53,6 +64,8 @@ beforeAll(async () => {
   installReceiver();
   let n = 0;
   onHost('twilio.test', async (req) => {
+    if (outage === 'network') throw new TypeError('Network connection lost.');
+    if (outage === '5xx') return Response.json({ code: 20500, status: 503 }, { status: 503 });
     const owned = ownershipFixture(req);
     if (owned) return owned;
     const form = new URLSearchParams(await req.text());
@@ -63,6 +76,12 @@ beforeAll(async () => {
     return Response.json({ code: 20404, status: 404 }, { status: 404 });
   });
   onHost('graph.test', async (req) => {
+    if (outage === 'network') throw new TypeError('Network connection lost.');
+    if (outage === '5xx')
+      return Response.json(
+        { error: { code: 2, message: 'Service temporarily unavailable' } },
+        { status: 500 },
+      );
     const owned = ownershipFixture(req);
     if (owned) return owned;
     graphSends.push({ url: req.url, auth: req.headers.get('Authorization') });
@@ -86,9 +105,17 @@ beforeAll(async () => {
   B = await party('b', true);
   // A's REST login is its auth token; B's Twilio accepts only B's API key pair.
   twilioFixtureAccount(A.sid, [[A.sid, A.token]], [A.number]);
-  twilioFixtureAccount(B.sid, [[B.apiKey!.sid, B.apiKey!.secret]], [B.number]);
-  wabaFixture(A.waba, A.metaToken, [{ id: A.phoneNumberId, display: display(A.number) }]);
-  wabaFixture(B.waba, B.metaToken, [{ id: B.phoneNumberId, display: display(B.number) }]);
+  // B's auth token is a valid login too (it is checked when saved, and signs B's webhooks).
+  twilioFixtureAccount(
+    B.sid,
+    [
+      [B.apiKey!.sid, B.apiKey!.secret],
+      [B.sid, B.token],
+    ],
+    [B.number],
+  );
+  wabaFixture(A.waba, A.metaToken, [{ id: A.phoneNumberId, display: display(A.number) }], A.appSecret);
+  wabaFixture(B.waba, B.metaToken, [{ id: B.phoneNumberId, display: display(B.number) }], B.appSecret);
 });
 
 const putCreds = (p: Party) =>
@@ -480,6 +507,317 @@ describe("outbound uses the account's own credentials", () => {
     });
     expect(moved.status).toBe(409);
     expect(expectEnvelope(moved).param).toBe('account_sid');
+  });
+});
+
+describe('credentials are checked with the provider when saved', () => {
+  const put = (p: TestAccount, provider: string, body: Json) =>
+    request('PUT', `/v1/provider_credentials/${provider}`, { key: p.key, body });
+  const refusedWith = (r: Awaited<ReturnType<typeof request>>, param: string) => {
+    expect(r.status, r.text).toBe(400);
+    expect(expectEnvelope(r).param).toBe(param);
+  };
+  const stored = async (acct: TestAccount) =>
+    (
+      await shardsDb
+        .prepare('SELECT * FROM provider_credentials WHERE account_id = ?')
+        .bind(acct.id)
+        .all<Json>()
+    ).results;
+
+  it('Twilio: a wrong token, an unknown account, another account’s API key or a suspended account is a 400 naming the field; nothing is stored', async () => {
+    const c = await createRoomyAccount();
+    const sid = `AC${'d'.repeat(32)}`;
+    const token = `twilio_token_${'d'.repeat(20)}`;
+    twilioFixtureAccount(sid, [[sid, token]]);
+    const before = lookups.length;
+    refusedWith(await put(c, 'twilio', { account_sid: sid, auth_token: `${token}x` }), 'auth_token');
+    // Twilio was asked for the Account resource with the given login.
+    expect(new URL(lookups[before].url).pathname).toBe(`/2010-04-01/Accounts/${sid}.json`);
+    expect(lookups[before].auth).toBe(`Basic ${btoa(`${sid}:${token}x`)}`);
+    refusedWith(
+      await put(c, 'twilio', { account_sid: `AC${'e'.repeat(32)}`, auth_token: token }),
+      'auth_token',
+    );
+    // The right token, but B's API key pair (Twilio answers 404 for B's key on this account).
+    refusedWith(
+      await put(c, 'twilio', { account_sid: sid, auth_token: token, api_key: B.apiKey }),
+      'api_key.sid',
+    );
+    refusedWith(
+      await put(c, 'twilio', {
+        account_sid: B.sid,
+        auth_token: B.token,
+        api_key: { sid: B.apiKey!.sid, secret: `${B.apiKey!.secret}x` },
+      }),
+      'api_key.secret',
+    );
+    twilioFixtureStatus(sid, 'suspended');
+    const suspended = await put(c, 'twilio', { account_sid: sid, auth_token: token });
+    refusedWith(suspended, 'account_sid');
+    expect(suspended.body.error.message).toContain('suspended');
+    expect(await stored(c)).toEqual([]);
+    twilioFixtureStatus(sid, 'active');
+    expect((await put(c, 'twilio', { account_sid: sid, auth_token: token })).status).toBe(200);
+  });
+
+  it('Meta: a wrong token, a WABA the token cannot read, or a wrong app secret is a 400 naming the field', async () => {
+    const c = await createRoomyAccount();
+    const ok = {
+      waba_id: '3330003',
+      access_token: `meta_token_${'f'.repeat(20)}`,
+      app_secret: `app_secret_${'f'.repeat(20)}`,
+    };
+    wabaFixture(ok.waba_id, ok.access_token, [], ok.app_secret);
+    const before = lookups.length;
+    refusedWith(await put(c, 'whatsapp', { ...ok, access_token: `${ok.access_token}x` }), 'access_token');
+    const asked = new URL(lookups[before].url);
+    expect(asked.pathname).toBe(`/v21.0/${ok.waba_id}`);
+    expect(asked.searchParams.get('fields')).toBe('id,name');
+    expect(lookups[before].auth).toBe(`Bearer ${ok.access_token}x`);
+    // B's WABA with this token: Graph's "Unsupported get request" (100).
+    refusedWith(await put(c, 'whatsapp', { ...ok, waba_id: B.waba }), 'waba_id');
+    refusedWith(await put(c, 'whatsapp', { ...ok, app_secret: B.appSecret }), 'app_secret');
+    expect(await stored(c)).toEqual([]);
+    expect((await put(c, 'whatsapp', ok)).status).toBe(200);
+  });
+
+  it('Meta: every phone_number_id the account registered must still be in the WABA, or the save names it', async () => {
+    wabaFixtureRemove(A.waba, A.phoneNumberId);
+    const r = await put(A.acct, 'whatsapp', {
+      waba_id: A.waba,
+      access_token: A.metaToken,
+      app_secret: A.appSecret,
+    });
+    refusedWith(r, 'waba_id');
+    expect(r.body.error.message).toContain(A.phoneNumberId);
+    wabaFixture(A.waba, A.metaToken, [{ id: A.phoneNumberId, display: display(A.number) }]);
+    const again = await put(A.acct, 'whatsapp', {
+      waba_id: A.waba,
+      access_token: A.metaToken,
+      app_secret: A.appSecret,
+    });
+    expect(again.status, again.text).toBe(200);
+  });
+
+  it('a provider that cannot be asked is a 503 provider_unavailable, never a 500, and nothing is stored', async () => {
+    const c = await createRoomyAccount();
+    const sid = `AC${'9'.repeat(32)}`;
+    twilioFixtureAccount(sid, [[sid, A.token]]);
+    try {
+      for (const mode of ['network', '5xx'] as const) {
+        outage = mode;
+        for (const [provider, body] of [
+          ['twilio', { account_sid: sid, auth_token: A.token }],
+          ['whatsapp', { waba_id: A.waba, access_token: A.metaToken, app_secret: A.appSecret }],
+        ] as const) {
+          const r = await put(c, provider, body);
+          expect(r.status, `${mode} ${provider}: ${r.text}`).toBe(503);
+          expect(expectEnvelope(r).code).toBe('provider_unavailable');
+          expect(r.headers.get('Retry-After')).toBe('10');
+        }
+      }
+    } finally {
+      outage = null;
+    }
+    expect(await stored(c)).toEqual([]);
+  });
+
+  it('another account cannot save A’s Twilio account or A’s WABA with its own secrets', async () => {
+    // A second account (no numbers yet, so the 409 rule does not apply) holding B's provider secrets.
+    const other = await createRoomyAccount();
+    refusedWith(await put(other, 'twilio', { account_sid: A.sid, auth_token: B.token }), 'auth_token');
+    refusedWith(
+      await put(other, 'twilio', { account_sid: A.sid, auth_token: A.token, api_key: B.apiKey }),
+      'api_key.sid',
+    );
+    refusedWith(
+      await put(other, 'whatsapp', { waba_id: A.waba, access_token: B.metaToken, app_secret: B.appSecret }),
+      'waba_id',
+    );
+    expect(await stored(other)).toEqual([]);
+    // B itself cannot move onto A's accounts either (its numbers pin it: 409), and keeps its own.
+    expect((await put(B.acct, 'twilio', { account_sid: A.sid, auth_token: B.token })).status).toBe(409);
+    const mine = await request('GET', '/v1/provider_credentials', { key: B.acct.key });
+    expect(mine.body.data.map((d: Json) => d.account_sid ?? d.waba_id).sort()).toEqual(
+      [B.sid, B.waba].sort(),
+    );
+  });
+
+  it('a rotation Twilio or Meta refuses keeps the old credentials working', async () => {
+    const tw = await put(A.acct, 'twilio', { account_sid: A.sid, auth_token: `rotated_${A.token}` });
+    refusedWith(tw, 'auth_token');
+    const wa = await put(A.acct, 'whatsapp', {
+      waba_id: A.waba,
+      access_token: `rotated_${A.metaToken}`,
+      app_secret: A.appSecret,
+    });
+    refusedWith(wa, 'access_token');
+    const now = await request('GET', '/v1/provider_credentials/twilio', { key: A.acct.key });
+    expect(now.body.auth_token_last4).toBe(A.token.slice(-4));
+    // A's webhooks still verify with A's old token, and A's messages still go out with A's old Meta token.
+    expect((await twilioInbound(A, A, 'CAafterfailedrotation')).status).toBe(200);
+    const before = graphSends.length;
+    const sent = await request('POST', '/api/v1/whatsapp/send', {
+      key: A.acct.key,
+      body: {
+        agent_id: A.acct.agentId,
+        to_number: '+14155550180',
+        message_type: 'template',
+        content: { name: 'appointment_reminder', language: 'en_US' },
+      },
+    });
+    expect(sent.status, sent.text).toBe(200);
+    expect(graphSends.slice(before).map((g) => g.auth)).toEqual([`Bearer ${A.metaToken}`]);
+  });
+
+  it('with PROVIDER_CREDENTIAL_CHECK=simulator only the simulator’s documented test credentials pass, and no provider is asked', async () => {
+    const c = await createRoomyAccount();
+    const sim = { PROVIDER_CREDENTIAL_CHECK: 'simulator' };
+    const before = lookups.length;
+    const t = SIMULATOR_TWILIO_CREDENTIALS;
+    const m = SIMULATOR_META_CREDENTIALS;
+    const wrong = await withSettings(sim, 'PUT', '/v1/provider_credentials/twilio', {
+      key: c.key,
+      body: { account_sid: t.account_sid, auth_token: `${t.auth_token}x` },
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.param).toBe('auth_token');
+    const wrongMeta = await withSettings(sim, 'PUT', '/v1/provider_credentials/whatsapp', {
+      key: c.key,
+      body: { waba_id: m.waba_id, access_token: m.access_token, app_secret: `${m.app_secret}x` },
+    });
+    expect(wrongMeta.body.error.param).toBe('app_secret');
+    expect(await stored(c)).toEqual([]);
+    const right = await withSettings(sim, 'PUT', '/v1/provider_credentials/twilio', {
+      key: c.key,
+      body: { account_sid: t.account_sid, auth_token: t.auth_token, api_key: t.api_key },
+    });
+    expect(right.status, right.text).toBe(200);
+    const rightMeta = await withSettings(sim, 'PUT', '/v1/provider_credentials/whatsapp', {
+      key: c.key,
+      body: m,
+    });
+    expect(rightMeta.status, rightMeta.text).toBe(200);
+    expect(lookups.length).toBe(before);
+  });
+});
+
+describe('each account’s own Meta webhook verify token', () => {
+  const webhookOf = async (p: TestAccount) =>
+    (await request('GET', '/v1/provider_credentials/whatsapp/webhook', { key: p.key })).body as {
+      callback_url: string;
+      verify_token: string;
+    };
+  const handshake = (path: string, token: string, mode = 'subscribe') =>
+    request(
+      'GET',
+      `${path}?${new URLSearchParams({ 'hub.mode': mode, 'hub.verify_token': token, 'hub.challenge': '1158201444' })}`,
+    );
+
+  it('is made at the first save, shown in that answer, kept by later saves, and stored only sealed and hashed', async () => {
+    const c = await createRoomyAccount();
+    const creds = {
+      waba_id: '4440004',
+      access_token: `meta_token_${'4'.repeat(20)}`,
+      app_secret: `app_secret_${'4'.repeat(20)}`,
+    };
+    wabaFixture(creds.waba_id, creds.access_token, [], creds.app_secret);
+    const first = await request('PUT', '/v1/provider_credentials/whatsapp', { key: c.key, body: creds });
+    expect(first.status, first.text).toBe(200);
+    const token = first.body.webhook_verify_token as string;
+    expect(token).toMatch(/^cpvt_[0-9a-f]{64}$/);
+    expect(first.body.webhook_callback_url).toBe(`${BASE}/providers/whatsapp/${c.id}`);
+    const hook = await webhookOf(c);
+    expect(hook).toMatchObject({
+      object: 'meta_webhook',
+      callback_url: first.body.webhook_callback_url,
+      verify_token: token,
+    });
+    // A later save (a rotated token) keeps it and does not show it again.
+    const again = await request('PUT', '/v1/provider_credentials/whatsapp', { key: c.key, body: creds });
+    expect(again.body.webhook_verify_token).toBeNull();
+    expect((await webhookOf(c)).verify_token).toBe(token);
+    const listed = await request('GET', '/v1/provider_credentials', { key: c.key });
+    expect(listed.text).not.toContain(token);
+    const [row] = (
+      await shardsDb
+        .prepare("SELECT * FROM provider_credentials WHERE account_id = ? AND provider = 'whatsapp'")
+        .bind(c.id)
+        .all<Json>()
+    ).results;
+    expect(JSON.stringify(row)).not.toContain(token.slice(5, 25));
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
+    expect(row.verify_token_hash).toBe([...digest].map((b) => b.toString(16).padStart(2, '0')).join(''));
+    // Unique: no second row (here the same account's, so on the same shard) may carry the same hash.
+    const dup = shardsDb
+      .prepare(
+        `INSERT INTO provider_credentials (account_id, provider, external_id, details, key_id, ciphertext,
+           created_at, updated_at, verify_token_hash) VALUES (?, 'twilio', 'x', '{}', 'k1', 'x', 0, 0, ?)`,
+      )
+      .bind(c.id, row.verify_token_hash);
+    await expect(dup.run()).rejects.toThrow(/UNIQUE/);
+  });
+
+  it("Meta's handshake at an account's callback URL answers the challenge for that account's token only", async () => {
+    const a = await webhookOf(A.acct);
+    const b = await webhookOf(B.acct);
+    expect(a.verify_token).not.toBe(b.verify_token);
+    const pathA = new URL(a.callback_url).pathname;
+    const pathB = new URL(b.callback_url).pathname;
+    const ok = await handshake(pathA, a.verify_token);
+    expect(ok.status, ok.text).toBe(200);
+    expect(ok.text).toBe('1158201444');
+    expect((await handshake(pathB, b.verify_token)).text).toBe('1158201444');
+    // A's token at B's URL, B's at A's, the deployment's at either, a wrong mode, an unknown account: 403 alike.
+    const refusals = [
+      await handshake(pathB, a.verify_token),
+      await handshake(pathA, b.verify_token),
+      await handshake(pathA, 'test_meta_verify_token'),
+      await handshake(pathA, a.verify_token, 'unsubscribe'),
+      await handshake(pathA, ''),
+      await handshake('/providers/whatsapp/acct_doesnotexist000000000', a.verify_token),
+    ];
+    for (const r of refusals) {
+      expect(r.status, r.text).toBe(403);
+      expect(r.text).not.toContain('1158201444');
+      expect(sansRequestId(r)).toEqual(sansRequestId(refusals[0]));
+    }
+    // The shared URL takes the deployment's token, not an account's.
+    expect((await handshake('/providers/whatsapp', a.verify_token)).status).toBe(403);
+    expect((await handshake('/providers/whatsapp', 'test_meta_verify_token')).status).toBe(200);
+    // Another account cannot read A's token.
+    const other = await createRoomyAccount();
+    expect(
+      (await request('GET', '/v1/provider_credentials/whatsapp/webhook', { key: other.key })).status,
+    ).toBe(404);
+  });
+
+  it("an account's callback URL takes only that account's own signed messages", async () => {
+    const payload = structuredClone(inboundWebhook) as any;
+    const value = payload.entry[0].changes[0].value;
+    value.metadata.phone_number_id = A.phoneNumberId;
+    value.messages[0].id = 'wamid.own-url';
+    value.messages[0].text.body = 'via my own URL';
+    const raw = JSON.stringify(payload);
+    const post = async (accountId: string, secret: string) =>
+      request('POST', `/providers/whatsapp/${accountId}`, {
+        raw,
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Hub-Signature-256': await metaSignature(secret, raw),
+        },
+      });
+    // A's message, signed by A, sent to B's URL: B's secret judges, so it is refused and nothing lands.
+    expect((await post(B.acct.id, A.appSecret)).status).toBe(401);
+    expect((await post(B.acct.id, B.appSecret)).status).toBe(200);
+    const inboxA = async () =>
+      ((await request('GET', '/v1/messages?direction=inbound', { key: A.acct.key })).body.data as Json[]).map(
+        (m) => m.content,
+      );
+    expect(await inboxA()).not.toContain('via my own URL');
+    expect((await post(A.acct.id, A.appSecret)).status).toBe(200);
+    expect(await inboxA()).toContain('via my own URL');
   });
 });
 

@@ -11,7 +11,7 @@ import {
   type TestAccount,
   uniqueNumber,
 } from '../helpers/harness';
-import { waitFor } from '../helpers/receiver';
+import { deliveriesTo, installReceiver, receiverUrl, waitFor } from '../helpers/receiver';
 import { shardsDb } from '../helpers/shards';
 
 const suppress = (a: TestAccount, body: Record<string, unknown>) =>
@@ -292,6 +292,78 @@ describe('a large import stores all or nothing', () => {
     });
     expect(again.body).toMatchObject({ rows: 5000, created: 5000 });
   }, 60_000);
+});
+
+describe('a 1 000-entry batch writes its events with its rows', () => {
+  afterEach(() => disarmFaults());
+  const phones = (prefix: string, n: number) =>
+    Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(7, '0')}`);
+  const batch = (a: TestAccount, list: string[]) =>
+    request('POST', '/v1/suppressions/batch', {
+      key: a.key,
+      body: { suppressions: list.map((phone) => ({ phone })) },
+    });
+  const endpoint = async (a: TestAccount) => {
+    const r = await request('POST', '/v1/webhook_endpoints', {
+      key: a.key,
+      body: { url: receiverUrl('sup-batch'), events: ['suppression.created'] },
+    });
+    expect(r.status, r.text).toBe(201);
+    return r.body as { id: string; url: string };
+  };
+  const count = async (sql: string, ...args: unknown[]) =>
+    (
+      await shardsDb
+        .prepare(sql)
+        .bind(...args)
+        .first<{ n: number }>()
+    )?.n ?? 0;
+
+  it('one event and one delivery per new entry, none for entries already on the list', async () => {
+    installReceiver();
+    const a = await createRoomyAccount();
+    const ep = await endpoint(a);
+    const list = phones('+1312', 1000);
+    for (const phone of list.slice(0, 3)) expect((await suppress(a, { phone })).status).toBe(201);
+    const r = await batch(a, list);
+    expect(r.status, r.text.slice(0, 300)).toBe(200);
+    expect(r.body).toMatchObject({ created: 997, existing: 3 });
+    const q = "SELECT COUNT(*) AS n FROM events WHERE account_id = ? AND type = 'suppression.created'";
+    expect(await count(q, a.id)).toBe(1000);
+    // Every stored entry has exactly one event naming it, and each event one delivery to the endpoint.
+    expect(
+      await count(
+        `SELECT COUNT(*) AS n FROM suppressions s WHERE s.account_id = ? AND (SELECT COUNT(*) FROM events e
+           WHERE e.account_id = s.account_id AND e.data ->> '$.suppression.id' = s.id) = 1`,
+        a.id,
+      ),
+    ).toBe(1000);
+    expect(
+      await count(
+        'SELECT COUNT(*) AS n FROM deliveries WHERE account_id = ? AND endpoint_id = ?',
+        a.id,
+        ep.id,
+      ),
+    ).toBe(1000);
+    // Queued and delivered (the batch's deliveries are sent once the batch has committed).
+    await waitFor(() => deliveriesTo(ep.url).length >= 1000, { timeout: 60_000, what: '1 000 deliveries' });
+  }, 90_000);
+
+  it('a statement of the batch that fails leaves no entry and no event of it', async () => {
+    const a = await createRoomyAccount();
+    const ep = await endpoint(a);
+    // In the window, the endpoint row goes away (hard): the deliveries' foreign key then fails inside the
+    // one D1 batch that also holds the rows and the events.
+    armFault(env, 'suppressions-before-event-batch', {
+      kind: 'run',
+      fn: () => shardsDb.prepare('DELETE FROM webhook_endpoints WHERE id = ?').bind(ep.id).run(),
+    });
+    const r = await batch(a, phones('+1313', 50));
+    expect(r.status).toBe(500);
+    expect(timesReached('suppressions-before-event-batch')).toBe(1);
+    expect(await count('SELECT COUNT(*) AS n FROM suppressions WHERE account_id = ?', a.id)).toBe(0);
+    expect(await count('SELECT COUNT(*) AS n FROM events WHERE account_id = ?', a.id)).toBe(0);
+  });
 });
 
 describe('batches skip suppressed numbers', () => {

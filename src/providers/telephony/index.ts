@@ -23,7 +23,30 @@ const external: TelephonyProvider = {
   async lookup() {
     return { status: 'unknown' };
   },
+  async verifyCredentials() {
+    return {
+      status: 'refused',
+      param: 'account_sid',
+      message: 'External calls hold no provider credentials',
+    };
+  },
 };
+
+/**
+ * Who judges Twilio credentials before they are saved: Twilio itself (default), or with
+ * PROVIDER_CREDENTIAL_CHECK=simulator the simulator, which accepts only its documented test credentials
+ * (development and tests without a network; a real deployment leaves the setting unset).
+ */
+export function twilioCredentialChecker(env: Env, db: Db): TelephonyProvider {
+  if (env.PROVIDER_CREDENTIAL_CHECK === 'simulator')
+    return new SimulatorTelephony(simulatorTimeScale(env), db);
+  return new TwilioTelephony({
+    accountSid: '',
+    restUser: '',
+    restSecret: '',
+    apiBase: env.TWILIO_API_BASE || 'https://api.twilio.com',
+  });
+}
 
 /** The provider for a call; Twilio with the credentials of the call's account (services/provider-credentials.ts resolves them). */
 export function telephonyFor(env: Env, db: Db, name: string, twilio: TwilioConfig | null): TelephonyProvider {
@@ -36,4 +59,4 @@ export function telephonyFor(env: Env, db: Db, name: string, twilio: TwilioConfi
   return new SimulatorTelephony(simulatorTimeScale(env), db);
 }
 
-export type { ProviderEvent, TelephonyProvider } from './types';
+export type { CredentialVerdict, ProviderEvent, TelephonyProvider } from './types';

@@ -2,7 +2,15 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { simulatorDials } from '../../db/schema';
-import type { DialLookup, DialRequest, DialResult, ProviderEvent, TelephonyProvider } from './types';
+import type {
+  CredentialVerdict,
+  DialLookup,
+  DialRequest,
+  DialResult,
+  ProviderEvent,
+  TelephonyProvider,
+  TwilioAccountCredentials,
+} from './types';
 
 export const SIMULATOR_NUMBERS = {
   failed: '+15005550001',
@@ -10,6 +18,31 @@ export const SIMULATOR_NUMBERS = {
   noAnswer: '+15005550003',
   voicemail: '+15005550004',
 } as const;
+
+/**
+ * The simulator's documented test credentials (README "Provider credentials"): with
+ * PROVIDER_CREDENTIAL_CHECK=simulator these, and only these, are accepted — no provider is asked.
+ */
+export const SIMULATOR_TWILIO_CREDENTIALS = {
+  account_sid: 'ACc0ffee00000000000000000000000001',
+  auth_token: 'simulator_auth_token_0001',
+  api_key: { sid: 'SKc0ffee00000000000000000000000001', secret: 'simulator_api_key_secret_0001' },
+} as const;
+
+/** Checks `c` against the simulator's test credentials, naming the first field that differs. */
+export function verifySimulatorTwilio(c: TwilioAccountCredentials): CredentialVerdict {
+  const t = SIMULATOR_TWILIO_CREDENTIALS;
+  const refused = (param: string, what: string): CredentialVerdict => ({
+    status: 'refused',
+    param,
+    message: `Not the simulator's test ${what} (README "Provider credentials")`,
+  });
+  if (c.accountSid !== t.account_sid) return refused('account_sid', 'Account SID');
+  if (c.authToken !== t.auth_token) return refused('auth_token', 'auth token');
+  if (c.apiKey && c.apiKey.sid !== t.api_key.sid) return refused('api_key.sid', 'API key SID');
+  if (c.apiKey && c.apiKey.secret !== t.api_key.secret) return refused('api_key.secret', 'API key secret');
+  return { status: 'valid' };
+}
 
 export interface SimulateOptions {
   talk_seconds?: number;
@@ -108,6 +141,10 @@ export class SimulatorTelephony implements TelephonyProvider {
       }
     }
     return script.map((x) => ({ ...x, afterMs: Math.max(0, x.afterMs - elapsedMs) }));
+  }
+
+  async verifyCredentials(c: TwilioAccountCredentials): Promise<CredentialVerdict> {
+    return verifySimulatorTwilio(c);
   }
 
   async hangup(_id: string, answered: boolean): Promise<ProviderEvent> {

@@ -1,6 +1,14 @@
 // Twilio Programmable Voice: REST call creation with status callbacks; callbacks verified by X-Twilio-Signature.
 import type { CallStatus } from '../../db/types';
-import type { DialLookup, DialRequest, DialResult, ProviderEvent, TelephonyProvider } from './types';
+import type {
+  CredentialVerdict,
+  DialLookup,
+  DialRequest,
+  DialResult,
+  ProviderEvent,
+  TelephonyProvider,
+  TwilioAccountCredentials,
+} from './types';
 
 export interface TwilioConfig {
   /** The Twilio account calls are placed in (the URL's /Accounts/{sid}). */
@@ -98,9 +106,89 @@ export class TwilioTelephony implements TelephonyProvider {
     if (matches.length !== 1) return { status: 'unknown' };
     return { status: 'found', result: { providerCallId: String(matches[0].sid) } };
   }
+
+  /**
+   * Fetches the Account resource (GET /2010-04-01/Accounts/{Sid}.json) with the auth token, and again with
+   * the API key pair when one is given: 401 refuses the secret that was used, 403/404 the id (an API key of
+   * another account), a status other than `active` the Account SID. No answer, a 5xx or 429 is `unavailable`.
+   * The answer carries the account's auth token: it is read for `sid` and `status` only, never logged.
+   */
+  async verifyCredentials(c: TwilioAccountCredentials): Promise<CredentialVerdict> {
+    const logins = [
+      { user: c.accountSid, secret: c.authToken, secretParam: 'auth_token', idParam: 'account_sid' },
+    ];
+    if (c.apiKey)
+      logins.push({
+        user: c.apiKey.sid,
+        secret: c.apiKey.secret,
+        secretParam: 'api_key.secret',
+        idParam: 'api_key.sid',
+      });
+    for (const login of logins) {
+      let res: Response;
+      try {
+        res = await fetch(
+          `${this.cfg.apiBase}/2010-04-01/Accounts/${encodeURIComponent(c.accountSid)}.json`,
+          {
+            headers: { Authorization: twilioAuth({ restUser: login.user, restSecret: login.secret }) },
+            signal: AbortSignal.timeout(10_000),
+          },
+        );
+      } catch (err) {
+        return {
+          status: 'unavailable',
+          message: `Twilio could not be reached (${String(err).slice(0, 100)})`,
+        };
+      }
+      const text = await res.text();
+      if (res.status === 401)
+        return {
+          status: 'refused',
+          param: login.secretParam,
+          message: `Twilio did not accept this ${login.secretParam === 'auth_token' ? 'auth token' : 'API key secret'} for ${login.user} (Twilio 20003 Authenticate)`,
+        };
+      if (res.status === 403 || res.status === 404)
+        return {
+          status: 'refused',
+          param: login.idParam,
+          message:
+            login.idParam === 'account_sid'
+              ? `Twilio has no account ${c.accountSid} for these credentials`
+              : `API key ${login.user} does not belong to Twilio account ${c.accountSid}`,
+        };
+      if (!res.ok)
+        return {
+          status: 'unavailable',
+          message: `Twilio answered ${res.status}; nothing was saved, try again`,
+        };
+      let account: { sid?: unknown; status?: unknown };
+      try {
+        account = JSON.parse(text);
+      } catch {
+        return {
+          status: 'unavailable',
+          message: 'Twilio gave an unreadable answer; nothing was saved, try again',
+        };
+      }
+      if (account.sid !== c.accountSid)
+        return {
+          status: 'refused',
+          param: 'account_sid',
+          message: `Twilio answered for another account than ${c.accountSid}`,
+        };
+      if (account.status !== 'active')
+        return {
+          status: 'refused',
+          param: 'account_sid',
+          message: `Twilio account ${c.accountSid} is ${String(account.status)}, not active`,
+        };
+    }
+    return { status: 'valid' };
+  }
 }
 
-const twilioAuth = (cfg: TwilioConfig) => `Basic ${btoa(`${cfg.restUser}:${cfg.restSecret}`)}`;
+const twilioAuth = (cfg: Pick<TwilioConfig, 'restUser' | 'restSecret'>) =>
+  `Basic ${btoa(`${cfg.restUser}:${cfg.restSecret}`)}`;
 
 /**
  * Verified ownership: whether `number` is an IncomingPhoneNumber of the Twilio account. `false` when

@@ -46,9 +46,27 @@ export interface TelephonyProvider {
    * the session dial, `unknown` ends the call as `dial_uncertain` — never a blind redial.
    */
   lookup(req: DialRequest, sinceMs: number): Promise<DialLookup>;
+  /** Whether the provider accepts these credentials (asked before they are saved; never stores them). */
+  verifyCredentials(c: TwilioAccountCredentials): Promise<CredentialVerdict>;
 }
 
 export type DialLookup =
   | { status: 'found'; result: DialResult }
   | { status: 'absent' }
   | { status: 'unknown' };
+
+/** An account's Twilio login as it is about to be saved (PUT /v1/provider_credentials/twilio). */
+export interface TwilioAccountCredentials {
+  accountSid: string;
+  authToken: string;
+  apiKey?: { sid: string; secret: string };
+}
+
+/**
+ * What a provider says of credentials before they are saved: `refused` names the input field that is wrong
+ * (answered 400 with that `param`), `unavailable` means the provider could not be asked (503, nothing stored).
+ */
+export type CredentialVerdict =
+  | { status: 'valid' }
+  | { status: 'refused'; param: string; message: string }
+  | { status: 'unavailable'; message: string };

@@ -1,6 +1,7 @@
 // Meta's WhatsApp Cloud API: Graph /{phone-number-id}/messages; callbacks signed with X-Hub-Signature-256.
 import type { MessageStatus } from '../../db/types';
-import type { OutboundMessage, WhatsAppProvider } from './types';
+import type { CredentialVerdict } from '../telephony/types';
+import type { MetaAccountCredentials, OutboundMessage, WhatsAppProvider } from './types';
 
 export interface MetaConfig {
   token: string;
@@ -20,6 +21,79 @@ export class MetaError extends Error {
 export class MetaWhatsApp implements WhatsAppProvider {
   readonly name = 'meta' as const;
   constructor(private readonly cfg: MetaConfig) {}
+
+  /**
+   * GET /{waba_id}?fields=id,name with the token and its appsecret_proof (HMAC-SHA256 of the token under the
+   * app secret, which Graph checks whenever it is sent), then the WABA's phone numbers: every id the account
+   * has registered must still be listed there. Graph's error codes decide which field is named: 190 the
+   * token, an invalid appsecret_proof the app secret, 100 (no such object for this token) the WABA id.
+   */
+  async verifyCredentials(c: MetaAccountCredentials): Promise<CredentialVerdict> {
+    const proof = await hmacHex(c.appSecret, c.token);
+    const url = `${this.cfg.graphBase}/${encodeURIComponent(c.wabaId)}?fields=id,name&appsecret_proof=${proof}`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        headers: { Authorization: `Bearer ${c.token}` },
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (err) {
+      return { status: 'unavailable', message: `Meta could not be reached (${String(err).slice(0, 100)})` };
+    }
+    const text = await res.text();
+    let body: { id?: unknown; error?: { code?: unknown; message?: unknown } } = {};
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // judged by the status below
+    }
+    const code = body.error?.code;
+    const said = typeof body.error?.message === 'string' ? body.error.message.slice(0, 200) : '';
+    const refused = (param: string, message: string): CredentialVerdict => ({
+      status: 'refused',
+      param,
+      message,
+    });
+    if (res.status === 429 || res.status >= 500 || code === 4 || code === 80008)
+      return { status: 'unavailable', message: `Meta answered ${res.status}; nothing was saved, try again` };
+    if (!res.ok || body.error) {
+      if (code === 190 || res.status === 401)
+        return refused(
+          'access_token',
+          `Meta did not accept this access token (${said || 'OAuthException 190'})`,
+        );
+      if (/appsecret_proof/i.test(said))
+        return refused(
+          'app_secret',
+          'Meta did not accept this app secret for the access token (appsecret_proof)',
+        );
+      if (code === 10 || code === 200 || res.status === 403)
+        return refused('access_token', `This access token may not read WABA ${c.wabaId} (${said})`);
+      return refused(
+        'waba_id',
+        `Meta has no WhatsApp Business Account ${c.wabaId} this token can read (${said})`,
+      );
+    }
+    if (body.id !== c.wabaId)
+      return refused('waba_id', `Meta answered for another object than WABA ${c.wabaId}`);
+    if (!c.phoneNumberIds.length) return { status: 'valid' };
+    let listed: Set<string> | null;
+    try {
+      listed = await wabaPhoneNumbers(
+        { graphBase: this.cfg.graphBase, token: c.token, wabaId: c.wabaId },
+        proof,
+      );
+    } catch {
+      return { status: 'unavailable', message: "Meta's phone number list could not be read; try again" };
+    }
+    const missing = c.phoneNumberIds.find((id) => !listed?.has(id));
+    if (missing)
+      return refused(
+        'waba_id',
+        `Phone number id ${missing}, registered to a number of this account, is not in WABA ${c.wabaId} as this token sees it; release that number first`,
+      );
+    return { status: 'valid' };
+  }
 
   async send(msg: OutboundMessage) {
     const phoneNumberId = msg.phoneNumberId ?? this.cfg.defaultPhoneNumberId;
@@ -67,8 +141,48 @@ export class MetaWhatsApp implements WhatsAppProvider {
 }
 
 /**
+ * The WABA's phone numbers (id → display number), pages followed only on the same Graph origin; null when
+ * Graph refuses the token or the WABA (a 4xx). A 5xx or an unreadable answer throws MetaError.
+ */
+async function wabaPhoneNumbersById(
+  cfg: { graphBase: string; token: string; wabaId: string },
+  proof?: string,
+): Promise<Map<string, string> | null> {
+  let url: string | null =
+    `${cfg.graphBase}/${encodeURIComponent(cfg.wabaId)}/phone_numbers?fields=id,display_phone_number&limit=100${proof ? `&appsecret_proof=${proof}` : ''}`;
+  const origin = new URL(cfg.graphBase).origin;
+  const out = new Map<string, string>();
+  for (let page = 0; url && page < 10; page++) {
+    const res: Response = await fetch(url, {
+      headers: { Authorization: `Bearer ${cfg.token}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await res.text();
+    if (res.status >= 400 && res.status < 500) return null;
+    if (!res.ok) throw new MetaError(res.status, text);
+    let body: { data?: unknown; paging?: { next?: unknown } };
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new MetaError(502, `unreadable phone_numbers answer: ${text.slice(0, 100)}`);
+    }
+    // The first listing of an id counts (as a reader going down the pages would find it).
+    for (const n of Array.isArray(body.data) ? body.data : [])
+      if (typeof n?.id === 'string' && !out.has(n.id)) out.set(n.id, String(n.display_phone_number ?? ''));
+    const next = typeof body.paging?.next === 'string' ? body.paging.next : null;
+    url = next && next.startsWith(`${origin}/`) ? next : null;
+  }
+  return out;
+}
+
+/** The ids of the WABA's phone numbers (empty when Graph refuses; throws when it cannot be asked). */
+async function wabaPhoneNumbers(cfg: { graphBase: string; token: string; wabaId: string }, proof?: string) {
+  return new Set((await wabaPhoneNumbersById(cfg, proof))?.keys() ?? []);
+}
+
+/**
  * Verified ownership: whether Meta lists `phoneNumberId` among the WABA's phone numbers, with a display
- * number equal to `number` (digits compared). Pages are followed only on the same Graph origin.
+ * number equal to `number` (digits compared).
  */
 export async function wabaHasNumber(
   cfg: { graphBase: string; token: string; wabaId: string | null },
@@ -77,42 +191,26 @@ export async function wabaHasNumber(
 ): Promise<boolean> {
   if (!cfg.wabaId) return false;
   const digits = (s: unknown) => String(s ?? '').replace(/\D/g, '');
-  let url: string | null =
-    `${cfg.graphBase}/${encodeURIComponent(cfg.wabaId)}/phone_numbers?fields=id,display_phone_number&limit=100`;
-  const origin = new URL(cfg.graphBase).origin;
-  for (let page = 0; url && page < 10; page++) {
-    const res = await fetch(url, {
-      headers: { Authorization: `Bearer ${cfg.token}` },
-      signal: AbortSignal.timeout(10_000),
-    });
-    const text = await res.text();
-    if (res.status >= 400 && res.status < 500) return false;
-    if (!res.ok) throw new MetaError(res.status, text);
-    let body: { data?: unknown; paging?: { next?: unknown } };
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new MetaError(502, `unreadable phone_numbers answer: ${text.slice(0, 100)}`);
-    }
-    const found = (Array.isArray(body.data) ? body.data : []).find((n) => n?.id === phoneNumberId);
-    if (found) return digits(found.display_phone_number) === digits(number);
-    const next = typeof body.paging?.next === 'string' ? body.paging.next : null;
-    url = next && next.startsWith(`${origin}/`) ? next : null;
-  }
-  return false;
+  const listed = await wabaPhoneNumbersById({ ...cfg, wabaId: cfg.wabaId });
+  const display = listed?.get(phoneNumberId);
+  return display !== undefined && digits(display) === digits(number);
 }
 
-/** X-Hub-Signature-256: "sha256=" + hex HMAC-SHA256(app secret, raw body). */
-export async function metaSignature(appSecret: string, rawBody: string): Promise<string> {
+async function hmacHex(secret: string, data: string) {
   const key = await crypto.subtle.importKey(
     'raw',
-    new TextEncoder().encode(appSecret),
+    new TextEncoder().encode(secret),
     { name: 'HMAC', hash: 'SHA-256' },
     false,
     ['sign'],
   );
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(rawBody)));
-  return `sha256=${[...mac].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(data)));
+  return [...mac].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** X-Hub-Signature-256: "sha256=" + hex HMAC-SHA256(app secret, raw body). */
+export async function metaSignature(appSecret: string, rawBody: string): Promise<string> {
+  return `sha256=${await hmacHex(appSecret, rawBody)}`;
 }
 
 export interface MetaWebhookItem {

@@ -1,6 +1,14 @@
 // The built-in WhatsApp provider: sent → delivered → read on timers, scripted by recipient number.
 import type { ScriptedStep } from '../../db/types';
-import type { OutboundMessage, WhatsAppProvider } from './types';
+import type { CredentialVerdict } from '../telephony/types';
+import type { MetaAccountCredentials, OutboundMessage, WhatsAppProvider } from './types';
+
+/** The simulator's documented Meta test credentials (PROVIDER_CREDENTIAL_CHECK=simulator accepts only these). */
+export const SIMULATOR_META_CREDENTIALS = {
+  waba_id: '100000000000001',
+  access_token: 'simulator_whatsapp_token_0001',
+  app_secret: 'simulator_app_secret_0001',
+} as const;
 
 export const WHATSAPP_SIMULATOR_NUMBERS = {
   failed: '+15005550001', // not a WhatsApp user
@@ -13,6 +21,22 @@ export const SIMULATED_REPLY = 'Yes, that works for me. Thanks!';
 export class SimulatorWhatsApp implements WhatsAppProvider {
   readonly name = 'simulator' as const;
   constructor(private readonly timeScale: number) {}
+
+  async verifyCredentials(c: MetaAccountCredentials): Promise<CredentialVerdict> {
+    const t = SIMULATOR_META_CREDENTIALS;
+    const wrong = [
+      ['waba_id', c.wabaId !== t.waba_id],
+      ['access_token', c.token !== t.access_token],
+      ['app_secret', c.appSecret !== t.app_secret],
+    ].find(([, bad]) => bad);
+    return wrong
+      ? {
+          status: 'refused',
+          param: wrong[0] as string,
+          message: `Not the simulator's test ${wrong[0]} (README "Provider credentials")`,
+        }
+      : { status: 'valid' };
+  }
 
   async send(msg: OutboundMessage) {
     const ms = (s: number) => Math.round(s * 1000 * this.timeScale);

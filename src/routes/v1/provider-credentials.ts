@@ -4,9 +4,11 @@ import { createRoute, z } from '@hono/zod-openapi';
 import {
   deleteCredential,
   getCredential,
+  getMetaWebhook,
   listCredentials,
   putCredential,
 } from '../../services/provider-credentials';
+import { publicBaseUrl } from '../../middleware/request-context';
 import { errorResponse, errorResponses, jsonBody, jsonResponse, newRouter } from '../router';
 import { ctxOf } from '../../middleware/auth';
 
@@ -71,9 +73,27 @@ const WhatsAppCredential = z
     waba_id: z.string(),
     access_token_last4: z.string().nullable(),
     app_secret_last4: z.string().nullable(),
+    webhook_callback_url: z.string().openapi({
+      description:
+        "The Callback URL to enter in your Meta app's WhatsApp webhook configuration (this account's own)",
+    }),
+    webhook_verify_token: z.string().nullable().openapi({
+      description:
+        'The Verify token to enter beside it: shown in the answer to the save that generated it (the first), else null; GET /v1/provider_credentials/whatsapp/webhook shows it again',
+    }),
     ...times,
   })
   .openapi('WhatsAppCredential');
+const MetaWebhook = z
+  .object({
+    object: z.literal('meta_webhook'),
+    callback_url: z.string(),
+    verify_token: z.string().openapi({
+      description:
+        "This account's own hub.verify_token for Meta's GET subscription handshake at callback_url (no other account's token verifies it)",
+    }),
+  })
+  .openapi('MetaWebhook');
 const Credential = z.union([TwilioCredential, WhatsAppCredential]).openapi('ProviderCredential');
 const ProviderParam = z.object({
   provider: z
@@ -99,7 +119,7 @@ export function providerCredentialRoutes() {
         ...errorResponses,
       },
     }),
-    async (c) => c.json(await listCredentials(ctxOf(c)), 200),
+    async (c) => c.json(await listCredentials(ctxOf(c), publicBaseUrl(c)), 200),
   );
 
   r.openapi(
@@ -109,18 +129,21 @@ export function providerCredentialRoutes() {
       tags,
       summary: 'Set the Twilio account this account calls through',
       description:
-        "Creates or replaces them. Calls and inbound webhooks of this account's Twilio numbers use them from then on; changing the Account SID while Twilio numbers are registered is refused (409).",
+        "Creates or replaces them, once Twilio accepts them: the Account resource is fetched with the auth token (and with the API key pair when given). A secret Twilio refuses, an unknown account or one that is not `active` is a 400 naming the field; Twilio unreachable is a 503 `provider_unavailable`. Either way nothing is stored and credentials saved before keep working. Calls and inbound webhooks of this account's Twilio numbers use them from then on; changing the Account SID while Twilio numbers are registered is refused (409).",
       request: { body: jsonBody(TwilioInput) },
       responses: {
         200: jsonResponse(TwilioCredential, 'Stored (encrypted)'),
         409: errorResponse(409),
         422: errorResponse(422),
+        503: errorResponse(503),
         ...errorResponses,
       },
     }),
     async (c) =>
       c.json(
-        (await putCredential(ctxOf(c), 'twilio', c.req.valid('json'))) as z.infer<typeof TwilioCredential>,
+        (await putCredential(ctxOf(c), 'twilio', c.req.valid('json'), publicBaseUrl(c))) as z.infer<
+          typeof TwilioCredential
+        >,
         200,
       ),
   );
@@ -132,18 +155,19 @@ export function providerCredentialRoutes() {
       tags,
       summary: 'Set the WhatsApp Business Account this account messages through',
       description:
-        "Creates or replaces them. Messages and Meta webhooks of this account's WhatsApp numbers use them; changing the WABA while WhatsApp numbers are registered is refused (409).",
+        "Creates or replaces them, once Meta accepts them: the WABA is read with the token and its appsecret_proof, and every phone_number_id the account registered must still be listed in it. A refusal is a 400 naming the field; Meta unreachable is a 503 `provider_unavailable`. Either way nothing is stored and credentials saved before keep working. Messages and Meta webhooks of this account's WhatsApp numbers use them; changing the WABA while WhatsApp numbers are registered is refused (409).",
       request: { body: jsonBody(WhatsAppInput) },
       responses: {
         200: jsonResponse(WhatsAppCredential, 'Stored (encrypted)'),
         409: errorResponse(409),
         422: errorResponse(422),
+        503: errorResponse(503),
         ...errorResponses,
       },
     }),
     async (c) =>
       c.json(
-        (await putCredential(ctxOf(c), 'whatsapp', c.req.valid('json'))) as z.infer<
+        (await putCredential(ctxOf(c), 'whatsapp', c.req.valid('json'), publicBaseUrl(c))) as z.infer<
           typeof WhatsAppCredential
         >,
         200,
@@ -159,7 +183,20 @@ export function providerCredentialRoutes() {
       request: { params: ProviderParam },
       responses: { 200: jsonResponse(Credential, 'The credentials'), ...errorResponses },
     }),
-    async (c) => c.json(await getCredential(ctxOf(c), c.req.valid('param').provider), 200),
+    async (c) => c.json(await getCredential(ctxOf(c), c.req.valid('param').provider, publicBaseUrl(c)), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/provider_credentials/whatsapp/webhook',
+      tags,
+      summary: "Your Meta app's webhook settings: this account's callback URL and verify token",
+      description:
+        "Meta's subscription handshake (GET with hub.mode=subscribe, hub.verify_token, hub.challenge) at callback_url is answered with the challenge only when hub.verify_token is this verify token. The token is generated at the first save of the WhatsApp credentials and kept by later ones.",
+      responses: { 200: jsonResponse(MetaWebhook, 'The callback URL and verify token'), ...errorResponses },
+    }),
+    async (c) => c.json(await getMetaWebhook(ctxOf(c), publicBaseUrl(c)), 200),
   );
 
   r.openapi(
