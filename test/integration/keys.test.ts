@@ -136,3 +136,20 @@ describe('last_used_at', () => {
     }
   });
 });
+
+// The limiter bench's "authentication alone" case (bench/limiter.mjs) times a /v1 path no route serves:
+// that only measures the key check if the key check runs before the 404. It also keeps the API's shape
+// from an unauthenticated caller.
+describe('a /v1 path no route serves', () => {
+  it('is 401 without a valid key and 404 with one', async () => {
+    const a = await createAccount('starter');
+    const none = await request('GET', '/v1/_auth_only');
+    expect(none.status).toBe(401);
+    expectEnvelope(none);
+    const bad = await request('GET', '/v1/_auth_only', { key: `${a.key}x` });
+    expect(bad.status).toBe(401);
+    const good = await request('GET', '/v1/_auth_only', { key: a.key });
+    expect(good.status).toBe(404);
+    expectEnvelope(good);
+  });
+});
