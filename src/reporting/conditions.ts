@@ -76,10 +76,11 @@ export function readPlaces(s: Scanner, conds: Found[]) {
       end: m.index + m[0].length,
       name: m[1].toUpperCase(),
     });
-  const intl = s.take(
-    /\b(?:international|non us|foreign|outside (?:of )?(?:the us|the usa|the united states|america))\b/,
-    'place',
-  );
+  // "international calls outside the US": two names for one condition, both read.
+  const INTL =
+    /\b(?:international|non us|foreign|(?:countries |a country )?(?:outside (?:of )?|other than |not in |not from )(?:the us|the usa|the united states|america))\b/;
+  const intl = s.take(INTL, 'place');
+  if (intl) s.takeAll(INTL, 'place');
   if (intl)
     conds.push({
       cond: [{ column: 'country', op: '!=', value: 'US' }],
@@ -99,10 +100,15 @@ export function readPlaces(s: Scanner, conds: Found[]) {
   }
 }
 
+// "past" after "the" or "in" names a period ("in the past 1000000000000 hours", declined when absurd), not
+// a threshold.
 const OPS: Array<[string, '>' | '>=' | '<' | '<=']> = [
   ['at least|no less than|minimum of|or more', '>='],
   ['at most|no more than|or less|maximum of', '<='],
-  ['longer|more|greater|over|above|exceeding|exceeded|exceeds|beyond|bigger|higher|larger|past', '>'],
+  [
+    'longer|more|greater|over|above|exceeding|exceeded|exceeds|beyond|bigger|higher|larger|(?<!\\b(?:the|in|during|over|for) )past',
+    '>',
+  ],
   ['shorter|less|under|below|fewer|lower|smaller', '<'],
 ];
 /**

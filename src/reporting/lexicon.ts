@@ -7,7 +7,7 @@ import type { Category, Cond, TimeGrain, View } from './model';
 const CALLS_AROUND_MAKE =
   '(?:(?:any|the|those|these|all|more|fewer|many|outbound|outgoing|phone|\\d+)\\s+)*calls?\\b';
 export const MAKE_CALLS = new RegExp(
-  `(?<=\\bcalls?\\s+(?:\\w+\\s+){0,3})(?:make|made|making)\\b|\\b(?:make|made|making)(?=\\s+${CALLS_AROUND_MAKE})`,
+  `(?<=\\bcalls?\\s+(?:\\w+\\s+){0,3})(?:make|made|making|place|placing)\\b|\\b(?:make|made|making|place|placing)(?=\\s+${CALLS_AROUND_MAKE})`,
 );
 /** "make"/"made" NOT bound to calls: in a question about payout, earning money. */
 export const MAKE_MONEY = new RegExp(
@@ -64,6 +64,7 @@ export const PROPERTIES: Property[] = [
     re: /\b(?:(?:did )?not convert(?:ed|ing)?|never (?:converted|convert)|unconverted|non ?convert(?:ing|ed)|without (?:a )?(?:conversion|sale|converting)|no conversion|failed to convert)\b/,
     cond: eq('converted', 0),
     views: CALLS,
+    rate: 'non-conversion rate',
   },
   {
     name: 'not voicemail',
@@ -131,7 +132,7 @@ export const PROPERTIES: Property[] = [
     // "make"/"made" is a direction only with calls ("calls we made", "make 20 calls"); "how much did we
     // make in payouts" is money (measures.ts reads it with the payout).
     re: new RegExp(
-      `\\b(?:outbound|outgoing|placed|dialed|dialled|sent out|went out|go out|send|sent|sending)\\b|${MAKE_CALLS.source}`,
+      `\\b(?:outbound|outgoing|placed|dialed|dialled|sent out|went out|go out|gone out|going out|send|sent|sending)\\b|${MAKE_CALLS.source}`,
     ),
     cond: eq('direction', 'outbound'),
     views: ['call_logs', 'messages'],
@@ -206,7 +207,11 @@ export const PROPERTIES: Property[] = [
 /** "X rate" names: the property whose share is asked. */
 // The negated names first: "no answer rate" is not the answer rate.
 export const RATE_NAMES: Array<[string, RegExp]> = [
-  ['not answered', /\b(?:miss(?:ed)?(?: call)?|unanswered) (?:rates?|ratios?|percentages?)\b/],
+  [
+    'not answered',
+    /\b(?:miss(?:ed)?(?: call)?|unanswered|non ?answer(?:ed)?) (?:rates?|ratios?|percentages?)\b/,
+  ],
+  ['not converted', /\bnon ?conver(?:sion|ted|ting) (?:rates?|ratios?|percentages?)\b/],
   ['no answer', /\bno[- ]answer (?:rates?|ratios?|percentages?)\b/],
   ['answered', /\b(?:answer|pick ?up|pickup|connect(?:ion)?) (?:rates?|ratios?|percentages?)\b/],
   ['converted', /\b(?:conversion|convert|close|closing|sales?) (?:rates?|ratios?|percentages?)\b/],

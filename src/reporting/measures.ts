@@ -70,6 +70,10 @@ export function readMeasure(s: Scanner, view: View): MeasureRead {
   const hasPayout = s.takeAll(PAYOUT, 'measure').length > 0;
   // "how much did we make in payouts": the verb of earning, not of placing calls.
   if (hasPayout) s.takeAll(MAKE_MONEY, 'measure');
+  // "count of conversions where payout was over $30": read before the properties take "conversions".
+  const countOf = /\b(?:count|number) of\s+(?:\w+\s+){0,2}(?:calls|bids|messages|conversions|sales)\b/.test(
+    s.rest,
+  );
   const props: Found[] = [];
   for (const prop of PROPERTIES) {
     if (!prop.views.includes(view)) continue;
@@ -82,9 +86,8 @@ export function readMeasure(s: Scanner, view: View): MeasureRead {
   // from what is left, so "payout divided by the number of calls" stays a payout).
   const counting =
     !/\bhow many\s+(?:minutes|hours|seconds|dollars)\b/.test(s.text) &&
-    (/\bhow many\b(?:\s+\w+){0,3}\s+(?:calls|bids|messages)\b|\b(?:count|number) of\s+(?:calls|bids|messages)\b/.test(
-      s.rest,
-    ) ||
+    (countOf ||
+      /\bhow many\b(?:\s+\w+){0,3}\s+(?:calls|bids|messages)\b/.test(s.rest) ||
       /\bhow many\b/.test(s.rest));
   for (const [v, re] of SUBJECTS) if (v === view && s.takeAll(re, 'subject').length) noun = true;
   const conversionsNoun =

@@ -1,10 +1,22 @@
 // Reads a question while keeping account of every word: each recogniser `take`s the words it used
 // (they are blanked so nothing reads them twice, and recorded under a slot), and whatever is left
 // that is not a stop word is what the translator did not understand — it declines rather than ignore it.
+import { NUMBERS } from './calendar';
 import { STOP_WORDS } from './lexicon';
 
 const MONTHS =
   '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\b';
+
+const TENS: Record<string, number> = {
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
+};
 
 export function normalize(question: string): string {
   return ` ${question
@@ -25,6 +37,29 @@ export function normalize(question: string): string {
     // Honest shorthand, spelled out: "hw many", "last wk", "conv rate", "secs", "hrs", "# of calls",
     // "> 5 min", "calls/day", "payout / call".
     .replace(/\bhw (many|much|long|often)\b/g, 'how $1')
+    // "yday", "w/ a payout", "w/o", "didnt", "calls + conversions", "answer rate (%)", "twenty four hours",
+    // "over last week", "the whole of last week", "lookin".
+    .replace(/\b(?:yday|yest|ystrdy)\b/g, 'yesterday')
+    .replace(/\bw\/o\b/g, 'without')
+    .replace(/\bw\/(?= ?[a-z$\d])/g, 'with ')
+    .replace(/\b(did|does|do|was|were|is|are|has|have|had|could|would|should)nt\b/g, '$1 not')
+    .replace(/\bwont\b/g, 'will not')
+    .replace(/\bcant\b/g, 'can not')
+    .replace(/(?<=[a-z]) ?\+ ?(?=[a-z])/g, ' and ')
+    .replace(/\b(rates?|ratios?|percentages?|shares?) ?\( ?(?:%|percent|pct) ?\)/g, '$1')
+    .replace(
+      /\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[ -](one|two|three|four|five|six|seven|eight|nine)\b/g,
+      (_m, tens: string, ones: string) => String(TENS[tens] + NUMBERS[ones]),
+    )
+    .replace(/\bover (?=(?:last|this|previous|prior)\b)/g, 'during ')
+    .replace(/\b(?:the )?(?:whole|entire|full) (?:of )?(?=(?:the )?(?:last|this|previous|prior|past)\b)/g, '')
+    .replace(/\b(look|trend|do|go|com|perform)in\b/g, '$1ing')
+    .replace(/\b(?:looking|look|looks) like\b/g, ' ')
+    // "conversions where payout was over $30": "where" introducing a threshold on the call's own figure.
+    .replace(
+      /\b(?:where|in which|for which)(?= (?:the )?(?:payouts?|durations?|call lasted|talk time)\b)/g,
+      'with',
+    )
     .replace(/\bwk(s?)\b/g, 'week$1')
     .replace(/\bconv(?= (?:rates?|%|percent(?:age)?s?)\b)/g, 'conversion')
     .replace(/\bconvs\b/g, 'conversions')

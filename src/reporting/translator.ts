@@ -196,7 +196,7 @@ export function translate(question: string, ctx: TranslateContext): Translation 
       s.take(new RegExp(`\\b${words} by ${words}\\b`), 'breakdown') ??
       s.take(
         new RegExp(
-          `\\b(?:(?:broken down|split|grouped|segmented|break(?:ing)? (?:it |them )?down|breakdown|ranked|sorted|listed) )?(?:by|${per}for each|for every|each|every|across|across all|by each|in each|of each) (?:the |their |our |the caller s |caller s )?${words}(?:s|es)?(?: of the caller)?\\b${
+          `\\b(?:(?:broken down|split|grouped|segmented|break(?:ing)? (?:it |them )?down|breakdown|ranked|sorted|listed) )?(?:by|${per}for each|for every|each|every|across|across all|by each|in each|of each) (?:the |their |our |the caller s |caller s |the caller |caller |customer )?${words}(?:s|es)?(?: of the caller)?\\b${
             // "for each day of last week": "of" before a period (already read) is not "day of the week".
             dim === 'day'
               ? '(?! of\\b(?! {2,}| *$| the {2,}| (?:the )?(?:last|past|previous|prior|this|that)\\b))'

@@ -98,6 +98,11 @@ describe('the blind-4 set itself', () => {
 // translator change in between; the 203 in-scope phrasings kept give the same verdicts as on the first run).
 // These guard against regression only: lower them as the translator improves, never raise them or
 // loosen an oracle, and fix from a failure's kind, never by adding a listed phrasing.
+// After the fixes made from the blind-4 declines' kinds (2026-12-06: "yday", "w/", "didnt", "+", "(%)",
+// "twenty four", "non-conversion", "caller country", "over last week", "the whole of", "where payout…"):
+// right 229, declined 1, wrong 0 — an upper bound now, no longer blind. RECORDED_RIGHT guards it.
+/** Right answers at the last recorded run: a drop is a regression (guarded like wrong answers and leaks). */
+const RECORDED_RIGHT = 229;
 const RECORDED_WRONG = 0;
 /** Must-decline questions answered on the blind run (none): no other may be answered. */
 const RECORDED_LEAKS: string[] = [];
@@ -187,6 +192,7 @@ describe('the Reporting AI on the blind-4 set', () => {
     // The issue's goals: 0 must-decline answered, wrong ≤ 1 %. Guarded at the recorded blind figures.
     expect(leaked.filter((q) => !RECORDED_LEAKS.includes(q))).toEqual([]);
     expect(tally.wrong).toBeLessThanOrEqual(RECORDED_WRONG);
+    expect(tally.right).toBeGreaterThanOrEqual(RECORDED_RIGHT);
   }, 600_000);
 });
 

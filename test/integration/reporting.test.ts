@@ -677,22 +677,24 @@ describe('bare state codes, status breakdowns and geo rejections (issue 14, stil
   });
 });
 
+// ---- the wording-kind blocks below count their expectations from account A's rows by an independent
+// Intl local day (NOW is Wed 2026-11-18 10:00 New York: last week is Mon Nov 9 – Sun Nov 15) ----
+const dayOf = new Intl.DateTimeFormat('en-CA', {
+  timeZone: TZ,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+const local = (r: Row) => dayOf.format(new Date(r.created_at * 1000));
+const between = (from: string, to: string) => (r: Row) => local(r) >= from && local(r) <= to;
+const lastWeek = between('2026-11-09', '2026-11-15');
+const lastMonth = between('2026-10-01', '2026-10-31');
+const ask = (q: string) => runQuestion(withAccount(systemCtx(env), { id: a.id, timezone: TZ }), q, null, NOW);
+const rows = (p: (r: Row) => boolean) => rowsA.filter(p);
+
 describe('classes of wording the held-out set revealed (issue 14): right or declined, never a wrong number', () => {
   // Over account A's seeded rows at NOW (Wed 2026-11-18): last week is Mon Nov 9 – Sun Nov 15, last
   // month October; every expectation is counted here from the rows by an independent Intl local day.
-  const dayOf = new Intl.DateTimeFormat('en-CA', {
-    timeZone: TZ,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  });
-  const local = (r: Row) => dayOf.format(new Date(r.created_at * 1000));
-  const between = (from: string, to: string) => (r: Row) => local(r) >= from && local(r) <= to;
-  const lastWeek = between('2026-11-09', '2026-11-15');
-  const lastMonth = between('2026-10-01', '2026-10-31');
-  const ask = (q: string) =>
-    runQuestion(withAccount(systemCtx(env), { id: a.id, timezone: TZ }), q, null, NOW);
-  const rows = (p: (r: Row) => boolean) => rowsA.filter(p);
   const byDay = (p: (r: Row) => boolean, m: (rs: Row[]) => number | null) => {
     const g: Record<string, Row[]> = {};
     for (const r of rows(p)) (g[local(r)] ??= []).push(r);
@@ -838,19 +840,6 @@ describe('classes of wording the held-out set revealed (issue 14): right or decl
 
 describe('kinds of wording the blind-3 set revealed (issue 14): right or declined, never a wrong number', () => {
   // Account A's seeded rows at NOW (Wed 2026-11-18 10:00 New York); expectations counted from the rows.
-  const dayOf = new Intl.DateTimeFormat('en-CA', {
-    timeZone: TZ,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  });
-  const local = (r: Row) => dayOf.format(new Date(r.created_at * 1000));
-  const between = (from: string, to: string) => (r: Row) => local(r) >= from && local(r) <= to;
-  const lastWeek = between('2026-11-09', '2026-11-15');
-  const lastMonth = between('2026-10-01', '2026-10-31');
-  const ask = (q: string) =>
-    runQuestion(withAccount(systemCtx(env), { id: a.id, timezone: TZ }), q, null, NOW);
-  const rows = (p: (r: Row) => boolean) => rowsA.filter(p);
   const pct = (part: Row[], whole: Row[]) => (100 * part.length) / whole.length;
   const only = (data: unknown) => Object.values(data as Record<string, number>)[0];
   const voicemail = (r: Row) => r.outcome === 'voicemail' && !!r.answered;
@@ -1137,4 +1126,103 @@ describe('kinds of wording the blind-3 set revealed (issue 14): right or decline
     const res = await ask(q);
     expect(res.query!.range!.end - res.query!.range!.start, res.answer).toBe(ms);
   });
+});
+
+describe('kinds of wording the blind-4 set revealed (issue 14): right or declined, never a wrong number', () => {
+  // Account A's seeded rows at NOW (Wed 2026-11-18 10:00 New York). Phrasings of my own, none from the set.
+  const yesterday = between('2026-11-17', '2026-11-17');
+  const pct = (part: number, whole: number) => (100 * part) / whole;
+
+  it.each([
+    ['hw many calls yday', yesterday, (rs: Row[]) => rs.length],
+    [
+      'conversions w/ a payout over $20 last month',
+      lastMonth,
+      (rs: Row[]) => rs.filter((r) => r.converted && r.payout > 20).length,
+    ],
+    [
+      'count of conversions where payout was more than $20 last month',
+      lastMonth,
+      (rs: Row[]) => rs.filter((r) => r.converted && r.payout > 20).length,
+    ],
+    [
+      'answered calls w/o a conversion last week',
+      lastWeek,
+      (rs: Row[]) => rs.filter((r) => r.answered && !r.converted).length,
+    ],
+    [
+      'how many answered calls didnt convert last month',
+      lastMonth,
+      (rs: Row[]) => rs.filter((r) => r.answered && !r.converted).length,
+    ],
+    [
+      'non-conversion rate among answered calls last month',
+      lastMonth,
+      (rs: Row[]) =>
+        pct(rs.filter((r) => r.answered && !r.converted).length, rs.filter((r) => r.answered).length),
+    ],
+    [
+      'answer rate (%) last month',
+      lastMonth,
+      (rs: Row[]) => pct(rs.filter((r) => r.answered).length, rs.length),
+    ],
+    [
+      'answer rate for the whole of last week',
+      lastWeek,
+      (rs: Row[]) => pct(rs.filter((r) => r.answered).length, rs.length),
+    ],
+    [
+      'whats the conversion rate lookin like last week',
+      lastWeek,
+      (rs: Row[]) => pct(rs.filter((r) => r.converted).length, rs.length),
+    ],
+    [
+      'how many outbound calls did we place last week',
+      lastWeek,
+      (rs: Row[]) => rs.filter((r) => r.direction === 'outbound').length,
+    ],
+    ['conversions over last month', lastMonth, (rs: Row[]) => rs.filter((r) => r.converted).length],
+  ])('shorthand and filler are read, not declined: %s', async (q, p, m) => {
+    const res = await ask(q);
+    expect(res.sql, res.answer).not.toBeNull();
+    expect(Object.values(res.data as Record<string, number>)[0]).toBeCloseTo(m(rows(p)), 6);
+  });
+
+  it('"+" between measures joins them as "and" does', async () => {
+    const res = await ask('calls + answered calls + conversions last week');
+    const rs = rows(lastWeek);
+    expect(Object.values(res.data as Record<string, number>), res.answer).toEqual([
+      rs.length,
+      rs.filter((r) => r.answered).length,
+      rs.filter((r) => r.converted).length,
+    ]);
+  });
+
+  it('"twenty four hours" is 24 hours', async () => {
+    const res = await ask('answered calls in the last twenty-four hours');
+    expect(res.query!.range!.end - res.query!.range!.start, res.answer).toBe(24 * 3600_000);
+  });
+
+  it.each([
+    ['calls by caller country last month', 'calls by country last month'],
+    ['calls by agent over last week', 'calls by agent last week'],
+    ['international calls outside the US last month', 'calls outside the US last month'],
+    ['calls from countries other than the US last month', 'calls outside the US last month'],
+  ])('%s answers what "%s" answers', async (q, same) => {
+    const [x, y] = [await ask(q), await ask(same)];
+    expect(x.sql, x.answer).not.toBeNull();
+    expect(x.data).toEqual(y.data);
+  });
+
+  it.each([
+    'conversions in the past 1000000000000 hours',
+    'calls during the past 99999999999 days',
+    'where do most calls come from',
+  ])(
+    'an absurd period is never read as a duration threshold, and "where" alone stays unread: %s',
+    async (q) => {
+      const res = await ask(q);
+      expect(res.sql, res.answer).toBeNull();
+    },
+  );
 });
