@@ -12,6 +12,7 @@ import twilioNotFound from '../fixtures/twilio/not-found.response.json';
 import wabaNode from '../fixtures/meta/waba.response.json';
 import unsupportedGet from '../fixtures/meta/unsupported-get.response.json';
 import proofError from '../fixtures/meta/appsecret-proof-error.response.json';
+import proofRequired from '../fixtures/meta/appsecret-proof-required.response.json';
 
 interface TwilioFixtureAccount {
   auth: Set<string>;
@@ -21,7 +22,12 @@ interface TwilioFixtureAccount {
 const twilioAccounts = new Map<string, TwilioFixtureAccount>();
 const wabas = new Map<
   string,
-  { token: string; appSecret?: string; numbers: Array<{ id: string; display: string }> }
+  {
+    token: string;
+    appSecret?: string;
+    requireProof?: boolean;
+    numbers: Array<{ id: string; display: string }>;
+  }
 >();
 /** The contract fuzzer's mode: any well-formed credentials are an active account / a readable WABA. */
 let anyCredentials = false;
@@ -59,6 +65,26 @@ export function wabaFixture(
   if (appSecret) w.appSecret = appSecret;
   wabas.set(waba, w);
 }
+
+/** The WABA's app has "Require App Secret" on: every Graph call for it must carry the right appsecret_proof. */
+export function wabaRequiresProof(waba: string, on = true) {
+  const w = wabas.get(waba);
+  if (w) w.requireProof = on;
+}
+
+/** Graph's check of a call's appsecret_proof for this WABA's token: null when it passes. */
+async function proofRefusal(
+  w: { token: string; appSecret?: string; requireProof?: boolean },
+  proof: string | null,
+): Promise<Response | null> {
+  if (proof === null) return w.requireProof ? Response.json(proofRequired, { status: 400 }) : null;
+  if (w.appSecret && proof !== (await metaProof(w.appSecret, w.token)))
+    return Response.json(proofError, { status: 400 });
+  return null;
+}
+
+/** What Graph expects as appsecret_proof: hex HMAC-SHA256(app secret, token). */
+export const metaProof = (appSecret: string, token: string) => hmacHex(appSecret, token);
 
 /** Drops numbers from a WABA (a number moved out of it at Meta). */
 export function wabaFixtureRemove(waba: string, id: string) {
@@ -103,9 +129,7 @@ async function wabaNodeFixture(waba: string, auth: string | null, proof: string 
   const known = [...wabas.values()].some((x) => auth === `Bearer ${x.token}`);
   if (!known) return Response.json(metaAuthError, { status: 401 });
   if (!w || auth !== `Bearer ${w.token}`) return Response.json(unsupportedGet, { status: 400 });
-  if (w.appSecret && proof !== null && proof !== (await hmacHex(w.appSecret, w.token)))
-    return Response.json(proofError, { status: 400 });
-  return Response.json({ ...wabaNode, id: waba });
+  return (await proofRefusal(w, proof)) ?? Response.json({ ...wabaNode, id: waba });
 }
 
 /** The ownership lookups' answers, or null for any other request (the test's own handler answers it). */
@@ -143,7 +167,9 @@ export function ownershipFixture(req: Request): Response | Promise<Response> | n
       id: n.id,
       display_phone_number: n.display,
     }));
-    return Response.json({ ...wabaNumbers, data });
+    return proofRefusal(w, url.searchParams.get('appsecret_proof')).then(
+      (refused) => refused ?? Response.json({ ...wabaNumbers, data }),
+    );
   }
   return null;
 }

@@ -29,8 +29,10 @@ import {
   ownershipFixture,
   twilioFixtureAccount,
   twilioFixtureStatus,
+  metaProof,
   wabaFixture,
   wabaFixtureRemove,
+  wabaRequiresProof,
 } from '../helpers/provider-fixtures';
 import { SIMULATOR_TWILIO_CREDENTIALS } from '../../src/providers/telephony/simulator';
 import { SIMULATOR_META_CREDENTIALS } from '../../src/providers/whatsapp/simulator';
@@ -493,8 +495,35 @@ describe("outbound uses the account's own credentials", () => {
       expect(r.status, r.text).toBe(200);
       const sent = graphSends.slice(before);
       expect(sent).toHaveLength(1);
-      expect(sent[0].url).toBe(`https://graph.test/v21.0/${p.phoneNumberId}/messages`);
+      const url = new URL(sent[0].url);
+      expect(url.origin + url.pathname).toBe(`https://graph.test/v21.0/${p.phoneNumberId}/messages`);
       expect(sent[0].auth).toBe(`Bearer ${p.metaToken}`);
+      // The account's own app secret proves the token (Graph's appsecret_proof).
+      expect(url.searchParams.get('appsecret_proof')).toBe(await metaProof(p.appSecret, p.metaToken));
+    }
+  });
+
+  it('an app with "Require App Secret" on: credential checks and ownership lookups carry the proof (sends: the test above)', async () => {
+    const number = uniqueNumber('+1415');
+    const id = '9000101';
+    twilioFixtureAccount(A.sid, [[A.sid, A.token]], [number]);
+    wabaFixture(A.waba, A.metaToken, [{ id, display: display(number) }]);
+    wabaRequiresProof(A.waba);
+    try {
+      const lookupsBefore = lookups.length;
+      const saved = await request('PUT', '/v1/provider_credentials/whatsapp', {
+        key: A.acct.key,
+        body: { waba_id: A.waba, access_token: A.metaToken, app_secret: A.appSecret },
+      });
+      expect(saved.status, saved.text).toBe(200);
+      const reg = await register(A, { number, provider: 'twilio', whatsapp_phone_number_id: id });
+      expect(reg.status, reg.text).toBe(201);
+      const graph = lookups.slice(lookupsBefore).filter((l) => l.url.startsWith('https://graph.test/'));
+      expect(graph.length).toBeGreaterThanOrEqual(3); // the WABA, its numbers (check), its numbers (ownership)
+      const proof = await metaProof(A.appSecret, A.metaToken);
+      for (const l of graph) expect(new URL(l.url).searchParams.get('appsecret_proof'), l.url).toBe(proof);
+    } finally {
+      wabaRequiresProof(A.waba, false);
     }
   });
 

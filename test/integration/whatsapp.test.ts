@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { metaSignature } from '../../src/providers/whatsapp/meta';
 import { createRoomyAccount, expectEnvelope, request, type TestAccount } from '../helpers/harness';
 import { installReceiver, onHost, waitFor } from '../helpers/receiver';
-import { ownershipFixture, wabaFixture } from '../helpers/provider-fixtures';
+import { metaProof, ownershipFixture, wabaFixture } from '../helpers/provider-fixtures';
 import sendResponse from '../fixtures/meta/send-message.response.json';
 import statusWebhook from '../fixtures/meta/status-webhook.json';
 import inboundWebhook from '../fixtures/meta/inbound-webhook.json';
@@ -200,7 +200,10 @@ describe('Meta WhatsApp Cloud API (recorded fixtures)', () => {
     });
     expect(r.status).toBe(200);
     const sent = graph.at(-1)!;
-    expect(sent.url).toBe(`https://graph.test/v21.0/${PHONE_NUMBER_ID}/messages`);
+    // With the deployment's app secret (META_APP_SECRET), the token travels with its appsecret_proof.
+    expect(sent.url).toBe(
+      `https://graph.test/v21.0/${PHONE_NUMBER_ID}/messages?appsecret_proof=${await metaProof('test_meta_app_secret', 'test_meta_token')}`,
+    );
     expect(sent.auth).toBe('Bearer test_meta_token');
     expect(sent.body).toEqual({
       messaging_product: 'whatsapp',

@@ -7,6 +7,13 @@ export interface MetaConfig {
   token: string;
   graphBase: string;
   defaultPhoneNumberId: string | null;
+  /** The Meta app's secret: every Graph call then carries appsecret_proof (apps with "Require App Secret" demand it). */
+  appSecret?: string | null;
+}
+
+/** `appsecret_proof` for a Graph call: hex HMAC-SHA256 of the access token under the app secret, or none. */
+export async function appSecretProof(token: string, appSecret: string | null | undefined) {
+  return appSecret ? hmacHex(appSecret, token) : undefined;
 }
 
 export class MetaError extends Error {
@@ -126,11 +133,15 @@ export class MetaWhatsApp implements WhatsAppProvider {
               },
             };
           })();
-    const res = await fetch(`${this.cfg.graphBase}/${phoneNumberId}/messages`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${this.cfg.token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+    const proof = await appSecretProof(this.cfg.token, this.cfg.appSecret);
+    const res = await fetch(
+      `${this.cfg.graphBase}/${phoneNumberId}/messages${proof ? `?appsecret_proof=${proof}` : ''}`,
+      {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${this.cfg.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      },
+    );
     const text = await res.text();
     if (!res.ok) throw new MetaError(res.status, text);
     const parsed = JSON.parse(text) as { messages?: Array<{ id: string }> };
@@ -185,13 +196,16 @@ async function wabaPhoneNumbers(cfg: { graphBase: string; token: string; wabaId:
  * number equal to `number` (digits compared).
  */
 export async function wabaHasNumber(
-  cfg: { graphBase: string; token: string; wabaId: string | null },
+  cfg: { graphBase: string; token: string; wabaId: string | null; appSecret?: string | null },
   phoneNumberId: string,
   number: string,
 ): Promise<boolean> {
   if (!cfg.wabaId) return false;
   const digits = (s: unknown) => String(s ?? '').replace(/\D/g, '');
-  const listed = await wabaPhoneNumbersById({ ...cfg, wabaId: cfg.wabaId });
+  const listed = await wabaPhoneNumbersById(
+    { ...cfg, wabaId: cfg.wabaId },
+    await appSecretProof(cfg.token, cfg.appSecret),
+  );
   const display = listed?.get(phoneNumberId);
   return display !== undefined && digits(display) === digits(number);
 }
