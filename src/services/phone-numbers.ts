@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, ne, or } from 'drizzle-orm';
-import { phoneNumbers } from '../db/schema';
+import { and, asc, desc, eq, isNull, ne, or } from 'drizzle-orm';
+import { phoneNumbers, rtbRoutes } from '../db/schema';
 import { conflict, invalid, notFound, unprocessable } from '../lib/errors';
 import { twilioHasNumber } from '../providers/telephony/twilio';
 import { wabaHasNumber } from '../providers/whatsapp/meta';
@@ -111,6 +111,19 @@ async function refusal(
 const isUniqueViolation = (err: unknown) =>
   /UNIQUE constraint failed/i.test(String((err as Error)?.message ?? err));
 
+/** An RTB route named on a number must be a live route of this account: another account's id is a 404. */
+async function assertOwnRoute(ctx: AccountCtx<'id'>, routeId: string) {
+  const route = await ctx.db.query.rtbRoutes.findFirst({
+    where: and(
+      eq(rtbRoutes.id, routeId),
+      eq(rtbRoutes.accountId, ctx.account.id),
+      isNull(rtbRoutes.deletedAt),
+    ),
+    columns: { id: true },
+  });
+  if (!route) throw notFound('rtb_route', 'rtb_route_id');
+}
+
 export async function createPhoneNumber(
   ctx: AccountCtx<'id'>,
   defaultProvider: Provider,
@@ -129,6 +142,7 @@ export async function createPhoneNumber(
   const provider = input.provider ?? defaultProvider;
   assertProviderAllowed(ctx, provider);
   if (input.agent_id) await getAgent(ctx, input.agent_id, 'agent_id');
+  if (input.rtb_route_id) await assertOwnRoute(ctx, input.rtb_route_id);
   const waId = input.whatsapp_phone_number_id ?? null;
   if (provider === 'twilio') await verifyTwilio(ctx, input.number);
   if (waId) await verifyWhatsApp(ctx, waId, input.number);
@@ -218,6 +232,7 @@ export async function updatePhoneNumber(
   let newClaim = false;
   if (patch.provider) assertProviderAllowed(ctx, patch.provider);
   if (patch.agent_id) await getAgent(ctx, patch.agent_id, 'agent_id');
+  if (patch.rtb_route_id) await assertOwnRoute(ctx, patch.rtb_route_id);
   if (patch.provider === 'twilio' && row.provider !== 'twilio') await verifyTwilio(ctx, row.number);
   const waId = patch.whatsapp_phone_number_id;
   if (waId && waId !== row.whatsappPhoneNumberId) {

@@ -420,4 +420,55 @@ describe('configuration API', () => {
       (await request('GET', `/v1/rtb_endpoints/${ep.id}/routes/${sip.body.id}`, { key: other.key })).status,
     ).toBe(404);
   });
+
+  it("a phone number may name only its own account's live RTB route: another's, a deleted or an unknown one is a 404", async () => {
+    const other = await createRoomyAccount();
+    const ep = await endpoint(a);
+    const mine = await route(a, ep.id, {});
+    const gone = await route(a, ep.id, {});
+    await request('DELETE', `/v1/rtb_endpoints/${ep.id}/routes/${gone.id}`, { key: a.key });
+    const count = async (acct: TestAccount) =>
+      (
+        await shardsDb
+          .prepare('SELECT COUNT(*) AS n FROM phone_numbers WHERE account_id = ?')
+          .bind(acct.id)
+          .first<{ n: number }>()
+      )?.n;
+    const before = await count(other);
+    for (const rtb_route_id of [mine.id, 'route_doesnotexist0000000000']) {
+      const made = await request('POST', '/v1/phone_numbers', {
+        key: other.key,
+        body: { number: uniqueNumber('+1500555'), rtb_route_id },
+      });
+      expect(made.status, made.text).toBe(404);
+      expect(expectEnvelope(made).param).toBe('rtb_route_id');
+    }
+    expect(await count(other)).toBe(before);
+    const own = await request('POST', '/v1/phone_numbers', {
+      key: other.key,
+      body: { number: uniqueNumber('+1500555') },
+    });
+    expect(own.status, own.text).toBe(201);
+    const patched = await request('PATCH', `/v1/phone_numbers/${own.body.id}`, {
+      key: other.key,
+      body: { rtb_route_id: mine.id },
+    });
+    expect(patched.status).toBe(404);
+    expect(expectEnvelope(patched).param).toBe('rtb_route_id');
+    expect(
+      (await request('GET', `/v1/phone_numbers/${own.body.id}`, { key: other.key })).body.rtb_route_id,
+    ).toBeNull();
+    // The owner may, with a live route; not with one it deleted.
+    const ok = await request('POST', '/v1/phone_numbers', {
+      key: a.key,
+      body: { number: uniqueNumber('+1500555'), rtb_route_id: mine.id },
+    });
+    expect(ok.status, ok.text).toBe(201);
+    expect(ok.body.rtb_route_id).toBe(mine.id);
+    const deleted = await request('PATCH', `/v1/phone_numbers/${ok.body.id}`, {
+      key: a.key,
+      body: { rtb_route_id: gone.id },
+    });
+    expect(deleted.status).toBe(404);
+  });
 });
