@@ -2,7 +2,7 @@
 // one), and filters no row can meet (declined rather than answered with 0). Used by translator.ts and,
 // for the second, by the LLM path (llm.ts).
 import { PROPERTIES } from './lexicon';
-import type { Found } from './measures';
+import type { Found, MeasureRead } from './measures';
 import type { Cond, View } from './model';
 import { Scanner } from './scanner';
 
@@ -68,4 +68,18 @@ export function contradiction(filters: Cond[], view: View): string | null {
   return answered && never
     ? `a call that was ${String(never.value).replace('_', ' ')} was never answered, so none is both. Ask for one of them.`
     : null;
+}
+
+/**
+ * "how many inbound and outbound calls": two values of one column sharing one noun, read as two measures,
+ * could mean each or either (their total). Asked back; "inbound calls and outbound calls" names each.
+ */
+export function coordinatedValues(reads: Array<{ c: Scanner; r: MeasureRead }>): string | null {
+  const [first, second] = reads.map(({ r }) => r.props);
+  if (/\b(?:calls?|messages?|texts?|bids?|pings?)\b/.test(reads[0].c.text)) return null;
+  if (first.length !== 1 || first[0].cond.length !== 1 || !second?.length) return null;
+  const [a] = first[0].cond;
+  if (!second[0].cond.some((x) => x.column === a.column && x.value !== a.value)) return null;
+  const [x, y] = [first[0].name, second[0].name];
+  return `"${x} and ${y}" could mean each or either. Ask for each ("${x} calls and ${y} calls") or for their total.`;
 }

@@ -81,7 +81,7 @@ function aggregate(view: View, m: MeasureSpec, days: number): string {
   let expr: string;
   switch (m.stat) {
     case 'count':
-      expr = w ? `SUM(CASE WHEN ${w} THEN 1 ELSE 0 END)` : 'COUNT(*)';
+      expr = w ? `COUNT(CASE WHEN ${w} THEN 1 END)` : 'COUNT(*)';
       break;
     case 'rate': {
       const of = all(view, m.of);

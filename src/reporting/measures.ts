@@ -55,6 +55,11 @@ export function readMeasure(s: Scanner, view: View): MeasureRead {
   let stat: Stat | undefined;
   let p: number | undefined;
   for (const [st, re] of STATS) {
+    // A second, different statistic ("90th percentile … min") is left unread, so the question is declined
+    // rather than answered with one of the two.
+    // "typical (median)" names the median: "typical" alone would be the average.
+    if (stat === 'median' && st === 'avg') s.take(/\btypical\b/, 'statistic');
+    if (stat && st !== stat && s.has(re)) continue;
     const m = s.take(re, 'statistic');
     if (m && !stat) {
       stat = st;

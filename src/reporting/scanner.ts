@@ -83,6 +83,8 @@ export function normalize(question: string): string {
     .replace(/'s\b/g, ' s')
     .replace(/(\d)\s*%/g, '$1 percent')
     .replace(/%/g, ' percent ')
+    // A unit in brackets after a measure ("duration (min)") names the unit, not the minimum.
+    .replace(/\( ?(mins?|minutes|secs?|seconds|hrs?|hours) ?\)/g, ' in $1 ')
     .replace(/[?!;"“”()]+/g, ' ')
     .replace(/,/g, ' , ')
     // Day-first dates ("1 March", "the 1st to the 15th of March") read month-first.
@@ -122,6 +124,18 @@ export class Scanner {
     const out: Array<RegExpMatchArray & { index: number }> = [];
     for (let m = this.take(re, slot); m; m = this.take(re, slot)) out.push(m);
     return out;
+  }
+  /**
+   * Consumes `re` where it ends one space before `pos` (a preposition of a phrase already read: "for" in
+   * "for yesterday: calls, answered calls"), so it is not left to read as the start of a clause.
+   */
+  takeBefore(pos: number, re: RegExp, slot: string) {
+    const m = this.rest.slice(0, pos).match(new RegExp(`(?:${re.source}) $`));
+    if (!m || m.index === undefined) return null;
+    this.rest =
+      this.rest.slice(0, m.index) + ' '.repeat(m[0].length) + this.rest.slice(m.index + m[0].length);
+    (this.understood[slot] ??= []).push(m[0].trim());
+    return m;
   }
   /** Marks a phrase found by another reader (the date resolver) as used. */
   consume(phrase: string, slot: string) {

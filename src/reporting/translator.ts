@@ -3,7 +3,7 @@
 // the measure each take their words; any word left over makes it decline, naming the word and
 // suggesting the question it can answer instead. Follow-ups start from the session's previous query.
 import { resolveDates, shiftBack } from './dates';
-import { contradiction, takeListFilters } from './clauses';
+import { contradiction, coordinatedValues, takeListFilters } from './clauses';
 import { readPlaces, readThresholds } from './conditions';
 import {
   AMBIGUOUS_STATE_CODES,
@@ -113,8 +113,10 @@ export function translate(question: string, ctx: TranslateContext): Translation 
     const r = resolveDates(s.rest, ctx.now, ctx.timezone);
     if (!r) break;
     if (r.error) return decline(`I can't answer that yet: ${r.error}`);
-    ranges.push({ ...r, pos: s.rest.indexOf(r.matched) });
+    const pos = s.rest.indexOf(r.matched);
+    ranges.push({ ...r, pos });
     s.consume(r.matched, 'period');
+    s.takeBefore(pos, /\b(?:for|on|during|over)/, 'period');
   }
 
   // Names (agents, campaigns), longest first so "Spring Promo" wins over "Spring".
@@ -263,6 +265,8 @@ export function translate(question: string, ctx: TranslateContext): Translation 
   const filters: Cond[] = conds.flatMap((c) => c.cond);
   let share = false;
   if (reads.length > 1) {
+    const asked = coordinatedValues(reads);
+    if (asked) return decline(`I can't answer that yet: ${asked}`);
     for (const { r } of reads) {
       if (!r.measure)
         return decline("I can't answer that yet: I could not tell what to measure in each part.");

@@ -1226,3 +1226,59 @@ describe('kinds of wording the blind-4 set revealed (issue 14): right or decline
     },
   );
 });
+
+describe('kinds of wording the blind-5 set revealed (issue 14): right or declined, never a wrong number', () => {
+  const answeredDurations = (rs: Row[]) =>
+    rs
+      .filter((r) => r.answered)
+      .map((r) => r.duration)
+      .sort((x, y) => x - y);
+
+  it('a unit in brackets names the unit ("(min)" is minutes, not the minimum)', async () => {
+    const res = await ask('last week: average call length (mins)');
+    const d = answeredDurations(rows(lastWeek));
+    expect(res.sql, res.answer).not.toBeNull();
+    expect(res.query!.measures[0].unit).toBe('minutes');
+    expect(Object.values(res.data as Record<string, number>)[0]).toBeCloseTo(
+      d.reduce((x, y) => x + y, 0) / d.length / 60,
+      1,
+    );
+  });
+
+  it('a second, different statistic is not dropped: declined', async () => {
+    for (const q of ['median max call duration last week', '90th percentile min duration last month']) {
+      const res = await ask(q);
+      expect(res.sql, `${q}: ${res.answer}`).toBeNull();
+    }
+    // "typical (median)" is the median, named twice.
+    const typical = await ask('typical (median) talk time per call last week');
+    expect(typical.query?.measures[0].stat, typical.answer).toBe('median');
+  });
+
+  it("a period's own preposition before a list of measures keeps the list ('for yesterday: a, b, c')", async () => {
+    const res = await ask('for the day before yesterday: calls, answered calls, conversions');
+    const rs = rows(between('2026-11-16', '2026-11-16'));
+    expect(Object.values(res.data as Record<string, number>), res.answer).toEqual([
+      rs.length,
+      rs.filter((r) => r.answered).length,
+      rs.filter((r) => r.converted).length,
+    ]);
+  });
+
+  it('two values of one column sharing one noun ("inbound and outbound calls") are asked back; named twice they are each', async () => {
+    for (const q of [
+      'how many answered and unanswered calls last week',
+      'count of inbound and outbound calls last month',
+    ]) {
+      const res = await ask(q);
+      expect(res.sql, `${q}: ${res.answer}`).toBeNull();
+      expect(res.answer).toMatch(/each or either|so none is both/);
+    }
+    const each = await ask('how many inbound calls and outbound calls last week');
+    const rs = rows(lastWeek);
+    expect(Object.values(each.data as Record<string, number>)).toEqual([
+      rs.filter((r) => r.direction === 'inbound').length,
+      rs.filter((r) => r.direction === 'outbound').length,
+    ]);
+  });
+});
