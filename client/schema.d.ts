@@ -468,11 +468,31 @@ export interface paths {
         };
         /**
          * Your Meta app's webhook settings: this account's callback URL and verify token
-         * @description Meta's subscription handshake (GET with hub.mode=subscribe, hub.verify_token, hub.challenge) at callback_url is answered with the challenge only when hub.verify_token is this verify token. The token is generated at the first save of the WhatsApp credentials and kept by later ones.
+         * @description Meta's subscription handshake (GET with hub.mode=subscribe, hub.verify_token, hub.challenge) at callback_url is answered with the challenge only when hub.verify_token is this verify token. The token is generated at the first save of the WhatsApp credentials and kept by later ones; POST …/webhook/rotate replaces it. It is a secret: reading it needs `credentials:write`, as changing it does (a read-only key gets 403).
          */
         get: operations["GetV1ProviderCredentialsWhatsappWebhook"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/provider_credentials/whatsapp/webhook/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace this account's Meta webhook verify token
+         * @description Makes a new verify token and answers it; the old one stops verifying Meta's subscription handshake at once (enter the new one in your Meta app's webhook settings, then Meta verifies again). Signed message and status callbacks are not affected: they are verified with the app secret. Audited as `provider_credential.rotated`.
+         */
+        post: operations["PostV1ProviderCredentialsWhatsappWebhookRotate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6010,6 +6030,89 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description The callback URL and verify token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetaWebhook"];
+                };
+            };
+            /** @description Invalid request: `param` names the input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error400"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
+            /** @description Not allowed for these credentials */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error403"];
+                };
+            };
+            /** @description Not found in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error404"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error413"];
+                };
+            };
+            /** @description Rate limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error429"];
+                };
+            };
+            /** @description Something went wrong on our side; quote the request id */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error500"];
+                };
+            };
+        };
+    };
+    PostV1ProviderCredentialsWhatsappWebhookRotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The callback URL and the new verify token */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -44,12 +44,17 @@ const PREFIXES: Array<[RegExp, ScopeResource]> = [
 /** Operations that only read although they are POSTs (a reporting question changes nothing). */
 const READ_POSTS = [/^\/reporting_ai\/query$/];
 
+/** Reads that reveal a secret in full (the Meta webhook verify token): they need the write scope. */
+const SECRET_READS = [/^\/v1\/provider_credentials\/whatsapp\/webhook$/];
+
 /** The scope an operation needs, or `*` when the path is not in the table (fail closed). */
 export function requiredScope(method: string, path: string): Scope {
   const resource = PREFIXES.find(([re]) => re.test(path))?.[1];
   if (!resource) return '*';
   const m = method.toUpperCase();
-  const read = m === 'GET' || m === 'HEAD' || READ_POSTS.some((re) => re.test(path));
+  const read =
+    ((m === 'GET' || m === 'HEAD') && !SECRET_READS.some((re) => re.test(path))) ||
+    READ_POSTS.some((re) => re.test(path));
   return `${resource}:${read ? 'read' : 'write'}` as Scope;
 }
 

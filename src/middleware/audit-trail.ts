@@ -18,6 +18,11 @@ const RULES: Array<{ re: RegExp; resource: AuditedResource; verb?: AuditVerb }> 
   { re: /^\/v1\/rtb_endpoints(\/[^/]+)?$/, resource: 'rtb_endpoint' },
   { re: /^\/v1\/rtb_endpoints\/[^/]+\/routes(\/[^/]+)?$/, resource: 'rtb_route' },
   { re: /^\/v1\/account\/credentials\/([^/]+)\/rotate$/, resource: 'account_credential', verb: 'rotated' },
+  {
+    re: /^\/v1\/provider_credentials\/whatsapp\/webhook\/rotate$/,
+    resource: 'provider_credential',
+    verb: 'rotated',
+  },
   { re: /^\/v1\/provider_credentials(\/.*)?$/, resource: 'provider_credential' },
   { re: /^\/v1\/account\/quiet_hours$/, resource: 'account_settings' },
 ];

@@ -316,6 +316,36 @@ export async function getMetaWebhook(ctx: AccountCtx<'id'>, base = '') {
 }
 
 /**
+ * A new verify token for the account's Meta webhook (the old one stops verifying at once): the secrets are
+ * sealed again with the token replaced, under the keyring's current key, in one statement.
+ */
+export async function rotateMetaVerifyToken(ctx: AccountCtx<'id'>, base = '') {
+  const row = await rowOf(ctx, 'whatsapp');
+  if (!row) throw notFound('provider credential', 'provider');
+  const ring = await requireKeyring(ctx.env.PROVIDER_SECRETS_KEYS);
+  const secrets = await secretsOf(ctx.env, row);
+  const token = newVerifyToken();
+  secrets.verify_token = token;
+  const sealed = await seal(ring, aad(ctx.account.id, 'whatsapp', row.externalId), JSON.stringify(secrets));
+  await ctx.db
+    .update(providerCredentials)
+    .set({
+      keyId: sealed.keyId,
+      ciphertext: sealed.ciphertext,
+      verifyTokenHash: await sha256Hex(token),
+      updatedAt: nowSeconds(),
+    })
+    .where(
+      and(eq(providerCredentials.accountId, ctx.account.id), eq(providerCredentials.provider, 'whatsapp')),
+    );
+  return {
+    object: 'meta_webhook' as const,
+    callback_url: metaCallbackUrl(base, ctx.account.id),
+    verify_token: token,
+  };
+}
+
+/**
  * Meta's GET subscription handshake at /providers/whatsapp/{account_id}: whether `given` is that account's own
  * verify token (compared as SHA-256, in constant time). Another account's token never matches: it hashes to
  * that other account's row, and only this account's row is read.

@@ -744,15 +744,21 @@ describe('each account’s own Meta webhook verify token', () => {
       `${path}?${new URLSearchParams({ 'hub.mode': mode, 'hub.verify_token': token, 'hub.challenge': '1158201444' })}`,
     );
 
-  it('is made at the first save, shown in that answer, kept by later saves, and stored only sealed and hashed', async () => {
+  /** A new account with its own WABA's credentials saved (digit `d` makes them its own). */
+  const savedMeta = async (d: string) => {
     const c = await createRoomyAccount();
     const creds = {
-      waba_id: '4440004',
-      access_token: `meta_token_${'4'.repeat(20)}`,
-      app_secret: `app_secret_${'4'.repeat(20)}`,
+      waba_id: d.repeat(3) + '000' + d,
+      access_token: `meta_token_${d.repeat(20)}`,
+      app_secret: `app_secret_${d.repeat(20)}`,
     };
     wabaFixture(creds.waba_id, creds.access_token, [], creds.app_secret);
     const first = await request('PUT', '/v1/provider_credentials/whatsapp', { key: c.key, body: creds });
+    return { c, creds, first };
+  };
+
+  it('is made at the first save, shown in that answer, kept by later saves, and stored only sealed and hashed', async () => {
+    const { c, creds, first } = await savedMeta('4');
     expect(first.status, first.text).toBe(200);
     const token = first.body.webhook_verify_token as string;
     expect(token).toMatch(/^cpvt_[0-9a-f]{64}$/);
@@ -820,6 +826,57 @@ describe('each account’s own Meta webhook verify token', () => {
     expect(
       (await request('GET', '/v1/provider_credentials/whatsapp/webhook', { key: other.key })).status,
     ).toBe(404);
+  });
+
+  it('is replaced by rotate at once, audited; reading or rotating it needs credentials:write, and only the own one', async () => {
+    const { c, creds, first } = await savedMeta('5');
+    const old = first.body.webhook_verify_token as string;
+    const path = `/providers/whatsapp/${c.id}`;
+    expect((await handshake(path, old)).status).toBe(200);
+    const rotated = await request('POST', '/v1/provider_credentials/whatsapp/webhook/rotate', { key: c.key });
+    expect(rotated.status, rotated.text).toBe(200);
+    expect(rotated.headers.get('Cache-Control')).toBe('no-store');
+    const fresh = rotated.body.verify_token as string;
+    expect(fresh).toMatch(/^cpvt_[0-9a-f]{64}$/);
+    expect(fresh).not.toBe(old);
+    expect(rotated.body.callback_url).toBe(`${BASE}${path}`);
+    expect((await handshake(path, old)).status).toBe(403);
+    expect((await handshake(path, fresh)).text).toBe('1158201444');
+    expect((await webhookOf(c)).verify_token).toBe(fresh);
+    // The credentials themselves still open (sealed again with the token replaced).
+    const again = await request('PUT', '/v1/provider_credentials/whatsapp', { key: c.key, body: creds });
+    expect(again.status, again.text).toBe(200);
+    expect((await webhookOf(c)).verify_token).toBe(fresh);
+    const audit = await request('GET', '/v1/audit_events?resource_type=provider_credential', { key: c.key });
+    expect(audit.body.data.map((e: Json) => e.action)).toContain('provider_credential.rotated');
+    expect(audit.text).not.toContain(fresh);
+    // Read-only keys see neither the token nor may they rotate it; another account has none to rotate.
+    for (const scopes of [['credentials:read'], ['*:read']]) {
+      const k = await request('POST', '/v1/api_keys', { key: c.key, body: { scopes } });
+      expect(k.status, k.text).toBe(201);
+      const read = await request('GET', '/v1/provider_credentials/whatsapp/webhook', { key: k.body.key });
+      expect(read.status).toBe(403);
+      expect(read.text).not.toContain(fresh);
+      expect((await request('GET', '/v1/provider_credentials/whatsapp', { key: k.body.key })).status).toBe(
+        200,
+      );
+      const rot = await request('POST', '/v1/provider_credentials/whatsapp/webhook/rotate', {
+        key: k.body.key,
+      });
+      expect(rot.status).toBe(403);
+    }
+    const writer = await request('POST', '/v1/api_keys', {
+      key: c.key,
+      body: { scopes: ['credentials:write'] },
+    });
+    expect(
+      (await request('GET', '/v1/provider_credentials/whatsapp/webhook', { key: writer.body.key })).status,
+    ).toBe(200);
+    const other = await createRoomyAccount();
+    expect(
+      (await request('POST', '/v1/provider_credentials/whatsapp/webhook/rotate', { key: other.key })).status,
+    ).toBe(404);
+    expect((await handshake(path, fresh)).status).toBe(200);
   });
 
   it("an account's callback URL takes only that account's own signed messages", async () => {

@@ -5,6 +5,7 @@ import {
   deleteCredential,
   getCredential,
   getMetaWebhook,
+  rotateMetaVerifyToken,
   listCredentials,
   putCredential,
 } from '../../services/provider-credentials';
@@ -193,10 +194,26 @@ export function providerCredentialRoutes() {
       tags,
       summary: "Your Meta app's webhook settings: this account's callback URL and verify token",
       description:
-        "Meta's subscription handshake (GET with hub.mode=subscribe, hub.verify_token, hub.challenge) at callback_url is answered with the challenge only when hub.verify_token is this verify token. The token is generated at the first save of the WhatsApp credentials and kept by later ones.",
+        "Meta's subscription handshake (GET with hub.mode=subscribe, hub.verify_token, hub.challenge) at callback_url is answered with the challenge only when hub.verify_token is this verify token. The token is generated at the first save of the WhatsApp credentials and kept by later ones; POST …/webhook/rotate replaces it. It is a secret: reading it needs `credentials:write`, as changing it does (a read-only key gets 403).",
       responses: { 200: jsonResponse(MetaWebhook, 'The callback URL and verify token'), ...errorResponses },
     }),
     async (c) => c.json(await getMetaWebhook(ctxOf(c), publicBaseUrl(c)), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/provider_credentials/whatsapp/webhook/rotate',
+      tags,
+      summary: "Replace this account's Meta webhook verify token",
+      description:
+        "Makes a new verify token and answers it; the old one stops verifying Meta's subscription handshake at once (enter the new one in your Meta app's webhook settings, then Meta verifies again). Signed message and status callbacks are not affected: they are verified with the app secret. Audited as `provider_credential.rotated`.",
+      responses: {
+        200: jsonResponse(MetaWebhook, 'The callback URL and the new verify token'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => c.json(await rotateMetaVerifyToken(ctxOf(c), publicBaseUrl(c)), 200),
   );
 
   r.openapi(
