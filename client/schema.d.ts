@@ -5709,7 +5709,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description `provider_unavailable`: Twilio or Meta could not be asked; nothing was stored, retry after the Retry-After header */
+            /** @description `provider_unavailable`: Twilio, Meta or the DNS resolver (a webhook URL's host) could not be asked; nothing was stored, retry after the Retry-After header */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5823,7 +5823,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
-            /** @description `provider_unavailable`: Twilio or Meta could not be asked; nothing was stored, retry after the Retry-After header */
+            /** @description `provider_unavailable`: Twilio, Meta or the DNS resolver (a webhook URL's host) could not be asked; nothing was stored, retry after the Retry-After header */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7654,6 +7654,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error500"];
                 };
             };
+            /** @description `provider_unavailable`: Twilio, Meta or the DNS resolver (a webhook URL's host) could not be asked; nothing was stored, retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
+                };
+            };
         };
     };
     GetV1WebhookEndpointsId: {
@@ -7920,6 +7929,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error500"];
+                };
+            };
+            /** @description `provider_unavailable`: Twilio, Meta or the DNS resolver (a webhook URL's host) could not be asked; nothing was stored, retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error503"];
                 };
             };
         };

@@ -25,7 +25,10 @@ export class DohResolver implements Resolver {
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch (err) {
-      throw new DnsError(`DNS lookup of ${host} failed: ${String(err).slice(0, 200)}`);
+      // The runtime's own error text (which may carry internal references) stays out of the answer.
+      throw new DnsError(
+        `DNS lookup of ${host} could not be completed (the resolver ${err instanceof Error && err.name === 'TimeoutError' ? 'timed out' : 'could not be reached'})`,
+      );
     }
     if (!res.ok) throw new DnsError(`DNS lookup of ${host} failed: HTTP ${res.status}`);
     const body = (await res.json().catch(() => null)) as {
@@ -60,6 +63,13 @@ export function setLocalRecord(host: string, addresses: string[] | null) {
   else localRecords.delete(host.toLowerCase());
 }
 
+/** Names whose lookup fails as an unreachable resolver would (tests of the transient path). */
+const failingHosts = new Set<string>();
+export function setLocalFailure(host: string, on: boolean) {
+  if (on) failingHosts.add(host.toLowerCase());
+  else failingHosts.delete(host.toLowerCase());
+}
+
 /**
  * What the public wildcard services answer, without the network: `*.localtest.me` → 127.0.0.1,
  * `10.0.0.1.nip.io` / `app-10-0-0-1.sslip.io` → the embedded address; any other name → a public address.
@@ -67,6 +77,8 @@ export function setLocalRecord(host: string, addresses: string[] | null) {
 export class LocalResolver implements Resolver {
   async resolve(host: string): Promise<string[]> {
     const h = host.toLowerCase().replace(/\.$/, '');
+    if (failingHosts.has(h))
+      throw new DnsError(`DNS lookup of ${h} could not be completed (the resolver could not be reached)`);
     const known = localRecords.get(h);
     if (known) return known;
     if (h.endsWith('.localtest.me') || h.endsWith('.localhost')) return ['127.0.0.1'];

@@ -66,7 +66,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   422: 'Well-formed but cannot be done (for example outside the calling window, no provider number, or `suppressed`: the number is on the suppression list)',
   429: 'Rate limited: retry after the Retry-After header',
   500: 'Something went wrong on our side; quote the request id',
-  503: '`provider_unavailable`: Twilio or Meta could not be asked; nothing was stored, retry after the Retry-After header',
+  503: "`provider_unavailable`: Twilio, Meta or the DNS resolver (a webhook URL's host) could not be asked; nothing was stored, retry after the Retry-After header",
 };
 
 /** One documented response per status, each with its own schema (`Error409`) naming only its codes. */

@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, inArray, isNull } from 'drizzle-orm';
 import { deliveries, webhookEndpoints } from '../db/schema';
-import { invalid, notFound } from '../lib/errors';
+import { DomainError, invalid, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { checkDestination } from '../lib/url-guard';
 import { resolverFor } from '../lib/dns';
@@ -33,6 +33,11 @@ export function presentEndpoint(e: EndpointRow, secret?: string) {
 async function checkUrl(ctx: Ctx, url: string) {
   const { env } = ctx;
   const check = await checkDestination(url, env.ALLOW_PRIVATE_WEBHOOK_URLS === 'true', resolverFor(env));
+  if (!check.ok && !check.permanent)
+    // The URL may be fine; the lookup was not answered: 503 with Retry-After, nothing saved.
+    throw new DomainError('provider_unavailable', `${check.problem}; nothing was saved, try again`, 'url', {
+      'Retry-After': '10',
+    });
   if (!check.ok) throw invalid(check.problem, 'url');
 }
 

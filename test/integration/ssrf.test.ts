@@ -3,7 +3,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRoomyAccount, expectEnvelope, request, type TestAccount } from '../helpers/harness';
 import { installReceiver, onHost, waitFor } from '../helpers/receiver';
-import { setLocalRecord } from '../../src/lib/dns';
+import { setLocalFailure, setLocalRecord } from '../../src/lib/dns';
+import { shardsDb } from '../helpers/shards';
 
 let a: TestAccount;
 beforeAll(async () => {
@@ -31,6 +32,34 @@ describe('registration', () => {
     const e = expectEnvelope(r);
     expect(e.param).toBe('url');
     expect(e.message).toContain(why);
+  });
+
+  it('a lookup that goes unanswered is a 503 with Retry-After naming url, no internal detail, nothing saved', async () => {
+    const count = async () =>
+      (
+        await shardsDb
+          .prepare('SELECT COUNT(*) AS n FROM webhook_endpoints WHERE account_id = ?')
+          .bind(a.id)
+          .first<{ n: number }>()
+      )?.n;
+    const before = await count();
+    setLocalFailure('flaky-dns.example', true);
+    try {
+      const r = await request('POST', '/v1/webhook_endpoints', {
+        key: a.key,
+        body: { url: 'https://flaky-dns.example/hook' },
+      });
+      expect(r.status, r.text).toBe(503);
+      expect(r.headers.get('Retry-After')).toBe('10');
+      const e = expectEnvelope(r);
+      expect(e.code).toBe('provider_unavailable');
+      expect(e.param).toBe('url');
+      expect(e.message).toContain('could not be completed');
+      expect(e.message).not.toMatch(/internal error|reference =/);
+    } finally {
+      setLocalFailure('flaky-dns.example', false);
+    }
+    expect(await count()).toBe(before);
   });
 
   it('a PATCH to a private URL is refused too, and nothing changes', async () => {

@@ -12,6 +12,7 @@ import {
   updateEndpoint,
 } from '../../services/webhook-endpoints';
 import {
+  errorResponse,
   errorResponses,
   IdParam,
   jsonBody,
@@ -87,7 +88,11 @@ export function webhookEndpointRoutes() {
       tags,
       summary: 'Create a webhook endpoint (the secret is shown once)',
       request: { body: jsonBody(CreateEndpoint) },
-      responses: { 201: jsonResponse(Endpoint, 'The endpoint with its secret'), ...errorResponses },
+      responses: {
+        201: jsonResponse(Endpoint, 'The endpoint with its secret'),
+        503: errorResponse(503),
+        ...errorResponses,
+      },
     }),
     async (c) => c.json(await createEndpoint(ctxOf(c), c.req.valid('json')), 201),
   );
@@ -123,7 +128,7 @@ export function webhookEndpointRoutes() {
       tags,
       summary: 'Update url, events, description or status',
       request: { params: Id, body: jsonBody(UpdateEndpoint) },
-      responses: { 200: jsonResponse(Endpoint, 'The endpoint'), ...errorResponses },
+      responses: { 200: jsonResponse(Endpoint, 'The endpoint'), 503: errorResponse(503), ...errorResponses },
     }),
     async (c) => c.json(await updateEndpoint(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
   );
