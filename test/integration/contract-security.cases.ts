@@ -128,6 +128,15 @@ export const SECURITY_CASES: Record<string, SecurityCase> = {
       return {};
     },
   },
+  PostV1ProviderCredentialsWhatsappWebhookRotate: {
+    fresh: () => createRoomyAccount(),
+    // Another account without WhatsApp credentials has no verify token to rotate: 404.
+    tenancy: 'owned',
+    setup: async (_f, owner) => {
+      await putCreds(owner, 'whatsapp', whatsappCreds());
+      return {};
+    },
+  },
   PostAdminProviderCredentialsReencrypt: { tenancy: 'none', setup: async () => ({ body: {} }) },
 
   PostV1ApiKeys: { setup: async () => ({ body: { name: 'ci' } }) },
